@@ -1,0 +1,100 @@
+# Makefile: build, run and test the help center (SPEC section 1).
+
+PORT		?= 8888
+ARTICLES	?= articles
+DATA		?= var
+BASE_URL	?= http://127.0.0.1:$(PORT)
+DEFAULT_LANG	?= zh-CN
+RATE_LIMITS	?= on
+export PORT ARTICLES DATA BASE_URL DEFAULT_LANG RATE_LIMITS
+
+# Debian packages: what building needs, and what the tests need on top.
+BUILD_PKGS	= kore libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev \
+		  libsqlite3-dev libjansson-dev libssl-dev git pkg-config
+TEST_PKGS	= libcmocka-dev chromium curl
+
+CC		= cc
+KORE_FEATURES	= $(shell cat /usr/share/kore/features 2>/dev/null)
+WARNINGS	= -Wall -Werror -Wstrict-prototypes -Wmissing-prototypes \
+		  -Wmissing-declarations -Wshadow -Wpointer-arith -Wcast-qual \
+		  -Wsign-compare -Wtype-limits
+CFLAGS		+= -std=gnu99 -O2 -g -fPIC -fstack-protector-strong $(WARNINGS) \
+		   -Isrc -D_GNU_SOURCE
+LIBS		= -lcmark-gfm-extensions -lcmark-gfm -lyaml -lsqlite3 -ljansson \
+		  -lcrypto
+
+BUILD		= build
+# Domain code shared by the server module and hcctl (no Kore in it).
+CORE_SRC	= src/settings.c src/util/strbuf.c src/util/text.c \
+		  src/util/strmap.c src/catalog/frontmatter.c \
+		  src/catalog/catalog.c src/catalog/catalog_model.c \
+		  src/catalog/gittimes.c src/catalog/snapshot.c \
+		  src/catalog/builder.c src/render/markdown.c \
+		  src/render/template.c src/render/i18n.c src/store/db.c
+SERVER_SRC	= src/app.c src/http/site.c src/http/assets.c \
+		  src/http/pages.c src/http/feeds.c src/http/api_catalog.c
+HCCTL_SRC	= src/hcctl/hcctl.c
+
+CORE_OBJ	= $(CORE_SRC:%.c=$(BUILD)/%.o)
+SERVER_OBJ	= $(SERVER_SRC:%.c=$(BUILD)/%.o)
+HCCTL_OBJ	= $(HCCTL_SRC:%.c=$(BUILD)/%.o)
+UNIT_TESTS	= $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
+
+.PHONY: all deps test-deps run test unit e2e browser check clean
+
+all: deps $(BUILD)/helpcenter.so $(BUILD)/hcctl
+
+# Installs missing Debian packages when root; otherwise prints the line.
+deps:
+	@./tests/install-deps.sh $(BUILD_PKGS)
+
+test-deps:
+	@./tests/install-deps.sh $(BUILD_PKGS) $(TEST_PKGS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(KORE_FEATURES) -MMD -c $< -o $@
+
+$(BUILD)/helpcenter.so: $(CORE_OBJ) $(SERVER_OBJ)
+	$(CC) -shared -o $@ $^ $(LIBS)
+
+$(BUILD)/hcctl: $(CORE_OBJ) $(HCCTL_OBJ)
+	$(CC) -o $@ $^ $(LIBS)
+
+# The tracked kore.conf with PORT applied; DATA holds it, no tracked file changes.
+$(DATA)/kore.conf: kore.conf FORCE
+	@mkdir -p $(DATA)
+	@sed -e 's/^\(\s*bind\s\+127\.0\.0\.1\s\+\)8888/\1$(PORT)/' kore.conf > $@
+
+# As root: chroot into DATA and drop to the helpcenter user. Otherwise -n -r.
+run: all $(DATA)/kore.conf
+	@if [ "$$(id -u)" = 0 ]; then id helpcenter >/dev/null 2>&1 || \
+	    useradd --system --no-create-home --shell /usr/sbin/nologin helpcenter; \
+	    exec kore -f -c $(DATA)/kore.conf; \
+	else exec kore -f -n -r -c $(DATA)/kore.conf; fi
+
+check: all
+	$(BUILD)/hcctl check
+
+$(BUILD)/tests/%: tests/unit/%.c $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Wno-missing-prototypes -Wno-missing-declarations -o $@ $^ $(LIBS) -lcmocka
+
+unit: test-deps $(UNIT_TESTS)
+	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; ./$$t; done
+
+e2e: test-deps all
+	@./tests/e2e/run.sh
+
+browser: test-deps all
+	@./tests/browser/run.sh
+
+test: test-deps all unit e2e browser
+	@echo "make test: all suites passed"
+
+clean:
+	rm -rf $(BUILD)
+
+FORCE:
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

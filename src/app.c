@@ -1,0 +1,214 @@
+/* app.c: Kore hooks: settings and the first build in the parent, the watcher, per-worker state. */
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+
+#include <kore/kore.h>
+#include <kore/http.h>
+#include <kore/hooks.h>
+#include <kore/seccomp.h>
+
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "catalog/builder.h"
+#include "catalog/snapshot.h"
+#include "http/assets.h"
+#include "http/site.h"
+#include "render/i18n.h"
+#include "settings.h"
+#include "store/db.h"
+
+/* How often a worker looks for a new catalog snapshot. */
+#define RELOAD_CHECK_MS		200
+
+/*
+ * Syscalls SQLite needs beyond Kore's default sandbox (found with
+ * seccomp_tracing yes): reading the snapshot and writing WAL databases.
+ */
+KORE_SECCOMP_FILTER("helpcenter",
+	KORE_SYSCALL_ALLOW(newfstatat),
+	KORE_SYSCALL_ALLOW(pread64),
+	KORE_SYSCALL_ALLOW(pwrite64),
+	KORE_SYSCALL_ALLOW(fdatasync),
+	KORE_SYSCALL_ALLOW(fsync),
+	KORE_SYSCALL_ALLOW(ftruncate),
+	KORE_SYSCALL_ALLOW(fchown),
+	KORE_SYSCALL_ALLOW(unlink),
+	KORE_SYSCALL_ALLOW(rename),
+	KORE_SYSCALL_ALLOW(mkdir),
+	KORE_SYSCALL_ALLOW(getppid),
+	KORE_SYSCALL_ALLOW(gettid),
+	KORE_SYSCALL_ALLOW(fadvise64),
+	KORE_SYSCALL_ALLOW(geteuid),
+	KORE_SYSCALL_ALLOW(fcntl),
+	KORE_SYSCALL_ALLOW(mremap),
+	KORE_SYSCALL_ALLOW(statx),
+);
+
+static struct builder		 builder;
+static char			 snapshot_path[1024];
+static struct stat		 snapshot_seen;
+static struct catalog		 empty_catalog;
+
+/* Kore's runas user, for the watcher process to drop to. */
+static void
+drop_to_runas(void)
+{
+	struct passwd	*pw;
+
+	if (getuid() != 0 || skip_runas || kore_runas_user == NULL)
+		return;
+	if ((pw = getpwnam(kore_runas_user)) == NULL)
+		fatal("watcher: no user %s", kore_runas_user);
+	if (setgroups(1, &pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 ||
+	    setuid(pw->pw_uid) != 0)
+		fatal("watcher: cannot drop to %s", kore_runas_user);
+}
+
+static void
+prepare_data_dir(void)
+{
+	struct passwd	*pw;
+	sqlite3		*db;
+	char		 path[1024];
+
+	if (mkdir(settings.data, 0755) == -1 && errno != EEXIST)
+		fatal("cannot create DATA folder %s: %s", settings.data,
+		    errno_s);
+	if (getuid() == 0 && !skip_runas && kore_runas_user != NULL &&
+	    (pw = getpwnam(kore_runas_user)) != NULL) {
+		/* Workers run as this user: the data folder is theirs. */
+		if (chown(settings.data, pw->pw_uid, pw->pw_gid) != 0)
+			fatal("cannot chown %s: %s", settings.data, errno_s);
+	}
+	(void)snprintf(path, sizeof(path), "%s/helpcenter.db", settings.data);
+	if ((db = db_open(path)) == NULL || db_migrate(db) < 0)
+		fatal("cannot prepare the database %s", path);
+	sqlite3_close(db);
+	if (getuid() == 0 && !skip_runas && kore_runas_user != NULL &&
+	    (pw = getpwnam(kore_runas_user)) != NULL) {
+		(void)chown(path, pw->pw_uid, pw->pw_gid);
+	}
+}
+
+static void
+start_watcher(void)
+{
+	pid_t	pid;
+
+	if ((pid = fork()) == -1)
+		fatal("cannot fork the watcher: %s", errno_s);
+	if (pid > 0) {
+		kore_log(LOG_NOTICE, "watcher started (pid %d)", (int)pid);
+		return;
+	}
+	(void)prctl(PR_SET_PDEATHSIG, SIGTERM);
+	(void)prctl(PR_SET_NAME, "hc-watcher");
+	/* Do not hold the server's listening sockets. */
+	(void)close_range(3, ~0U, 0);
+	drop_to_runas();
+	builder_watch(&builder);
+}
+
+void
+kore_parent_configure(int argc, char **argv)
+{
+	struct catalog	*cat;
+	char		 err[512];
+
+	(void)argc;
+	(void)argv;
+	/* Forked children must not inherit (and repeat) buffered output. */
+	(void)setvbuf(stdout, NULL, _IOLBF, 0);
+	if (settings_load() != 0)
+		fatal("bad settings");
+	prepare_data_dir();
+
+	/* Workers see only the data folder (chroot). */
+	kore_free(kore_root_path);
+	kore_root_path = kore_strdup(settings.data);
+
+	(void)snprintf(snapshot_path, sizeof(snapshot_path), "%s/catalog.db",
+	    settings.data);
+	builder.articles = settings.articles;
+	builder.snapshot = snapshot_path;
+	builder.default_lang = settings.default_lang;
+	builder.cache = catalog_cache_new();
+	if ((cat = builder_run(&builder)) == NULL)
+		fatal("cannot write the catalog snapshot %s", snapshot_path);
+	catalog_free(cat);
+	/* Files the watcher writes must be the workers' (runas) to read. */
+	if (getuid() == 0 && !skip_runas) {
+		struct passwd *pw = getpwnam(kore_runas_user);
+		if (pw != NULL)
+			(void)chown(snapshot_path, pw->pw_uid, pw->pw_gid);
+	}
+	start_watcher();
+
+	/* Read before the fork: workers cannot see these files later. */
+	if ((site.tpl = template_set_load(settings.templates, err,
+	    sizeof(err))) == NULL)
+		fatal("templates: %s", err);
+	if (assets_load(settings.assets) != 0)
+		fatal("cannot read the assets folder %s", settings.assets);
+}
+
+static void
+reload_catalog(void *arg, u_int64_t now)
+{
+	struct catalog	*cat;
+	struct stat	 st;
+
+	(void)arg;
+	(void)now;
+	if (stat(site.snapshot, &st) != 0)
+		return;
+	if (st.st_ino == snapshot_seen.st_ino &&
+	    st.st_mtim.tv_sec == snapshot_seen.st_mtim.tv_sec &&
+	    st.st_mtim.tv_nsec == snapshot_seen.st_mtim.tv_nsec)
+		return;
+	if ((cat = snapshot_read(site.snapshot)) == NULL) {
+		kore_log(LOG_WARNING, "snapshot %s unreadable, keeping the "
+		    "current catalog", site.snapshot);
+		return;
+	}
+	snapshot_seen = st;
+	if (site.cat != &empty_catalog)
+		catalog_free(site.cat);
+	site.cat = cat;
+}
+
+void
+kore_worker_configure(void)
+{
+	const char	*base;
+	char		 path[1024];
+
+	/* Inside the chroot the data folder is "/". */
+	base = skip_chroot ? settings.data : "";
+	(void)snprintf(site.snapshot, sizeof(site.snapshot), "%s/catalog.db",
+	    base);
+	(void)snprintf(path, sizeof(path), "%s/helpcenter.db", base);
+	site.cat = &empty_catalog;
+	reload_catalog(NULL, 0);
+	if ((site.db = db_open(path)) == NULL)
+		kore_log(LOG_ERR, "database %s unavailable", path);
+	kore_timer_add(reload_catalog, RELOAD_CHECK_MS, NULL, 0);
+}
+
+void
+kore_worker_teardown(void)
+{
+	if (site.db != NULL)
+		sqlite3_close(site.db);
+	if (site.cat != &empty_catalog)
+		catalog_free(site.cat);
+	template_set_free(site.tpl);
+	i18n_free();
+}

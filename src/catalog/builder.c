@@ -1,0 +1,140 @@
+/* builder.c: rebuild-and-publish, and the inotify watcher process that drives it. */
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "builder.h"
+#include "snapshot.h"
+#include "util/strbuf.h"
+
+#define QUIET_MS	100	/* a burst of events ends after this */
+#define MAX_LOGGED	20	/* problems printed per build */
+
+static long long
+now_ms(void)
+{
+	struct timeval	tv;
+
+	(void)gettimeofday(&tv, NULL);
+	return ((long long)tv.tv_sec * 1000 + tv.tv_usec / 1000);
+}
+
+struct catalog *
+builder_run(struct builder *b)
+{
+	struct catalog	*cat;
+	long long	 start;
+	size_t		 i;
+
+	start = now_ms();
+	cat = catalog_build(b->articles, b->default_lang, b->cache);
+	if (snapshot_write(cat, b->snapshot) != 0) {
+		catalog_free(cat);
+		return (NULL);
+	}
+	fprintf(stderr, "catalog: %zu articles, %zu categories, %zu problems, "
+	    "built in %lld ms\n", cat->narts, cat->ncats, cat->nproblems,
+	    now_ms() - start);
+	for (i = 0; i < cat->nproblems && i < MAX_LOGGED; i++)
+		fprintf(stderr, "catalog: %s:%d: %s\n", cat->problems[i].file,
+		    cat->problems[i].line, cat->problems[i].reason);
+	if (cat->nproblems > MAX_LOGGED)
+		fprintf(stderr, "catalog: ... and %zu more (hcctl check lists "
+		    "all)\n", cat->nproblems - MAX_LOGGED);
+	return (cat);
+}
+
+/* Adds a watch on dir and every folder below it. */
+static void
+watch_tree(int fd, const char *dir)
+{
+	DIR		*d;
+	struct dirent	*de;
+	struct stat	 st;
+	struct strbuf	 path;
+
+	(void)inotify_add_watch(fd, dir, IN_CREATE | IN_DELETE | IN_MODIFY |
+	    IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO | IN_ATTRIB |
+	    IN_DELETE_SELF | IN_ONLYDIR);
+	if ((d = opendir(dir)) == NULL)
+		return;
+	sb_init(&path);
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		sb_reset(&path);
+		sb_printf(&path, "%s/%s", dir, de->d_name);
+		if (stat(path.data, &st) == 0 && S_ISDIR(st.st_mode))
+			watch_tree(fd, path.data);
+	}
+	closedir(d);
+	sb_free(&path);
+}
+
+static int
+open_watches(const char *root)
+{
+	int	fd;
+
+	if ((fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1) {
+		fprintf(stderr, "watcher: inotify: %s\n", strerror(errno));
+		return (-1);
+	}
+	watch_tree(fd, root);
+	return (fd);
+}
+
+static void
+drain(int fd)
+{
+	char	buf[16384];
+
+	while (read(fd, buf, sizeof(buf)) > 0)
+		;
+}
+
+void
+builder_watch(struct builder *b)
+{
+	struct pollfd	 pfd;
+	int		 fd, n;
+
+	(void)signal(SIGTERM, SIG_DFL);
+	(void)signal(SIGINT, SIG_DFL);
+	(void)signal(SIGHUP, SIG_IGN);
+	(void)signal(SIGCHLD, SIG_DFL);
+	(void)signal(SIGPIPE, SIG_IGN);
+
+	if ((fd = open_watches(b->articles)) == -1)
+		exit(1);
+	for (;;) {
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		n = poll(&pfd, 1, -1);
+		if (n < 0 && errno != EINTR)
+			exit(1);
+		/* Wait for a quiet moment: an editor's save is many events. */
+		while (n > 0) {
+			drain(fd);
+			pfd.events = POLLIN;
+			n = poll(&pfd, 1, QUIET_MS);
+		}
+		/*
+		 * Watch anew before building: folders may have come or gone,
+		 * and a change made during the build must start another one.
+		 */
+		close(fd);
+		if ((fd = open_watches(b->articles)) == -1)
+			exit(1);
+		catalog_free(builder_run(b));
+	}
+}

@@ -1,0 +1,27 @@
+/* builder.h: the one writer: builds the catalog from the tree and publishes a snapshot. */
+#ifndef HC_BUILDER_H
+#define HC_BUILDER_H
+
+#include "catalog.h"
+
+struct builder {
+	const char		*articles;	/* the tree */
+	const char		*snapshot;	/* DATA/catalog.db */
+	const char		*default_lang;
+	struct catalog_cache	*cache;
+};
+
+/*
+ * Builds the catalog and writes the snapshot; logs a summary and the
+ * problems to stderr. Returns the new catalog (caller frees) or NULL when
+ * the snapshot could not be written.
+ */
+struct catalog	*builder_run(struct builder *);
+
+/*
+ * Watches the tree with inotify and rebuilds after each burst of changes
+ * (100 ms of quiet), until SIGTERM. Never returns.
+ */
+void		 builder_watch(struct builder *) __attribute__((noreturn));
+
+#endif

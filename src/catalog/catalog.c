@@ -1,0 +1,756 @@
+/* catalog.c: scan the articles tree into a catalog; keep last good versions of broken files. */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "catalog.h"
+#include "frontmatter.h"
+#include "gittimes.h"
+#include "util/strbuf.h"
+#include "util/strmap.h"
+#include "util/text.h"
+
+#define MAX_ARTICLE_BYTES	(1024 * 1024)
+#define MAX_ASSET_BYTES		(5 * 1024 * 1024)
+
+/* A parsed Markdown file as the cache keeps it. */
+struct parsed {
+	char			*slug;		/* article slug, or NULL for _index */
+	char			*category;	/* folder of the file */
+	char			*lang;
+	int			 is_source;	/* no .<lang> in the file name */
+	struct front_matter	 fm;
+	char			*markdown;
+	struct rendered		 r;
+};
+
+struct cache_entry {
+	char		*path;
+	long long	 mtime_ns;
+	long long	 size;
+	unsigned long	 ino;
+	struct parsed	*good;		/* last good parse, or NULL */
+	struct fm_error	 err;		/* why the current file is broken */
+	int		 broken;
+	int		 seen;
+};
+
+struct catalog_cache {
+	struct cache_entry	*entries;
+	size_t			 n;
+	struct strmap		 index;		/* path -> entries[] */
+};
+
+/* Work list for one build. */
+struct build {
+	const char		*root;
+	const char		*default_lang;
+	struct catalog_cache	*cache;
+	struct catalog		*cat;
+	struct git_times	*git;
+	struct parsed		**files;	/* good parses used in this build */
+	char			**paths;
+	size_t			 nfiles;
+};
+
+static void
+parsed_free(struct parsed *p)
+{
+	if (p == NULL)
+		return;
+	free(p->slug);
+	free(p->category);
+	free(p->lang);
+	frontmatter_free(&p->fm);
+	free(p->markdown);
+	rendered_free(&p->r);
+	free(p);
+}
+
+struct catalog_cache *
+catalog_cache_new(void)
+{
+	return (xcalloc(1, sizeof(struct catalog_cache)));
+}
+
+void
+catalog_cache_free(struct catalog_cache *c)
+{
+	size_t	i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->n; i++) {
+		free(c->entries[i].path);
+		parsed_free(c->entries[i].good);
+	}
+	free(c->entries);
+	strmap_free(&c->index);
+	free(c);
+}
+
+static void
+add_problem(struct catalog *cat, const char *file, int line, const char *reason)
+{
+	struct problem	*p;
+
+	cat->problems = xrealloc(cat->problems,
+	    (cat->nproblems + 1) * sizeof(*cat->problems));
+	p = &cat->problems[cat->nproblems++];
+	p->file = xstrdup(file);
+	p->line = line;
+	p->reason = xstrdup(reason);
+}
+
+static char *
+read_file(const char *path, size_t max, size_t *len)
+{
+	FILE	*fp;
+	char	*buf;
+	size_t	 n;
+
+	if ((fp = fopen(path, "rb")) == NULL)
+		return (NULL);
+	buf = xmalloc(max + 1);
+	n = fread(buf, 1, max + 1, fp);
+	fclose(fp);
+	if (n > max) {
+		free(buf);
+		return (NULL);
+	}
+	buf[n] = '\0';
+	*len = n;
+	return (buf);
+}
+
+/* The cache entry for path, made when new; valid until the next call. */
+static struct cache_entry *
+cache_lookup(struct catalog_cache *c, const char *path)
+{
+	struct cache_entry	*e;
+	size_t			 i;
+
+	if (!strmap_get(&c->index, path, &i)) {
+		c->entries = xrealloc(c->entries, (c->n + 1) * sizeof(*e));
+		i = c->n++;
+		e = &c->entries[i];
+		memset(e, 0, sizeof(*e));
+		e->path = xstrdup(path);
+		e->mtime_ns = -1;
+		strmap_put(&c->index, path, i);
+	}
+	e = &c->entries[i];
+	e->seen = 1;
+	return (e);
+}
+
+/*
+ * Splits "name.lang.md" into slug and lang. Returns 0, or -1 with reason.
+ */
+static int
+split_name(const char *name, char **slug, char **lang, const char **reason)
+{
+	const char	*dot;
+	char		*base;
+	size_t		 n;
+
+	n = strlen(name) - 3;		/* without ".md" */
+	base = xstrndup(name, n);
+	*lang = NULL;
+	if ((dot = strchr(base, '.')) != NULL) {
+		*lang = xstrdup(dot + 1);
+		base[dot - base] = '\0';
+		if (!lang_supported(*lang)) {
+			*reason = "the part after the slug must be a language: "
+			    "zh-CN, zh-TW or en";
+			free(base);
+			free(*lang);
+			return (-1);
+		}
+	}
+	*slug = base;
+	if (strcmp(base, "_index") && !slug_valid(base)) {
+		*reason = "the file name must be a slug: lower-case letters, "
+		    "digits, '-' and '_'";
+		free(base);
+		free(*lang);
+		return (-1);
+	}
+	return (0);
+}
+
+static struct parsed *
+parse_markdown_file(const char *full, const char *category, const char *slug,
+    const char *lang, const char *default_lang, struct fm_error *err)
+{
+	struct parsed	*p;
+	const char	*body;
+	char		*text;
+	size_t		 len;
+	int		 is_index;
+
+	if ((text = read_file(full, MAX_ARTICLE_BYTES, &len)) == NULL) {
+		err->line = 0;
+		(void)snprintf(err->reason, sizeof(err->reason),
+		    "cannot read the file, or it is over 1 MiB");
+		return (NULL);
+	}
+	is_index = !strcmp(slug, "_index");
+	p = xcalloc(1, sizeof(*p));
+	if (frontmatter_parse(text, len, 1, &p->fm, &body, err) != 0) {
+		free(text);
+		free(p);
+		return (NULL);
+	}
+	if (lang != NULL && p->fm.lang != NULL && strcmp(lang, p->fm.lang)) {
+		err->line = 1;
+		(void)snprintf(err->reason, sizeof(err->reason),
+		    "the file name says %s but lang says %s", lang, p->fm.lang);
+		frontmatter_free(&p->fm);
+		free(text);
+		free(p);
+		return (NULL);
+	}
+	p->is_source = (lang == NULL);
+	p->lang = xstrdup(lang ? lang : p->fm.lang ? p->fm.lang : default_lang);
+	p->slug = is_index ? NULL : xstrdup(slug);
+	p->category = xstrdup(category);
+	if (!is_index &&
+	    markdown_render(body, strlen(body), 0, &p->r) != 0) {
+		err->line = 0;
+		(void)snprintf(err->reason, sizeof(err->reason),
+		    "the Markdown could not be rendered");
+		parsed_free(p);
+		free(text);
+		return (NULL);
+	}
+	p->markdown = text;
+	return (p);
+}
+
+static void
+use_file(struct build *b, const char *rel, struct parsed *p)
+{
+	b->files = xrealloc(b->files, (b->nfiles + 1) * sizeof(*b->files));
+	b->paths = xrealloc(b->paths, (b->nfiles + 1) * sizeof(*b->paths));
+	b->files[b->nfiles] = p;
+	b->paths[b->nfiles] = xstrdup(rel);
+	b->nfiles++;
+}
+
+static void
+scan_markdown(struct build *b, const char *full, const char *rel,
+    const char *category, const char *name, const struct stat *st)
+{
+	struct cache_entry	*e;
+	struct parsed		*p;
+	char			*slug, *lang;
+	const char		*reason;
+	long long		 mtime_ns;
+
+	if (split_name(name, &slug, &lang, &reason) != 0) {
+		add_problem(b->cat, rel, 0, reason);
+		return;
+	}
+	e = cache_lookup(b->cache, rel);
+	mtime_ns = (long long)st->st_mtim.tv_sec * 1000000000LL +
+	    st->st_mtim.tv_nsec;
+	if (e->mtime_ns != mtime_ns || e->size != (long long)st->st_size ||
+	    e->ino != (unsigned long)st->st_ino) {
+		e->mtime_ns = mtime_ns;
+		e->size = (long long)st->st_size;
+		e->ino = (unsigned long)st->st_ino;
+		p = parse_markdown_file(full, category, slug, lang,
+		    b->default_lang, &e->err);
+		if (p != NULL) {
+			parsed_free(e->good);
+			e->good = p;
+			e->broken = 0;
+		} else {
+			e->broken = 1;
+		}
+	}
+	if (e->broken) {
+		char msg[400];
+		(void)snprintf(msg, sizeof(msg), "%s%s", e->err.reason,
+		    e->good ? " (the last good version is still served)" : "");
+		add_problem(b->cat, rel, e->err.line, msg);
+	}
+	if (e->good != NULL) {
+		if (e->good->fm.draft) {
+			b->cat->drafts = xrealloc(b->cat->drafts,
+			    (b->cat->ndrafts + 1) * sizeof(char *));
+			b->cat->drafts[b->cat->ndrafts++] = xstrdup(rel);
+		} else {
+			use_file(b, rel, e->good);
+		}
+	}
+	free(slug);
+	free(lang);
+}
+
+static void
+scan_assets(struct build *b, const char *full, const char *key)
+{
+	DIR		*d;
+	struct dirent	*de;
+	struct stat	 st;
+	struct strbuf	 fp, kp;
+	struct asset	*a;
+	char		*data;
+	size_t		 len;
+
+	if ((d = opendir(full)) == NULL)
+		return;
+	sb_init(&fp);
+	sb_init(&kp);
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		sb_reset(&fp);
+		sb_printf(&fp, "%s/%s", full, de->d_name);
+		sb_reset(&kp);
+		sb_printf(&kp, "%s/%s", key, de->d_name);
+		if (stat(fp.data, &st) != 0 || !S_ISREG(st.st_mode))
+			continue;
+		if ((data = read_file(fp.data, MAX_ASSET_BYTES, &len)) == NULL) {
+			add_problem(b->cat, kp.data, 0,
+			    "cannot read the image, or it is over 5 MiB");
+			continue;
+		}
+		b->cat->assets = xrealloc(b->cat->assets,
+		    (b->cat->nassets + 1) * sizeof(*a));
+		a = &b->cat->assets[b->cat->nassets++];
+		a->key = xstrdup(kp.data);
+		a->data = (unsigned char *)data;
+		a->len = len;
+	}
+	closedir(d);
+	sb_free(&fp);
+	sb_free(&kp);
+}
+
+static int
+ends_with(const char *s, const char *suffix)
+{
+	size_t	a = strlen(s), b = strlen(suffix);
+
+	return (a >= b && !strcmp(s + a - b, suffix));
+}
+
+static int
+namecmp(const void *a, const void *b)
+{
+	return (strcmp(*(char *const *)a, *(char *const *)b));
+}
+
+/* Walks one folder; depth 0 is the root, 1 a category, 2 a section. */
+static void
+scan_dir(struct build *b, const char *full, const char *rel, int depth)
+{
+	DIR		*d;
+	struct dirent	*de;
+	struct stat	 st;
+	struct strbuf	 cf, cr;
+	char		**names;
+	size_t		 nnames, i, len;
+
+	if ((d = opendir(full)) == NULL) {
+		add_problem(b->cat, rel[0] ? rel : ".", 0,
+		    "cannot open the folder");
+		return;
+	}
+	names = NULL;
+	nnames = 0;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		names = xrealloc(names, (nnames + 1) * sizeof(char *));
+		names[nnames++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	/* Sorted, so that the first of two duplicate slugs is stable. */
+	qsort(names, nnames, sizeof(char *), namecmp);
+
+	sb_init(&cf);
+	sb_init(&cr);
+	for (i = 0; i < nnames; i++) {
+		sb_reset(&cf);
+		sb_reset(&cr);
+		sb_printf(&cf, "%s/%s", full, names[i]);
+		sb_printf(&cr, "%s%s%s", rel, rel[0] ? "/" : "", names[i]);
+		if (stat(cf.data, &st) != 0)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			if (ends_with(names[i], ".assets") && depth > 0) {
+				scan_assets(b, cf.data, names[i]);
+			} else if (depth >= 2) {
+				add_problem(b->cat, cr.data, 0, "folders go two "
+				    "levels deep at most: category/section");
+			} else if (!slug_valid(names[i])) {
+				add_problem(b->cat, cr.data, 0, "a folder name "
+				    "must be a slug: lower-case letters, digits, "
+				    "'-' and '_'");
+			} else {
+				scan_dir(b, cf.data, cr.data, depth + 1);
+			}
+			continue;
+		}
+		if (!S_ISREG(st.st_mode))
+			continue;
+		if (depth == 0 && !strcmp(names[i], "_synonyms.txt")) {
+			free(b->cat->synonyms);
+			b->cat->synonyms = read_file(cf.data, 1024 * 1024, &len);
+			continue;
+		}
+		if (!ends_with(names[i], ".md"))
+			continue;
+		if (depth == 0) {
+			if (strcmp(names[i], "README.md"))
+				add_problem(b->cat, cr.data, 0, "an article must "
+				    "be inside a category folder");
+			continue;
+		}
+		scan_markdown(b, cf.data, cr.data, rel, names[i], &st);
+	}
+	for (i = 0; i < nnames; i++)
+		free(names[i]);
+	free(names);
+	sb_free(&cf);
+	sb_free(&cr);
+}
+
+static char **
+copy_list(char **l, size_t n)
+{
+	char	**c;
+	size_t	  i;
+
+	c = xcalloc(n + 1, sizeof(char *));
+	for (i = 0; i < n; i++)
+		c[i] = xstrdup(l[i]);
+	return (c);
+}
+
+static char *
+opt_strdup(const char *s)
+{
+	return (s ? xstrdup(s) : NULL);
+}
+
+static long long
+file_updated(struct build *b, const char *rel, const struct parsed *p)
+{
+	struct stat	 st;
+	struct strbuf	 full;
+	struct tm	 tm;
+	long long	 t;
+
+	if (p->fm.updated != NULL) {
+		memset(&tm, 0, sizeof(tm));
+		if (strptime(p->fm.updated, "%Y-%m-%d", &tm) != NULL)
+			return ((long long)timegm(&tm));
+	}
+	if ((t = git_times_lookup(b->git, rel)) > 0)
+		return (t);
+	sb_init(&full);
+	sb_printf(&full, "%s/%s", b->root, rel);
+	t = stat(full.data, &st) == 0 ? (long long)st.st_mtime : 0;
+	sb_free(&full);
+	return (t);
+}
+
+static void
+fill_version(struct build *b, struct article_version *v, const char *rel,
+    const struct parsed *p)
+{
+	size_t	i;
+
+	v->lang = xstrdup(p->lang);
+	v->path = xstrdup(rel);
+	v->title = xstrdup(p->fm.title);
+	v->summary = opt_strdup(p->fm.summary);
+	v->tags = copy_list(p->fm.tags, p->fm.ntags);
+	v->ntags = p->fm.ntags;
+	v->markdown = xstrdup(p->markdown);
+	v->html = xstrdup(p->r.html);
+	v->plain = xstrdup(p->r.plain);
+	v->headings = xstrdup(p->r.headings);
+	v->toc = xcalloc(p->r.ntoc + 1, sizeof(*v->toc));
+	for (i = 0; i < p->r.ntoc; i++) {
+		v->toc[i].level = p->r.toc[i].level;
+		v->toc[i].anchor = xstrdup(p->r.toc[i].anchor);
+		v->toc[i].text = xstrdup(p->r.toc[i].text);
+	}
+	v->ntoc = p->r.ntoc;
+	v->links = copy_list(p->r.links, p->r.nlinks);
+	v->nlinks = p->r.nlinks;
+	v->updated = file_updated(b, rel, p);
+	v->owner = opt_strdup(p->fm.owner);
+	v->review_by = opt_strdup(p->fm.review_by);
+}
+
+static struct category *
+find_or_add_category(struct catalog *cat, const char *slug)
+{
+	struct category	*c;
+	const char	*slash;
+	size_t		 i;
+
+	for (i = 0; i < cat->ncats; i++)
+		if (!strcmp(cat->cats[i].slug, slug))
+			return (&cat->cats[i]);
+	cat->cats = xrealloc(cat->cats, (cat->ncats + 1) * sizeof(*c));
+	c = &cat->cats[cat->ncats++];
+	memset(c, 0, sizeof(*c));
+	c->slug = xstrdup(slug);
+	if ((slash = strchr(slug, '/')) != NULL)
+		c->parent = xstrndup(slug, (size_t)(slash - slug));
+	c->order = 1000;
+	return (c);
+}
+
+static void
+add_category_text(struct category *c, const struct parsed *p)
+{
+	struct category_text	*t;
+
+	c->texts = xrealloc(c->texts, (c->ntexts + 1) * sizeof(*t));
+	t = &c->texts[c->ntexts++];
+	t->lang = xstrdup(p->lang);
+	t->title = xstrdup(p->fm.title);
+	t->description = opt_strdup(p->fm.description ? p->fm.description :
+	    p->fm.summary);
+	if (p->is_source) {
+		struct category_text tmp = c->texts[0];
+		/* The default-language text goes first. */
+		c->texts[0] = *t;
+		*t = tmp;
+		c->order = p->fm.order;
+	}
+}
+
+static int
+is_article_slug(const struct catalog *cat, const char *slug)
+{
+	return (catalog_article(cat, slug) != NULL ||
+	    catalog_alias(cat, slug) != NULL);
+}
+
+/* Line of the first "](slug" in a file, for problem reports. */
+static int
+link_line(const char *md, const char *slug)
+{
+	const char	*p, *q;
+	size_t		 n;
+	int		 line;
+
+	n = strlen(slug);
+	for (p = md; (p = strstr(p, "](")) != NULL; p += 2) {
+		if (strncmp(p + 2, slug, n) || (p[2 + n] != ')' &&
+		    p[2 + n] != '#'))
+			continue;
+		for (line = 1, q = md; q < p; q++)
+			if (*q == '\n')
+				line++;
+		return (line);
+	}
+	return (0);
+}
+
+static void
+check_links_and_translations(struct build *b)
+{
+	struct catalog		*cat = b->cat;
+	struct article		*a;
+	struct article_version	*v;
+	size_t			 i, j, k;
+	long long		 src, tr;
+	char			 msg[300];
+
+	for (i = 0; i < cat->narts; i++) {
+		a = &cat->arts[i];
+		for (j = 0; j < a->nversions; j++) {
+			v = &a->versions[j];
+			for (k = 0; k < v->nlinks; k++) {
+				if (is_article_slug(cat, v->links[k]))
+					continue;
+				(void)snprintf(msg, sizeof(msg),
+				    "broken link: no article '%s'", v->links[k]);
+				add_problem(cat, v->path,
+				    link_line(v->markdown, v->links[k]), msg);
+			}
+			if (j == 0)
+				continue;
+			src = git_times_lookup(b->git, a->versions[0].path);
+			tr = git_times_lookup(b->git, v->path);
+			if (src > 0 && tr > 0 && src > tr) {
+				(void)snprintf(msg, sizeof(msg), "translation "
+				    "out of date: %s has a newer commit",
+				    a->versions[0].path);
+				add_problem(cat, v->path, 0, msg);
+			}
+		}
+	}
+}
+
+/* Turns the good parses of this build into articles and categories. */
+static void
+assemble(struct build *b)
+{
+	struct catalog		*cat = b->cat;
+	struct parsed		*p;
+	struct article		*a;
+	struct article_version	*v;
+	struct strmap		 byslug;
+	size_t			 i, j;
+	char			 msg[300];
+	const char		*rel;
+	int			 pass;
+
+	strmap_init(&byslug);
+
+	/* Category texts first, so every category exists. */
+	for (i = 0; i < b->nfiles; i++) {
+		if (b->files[i]->slug == NULL)
+			add_category_text(find_or_add_category(cat,
+			    b->files[i]->category), b->files[i]);
+	}
+	/* Source files first (pass 0), then translations (pass 1). */
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < b->nfiles; i++) {
+			p = b->files[i];
+			rel = b->paths[i];
+			if (p->slug == NULL || p->is_source != (pass == 0))
+				continue;
+			a = strmap_get(&byslug, p->slug, &j) ?
+			    &cat->arts[j] : NULL;
+			if (a != NULL && (pass == 0 ||
+			    strcmp(a->category, p->category))) {
+				(void)snprintf(msg, sizeof(msg), "duplicate "
+				    "slug '%s': %s already uses it", p->slug,
+				    a->versions[0].path);
+				add_problem(cat, rel, 0, msg);
+				continue;
+			}
+			if (a != NULL && article_version_in(a, p->lang)) {
+				(void)snprintf(msg, sizeof(msg), "a second "
+				    "'%s' version of '%s'", p->lang, p->slug);
+				add_problem(cat, rel, 0, msg);
+				continue;
+			}
+			if (a == NULL) {
+				cat->arts = xrealloc(cat->arts,
+				    (cat->narts + 1) * sizeof(*a));
+				strmap_put(&byslug, p->slug, cat->narts);
+				a = &cat->arts[cat->narts++];
+				memset(a, 0, sizeof(*a));
+				a->slug = xstrdup(p->slug);
+				a->category = xstrdup(p->category);
+				a->order = p->fm.order;
+				a->aliases = copy_list(p->fm.aliases,
+				    p->fm.naliases);
+				a->naliases = p->fm.naliases;
+				(void)find_or_add_category(cat, p->category);
+			}
+			a->versions = xrealloc(a->versions,
+			    (a->nversions + 1) * sizeof(*v));
+			v = &a->versions[a->nversions++];
+			memset(v, 0, sizeof(*v));
+			fill_version(b, v, rel, p);
+		}
+	}
+	strmap_free(&byslug);
+	for (i = 0; i < cat->ncats; i++) {
+		if (cat->cats[i].ntexts == 0) {
+			(void)snprintf(msg, sizeof(msg), "%s/_index.md",
+			    cat->cats[i].slug);
+			add_problem(cat, msg, 0, "the category has no _index.md "
+			    "with its title");
+			p = NULL;
+			cat->cats[i].texts = xcalloc(1,
+			    sizeof(struct category_text));
+			cat->cats[i].texts[0].lang = xstrdup(b->default_lang);
+			cat->cats[i].texts[0].title = xstrdup(cat->cats[i].slug);
+			cat->cats[i].ntexts = 1;
+		}
+	}
+}
+
+/* Lists every alias that is a free slug; needs the articles sorted. */
+static void
+add_aliases(struct catalog *cat)
+{
+	struct article	*a;
+	size_t		 i, j;
+	char		 msg[300];
+
+	for (i = 0; i < cat->narts; i++) {
+		a = &cat->arts[i];
+		for (j = 0; j < a->naliases; j++) {
+			if (catalog_article(cat, a->aliases[j]) != NULL ||
+			    !slug_valid(a->aliases[j])) {
+				(void)snprintf(msg, sizeof(msg), "alias '%s' "
+				    "is not a free slug", a->aliases[j]);
+				add_problem(cat, a->versions[0].path, 0, msg);
+				continue;
+			}
+			cat->aliases = xrealloc(cat->aliases,
+			    (cat->naliases + 1) * sizeof(*cat->aliases));
+			cat->aliases[cat->naliases].alias =
+			    xstrdup(a->aliases[j]);
+			cat->aliases[cat->naliases].slug = xstrdup(a->slug);
+			cat->naliases++;
+		}
+	}
+}
+
+struct catalog *
+catalog_build(const char *root, const char *default_lang,
+    struct catalog_cache *cache)
+{
+	struct build	 b;
+	size_t		 i, keep;
+
+	memset(&b, 0, sizeof(b));
+	b.root = root;
+	b.default_lang = default_lang;
+	b.cache = cache;
+	b.cat = xcalloc(1, sizeof(struct catalog));
+	b.cat->built = (long long)time(NULL);
+	b.git = git_times_load(root);
+
+	for (i = 0; i < cache->n; i++)
+		cache->entries[i].seen = 0;
+	scan_dir(&b, root, "", 0);
+	assemble(&b);
+	catalog_index(b.cat);
+	add_aliases(b.cat);
+	catalog_index(b.cat);
+	check_links_and_translations(&b);
+
+	/* Forget files that are gone. */
+	for (i = keep = 0; i < cache->n; i++) {
+		if (cache->entries[i].seen) {
+			cache->entries[keep++] = cache->entries[i];
+		} else {
+			free(cache->entries[i].path);
+			parsed_free(cache->entries[i].good);
+		}
+	}
+	cache->n = keep;
+	strmap_free(&cache->index);
+	for (i = 0; i < cache->n; i++)
+		strmap_put(&cache->index, cache->entries[i].path, i);
+
+	for (i = 0; i < b.nfiles; i++)
+		free(b.paths[i]);
+	free(b.paths);
+	free(b.files);
+	git_times_free(b.git);
+	return (b.cat);
+}

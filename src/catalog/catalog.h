@@ -1,0 +1,124 @@
+/* catalog.h: the help center's articles and categories, as one immutable in-memory value. */
+#ifndef HC_CATALOG_H
+#define HC_CATALOG_H
+
+#include <stddef.h>
+
+#include "render/markdown.h"
+
+/* One language version of an article: <slug>.md or <slug>.<lang>.md. */
+struct article_version {
+	char			*lang;
+	char			*path;		/* relative to the articles tree */
+	char			*title;
+	char			*summary;
+	char			**tags;
+	size_t			 ntags;
+	char			*markdown;	/* the whole file */
+	char			*html;		/* rendered once, served as is */
+	char			*plain;		/* body as plain text */
+	char			*headings;
+	struct toc_entry	*toc;
+	size_t			 ntoc;
+	char			**links;	/* slugs this version links to */
+	size_t			 nlinks;
+	long long		 updated;	/* unix seconds */
+	char			*owner;
+	char			*review_by;	/* YYYY-MM-DD or NULL */
+};
+
+struct article {
+	char			*slug;
+	char			*category;	/* "cat" or "cat/section" */
+	int			 order;
+	char			**aliases;
+	size_t			 naliases;
+	struct article_version	*versions;	/* [0] is the source file */
+	size_t			 nversions;
+};
+
+struct category_text {
+	char	*lang;
+	char	*title;
+	char	*description;
+};
+
+struct category {
+	char			*slug;		/* "cat" or "cat/section" */
+	char			*parent;	/* NULL at the top level */
+	int			 order;
+	struct category_text	*texts;		/* [0] in the default language */
+	size_t			 ntexts;
+	/* Filled by catalog_index(): */
+	size_t			*articles;	/* indexes into arts, in order */
+	size_t			 narticles;
+	size_t			 total;		/* with its sections' articles */
+};
+
+struct alias {
+	char	*alias;
+	char	*slug;
+};
+
+/* An image from a <slug>.assets/ folder, served at /articles/<key>. */
+struct asset {
+	char		*key;		/* "<slug>.assets/<file>" */
+	unsigned char	*data;
+	size_t		 len;
+};
+
+struct problem {
+	char	*file;
+	int	 line;
+	char	*reason;
+};
+
+struct catalog {
+	struct category	*cats;		/* by order, then slug */
+	size_t		 ncats;
+	struct article	*arts;		/* by slug */
+	size_t		 narts;
+	struct alias	*aliases;	/* by alias */
+	size_t		 naliases;
+	struct asset	*assets;	/* by key */
+	size_t		 nassets;
+	struct problem	*problems;
+	size_t		 nproblems;
+	char		**drafts;	/* paths of draft files, not served */
+	size_t		 ndrafts;
+	char		*synonyms;	/* _synonyms.txt, or NULL */
+	long long	 built;		/* unix seconds */
+};
+
+/* The builder keeps parsed files between builds; opaque. */
+struct catalog_cache;
+
+struct catalog_cache	*catalog_cache_new(void);
+void			 catalog_cache_free(struct catalog_cache *);
+
+/*
+ * Scans root and returns a new catalog (caller frees with catalog_free).
+ * Unchanged files are taken from cache without re-parsing; a file that
+ * became broken keeps its last good version from cache, and the problem is
+ * listed. default_lang is the language of files without .<lang>.
+ */
+struct catalog	*catalog_build(const char *root, const char *default_lang,
+		    struct catalog_cache *cache);
+
+/* Sorts, links categories to their articles, counts. Needed after loading. */
+void		 catalog_index(struct catalog *);
+void		 catalog_free(struct catalog *);
+
+const struct article	*catalog_article(const struct catalog *, const char *);
+const struct category	*catalog_category(const struct catalog *, const char *);
+const char		*catalog_alias(const struct catalog *, const char *);
+const struct asset	*catalog_asset(const struct catalog *, const char *);
+
+/* The version in lang, or NULL. */
+const struct article_version	*article_version_in(const struct article *,
+				    const char *lang);
+/* The text in lang, else the first one. */
+const struct category_text	*category_text_in(const struct category *,
+				    const char *lang);
+
+#endif

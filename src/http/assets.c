@@ -1,0 +1,127 @@
+/* assets.c: /assets/<file> with ETag, 304 and a one-year immutable cache lifetime. */
+#include <dirent.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/sha.h>
+
+#include "site.h"
+#include "assets.h"
+#include "util/strbuf.h"
+
+struct static_asset {
+	char		*name;
+	char		*data;
+	size_t		 len;
+	const char	*type;
+	char		 etag[24];	/* "16 hex digits" with quotes */
+	char		 url[160];
+};
+
+static struct static_asset	*assets;
+static size_t			 nassets;
+
+int	asset_file(struct http_request *);
+
+static const char *
+type_of(const char *name)
+{
+	const char	*dot;
+
+	if ((dot = strrchr(name, '.')) == NULL)
+		return ("application/octet-stream");
+	if (!strcmp(dot, ".css"))
+		return ("text/css; charset=utf-8");
+	if (!strcmp(dot, ".js"))
+		return ("text/javascript; charset=utf-8");
+	if (!strcmp(dot, ".svg"))
+		return ("image/svg+xml");
+	if (!strcmp(dot, ".png"))
+		return ("image/png");
+	if (!strcmp(dot, ".ico"))
+		return ("image/x-icon");
+	return ("application/octet-stream");
+}
+
+int
+assets_load(const char *dir)
+{
+	DIR			*d;
+	struct dirent		*de;
+	struct strbuf		 path, body;
+	struct static_asset	*a;
+	unsigned char		 md[SHA256_DIGEST_LENGTH];
+	FILE			*fp;
+	char			 buf[8192];
+	size_t			 n;
+
+	if ((d = opendir(dir)) == NULL)
+		return (-1);
+	sb_init(&path);
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		sb_reset(&path);
+		sb_printf(&path, "%s/%s", dir, de->d_name);
+		if ((fp = fopen(path.data, "rb")) == NULL)
+			continue;
+		sb_init(&body);
+		while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+			sb_append(&body, buf, n);
+		fclose(fp);
+		assets = xrealloc(assets, (nassets + 1) * sizeof(*a));
+		a = &assets[nassets++];
+		a->name = xstrdup(de->d_name);
+		a->len = body.len;
+		a->data = sb_detach(&body);
+		a->type = type_of(a->name);
+		(void)SHA256((unsigned char *)a->data, a->len, md);
+		(void)snprintf(a->etag, sizeof(a->etag),
+		    "\"%02x%02x%02x%02x%02x%02x%02x%02x\"", md[0], md[1],
+		    md[2], md[3], md[4], md[5], md[6], md[7]);
+		(void)snprintf(a->url, sizeof(a->url), "/assets/%s?v=%.16s",
+		    a->name, a->etag + 1);
+	}
+	closedir(d);
+	sb_free(&path);
+	return (0);
+}
+
+static struct static_asset *
+find(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < nassets; i++)
+		if (!strcmp(assets[i].name, name))
+			return (&assets[i]);
+	return (NULL);
+}
+
+const char *
+assets_url(const char *name)
+{
+	struct static_asset	*a;
+
+	return ((a = find(name)) != NULL ? a->url : "/assets/missing");
+}
+
+int
+asset_file(struct http_request *req)
+{
+	struct static_asset	*a;
+	const char		*inm;
+
+	if (!allow_get(req))
+		return (KORE_RESULT_OK);
+	/* The route only lets [A-Za-z0-9._-] through; no '/' can follow. */
+	if ((a = find(req->path + strlen("/assets/"))) == NULL)
+		return (respond_error_page(req, 404, NULL));
+	http_response_header(req, "etag", a->etag);
+	http_response_header(req, "cache-control",
+	    "public, max-age=31536000, immutable");
+	if (http_request_header(req, "if-none-match", &inm) &&
+	    !strcmp(inm, a->etag))
+		return (respond_bytes(req, 304, a->type, NULL, 0));
+	return (respond_bytes(req, 200, a->type, a->data, a->len));
+}

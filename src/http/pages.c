@@ -1,0 +1,348 @@
+/* pages.c: the HTML pages of the catalog: home, category, article, its source and images, 404. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "site.h"
+#include "render/i18n.h"
+#include "settings.h"
+#include "util/text.h"
+
+int	page_home(struct http_request *);
+int	page_category(struct http_request *);
+int	page_article(struct http_request *);
+int	page_not_found(struct http_request *);
+
+#define HOME_LIST_LEN	6
+#define RELATED_LEN	5
+
+static json_t *
+category_card(const struct category *c, const char *lang)
+{
+	const struct category_text	*t;
+	json_t				*o;
+	struct strbuf			 url;
+
+	t = category_text_in(c, lang);
+	sb_init(&url);
+	sb_printf(&url, "/categories/%s", c->slug);
+	o = json_pack("{s:s, s:s, s:s?, s:s, s:I}", "slug", c->slug,
+	    "title", t->title, "description", t->description, "url", url.data,
+	    "count", (json_int_t)c->total);
+	sb_free(&url);
+	return (o);
+}
+
+static json_t *
+article_list(const struct category *c, const char *lang)
+{
+	json_t	*arr;
+	size_t	 i;
+
+	arr = json_array();
+	for (i = 0; i < c->narticles; i++)
+		json_array_append_new(arr,
+		    article_summary_json(&site.cat->arts[c->articles[i]], lang));
+	return (arr);
+}
+
+static const struct catalog	*by_updated_cat;
+
+static int
+by_updated(const void *a, const void *b)
+{
+	long long	x, y;
+
+	x = by_updated_cat->arts[*(const size_t *)a].versions[0].updated;
+	y = by_updated_cat->arts[*(const size_t *)b].versions[0].updated;
+	return (x < y ? 1 : x > y ? -1 : 0);
+}
+
+int
+page_home(struct http_request *req)
+{
+	const char	*lang;
+	json_t		*ctx, *cats, *top, *recent;
+	size_t		 i, *order;
+
+	if (!allow_get(req))
+		return (KORE_RESULT_OK);
+	lang = request_lang(req);
+	ctx = page_context(req, lang, NULL);
+	json_object_set_new(ctx, "is_home", json_true());
+	cats = json_array();
+	top = json_array();
+	for (i = 0; i < site.cat->ncats; i++) {
+		const struct category *c = &site.cat->cats[i];
+		if (c->parent != NULL)
+			continue;
+		json_array_append_new(cats, category_card(c, lang));
+		/* Editors put a category's most asked article first. */
+		if (c->narticles > 0 && json_array_size(top) < HOME_LIST_LEN)
+			json_array_append_new(top, article_summary_json(
+			    &site.cat->arts[c->articles[0]], lang));
+	}
+	order = xcalloc(site.cat->narts + 1, sizeof(size_t));
+	for (i = 0; i < site.cat->narts; i++)
+		order[i] = i;
+	by_updated_cat = site.cat;
+	qsort(order, site.cat->narts, sizeof(size_t), by_updated);
+	recent = json_array();
+	for (i = 0; i < site.cat->narts && i < HOME_LIST_LEN; i++)
+		json_array_append_new(recent,
+		    article_summary_json(&site.cat->arts[order[i]], lang));
+	free(order);
+	json_object_set_new(ctx, "categories", cats);
+	json_object_set_new(ctx, "popular", top);
+	json_object_set_new(ctx, "recent", recent);
+	return (respond_page(req, 200, "home", ctx));
+}
+
+static json_t *
+breadcrumb(const char *category, const char *lang)
+{
+	const struct category	*c;
+	json_t			*arr;
+	char			 parent[256];
+
+	arr = json_array();
+	if ((c = catalog_category(site.cat, category)) == NULL)
+		return (arr);
+	if (c->parent != NULL) {
+		(void)snprintf(parent, sizeof(parent), "%s", c->parent);
+		json_array_append_new(arr, category_ref_json(parent, lang));
+	}
+	json_array_append_new(arr, category_ref_json(category, lang));
+	return (arr);
+}
+
+/* Decodes the rest of the path after prefix; NULL when malformed. */
+static char *
+path_rest(struct http_request *req, const char *prefix)
+{
+	char	*rest;
+
+	rest = xstrdup(req->path + strlen(prefix));
+	if (url_decode(rest, 0, NULL) != 0 || strstr(rest, "..") != NULL) {
+		free(rest);
+		return (NULL);
+	}
+	return (rest);
+}
+
+int
+page_category(struct http_request *req)
+{
+	const struct category	*c;
+	const char		*lang;
+	json_t			*ctx, *sections;
+	char			*slug;
+	size_t			 i;
+
+	if (!allow_get(req))
+		return (KORE_RESULT_OK);
+	if ((slug = path_rest(req, "/categories/")) == NULL)
+		return (respond_error_page(req, 400, NULL));
+	if ((c = catalog_category(site.cat, slug)) == NULL) {
+		free(slug);
+		return (respond_error_page(req, 404, NULL));
+	}
+	free(slug);
+	lang = request_lang(req);
+	ctx = page_context(req, lang, category_text_in(c, lang)->title);
+	json_object_set_new(ctx, "category", category_card(c, lang));
+	json_object_set_new(ctx, "breadcrumb", c->parent ?
+	    breadcrumb(c->parent, lang) : json_array());
+	json_object_set_new(ctx, "articles", article_list(c, lang));
+	sections = json_array();
+	for (i = 0; i < site.cat->ncats; i++) {
+		const struct category *s = &site.cat->cats[i];
+		json_t *card;
+		if (s->parent == NULL || strcmp(s->parent, c->slug))
+			continue;
+		card = category_card(s, lang);
+		json_object_set_new(card, "articles", article_list(s, lang));
+		json_array_append_new(sections, card);
+	}
+	json_object_set_new(ctx, "sections", sections);
+	return (respond_page(req, 200, "category", ctx));
+}
+
+/* Articles sharing the most tags, then the same category. */
+static json_t *
+related(const struct article *a, const struct article_version *v,
+    const char *lang)
+{
+	const struct article	*o;
+	json_t			*arr;
+	size_t			 i, j, k, n, best;
+	int			 score, target;
+
+	arr = json_array();
+	n = 0;
+	/* Pick by descending score: few articles, so a few passes are fine. */
+	for (target = 20; target >= 1 && n < RELATED_LEN; target--) {
+		for (i = 0; i < site.cat->narts && n < RELATED_LEN; i++) {
+			o = &site.cat->arts[i];
+			if (o == a)
+				continue;
+			score = strcmp(o->category, a->category) ? 0 : 1;
+			for (j = 0; j < v->ntags; j++)
+				for (k = 0; k < o->versions[0].ntags; k++)
+					if (!strcmp(v->tags[j],
+					    o->versions[0].tags[k]))
+						score += 2;
+			best = score > 20 ? 20 : (size_t)score;
+			if ((int)best == target) {
+				json_array_append_new(arr,
+				    article_summary_json(o, lang));
+				n++;
+			}
+		}
+	}
+	return (arr);
+}
+
+static int
+send_asset(struct http_request *req, const char *key)
+{
+	const struct asset	*a;
+	const char		*dot, *type;
+
+	if ((a = catalog_asset(site.cat, key)) == NULL)
+		return (respond_error_page(req, 404, NULL));
+	dot = strrchr(key, '.');
+	type = "application/octet-stream";
+	if (dot && !strcmp(dot, ".svg"))
+		type = "image/svg+xml";
+	else if (dot && !strcmp(dot, ".png"))
+		type = "image/png";
+	else if (dot && (!strcmp(dot, ".jpg") || !strcmp(dot, ".jpeg")))
+		type = "image/jpeg";
+	else if (dot && !strcmp(dot, ".gif"))
+		type = "image/gif";
+	else if (dot && !strcmp(dot, ".webp"))
+		type = "image/webp";
+	http_response_header(req, "cache-control", "public, max-age=3600");
+	/* An SVG opened on its own must not run script. */
+	http_response_header(req, "content-security-policy",
+	    "default-src 'none'; style-src 'unsafe-inline'; sandbox");
+	http_response_header(req, "x-content-type-options", "nosniff");
+	http_response_header(req, "content-type", type);
+	http_response(req, 200, a->data, a->len);
+	return (KORE_RESULT_OK);
+}
+
+static int
+send_article(struct http_request *req, const struct article *a,
+    int markdown)
+{
+	const struct article_version	*v;
+	const char			*lang;
+	json_t				*ctx, *toc, *others, *rel;
+	char				 date[32];
+	size_t				 i;
+	int				 fallback;
+
+	lang = request_lang(req);
+	fallback = 0;
+	if ((v = article_version_in(a, lang)) == NULL) {
+		v = &a->versions[0];
+		fallback = 1;
+	}
+	if (markdown) {
+		http_response_header(req, "cache-control", "no-cache");
+		return (respond_bytes(req, 200, "text/markdown; charset=utf-8",
+		    v->markdown, strlen(v->markdown)));
+	}
+	/* The page's language is the text's; the interface follows it. */
+	ctx = page_context(req, v->lang, v->title);
+	format_date(v->updated, date, sizeof(date));
+	toc = json_array();
+	for (i = 0; i < v->ntoc; i++)
+		json_array_append_new(toc, json_pack("{s:i, s:s, s:s}",
+		    "level", v->toc[i].level, "anchor", v->toc[i].anchor,
+		    "text", v->toc[i].text));
+	others = json_array();
+	for (i = 0; i < a->nversions; i++) {
+		char key[32], url[256];
+		if (&a->versions[i] == v)
+			continue;
+		(void)snprintf(key, sizeof(key), "lang_%s", a->versions[i].lang);
+		(void)snprintf(url, sizeof(url), "/articles/%s?lang=%s",
+		    a->slug, a->versions[i].lang);
+		json_array_append_new(others, json_pack("{s:s, s:s, s:s}",
+		    "lang", a->versions[i].lang, "name",
+		    i18n_get("zh-CN", key), "url", url));
+	}
+	json_object_set_new(ctx, "article", json_pack("{s:s, s:s, s:s?, "
+	    "s:s, s:s, s:s, s:b}", "slug", a->slug, "title", v->title,
+	    "summary", v->summary, "html", v->html, "updated", date,
+	    "lang", v->lang, "fallback", fallback));
+	if (fallback) {
+		char key[32];
+		(void)snprintf(key, sizeof(key), "lang_%s", v->lang);
+		json_object_set_new(ctx, "fallback_lang",
+		    json_string(i18n_get("zh-CN", key)));
+		/* The notice is in the language the visitor asked for. */
+		json_object_set(ctx, "tr", i18n_strings(i18n_ui_lang(lang)));
+	}
+	if (v->summary != NULL)
+		json_object_set_new(ctx, "description",
+		    json_string(v->summary));
+	json_object_set_new(ctx, "has_toc", json_boolean(v->ntoc > 0));
+	json_object_set_new(ctx, "toc", toc);
+	json_object_set_new(ctx, "other_langs", others);
+	json_object_set_new(ctx, "breadcrumb", breadcrumb(a->category, lang));
+	rel = related(a, v, lang);
+	json_object_set_new(ctx, "has_related",
+	    json_boolean(json_array_size(rel) > 0));
+	json_object_set_new(ctx, "related", rel);
+	return (respond_page(req, 200, "article", ctx));
+}
+
+int
+page_article(struct http_request *req)
+{
+	const struct article	*a;
+	const char		*target;
+	char			*rest, *dot, loc[256];
+	int			 markdown, rc;
+
+	if (!allow_get(req))
+		return (KORE_RESULT_OK);
+	if ((rest = path_rest(req, "/articles/")) == NULL)
+		return (respond_error_page(req, 400, NULL));
+	markdown = 0;
+	if ((dot = strstr(rest, ".assets/")) != NULL && strchr(rest, '/') ==
+	    dot + 7) {
+		rc = send_asset(req, rest);
+		free(rest);
+		return (rc);
+	}
+	if ((dot = strrchr(rest, '.')) != NULL && !strcmp(dot, ".md")) {
+		*dot = '\0';
+		markdown = 1;
+	}
+	if (!slug_valid(rest)) {
+		free(rest);
+		return (respond_error_page(req, 404, NULL));
+	}
+	if ((a = catalog_article(site.cat, rest)) == NULL) {
+		if ((target = catalog_alias(site.cat, rest)) != NULL) {
+			(void)snprintf(loc, sizeof(loc), "/articles/%s%s",
+			    target, markdown ? ".md" : "");
+			free(rest);
+			return (respond_redirect(req, 301, loc));
+		}
+		free(rest);
+		return (respond_error_page(req, 404, NULL));
+	}
+	free(rest);
+	return (send_article(req, a, markdown));
+}
+
+int
+page_not_found(struct http_request *req)
+{
+	return (respond_error_page(req, 404, NULL));
+}

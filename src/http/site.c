@@ -1,0 +1,291 @@
+/* site.c: language negotiation, query parsing, and the response helpers of every handler. */
+#include <string.h>
+#include <time.h>
+
+#include "site.h"
+#include "assets.h"
+#include "render/i18n.h"
+#include "settings.h"
+#include "util/text.h"
+
+struct site	site;
+
+#define LANG_COOKIE_AGE	(365 * 24 * 3600)
+
+int
+query_get(struct http_request *req, const char *name, char **out)
+{
+	const char	*p, *amp, *eq;
+	size_t		 nlen, vlen;
+	char		*v;
+
+	*out = NULL;
+	if (req->query_string == NULL)
+		return (0);
+	nlen = strlen(name);
+	for (p = req->query_string; *p != '\0'; p = amp ? amp + 1 : "") {
+		amp = strchr(p, '&');
+		eq = memchr(p, '=', amp ? (size_t)(amp - p) : strlen(p));
+		if (eq == NULL || (size_t)(eq - p) != nlen ||
+		    strncmp(p, name, nlen))
+			continue;
+		vlen = amp ? (size_t)(amp - eq - 1) : strlen(eq + 1);
+		v = xstrndup(eq + 1, vlen);
+		if (url_decode(v, 1, NULL) != 0) {
+			free(v);
+			return (-1);
+		}
+		*out = v;
+		return (1);
+	}
+	return (0);
+}
+
+const char *
+request_lang(struct http_request *req)
+{
+	char		*q, *cookie;
+	const char	*lang, *hdr;
+	static char	 chosen[8];
+
+	if (query_get(req, "lang", &q) == 1) {
+		if (lang_supported(q)) {
+			(void)snprintf(chosen, sizeof(chosen), "%s", q);
+			free(q);
+			http_response_cookie(req, "lang", chosen, "/",
+			    time(NULL) + LANG_COOKIE_AGE, LANG_COOKIE_AGE,
+			    NULL);
+			return (chosen);
+		}
+		free(q);
+	}
+	http_populate_cookies(req);
+	if (http_request_cookie(req, "lang", &cookie) &&
+	    lang_supported(cookie)) {
+		(void)snprintf(chosen, sizeof(chosen), "%s", cookie);
+		return (chosen);
+	}
+	if (http_request_header(req, "accept-language", &hdr) &&
+	    (lang = i18n_from_accept_language(hdr)) != NULL)
+		return (lang);
+	return (settings.default_lang);
+}
+
+int
+allow_get(struct http_request *req)
+{
+	if (req->method == HTTP_METHOD_GET || req->method == HTTP_METHOD_HEAD)
+		return (1);
+	http_response_header(req, "allow", "GET, HEAD");
+	if (!strncmp(req->path, "/api/", 5))
+		(void)respond_json_error(req, 405, "method_not_allowed",
+		    "This address only answers GET.", NULL);
+	else
+		(void)respond_error_page(req, 405, NULL);
+	return (0);
+}
+
+void
+security_headers(struct http_request *req)
+{
+	http_response_header(req, "content-security-policy",
+	    "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+	    "script-src 'self'; object-src 'none'; base-uri 'none'; "
+	    "form-action 'self'; frame-ancestors 'none'");
+	http_response_header(req, "x-content-type-options", "nosniff");
+	http_response_header(req, "referrer-policy",
+	    "strict-origin-when-cross-origin");
+	http_response_header(req, "x-frame-options", "DENY");
+}
+
+void
+format_date(long long t, char *buf, size_t len)
+{
+	struct tm	tm;
+	time_t		tt = (time_t)t;
+
+	(void)gmtime_r(&tt, &tm);
+	(void)strftime(buf, len, "%Y-%m-%d", &tm);
+}
+
+void
+format_rfc3339(long long t, char *buf, size_t len)
+{
+	struct tm	tm;
+	time_t		tt = (time_t)t;
+
+	(void)gmtime_r(&tt, &tm);
+	(void)strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static json_t *
+lang_switcher(struct http_request *req, const char *lang)
+{
+	static const char	*langs[] = { "zh-CN", "zh-TW", "en", NULL };
+	json_t			*arr, *o;
+	char			 key[32];
+	struct strbuf		 url;
+	int			 i;
+
+	arr = json_array();
+	sb_init(&url);
+	for (i = 0; langs[i] != NULL; i++) {
+		sb_reset(&url);
+		sb_printf(&url, "%s?lang=%s", req->path, langs[i]);
+		(void)snprintf(key, sizeof(key), "lang_%s", langs[i]);
+		o = json_pack("{s:s, s:s, s:s, s:b}", "code", langs[i],
+		    "name", i18n_get("zh-CN", key), "url", url.data,
+		    "current", !strcmp(langs[i], lang));
+		json_array_append_new(arr, o);
+	}
+	sb_free(&url);
+	return (arr);
+}
+
+json_t *
+page_context(struct http_request *req, const char *lang, const char *title)
+{
+	const char	*ui;
+	json_t		*ctx;
+
+	ui = i18n_ui_lang(lang);
+	ctx = json_object();
+	json_object_set_new(ctx, "lang", json_string(lang));
+	json_object_set_new(ctx, "ui_lang", json_string(ui));
+	json_object_set(ctx, "t", i18n_strings(ui));
+	json_object_set_new(ctx, "title", json_string(title ? title :
+	    i18n_get(ui, "site_name")));
+	json_object_set_new(ctx, "css", json_string(assets_url("site.css")));
+	json_object_set_new(ctx, "js", json_string(assets_url("site.js")));
+	json_object_set_new(ctx, "langs", lang_switcher(req, lang));
+	return (ctx);
+}
+
+int
+respond_bytes(struct http_request *req, int status, const char *type,
+    const void *data, size_t len)
+{
+	security_headers(req);
+	http_response_header(req, "content-type", type);
+	http_response(req, status, data, len);
+	return (KORE_RESULT_OK);
+}
+
+int
+respond_page(struct http_request *req, int status, const char *name,
+    json_t *ctx)
+{
+	struct strbuf	out;
+
+	sb_init(&out);
+	if (template_render(site.tpl, name, ctx, &out) != 0) {
+		kore_log(LOG_ERR, "template %s missing", name);
+		sb_puts(&out, "<!doctype html><title>Error</title>");
+	}
+	json_decref(ctx);
+	http_response_header(req, "cache-control", "no-cache");
+	http_response_header(req, "vary", "Cookie, Accept-Language");
+	(void)respond_bytes(req, status, "text/html; charset=utf-8", out.data,
+	    out.len);
+	sb_free(&out);
+	return (KORE_RESULT_OK);
+}
+
+int
+respond_error_page(struct http_request *req, int status, const char *message)
+{
+	const char	*lang, *ui;
+	json_t		*ctx;
+
+	lang = request_lang(req);
+	ui = i18n_ui_lang(lang);
+	ctx = page_context(req, lang, status == 404 ?
+	    i18n_get(ui, "not_found_title") : i18n_get(ui, "bad_request_title"));
+	json_object_set_new(ctx, "status", json_integer(status));
+	json_object_set_new(ctx, "is_404", json_boolean(status == 404));
+	if (message != NULL)
+		json_object_set_new(ctx, "message", json_string(message));
+	return (respond_page(req, status, "error", ctx));
+}
+
+int
+respond_json(struct http_request *req, int status, json_t *value)
+{
+	char	*s;
+
+	s = json_dumps(value, JSON_COMPACT);
+	json_decref(value);
+	http_response_header(req, "cache-control", "no-cache");
+	(void)respond_bytes(req, status, "application/json; charset=utf-8", s,
+	    strlen(s));
+	free(s);
+	return (KORE_RESULT_OK);
+}
+
+int
+respond_json_error(struct http_request *req, int status, const char *code,
+    const char *message, const char *field)
+{
+	json_t	*err;
+
+	err = json_pack("{s:s, s:s}", "code", code, "message", message);
+	if (field != NULL)
+		json_object_set_new(err, "field", json_string(field));
+	return (respond_json(req, status, json_pack("{s:o}", "error", err)));
+}
+
+int
+respond_redirect(struct http_request *req, int status, const char *location)
+{
+	http_response_header(req, "location", location);
+	return (respond_bytes(req, status, "text/plain; charset=utf-8", NULL,
+	    0));
+}
+
+json_t *
+category_ref_json(const char *slug, const char *lang)
+{
+	const struct category	*c;
+	struct strbuf		 url;
+	json_t			*o;
+
+	if ((c = catalog_category(site.cat, slug)) == NULL)
+		return (json_null());
+	sb_init(&url);
+	sb_printf(&url, "/categories/%s", slug);
+	o = json_pack("{s:s, s:s, s:s}", "slug", slug, "title",
+	    category_text_in(c, lang)->title, "url", url.data);
+	sb_free(&url);
+	return (o);
+}
+
+json_t *
+article_summary_json(const struct article *a, const char *lang)
+{
+	const struct article_version	*v;
+	json_t				*o, *langs, *tags;
+	struct strbuf			 url;
+	char				 date[32];
+	size_t				 i;
+
+	if ((v = article_version_in(a, lang)) == NULL)
+		v = &a->versions[0];
+	sb_init(&url);
+	sb_printf(&url, "/articles/%s", a->slug);
+	if (strcmp(v->lang, a->versions[0].lang))
+		sb_printf(&url, "?lang=%s", v->lang);
+	format_date(v->updated, date, sizeof(date));
+	langs = json_array();
+	for (i = 0; i < a->nversions; i++)
+		json_array_append_new(langs, json_string(a->versions[i].lang));
+	tags = json_array();
+	for (i = 0; i < v->ntags; i++)
+		json_array_append_new(tags, json_string(v->tags[i]));
+	o = json_pack("{s:s, s:s, s:s?, s:s, s:s, s:o, s:s, s:o, s:o}",
+	    "slug", a->slug, "title", v->title, "summary", v->summary,
+	    "lang", v->lang, "url", url.data,
+	    "category", category_ref_json(a->category, lang),
+	    "updated", date, "langs", langs, "tags", tags);
+	sb_free(&url);
+	return (o);
+}

@@ -1,0 +1,68 @@
+/* site.h: what every HTTP handler shares: the worker's catalog, templates, response helpers. */
+#ifndef HC_SITE_H
+#define HC_SITE_H
+
+#include <kore/kore.h>
+#include <kore/http.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "catalog/catalog.h"
+#include "render/template.h"
+
+/* Per-worker state, set up by app.c. */
+struct site {
+	struct catalog		*cat;		/* current snapshot; never NULL */
+	struct template_set	*tpl;		/* inherited from the parent */
+	sqlite3			*db;		/* this worker's connection */
+	char			 snapshot[1024];	/* path, inside the chroot */
+};
+
+extern struct site	site;
+
+/* Request language: ?lang=, then the lang cookie, then Accept-Language. */
+const char	*request_lang(struct http_request *);
+
+/*
+ * Query parameter name, percent-decoded and checked as UTF-8. Returns 1 and
+ * a malloc'd *out (free() it), 0 when absent, -1 when malformed.
+ */
+int		 query_get(struct http_request *, const char *name, char **out);
+
+/* Only GET and HEAD: answers 405 and returns 0 for anything else. */
+int		 allow_get(struct http_request *);
+
+/* The base view model for a page: lang, UI strings, assets, switcher. */
+json_t		*page_context(struct http_request *, const char *lang,
+		    const char *title);
+
+/* Renders template with ctx (consumed) and sends it with status. */
+int		 respond_page(struct http_request *, int status,
+		    const char *template, json_t *ctx);
+/* An HTML error page in the visitor's language, with a search box. */
+int		 respond_error_page(struct http_request *, int status,
+		    const char *message);
+/* Sends value (consumed) as JSON. */
+int		 respond_json(struct http_request *, int status, json_t *value);
+/* {"error": {"code", "message", "field"?}}; field may be NULL. */
+int		 respond_json_error(struct http_request *, int status,
+		    const char *code, const char *message, const char *field);
+int		 respond_redirect(struct http_request *, int status,
+		    const char *location);
+/* Plain bytes with a content type, and the security headers. */
+int		 respond_bytes(struct http_request *, int status,
+		    const char *content_type, const void *, size_t);
+
+/* Security headers every response carries (CSP, nosniff, referrer). */
+void		 security_headers(struct http_request *);
+
+/* "YYYY-MM-DD" and RFC 3339 from unix seconds (UTC). */
+void		 format_date(long long, char *, size_t);
+void		 format_rfc3339(long long, char *, size_t);
+
+/* JSON for article lists: slug, title, summary, lang, url, category, updated. */
+json_t		*article_summary_json(const struct article *, const char *lang);
+json_t		*category_ref_json(const char *slug, const char *lang);
+
+#endif

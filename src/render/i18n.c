@@ -1,0 +1,167 @@
+/* i18n.c: the interface's strings and Accept-Language negotiation. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "i18n.h"
+
+struct ui_string {
+	const char	*key;
+	const char	*zh;
+	const char	*en;
+};
+
+static const struct ui_string	strings[] = {
+	{ "site_name", "云帆商城帮助中心", "Yunfan Mall Help Center" },
+	{ "skip_to_content", "跳到正文", "Skip to content" },
+	{ "home", "首页", "Home" },
+	{ "search", "搜索", "Search" },
+	{ "search_label", "搜索帮助文章", "Search help articles" },
+	{ "search_placeholder", "输入问题，例如：退款、修改密码",
+	    "Describe your question, e.g. refund, reset password" },
+	{ "hero_title", "您好，需要什么帮助？", "Hi, how can we help?" },
+	{ "categories", "分类", "Categories" },
+	{ "articles_count", "篇文章", "articles" },
+	{ "popular", "热门文章", "Popular articles" },
+	{ "recent", "最近更新", "Recently updated" },
+	{ "community", "社区问答", "Community" },
+	{ "community_teaser", "没找到答案？去社区问问其他用户。",
+	    "No answer yet? Ask other customers in the community." },
+	{ "ask_community", "在社区提问", "Ask the community" },
+	{ "contact_us", "联系我们", "Contact us" },
+	{ "still_need_help", "仍需要帮助？", "Still need help?" },
+	{ "still_need_help_text", "我们的客服团队很乐意为您解答。",
+	    "Our support team is happy to help." },
+	{ "open_ticket", "提交工单", "Submit a request" },
+	{ "updated", "更新于", "Updated" },
+	{ "contents", "目录", "Contents" },
+	{ "sections", "子分类", "Sections" },
+	{ "in_this_category", "本分类文章", "Articles in this category" },
+	{ "related", "相关文章", "Related articles" },
+	{ "other_languages", "其他语言", "Other languages" },
+	{ "view_source", "查看 Markdown 源文件", "View Markdown source" },
+	{ "was_helpful", "这篇文章有帮助吗？", "Was this article helpful?" },
+	{ "yes", "有帮助", "Yes" },
+	{ "no", "没帮助", "No" },
+	{ "fallback_notice", "这篇文章还没有您所选语言的版本，下面显示的是",
+	    "This article is not yet available in your language; showing the" },
+	{ "fallback_notice_end", "版本。", "version." },
+	{ "not_found_title", "页面不存在", "Page not found" },
+	{ "not_found_text", "您要找的页面不存在或已被移动。试试搜索：",
+	    "The page you are looking for does not exist or has moved. "
+	    "Try a search:" },
+	{ "bad_request_title", "请求有误", "Bad request" },
+	{ "language", "语言", "Language" },
+	{ "breadcrumb", "导航路径", "Breadcrumb" },
+	{ "no_articles", "这里还没有文章。", "No articles here yet." },
+	{ "footer_text", "云帆商城 · 帮助中心", "Yunfan Mall · Help Center" },
+	{ "lang_zh-CN", "简体中文", "简体中文" },
+	{ "lang_zh-TW", "繁體中文", "繁體中文" },
+	{ "lang_en", "English", "English" },
+	{ NULL, NULL, NULL }
+};
+
+static json_t	*zh_obj, *en_obj;
+
+const char *
+i18n_ui_lang(const char *lang)
+{
+	return (lang != NULL && !strcmp(lang, "en") ? "en" : "zh-CN");
+}
+
+static json_t *
+build(int en)
+{
+	json_t	*o;
+	size_t	 i;
+
+	o = json_object();
+	for (i = 0; strings[i].key != NULL; i++)
+		json_object_set_new(o, strings[i].key,
+		    json_string(en ? strings[i].en : strings[i].zh));
+	return (o);
+}
+
+json_t *
+i18n_strings(const char *ui_lang)
+{
+	if (!strcmp(ui_lang, "en")) {
+		if (en_obj == NULL)
+			en_obj = build(1);
+		return (en_obj);
+	}
+	if (zh_obj == NULL)
+		zh_obj = build(0);
+	return (zh_obj);
+}
+
+const char *
+i18n_get(const char *ui_lang, const char *key)
+{
+	size_t	i;
+
+	for (i = 0; strings[i].key != NULL; i++) {
+		if (!strcmp(strings[i].key, key))
+			return (!strcmp(ui_lang, "en") ? strings[i].en :
+			    strings[i].zh);
+	}
+	return (key);
+}
+
+static const char *
+tag_to_lang(const char *tag, size_t n)
+{
+	if (n >= 2 && !strncasecmp(tag, "en", 2) && (n == 2 || tag[2] == '-'))
+		return ("en");
+	if (n >= 2 && !strncasecmp(tag, "zh", 2) && (n == 2 || tag[2] == '-')) {
+		if ((n >= 7 && !strncasecmp(tag, "zh-hant", 7)) ||
+		    (n == 5 && (!strncasecmp(tag, "zh-tw", 5) ||
+		    !strncasecmp(tag, "zh-hk", 5) ||
+		    !strncasecmp(tag, "zh-mo", 5))))
+			return ("zh-TW");
+		return ("zh-CN");
+	}
+	return (NULL);
+}
+
+const char *
+i18n_from_accept_language(const char *header)
+{
+	const char	*p, *end, *semi, *lang, *best;
+	double		 q, bestq;
+	size_t		 n;
+
+	best = NULL;
+	bestq = 0.0;
+	for (p = header; p != NULL && *p != '\0'; p = end ? end + 1 : NULL) {
+		while (*p == ' ')
+			p++;
+		end = strchr(p, ',');
+		n = end ? (size_t)(end - p) : strlen(p);
+		semi = memchr(p, ';', n);
+		q = 1.0;
+		if (semi != NULL) {
+			const char *qs = strstr(semi, "q=");
+			if (qs != NULL && qs < p + n)
+				q = strtod(qs + 2, NULL);
+			n = (size_t)(semi - p);
+		}
+		while (n > 0 && p[n - 1] == ' ')
+			n--;
+		lang = tag_to_lang(p, n);
+		if (lang != NULL && q > bestq) {
+			best = lang;
+			bestq = q;
+		}
+	}
+	return (best);
+}
+
+void
+i18n_free(void)
+{
+	json_decref(zh_obj);
+	json_decref(en_obj);
+	zh_obj = en_obj = NULL;
+}

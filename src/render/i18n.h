@@ -1,0 +1,28 @@
+/* i18n.h: the interface's strings in zh-CN and en, and choosing the visitor's language. */
+#ifndef HC_I18N_H
+#define HC_I18N_H
+
+#include <jansson.h>
+
+/*
+ * The UI language for a content language: en for en, zh-CN otherwise
+ * (zh-TW pages use the zh-CN interface, as SPEC section 3 allows).
+ */
+const char	*i18n_ui_lang(const char *lang);
+
+/* All strings of a UI language as a JSON object {key: text}; borrowed. */
+json_t		*i18n_strings(const char *ui_lang);
+
+/* One string; the key itself when missing. */
+const char	*i18n_get(const char *ui_lang, const char *key);
+
+/*
+ * Picks the language from an Accept-Language header: the first supported
+ * tag by q order (zh-Hant, zh-TW, zh-HK -> zh-TW; zh* -> zh-CN; en* -> en).
+ * NULL when nothing fits.
+ */
+const char	*i18n_from_accept_language(const char *header);
+
+void		 i18n_free(void);
+
+#endif

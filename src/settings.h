@@ -1,0 +1,20 @@
+/* settings.h: the settings shared by the server and hcctl (SPEC section 1). */
+#ifndef HC_SETTINGS_H
+#define HC_SETTINGS_H
+
+struct settings {
+	const char	*articles;	/* ARTICLES: the articles tree */
+	const char	*data;		/* DATA: SQLite files, search index */
+	const char	*base_url;	/* BASE_URL: absolute links in feeds */
+	const char	*default_lang;	/* DEFAULT_LANG: zh-CN */
+	const char	*templates;	/* TEMPLATES: page templates (templates/) */
+	const char	*assets;	/* ASSETS: CSS and JavaScript (assets/) */
+	int		 rate_limits;	/* RATE_LIMITS: on (1) or off (0) */
+};
+
+extern struct settings	settings;
+
+/* Reads the environment; returns -1 and prints why when a value is bad. */
+int	settings_load(void);
+
+#endif

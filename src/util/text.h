@@ -1,0 +1,38 @@
+/* text.h: small pure text helpers: HTML/XML escaping, URL coding, UTF-8, slugs. */
+#ifndef HC_TEXT_H
+#define HC_TEXT_H
+
+#include <stddef.h>
+
+#include "strbuf.h"
+
+/* Appends s escaped for HTML text and attribute values (& < > " '). */
+void	html_escape(struct strbuf *, const char *, size_t);
+
+/*
+ * Decodes %xx and (when plus_is_space) '+' in place. Returns 0 and the new
+ * length in *outlen, or -1 on a malformed escape, an encoded NUL or
+ * invalid UTF-8 in the result.
+ */
+int	url_decode(char *, int plus_is_space, size_t *outlen);
+
+/* Appends s percent-encoded for use in a query string value. */
+void	url_encode(struct strbuf *, const char *);
+
+/* 1 when s[0..len) is well-formed UTF-8 (no overlongs, no surrogates). */
+int	utf8_valid(const char *, size_t);
+
+/* 1 when s is a valid article or category slug: [a-z0-9][a-z0-9_-]*, <= 100. */
+int	slug_valid(const char *);
+
+/* 1 when s is a supported language tag: zh-CN, zh-TW or en. */
+int	lang_supported(const char *);
+
+/*
+ * Heading anchor for text: lower-cased ASCII letters and digits, CJK and
+ * other non-ASCII letters kept, runs of anything else become one '-'.
+ * Returns a malloc'd string, never empty ("section" when nothing is left).
+ */
+char	*anchor_from_text(const char *);
+
+#endif
