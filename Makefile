@@ -10,18 +10,21 @@ export PORT ARTICLES DATA BASE_URL DEFAULT_LANG RATE_LIMITS
 
 # Debian packages: what building needs, and what the tests need on top.
 BUILD_PKGS	= kore libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev \
-		  libsqlite3-dev libjansson-dev libssl-dev git pkg-config
+		  libsqlite3-dev libjansson-dev libssl-dev git pkg-config \
+		  libxapian-dev libopencc-dev libicu-dev g++
 TEST_PKGS	= libcmocka-dev chromium curl
 
 CC		= cc
+CXX		= g++
 KORE_FEATURES	= $(shell cat /usr/share/kore/features 2>/dev/null)
 WARNINGS	= -Wall -Werror -Wstrict-prototypes -Wmissing-prototypes \
 		  -Wmissing-declarations -Wshadow -Wpointer-arith -Wcast-qual \
 		  -Wsign-compare -Wtype-limits
 CFLAGS		+= -std=gnu99 -O2 -g -fPIC -fstack-protector-strong $(WARNINGS) \
 		   -Isrc -D_GNU_SOURCE
+CXXFLAGS	+= -std=c++17 -O2 -g -fPIC -Wall -Werror -Isrc -fvisibility=hidden
 LIBS		= -lcmark-gfm-extensions -lcmark-gfm -lyaml -lsqlite3 -ljansson \
-		  -lcrypto
+		  -lcrypto -lxapian -lopencc -licuuc -licudata -lstdc++
 
 BUILD		= build
 # Domain code shared by the server module and hcctl (no Kore in it).
@@ -30,12 +33,16 @@ CORE_SRC	= src/settings.c src/util/strbuf.c src/util/text.c \
 		  src/catalog/catalog.c src/catalog/catalog_model.c \
 		  src/catalog/gittimes.c src/catalog/snapshot.c \
 		  src/catalog/builder.c src/render/markdown.c \
-		  src/render/template.c src/render/i18n.c src/store/db.c
+		  src/render/template.c src/render/i18n.c src/store/db.c \
+		  src/search/fold.c src/search/indexer.c src/search/snippet.c
+# The Xapian shim: the only C++, behind src/search/search.h.
+SHIM_SRC	= src/search/shim.cc
 SERVER_SRC	= src/app.c src/http/site.c src/http/assets.c \
-		  src/http/pages.c src/http/feeds.c src/http/api_catalog.c
+		  src/http/pages.c src/http/feeds.c src/http/api_catalog.c \
+		  src/http/search_pages.c
 HCCTL_SRC	= src/hcctl/hcctl.c
 
-CORE_OBJ	= $(CORE_SRC:%.c=$(BUILD)/%.o)
+CORE_OBJ	= $(CORE_SRC:%.c=$(BUILD)/%.o) $(SHIM_SRC:%.cc=$(BUILD)/%.o)
 SERVER_OBJ	= $(SERVER_SRC:%.c=$(BUILD)/%.o)
 HCCTL_OBJ	= $(HCCTL_SRC:%.c=$(BUILD)/%.o)
 UNIT_TESTS	= $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
@@ -54,6 +61,10 @@ test-deps:
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(KORE_FEATURES) -MMD -c $< -o $@
+
+$(BUILD)/%.o: %.cc
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) -MMD -c $< -o $@
 
 $(BUILD)/helpcenter.so: $(CORE_OBJ) $(SERVER_OBJ)
 	$(CC) -shared -o $@ $^ $(LIBS)

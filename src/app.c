@@ -8,11 +8,13 @@
 #include <kore/hooks.h>
 #include <kore/seccomp.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -21,6 +23,7 @@
 #include "http/assets.h"
 #include "http/site.h"
 #include "render/i18n.h"
+#include "search/fold.h"
 #include "settings.h"
 #include "store/db.h"
 
@@ -53,6 +56,7 @@ KORE_SECCOMP_FILTER("helpcenter",
 
 static struct builder		 builder;
 static char			 snapshot_path[1024];
+static char			 index_path[1024];
 static struct stat		 snapshot_seen;
 static struct catalog		 empty_catalog;
 
@@ -97,6 +101,26 @@ prepare_data_dir(void)
 	}
 }
 
+/* The index folder and its files (the watcher writes them after this). */
+static void
+chown_tree(const char *dir, uid_t uid, gid_t gid)
+{
+	DIR		*d;
+	struct dirent	*de;
+	char		 path[1400];
+
+	(void)chown(dir, uid, gid);
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		(void)snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		(void)chown(path, uid, gid);
+	}
+	closedir(d);
+}
+
 static void
 start_watcher(void)
 {
@@ -136,8 +160,15 @@ kore_parent_configure(int argc, char **argv)
 
 	(void)snprintf(snapshot_path, sizeof(snapshot_path), "%s/catalog.db",
 	    settings.data);
+	(void)snprintf(index_path, sizeof(index_path), "%s/index",
+	    settings.data);
+	/* Needs OpenCC's files: before the chroot; workers inherit the table. */
+	if (fold_init() != 0)
+		kore_log(LOG_WARNING, "traditional Chinese will not fold to "
+		    "simplified in search");
 	builder.articles = settings.articles;
 	builder.snapshot = snapshot_path;
+	builder.index = index_path;
 	builder.default_lang = settings.default_lang;
 	builder.cache = catalog_cache_new();
 	if ((cat = builder_run(&builder)) == NULL)
@@ -146,8 +177,10 @@ kore_parent_configure(int argc, char **argv)
 	/* Files the watcher writes must be the workers' (runas) to read. */
 	if (getuid() == 0 && !skip_runas) {
 		struct passwd *pw = getpwnam(kore_runas_user);
-		if (pw != NULL)
+		if (pw != NULL) {
 			(void)chown(snapshot_path, pw->pw_uid, pw->pw_gid);
+			chown_tree(index_path, pw->pw_uid, pw->pw_gid);
+		}
 	}
 	start_watcher();
 
@@ -182,6 +215,11 @@ reload_catalog(void *arg, u_int64_t now)
 	if (site.cat != &empty_catalog)
 		catalog_free(site.cat);
 	site.cat = cat;
+	free(site.synonyms);
+	site.synonyms = fold_text(cat->synonyms ? cat->synonyms : "",
+	    cat->synonyms ? strlen(cat->synonyms) : 0);
+	if (site.index != NULL)
+		(void)hc_index_set_synonyms(site.index, site.synonyms);
 }
 
 void
@@ -195,6 +233,14 @@ kore_worker_configure(void)
 	(void)snprintf(site.snapshot, sizeof(site.snapshot), "%s/catalog.db",
 	    base);
 	(void)snprintf(path, sizeof(path), "%s/helpcenter.db", base);
+	(void)snprintf(site.index_path, sizeof(site.index_path), "%s/index",
+	    base);
+	if (hc_index_open(site.index_path, 0, &site.index) != HC_SEARCH_OK) {
+		kore_log(LOG_WARNING, "search index %s: %s", site.index_path,
+		    hc_index_last_error(site.index));
+		hc_index_close(site.index);
+		site.index = NULL;
+	}
 	site.cat = &empty_catalog;
 	reload_catalog(NULL, 0);
 	if ((site.db = db_open(path)) == NULL)
@@ -207,6 +253,8 @@ kore_worker_teardown(void)
 {
 	if (site.db != NULL)
 		sqlite3_close(site.db);
+	hc_index_close(site.index);
+	free(site.synonyms);
 	if (site.cat != &empty_catalog)
 		catalog_free(site.cat);
 	template_set_free(site.tpl);

@@ -14,6 +14,7 @@
 
 #include "builder.h"
 #include "snapshot.h"
+#include "search/indexer.h"
 #include "util/strbuf.h"
 
 #define QUIET_MS	100	/* a burst of events ends after this */
@@ -31,9 +32,10 @@ now_ms(void)
 struct catalog *
 builder_run(struct builder *b)
 {
-	struct catalog	*cat;
-	long long	 start;
-	size_t		 i;
+	struct catalog		*cat;
+	struct index_stats	 st;
+	long long		 start;
+	size_t			 i;
 
 	start = now_ms();
 	cat = catalog_build(b->articles, b->default_lang, b->cache);
@@ -44,6 +46,13 @@ builder_run(struct builder *b)
 	fprintf(stderr, "catalog: %zu articles, %zu categories, %zu problems, "
 	    "built in %lld ms\n", cat->narts, cat->ncats, cat->nproblems,
 	    now_ms() - start);
+	if (b->index != NULL) {
+		start = now_ms();
+		if (indexer_sync(b->index, cat, &st) == 0)
+			fprintf(stderr, "index: %zu added or changed, %zu "
+			    "deleted, %zu unchanged, in %lld ms\n", st.put,
+			    st.deleted, st.unchanged, now_ms() - start);
+	}
 	for (i = 0; i < cat->nproblems && i < MAX_LOGGED; i++)
 		fprintf(stderr, "catalog: %s:%d: %s\n", cat->problems[i].file,
 		    cat->problems[i].line, cat->problems[i].reason);

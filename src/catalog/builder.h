@@ -1,4 +1,4 @@
-/* builder.h: the one writer: builds the catalog from the tree and publishes a snapshot. */
+/* builder.h: the one writer: builds the catalog from the tree, publishes a snapshot, updates the index. */
 #ifndef HC_BUILDER_H
 #define HC_BUILDER_H
 
@@ -7,13 +7,14 @@
 struct builder {
 	const char		*articles;	/* the tree */
 	const char		*snapshot;	/* DATA/catalog.db */
+	const char		*index;		/* DATA/index, or NULL */
 	const char		*default_lang;
 	struct catalog_cache	*cache;
 };
 
 /*
- * Builds the catalog and writes the snapshot; logs a summary and the
- * problems to stderr. Returns the new catalog (caller frees) or NULL when
+ * Builds the catalog, writes the snapshot and brings the search index up
+ * to date; logs a summary and the problems to stderr. Returns the new catalog (caller frees) or NULL when
  * the snapshot could not be written.
  */
 struct catalog	*builder_run(struct builder *);

@@ -10,13 +10,17 @@
 
 #include "catalog/catalog.h"
 #include "render/template.h"
+#include "search/search.h"
 
 /* Per-worker state, set up by app.c. */
 struct site {
 	struct catalog		*cat;		/* current snapshot; never NULL */
 	struct template_set	*tpl;		/* inherited from the parent */
 	sqlite3			*db;		/* this worker's connection */
+	hc_index		*index;		/* search reader, or NULL */
+	char			*synonyms;	/* folded _synonyms.txt */
 	char			 snapshot[1024];	/* path, inside the chroot */
+	char			 index_path[1024];
 };
 
 extern struct site	site;

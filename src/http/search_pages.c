@@ -1,0 +1,527 @@
+/* search_pages.c: /search (HTML), /api/v1/search and /api/v1/suggest on the Xapian shim. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include <openssl/rand.h>
+
+#include "site.h"
+#include "render/i18n.h"
+#include "search/fold.h"
+#include "search/indexer.h"
+#include "search/snippet.h"
+#include "settings.h"
+#include "util/text.h"
+
+int	page_search(struct http_request *);
+int	api_search(struct http_request *);
+int	api_suggest(struct http_request *);
+
+#define MAX_QUERY_CHARS		256
+#define MAX_PAGE		1000
+#define DEFAULT_PER_PAGE	10
+#define MAX_PER_PAGE		50
+#define SUGGEST_LEN		8
+#define SNIPPET_CHARS		120
+
+/* A validated search request. Strings are malloc'd. */
+struct search_args {
+	char		*q;
+	char		*category;
+	char		*lang;
+	char		*type;
+	unsigned	 page;
+	unsigned	 per_page;
+};
+
+/* The first problem found: for a 400 naming the field. */
+struct arg_error {
+	const char	*code;
+	const char	*message;
+	const char	*field;
+};
+
+static void
+args_free(struct search_args *a)
+{
+	free(a->q);
+	free(a->category);
+	free(a->lang);
+	free(a->type);
+}
+
+static size_t
+utf8_chars(const char *s)
+{
+	size_t	n = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return (n);
+}
+
+static int
+get_uint(struct http_request *req, const char *name, unsigned min,
+    unsigned max, unsigned def, unsigned *out)
+{
+	char	*v, *end;
+	long	 l;
+	int	 rc;
+
+	*out = def;
+	if ((rc = query_get(req, name, &v)) == 0)
+		return (0);
+	if (rc < 0 || v[0] == '\0')
+		l = -1;
+	else
+		l = strtol(v, &end, 10);
+	if (rc > 0 && v[0] != '\0' && *end != '\0')
+		l = -1;
+	free(v);
+	if (l < (long)min || l > (long)max)
+		return (-1);
+	*out = (unsigned)l;
+	return (0);
+}
+
+/* Reads and checks every parameter; 0, or -1 with err filled. */
+static int
+parse_args(struct http_request *req, struct search_args *a,
+    struct arg_error *err, int need_q)
+{
+	int	rc;
+
+	memset(a, 0, sizeof(*a));
+	if ((rc = query_get(req, "q", &a->q)) < 0) {
+		*err = (struct arg_error){ "invalid_query", "The query is not "
+		    "valid UTF-8 or is badly encoded.", "q" };
+		return (-1);
+	}
+	if (rc == 0)
+		a->q = xstrdup("");
+	if (utf8_chars(a->q) > MAX_QUERY_CHARS) {
+		*err = (struct arg_error){ "query_too_long", "The query is "
+		    "longer than 256 characters; shorten it.", "q" };
+		return (-1);
+	}
+	if (need_q && a->q[strspn(a->q, " \t")] == '\0') {
+		*err = (struct arg_error){ "missing_query", "Give a query in "
+		    "q, e.g. ?q=refund.", "q" };
+		return (-1);
+	}
+	if ((rc = query_get(req, "category", &a->category)) != 0 &&
+	    (rc < 0 || (a->category[0] != '\0' &&
+	    catalog_category(site.cat, a->category) == NULL))) {
+		*err = (struct arg_error){ "unknown_category", "No category "
+		    "has this slug; GET /api/v1/categories lists them.",
+		    "category" };
+		return (-1);
+	}
+	if ((rc = query_get(req, "lang", &a->lang)) != 0 && (rc < 0 ||
+	    (a->lang[0] != '\0' && !lang_supported(a->lang)))) {
+		*err = (struct arg_error){ "invalid_lang", "lang must be zh-CN, "
+		    "zh-TW or en.", "lang" };
+		return (-1);
+	}
+	if ((rc = query_get(req, "type", &a->type)) != 0 && (rc < 0 ||
+	    (a->type[0] != '\0' && strcmp(a->type, "article") &&
+	    strcmp(a->type, "thread")))) {
+		*err = (struct arg_error){ "invalid_type", "type must be "
+		    "article or thread.", "type" };
+		return (-1);
+	}
+	if (get_uint(req, "page", 1, MAX_PAGE, 1, &a->page) != 0) {
+		*err = (struct arg_error){ "invalid_page", "page must be a "
+		    "whole number from 1 to 1000.", "page" };
+		return (-1);
+	}
+	if (get_uint(req, "per_page", 1, MAX_PER_PAGE, DEFAULT_PER_PAGE,
+	    &a->per_page) != 0) {
+		*err = (struct arg_error){ "invalid_per_page", "per_page must "
+		    "be a whole number from 1 to 50.", "per_page" };
+		return (-1);
+	}
+	return (0);
+}
+
+/* Folds the query but keeps the operators AND, OR, NOT upper case. */
+static char *
+fold_query(const char *q)
+{
+	struct strbuf	 sb;
+	const char	*p, *end;
+	char		*f;
+	size_t		 n;
+
+	sb_init(&sb);
+	for (p = q; *p != '\0'; p = end) {
+		end = p + strcspn(p, " ");
+		n = (size_t)(end - p);
+		if ((n == 3 && (!strncmp(p, "AND", 3) || !strncmp(p, "NOT", 3))) ||
+		    (n == 2 && !strncmp(p, "OR", 2))) {
+			sb_append(&sb, p, n);
+		} else {
+			f = fold_text(p, n);
+			sb_puts(&sb, f);
+			free(f);
+		}
+		while (*end == ' ') {
+			sb_putc(&sb, ' ');
+			end++;
+		}
+	}
+	return (sb_detach(&sb));
+}
+
+static hc_index *
+reader(void)
+{
+	hc_index	*ix;
+
+	if (site.index != NULL)
+		return (site.index);
+	/* The builder may have created the index after this worker began. */
+	if (hc_index_open(site.index_path, 0, &ix) != HC_SEARCH_OK) {
+		hc_index_close(ix);
+		return (NULL);
+	}
+	site.index = ix;
+	(void)hc_index_set_synonyms(ix, site.synonyms);
+	return (ix);
+}
+
+static long long
+now_us(void)
+{
+	struct timeval	tv;
+
+	(void)gettimeofday(&tv, NULL);
+	return ((long long)tv.tv_sec * 1000000 + tv.tv_usec);
+}
+
+static void
+new_search_id(char *out, size_t len)
+{
+	unsigned char	r[8];
+	size_t		i;
+
+	if (RAND_bytes(r, sizeof(r)) != 1)
+		memset(r, 0, sizeof(r));
+	for (i = 0; i < sizeof(r) && 2 * i + 2 < len; i++)
+		(void)snprintf(out + 2 * i, 3, "%02x", r[i]);
+}
+
+static json_t *
+facet_json(const struct hc_facet *f, size_t n, int categories,
+    const char *lang)
+{
+	const struct category	*c;
+	json_t			*arr, *o;
+	size_t			 i;
+
+	arr = json_array();
+	for (i = 0; i < n; i++) {
+		o = json_pack("{s:s, s:I}", categories ? "slug" : "value",
+		    f[i].value, "count", (json_int_t)f[i].count);
+		if (categories && (c = catalog_category(site.cat,
+		    f[i].value)) != NULL)
+			json_object_set_new(o, "title", json_string(
+			    category_text_in(c, lang)->title));
+		json_array_append_new(arr, o);
+	}
+	return (arr);
+}
+
+/*
+ * One result for an index hit, or NULL when the catalog no longer has it
+ * (the index and the snapshot are published a moment apart).
+ */
+static json_t *
+result_json(const struct hc_hit *hit, const struct hc_results *r,
+    const char *lang, const char *search_id, size_t position)
+{
+	const struct article		*a;
+	const struct article_version	*v;
+	char				*slug, *vlang, *snip, date[32];
+	struct strbuf			 url;
+	json_t				*o;
+
+	if (indexer_parse_article_id(hit->id, &slug, &vlang) != 0)
+		return (NULL);
+	a = catalog_article(site.cat, slug);
+	v = a ? article_version_in(a, vlang) : NULL;
+	free(slug);
+	free(vlang);
+	if (v == NULL)
+		return (NULL);
+	snip = snippet_make(v->plain, r->highlight, r->nhighlight,
+	    SNIPPET_CHARS);
+	sb_init(&url);
+	/* sid and pos let the article page count the click (deflection). */
+	sb_printf(&url, "/articles/%s?lang=%s&sid=%s&pos=%zu", a->slug,
+	    v->lang, search_id, position);
+	format_date(v->updated, date, sizeof(date));
+	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:f, s:s}",
+	    "type", "article", "slug", a->slug, "title", v->title,
+	    "url", url.data, "lang", v->lang,
+	    "category", category_ref_json(a->category, lang),
+	    "snippet", snip, "score", hit->score, "updated", date);
+	sb_free(&url);
+	free(snip);
+	return (o);
+}
+
+/*
+ * Runs the search and builds the SPEC's JSON object. Returns NULL with
+ * *status set when the index is unusable.
+ */
+static json_t *
+run_search(const struct search_args *a, const char *lang, int *status)
+{
+	struct hc_query		 q;
+	struct hc_results	*r;
+	hc_search_status	 s;
+	hc_index		*ix;
+	json_t			*results, *o, *res;
+	char			*folded, search_id[20];
+	long long		 start;
+	size_t			 i;
+
+	if ((ix = reader()) == NULL) {
+		*status = 503;
+		return (NULL);
+	}
+	start = now_us();
+	folded = fold_query(a->q);
+	memset(&q, 0, sizeof(q));
+	q.text = folded;
+	q.category = a->category;
+	q.lang = a->lang;
+	q.type = a->type;
+	q.prefer_lang = lang;
+	q.offset = (a->page - 1) * a->per_page;
+	q.limit = a->per_page;
+	s = hc_search(ix, &q, &r);
+	free(folded);
+	if (s != HC_SEARCH_OK) {
+		kore_log(LOG_WARNING, "search: %s: %s",
+		    hc_search_status_to_string(s), hc_index_last_error(ix));
+		*status = 503;
+		return (NULL);
+	}
+	new_search_id(search_id, sizeof(search_id));
+	results = json_array();
+	for (i = 0; i < r->nhits; i++) {
+		res = result_json(&r->hits[i], r, lang, search_id,
+		    q.offset + i + 1);
+		if (res != NULL)
+			json_array_append_new(results, res);
+	}
+	/*
+	 * The deflection module records the search event (query, folded
+	 * query, total) here, keyed by search_id.
+	 */
+	o = json_pack("{s:s, s:I, s:i, s:i, s:I, s:s?, s:{s:o, s:o, s:o}, "
+	    "s:o, s:s}", "query", a->q, "total", (json_int_t)r->total,
+	    "page", (int)a->page, "per_page", (int)a->per_page,
+	    "took_ms", (json_int_t)((now_us() - start) / 1000),
+	    "suggestion", r->suggestion,
+	    "facets", "categories", facet_json(r->categories, r->ncategories,
+	    1, lang), "types", facet_json(r->types, r->ntypes, 0, lang),
+	    "langs", facet_json(r->langs, r->nlangs, 0, lang),
+	    "results", results, "search_id", search_id);
+	hc_results_free(r);
+	return (o);
+}
+
+int
+api_search(struct http_request *req)
+{
+	struct search_args	 a;
+	struct arg_error	 err;
+	json_t			*o;
+	int			 status;
+
+	if (!allow_get(req))
+		return (KORE_RESULT_OK);
+	if (parse_args(req, &a, &err, 1) != 0) {
+		args_free(&a);
+		return (respond_json_error(req, 400, err.code, err.message,
+		    err.field));
+	}
+	o = run_search(&a, a.lang && *a.lang ? a.lang : settings.default_lang,
+	    &status);
+	args_free(&a);
+	if (o == NULL)
+		return (respond_json_error(req, status, "search_unavailable",
+		    "Search is unavailable for a moment; try again shortly.",
+		    NULL));
+	return (respond_json(req, 200, o));
+}
+
+int
+api_suggest(struct http_request *req)
+{
+	struct search_args	 a;
+	struct arg_error	 err;
+	struct hc_query		 q;
+	struct hc_results	*r;
+	hc_index		*ix;
+	json_t			*arr, *res;
+	char			*folded;
+	size_t			 i;
+
+	if (!allow_get(req))
+		return (KORE_RESULT_OK);
+	if (parse_args(req, &a, &err, 0) != 0) {
+		args_free(&a);
+		return (respond_json_error(req, 400, err.code, err.message,
+		    err.field));
+	}
+	arr = json_array();
+	if (a.q[0] != '\0' && (ix = reader()) != NULL) {
+		folded = fold_query(a.q);
+		memset(&q, 0, sizeof(q));
+		q.text = folded;
+		q.limit = SUGGEST_LEN;
+		q.prefix_last = 1;
+		q.lang = a.lang;
+		q.prefer_lang = request_lang(req);
+		if (hc_search(ix, &q, &r) == HC_SEARCH_OK) {
+			for (i = 0; i < r->nhits; i++) {
+				res = result_json(&r->hits[i], r, q.prefer_lang,
+				    "suggest", i + 1);
+				if (res == NULL)
+					continue;
+				json_array_append_new(arr, json_pack(
+				    "{s:O, s:O, s:s}", "title",
+				    json_object_get(res, "title"), "url",
+				    json_object_get(res, "url"), "type",
+				    "article"));
+				json_decref(res);
+			}
+			hc_results_free(r);
+		}
+		free(folded);
+	}
+	args_free(&a);
+	return (respond_json(req, 200, json_pack("{s:o}", "suggestions", arr)));
+}
+
+/* Links for the filter facets and pages, keeping the other parameters. */
+static char *
+search_url(const char *q, const char *category, const char *lang,
+    const char *type, unsigned page)
+{
+	struct strbuf	sb;
+
+	sb_init(&sb);
+	sb_puts(&sb, "/search?q=");
+	url_encode(&sb, q);
+	if (category && *category) {
+		sb_puts(&sb, "&category=");
+		url_encode(&sb, category);
+	}
+	if (lang && *lang) {
+		sb_puts(&sb, "&lang=");
+		url_encode(&sb, lang);
+	}
+	if (type && *type) {
+		sb_puts(&sb, "&type=");
+		url_encode(&sb, type);
+	}
+	if (page > 1)
+		sb_printf(&sb, "&page=%u", page);
+	return (sb_detach(&sb));
+}
+
+static void
+add_links(json_t *facets, const char *key, const struct search_args *a)
+{
+	json_t		*f;
+	size_t		 i;
+	char		*u;
+	const char	*v;
+
+	json_array_foreach(json_object_get(facets, key), i, f) {
+		v = json_string_value(json_object_get(f,
+		    !strcmp(key, "categories") ? "slug" : "value"));
+		u = search_url(a->q, !strcmp(key, "categories") ? v : a->category,
+		    !strcmp(key, "langs") ? v : a->lang,
+		    !strcmp(key, "types") ? v : a->type, 1);
+		json_object_set_new(f, "url", json_string(u));
+		free(u);
+	}
+}
+
+int
+page_search(struct http_request *req)
+{
+	struct search_args	 a;
+	struct arg_error	 err;
+	struct strbuf		 enc;
+	const char		*lang;
+	json_t			*ctx, *o;
+	char			*u;
+	int			 status, total, pages;
+
+	if (!allow_get(req))
+		return (KORE_RESULT_OK);
+	lang = request_lang(req);
+	if (parse_args(req, &a, &err, 0) != 0) {
+		args_free(&a);
+		return (respond_error_page(req, 400, err.message));
+	}
+	ctx = page_context(req, lang, i18n_get(i18n_ui_lang(lang), "search"));
+	json_object_set_new(ctx, "q", json_string(a.q));
+	json_object_set_new(ctx, "noindex", json_true());
+	if (a.q[0] != '\0') {
+		if ((o = run_search(&a, lang, &status)) == NULL) {
+			args_free(&a);
+			json_decref(ctx);
+			return (respond_error_page(req, status,
+			    i18n_get(i18n_ui_lang(lang), "search_unavailable")));
+		}
+		add_links(json_object_get(o, "facets"), "categories", &a);
+		add_links(json_object_get(o, "facets"), "langs", &a);
+		add_links(json_object_get(o, "facets"), "types", &a);
+		total = (int)json_integer_value(json_object_get(o, "total"));
+		pages = (total + (int)a.per_page - 1) / (int)a.per_page;
+		if (a.page > 1) {
+			u = search_url(a.q, a.category, a.lang, a.type,
+			    a.page - 1);
+			json_object_set_new(ctx, "prev_url", json_string(u));
+			free(u);
+		}
+		if ((int)a.page < pages) {
+			u = search_url(a.q, a.category, a.lang, a.type,
+			    a.page + 1);
+			json_object_set_new(ctx, "next_url", json_string(u));
+			free(u);
+		}
+		if (json_is_string(json_object_get(o, "suggestion"))) {
+			u = search_url(json_string_value(json_object_get(o,
+			    "suggestion")), a.category, a.lang, a.type, 1);
+			json_object_set_new(ctx, "suggestion_url",
+			    json_string(u));
+			free(u);
+		}
+		if (a.category || a.lang || a.type) {
+			u = search_url(a.q, NULL, NULL, NULL, 1);
+			json_object_set_new(ctx, "clear_url", json_string(u));
+			free(u);
+		}
+		json_object_set_new(ctx, "searched", json_true());
+		json_object_set_new(ctx, "no_results", json_boolean(total == 0));
+		json_object_set_new(ctx, "pages", json_integer(pages));
+		json_object_set_new(ctx, "search", o);
+	}
+	sb_init(&enc);
+	url_encode(&enc, a.q);
+	json_object_set_new(ctx, "q_encoded", json_string(enc.data ? enc.data :
+	    ""));
+	sb_free(&enc);
+	args_free(&a);
+	return (respond_page(req, 200, "search", ctx));
+}

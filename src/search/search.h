@@ -1,0 +1,147 @@
+/*
+ * search.h: the C contract of the Xapian shim (shim.cc). Nothing else in
+ * the project includes <xapian.h>; every function here catches every C++
+ * exception and answers a status instead.
+ */
+#ifndef HC_SEARCH_H
+#define HC_SEARCH_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum {
+	HC_SEARCH_OK = 0,
+	HC_SEARCH_ERR_OPEN,	/* no index at the path, or not readable */
+	HC_SEARCH_ERR_LOCKED,	/* another process writes the index */
+	HC_SEARCH_ERR_CORRUPT,	/* the index is damaged: rebuild it */
+	HC_SEARCH_ERR_QUERY,	/* the query cannot be understood */
+	HC_SEARCH_ERR_MODIFIED,	/* changed too often while reading */
+	HC_SEARCH_ERR_IO,	/* disk full, permission, ... */
+	HC_SEARCH_ERR_INTERNAL	/* anything else */
+} hc_search_status;
+
+/* A static English description of a status. */
+const char	*hc_search_status_to_string(hc_search_status);
+
+/* An open index, for reading or (one process at a time) writing. */
+typedef struct hc_index hc_index;
+
+/*
+ * Opens the index folder at path. writable creates it when missing.
+ * On success *out is set; on failure *out is NULL or, when not NULL, a
+ * handle whose hc_index_last_error() says why (close it).
+ * Return value: HC_SEARCH_OK, _ERR_OPEN, _ERR_LOCKED, _ERR_CORRUPT, _ERR_IO.
+ */
+hc_search_status	 hc_index_open(const char *path, int writable,
+			    hc_index **out);
+void			 hc_index_close(hc_index *);
+/* The last error's message; owned by the handle, valid until the next call. */
+const char		*hc_index_last_error(const hc_index *);
+
+/* ---- Writing (the builder process only) ---- */
+
+/*
+ * One document: an article version or a community thread. All text is
+ * already folded (fold.h). Strings are borrowed for the call.
+ */
+struct hc_doc {
+	const char	*id;		/* "article:<slug>:<lang>", "thread:<n>" */
+	const char	*type;		/* "article" or "thread" */
+	const char	*lang;
+	const char	*category;	/* "cat" or "cat/section" */
+	const char	*title;
+	const char	*tags;		/* space separated */
+	const char	*summary;	/* threads: the accepted answer */
+	const char	*headings;
+	const char	*body;		/* threads: question and other answers */
+	const char	*hash;		/* content hash: unchanged -> skipped */
+	long long	 updated;
+};
+
+/*
+ * Adds or replaces the document with d->id. Changes become visible to
+ * readers at hc_index_commit(), all at once.
+ * Return value: HC_SEARCH_OK, _ERR_IO, _ERR_INTERNAL.
+ */
+hc_search_status	 hc_index_put(hc_index *, const struct hc_doc *d);
+/* Removes a document; removing a missing one is not an error. */
+hc_search_status	 hc_index_delete(hc_index *, const char *id);
+hc_search_status	 hc_index_commit(hc_index *);
+
+/*
+ * Calls fn(id, hash, arg) for every document, for deciding what changed.
+ * Return value: HC_SEARCH_OK, _ERR_IO, _ERR_INTERNAL.
+ */
+hc_search_status	 hc_index_each(hc_index *,
+			    void (*fn)(const char *id, const char *hash, void *),
+			    void *arg);
+
+/* ---- Reading (the workers) ---- */
+
+/*
+ * Query expansion groups from _synonyms.txt (folded text, one group per
+ * line, words separated by spaces; '#' starts a comment). Replaces earlier
+ * groups. Return value: HC_SEARCH_OK.
+ */
+hc_search_status	 hc_index_set_synonyms(hc_index *, const char *text);
+
+struct hc_query {
+	const char	*text;		/* folded; AND/OR/NOT kept upper case */
+	const char	*category;	/* filter or NULL */
+	const char	*lang;		/* filter or NULL */
+	const char	*type;		/* filter or NULL */
+	const char	*prefer_lang;	/* shown first among versions, or NULL */
+	unsigned	 offset;
+	unsigned	 limit;
+	int		 prefix_last;	/* the last word may be unfinished */
+	int		 titles_only;	/* search-as-you-type suggestions */
+};
+
+struct hc_facet {
+	char	*value;
+	size_t	 count;
+};
+
+struct hc_hit {
+	char	*id;
+	double	 score;		/* relevance, 0..100 */
+};
+
+/* Everything in a result is owned by it; free with hc_results_free(). */
+struct hc_results {
+	size_t		  total;
+	struct hc_hit	 *hits;
+	size_t		  nhits;
+	struct hc_facet	 *categories;	/* by top-level category */
+	size_t		  ncategories;
+	struct hc_facet	 *langs;
+	size_t		  nlangs;
+	struct hc_facet	 *types;
+	size_t		  ntypes;
+	char		 *suggestion;	/* "did you mean", or NULL */
+	char		**highlight;	/* folded strings to mark in snippets */
+	size_t		  nhighlight;
+	int		  plain_fallback; /* syntax was not understood */
+};
+
+/*
+ * Runs a query. Reopens the index first when the writer committed since,
+ * and retries when it changes during the search.
+ * Return value: HC_SEARCH_OK (with *out), _ERR_MODIFIED, _ERR_IO,
+ * _ERR_CORRUPT, _ERR_INTERNAL.
+ */
+hc_search_status	 hc_search(hc_index *, const struct hc_query *,
+			    struct hc_results **out);
+void			 hc_results_free(struct hc_results *);
+
+/* Number of documents, or 0 on error. */
+size_t			 hc_index_doccount(hc_index *);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

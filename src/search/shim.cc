@@ -1,0 +1,718 @@
+// shim.cc: the Xapian side of search.h: indexing, query building, facets; no exception leaves it.
+#include <xapian.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "search.h"
+
+#define EXPORT	__attribute__((visibility("default")))
+
+namespace {
+
+// Value slots of every document.
+enum { SLOT_CATEGORY = 0, SLOT_LANG = 1, SLOT_TYPE = 2, SLOT_HASH = 3,
+    SLOT_UPDATED = 4, SLOT_GROUP = 5 };
+
+// Text fields: term prefix and query weight (title strongest).
+struct Field {
+	const char	*prefix;
+	double		 weight;
+};
+const Field fields[] = {
+	{ "S", 4.0 },	// title
+	{ "K", 2.5 },	// tags
+	{ "A", 1.8 },	// summary; threads: the accepted answer
+	{ "H", 1.5 },	// headings
+	{ "B", 1.0 },	// body
+};
+const size_t nfields = sizeof(fields) / sizeof(fields[0]);
+
+const unsigned	MAX_RETRIES = 3;
+const unsigned	WILDCARD_EXPANSION = 30;
+const double	SYNONYM_WEIGHT = 0.7;
+const double	UNIGRAM_WEIGHT = 0.3;
+// Added to documents in the visitor's language, so that of an article's
+// versions the one they can read wins the collapse.
+const double	PREFERRED_LANG_BOOST = 1.0;
+
+}  // namespace
+
+struct hc_index {
+	bool				 writable;
+	std::string			 path;
+	Xapian::Database		 db;
+	Xapian::WritableDatabase	 wdb;
+	Xapian::TermGenerator		 tg;
+	Xapian::Stem			 stem;
+	std::vector<std::vector<std::string>> synonyms;
+	std::string			 err;
+
+	hc_index() : writable(false), stem("en") {}
+};
+
+namespace {
+
+hc_search_status
+classify(hc_index *h, const Xapian::Error &e)
+{
+	if (h != NULL)
+		h->err = e.get_type() + std::string(": ") + e.get_msg();
+	// Xapian::Error is not polymorphic: classify by its type name.
+	static const struct {
+		const char		*type;
+		hc_search_status	 status;
+	} map[] = {
+		{ "DatabaseModifiedError", HC_SEARCH_ERR_MODIFIED },
+		{ "DatabaseLockError", HC_SEARCH_ERR_LOCKED },
+		{ "DatabaseCorruptError", HC_SEARCH_ERR_CORRUPT },
+		{ "DatabaseOpeningError", HC_SEARCH_ERR_OPEN },
+		{ "DatabaseNotFoundError", HC_SEARCH_ERR_OPEN },
+		{ "DatabaseVersionError", HC_SEARCH_ERR_OPEN },
+		{ "QueryParserError", HC_SEARCH_ERR_QUERY },
+		{ "DatabaseError", HC_SEARCH_ERR_IO },
+		{ "DatabaseClosedError", HC_SEARCH_ERR_IO },
+	};
+	for (const auto &m : map)
+		if (e.get_type() == std::string(m.type))
+			return m.status;
+	return HC_SEARCH_ERR_INTERNAL;
+}
+
+hc_search_status
+unknown(hc_index *h)
+{
+	if (h != NULL)
+		h->err = "unexpected error in the search engine";
+	return HC_SEARCH_ERR_INTERNAL;
+}
+
+char *
+dup(const std::string &s)
+{
+	char *p = static_cast<char *>(malloc(s.size() + 1));
+	if (p == NULL)
+		abort();
+	memcpy(p, s.data(), s.size());
+	p[s.size()] = '\0';
+	return p;
+}
+
+// CJK ideographs, kana and hangul are searched as n-grams.
+bool
+is_cjk(unsigned cp)
+{
+	return (cp >= 0x2e80 && cp <= 0x9fff) || (cp >= 0xac00 &&
+	    cp <= 0xd7af) || (cp >= 0xf900 && cp <= 0xfaff) ||
+	    (cp >= 0x20000 && cp <= 0x2ffff);
+}
+
+struct Token {
+	std::string	text;
+	bool		cjk;
+	bool		last_open;	// the query ends inside this token
+};
+
+// Splits folded text into CJK runs and words; everything else separates.
+std::vector<Token>
+tokenize(const std::string &s)
+{
+	std::vector<Token> out;
+	Xapian::Utf8Iterator it(s), end;
+	Token cur;
+	bool in = false;
+
+	cur.cjk = false;
+	cur.last_open = false;
+	for (; it != end; ++it) {
+		unsigned cp = *it;
+		bool cjk = is_cjk(cp);
+		bool word = !cjk && Xapian::Unicode::is_wordchar(cp);
+		if ((cjk || word) && in && cur.cjk == cjk) {
+			Xapian::Unicode::append_utf8(cur.text, cp);
+			continue;
+		}
+		if (in)
+			out.push_back(cur);
+		in = cjk || word;
+		cur.text.clear();
+		cur.cjk = cjk;
+		if (in)
+			Xapian::Unicode::append_utf8(cur.text, cp);
+	}
+	if (in) {
+		cur.last_open = true;
+		out.push_back(cur);
+	}
+	return out;
+}
+
+std::vector<std::string>
+utf8_chars(const std::string &s)
+{
+	std::vector<std::string> out;
+	for (Xapian::Utf8Iterator it(s), end; it != end; ++it) {
+		std::string c;
+		Xapian::Unicode::append_utf8(c, *it);
+		out.push_back(c);
+	}
+	return out;
+}
+
+// One piece of a query, searched in every field with its field's prefix.
+struct Piece {
+	std::string	term;		// without prefix
+	double		weight;
+	bool		stemmed;	// a word: search its stem (Z prefix)
+	bool		wildcard;	// also as a prefix (search as you type)
+};
+
+void
+add_text_pieces(hc_index *h, const Token &t, double weight, bool prefix_last,
+    std::vector<Piece> &pieces, std::set<std::string> &hl)
+{
+	if (!t.cjk) {
+		pieces.push_back({ t.text, weight, true,
+		    prefix_last && t.last_open });
+		hl.insert(t.text);
+		return;
+	}
+	std::vector<std::string> ch = utf8_chars(t.text);
+	hl.insert(t.text);
+	if (ch.size() == 1) {
+		pieces.push_back({ ch[0], weight, false, false });
+		return;
+	}
+	for (size_t i = 0; i + 1 < ch.size(); i++) {
+		pieces.push_back({ ch[i] + ch[i + 1], weight, false, false });
+		hl.insert(ch[i] + ch[i + 1]);
+	}
+	for (size_t i = 0; i < ch.size(); i++)
+		pieces.push_back({ ch[i], weight * UNIGRAM_WEIGHT, false,
+		    false });
+	(void)h;
+}
+
+Xapian::Query
+piece_query(hc_index *h, const Piece &p, const char *prefix)
+{
+	std::string term = prefix + p.term;
+	Xapian::Query q;
+	if (p.stemmed)
+		q = Xapian::Query("Z" + std::string(prefix) + h->stem(p.term));
+	else
+		q = Xapian::Query(term);
+	if (p.wildcard)
+		q = Xapian::Query(Xapian::Query::OP_OR, q,
+		    Xapian::Query(Xapian::Query::OP_WILDCARD, term,
+		    WILDCARD_EXPANSION, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT));
+	if (p.weight != 1.0)
+		q = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, p.weight);
+	return q;
+}
+
+// Total frequency of a word (stemmed) over every field.
+Xapian::doccount
+word_freq(hc_index *h, const std::string &w)
+{
+	Xapian::doccount n = 0;
+	for (size_t f = 0; f < nfields; f++)
+		n += h->db.get_termfreq("Z" + std::string(fields[f].prefix) +
+		    h->stem(w));
+	return n;
+}
+
+bool
+is_latin_word(const std::string &w)
+{
+	for (unsigned char c : w)
+		if (!((c >= 'a' && c <= 'z') || c == '\''))
+			return false;
+	return w.size() >= 3;
+}
+
+// The query as plain words: OR of n-grams and stems, field-weighted.
+Xapian::Query
+plain_query(hc_index *h, const hc_query *q, std::vector<Token> &tokens,
+    std::set<std::string> &hl, std::string &suggestion)
+{
+	std::vector<Piece> pieces;
+	std::string corrected;
+	bool changed = false;
+
+	for (Token &t : tokens) {
+		if (!t.cjk && is_latin_word(t.text) &&
+		    !(q->prefix_last && t.last_open) && word_freq(h, t.text) == 0) {
+			std::string s = h->db.get_spelling_suggestion(t.text, 2);
+			if (!s.empty() && word_freq(h, s) > 0) {
+				t.text = s;
+				changed = true;
+			}
+		}
+		if (!corrected.empty())
+			corrected += ' ';
+		corrected += t.text;
+		add_text_pieces(h, t, 1.0, q->prefix_last != 0, pieces, hl);
+	}
+	if (changed)
+		suggestion = corrected;
+
+	// Editors' synonyms: a member found in the query adds the others.
+	std::string joined = " " + corrected + " ";
+	size_t added = 0;
+	for (const auto &group : h->synonyms) {
+		bool hit = false;
+		for (const auto &m : group) {
+			bool cjk = !m.empty() && (unsigned char)m[0] >= 0xe0;
+			if ((cjk && corrected.find(m) != std::string::npos) ||
+			    (!cjk && joined.find(" " + m + " ") != std::string::npos))
+				hit = true;
+		}
+		if (!hit)
+			continue;
+		for (const auto &m : group) {
+			if (corrected.find(m) != std::string::npos || added > 10)
+				continue;
+			for (const Token &t : tokenize(m))
+				add_text_pieces(h, t, SYNONYM_WEIGHT, false,
+				    pieces, hl);
+			added++;
+		}
+	}
+
+	std::vector<Xapian::Query> per_field;
+	for (size_t f = 0; f < nfields; f++) {
+		std::vector<Xapian::Query> qs;
+		for (const Piece &p : pieces)
+			qs.push_back(piece_query(h, p, fields[f].prefix));
+		Xapian::Query fq(Xapian::Query::OP_OR, qs.begin(), qs.end());
+		per_field.push_back(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+		    fq, fields[f].weight));
+		if (q->titles_only)
+			break;
+	}
+	return Xapian::Query(Xapian::Query::OP_OR, per_field.begin(),
+	    per_field.end());
+}
+
+bool
+has_syntax(const std::string &s)
+{
+	if (s.find('"') != std::string::npos)
+		return true;
+	std::string padded = " " + s + " ";
+	for (const char *op : { " AND ", " OR ", " NOT ", " -", " +" })
+		if (padded.find(op) != std::string::npos)
+			return true;
+	return false;
+}
+
+Xapian::Query
+syntax_query(hc_index *h, const std::string &text)
+{
+	Xapian::QueryParser qp;
+	qp.set_database(h->db);
+	qp.set_stemmer(h->stem);
+	qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+	for (size_t f = 0; f < nfields; f++)
+		qp.add_prefix("", fields[f].prefix);
+	return qp.parse_query(text, Xapian::QueryParser::FLAG_PHRASE |
+	    Xapian::QueryParser::FLAG_BOOLEAN |
+	    Xapian::QueryParser::FLAG_LOVEHATE |
+	    Xapian::QueryParser::FLAG_CJK_NGRAM);
+}
+
+std::string
+strip_syntax(const std::string &s)
+{
+	std::string out;
+	std::string padded = " " + s + " ";
+	for (const char *op : { " AND ", " OR ", " NOT " }) {
+		size_t pos;
+		while ((pos = padded.find(op)) != std::string::npos)
+			padded.replace(pos, strlen(op), " ");
+	}
+	for (char c : padded)
+		out += (c == '"' || c == '+' || c == '-') ? ' ' : c;
+	return out;
+}
+
+void
+facets(const Xapian::ValueCountMatchSpy &spy, struct hc_facet **out,
+    size_t *n)
+{
+	*n = 0;
+	*out = static_cast<hc_facet *>(calloc(spy.get_total() + 1,
+	    sizeof(hc_facet)));
+	for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {
+		if ((*it).empty())
+			continue;
+		(*out)[*n].value = dup(*it);
+		(*out)[*n].count = it.get_termfreq();
+		(*n)++;
+	}
+}
+
+hc_results *
+run_query(hc_index *h, const hc_query *q)
+{
+	std::string text = q->text ? q->text : "";
+	std::set<std::string> hl;
+	std::string suggestion;
+	bool fallback = false;
+	Xapian::Query query;
+
+	std::vector<Token> tokens = tokenize(has_syntax(text) ?
+	    strip_syntax(text) : text);
+	Xapian::Query plain = plain_query(h, q, tokens, hl, suggestion);
+	query = plain;
+	if (has_syntax(text) && !q->titles_only) {
+		try {
+			query = syntax_query(h, text);
+		} catch (const Xapian::Error &) {
+			// Xapian 1.4.22 throws on some CJK+operator mixes.
+			fallback = true;
+		}
+		if (!fallback && query.empty())
+			query = plain;
+	}
+
+	std::vector<Xapian::Query> filters;
+	if (q->category && *q->category)
+		filters.push_back(Xapian::Query(std::string("XC") + q->category));
+	if (q->lang && *q->lang)
+		filters.push_back(Xapian::Query(std::string("L") + q->lang));
+	if (q->type && *q->type)
+		filters.push_back(Xapian::Query(std::string("XTY") + q->type));
+	if (!filters.empty())
+		query = Xapian::Query(Xapian::Query::OP_FILTER, query,
+		    Xapian::Query(Xapian::Query::OP_AND, filters.begin(),
+		    filters.end()));
+
+	// One result per article or thread, in the visitor's language if it
+	// matches about as well as another version.
+	Xapian::ValueMapPostingSource *prefer = NULL;
+	if (q->prefer_lang && *q->prefer_lang && !(q->lang && *q->lang)) {
+		prefer = new Xapian::ValueMapPostingSource(SLOT_LANG);
+		prefer->add_mapping(q->prefer_lang, PREFERRED_LANG_BOOST);
+		prefer->set_default_weight(0.0);
+		query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, query,
+		    Xapian::Query(prefer->release()));
+	}
+	Xapian::Enquire enquire(h->db);
+	enquire.set_query(query);
+	enquire.set_collapse_key(SLOT_GROUP);
+	Xapian::ValueCountMatchSpy cats(SLOT_CATEGORY), langs(SLOT_LANG),
+	    types(SLOT_TYPE), groups(SLOT_GROUP);
+	if (!q->titles_only) {
+		// Collapsing makes Xapian's match count an estimate; the
+		// distinct groups seen give the exact number of results.
+		enquire.add_matchspy(&groups);
+		enquire.add_matchspy(&cats);
+		enquire.add_matchspy(&langs);
+		enquire.add_matchspy(&types);
+	}
+	Xapian::MSet mset = enquire.get_mset(q->offset, q->limit,
+	    q->titles_only ? 0 : h->db.get_doccount());
+
+	hc_results *r = static_cast<hc_results *>(calloc(1, sizeof(*r)));
+	r->total = mset.get_matches_estimated();
+	if (!q->titles_only) {
+		r->total = 0;
+		for (auto it = groups.values_begin(); it != groups.values_end();
+		    ++it)
+			r->total++;
+	}
+	r->hits = static_cast<hc_hit *>(calloc(mset.size() + 1,
+	    sizeof(hc_hit)));
+	for (auto it = mset.begin(); it != mset.end(); ++it) {
+		r->hits[r->nhits].id = dup(it.get_document().get_data());
+		r->hits[r->nhits].score = it.get_percent();
+		r->nhits++;
+	}
+	if (!q->titles_only) {
+		facets(cats, &r->categories, &r->ncategories);
+		facets(langs, &r->langs, &r->nlangs);
+		facets(types, &r->types, &r->ntypes);
+	}
+	r->suggestion = suggestion.empty() ? NULL : dup(suggestion);
+	r->highlight = static_cast<char **>(calloc(hl.size() + 1,
+	    sizeof(char *)));
+	for (const std::string &s : hl)
+		r->highlight[r->nhighlight++] = dup(s);
+	r->plain_fallback = fallback;
+	return r;
+}
+
+void
+split_words(const std::string &text, std::vector<std::string> &out)
+{
+	for (const Token &t : tokenize(text))
+		if (!t.cjk && t.text.size() >= 3 && t.text.size() <= 30)
+			out.push_back(t.text);
+}
+
+}  // namespace
+
+extern "C" {
+
+EXPORT const char *
+hc_search_status_to_string(hc_search_status s)
+{
+	switch (s) {
+	case HC_SEARCH_OK: return "ok";
+	case HC_SEARCH_ERR_OPEN: return "the search index cannot be opened";
+	case HC_SEARCH_ERR_LOCKED: return "another process writes the index";
+	case HC_SEARCH_ERR_CORRUPT: return "the search index is damaged";
+	case HC_SEARCH_ERR_QUERY: return "the query cannot be understood";
+	case HC_SEARCH_ERR_MODIFIED: return "the index changed during the search";
+	case HC_SEARCH_ERR_IO: return "the search index cannot be read or written";
+	case HC_SEARCH_ERR_INTERNAL: return "internal search error";
+	}
+	return "unknown status";
+}
+
+EXPORT hc_search_status
+hc_index_open(const char *path, int writable, hc_index **out)
+{
+	hc_index *h = NULL;
+
+	*out = NULL;
+	try {
+		h = new hc_index();
+		h->path = path;
+		h->writable = writable != 0;
+		if (h->writable) {
+			h->wdb = Xapian::WritableDatabase(path,
+			    Xapian::DB_CREATE_OR_OPEN);
+			h->tg.set_database(h->wdb);
+			h->tg.set_stemmer(h->stem);
+			h->tg.set_stemming_strategy(
+			    Xapian::TermGenerator::STEM_SOME);
+			h->tg.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
+		} else {
+			h->db = Xapian::Database(path);
+		}
+		*out = h;
+		return HC_SEARCH_OK;
+	} catch (const Xapian::Error &e) {
+		hc_search_status s = classify(h, e);
+		*out = h;
+		return s;
+	} catch (...) {
+		if (h == NULL)
+			return HC_SEARCH_ERR_INTERNAL;
+		*out = h;
+		return unknown(h);
+	}
+}
+
+EXPORT void
+hc_index_close(hc_index *h)
+{
+	try {
+		if (h != NULL && h->writable)
+			h->wdb.close();
+	} catch (...) {
+	}
+	delete h;
+}
+
+EXPORT const char *
+hc_index_last_error(const hc_index *h)
+{
+	return h != NULL ? h->err.c_str() : "no index";
+}
+
+EXPORT hc_search_status
+hc_index_put(hc_index *h, const struct hc_doc *d)
+{
+	try {
+		Xapian::Document doc;
+		const char *texts[] = { d->title, d->tags, d->summary,
+		    d->headings, d->body };
+		std::string cat = d->category ? d->category : "";
+		std::string top = cat.substr(0, cat.find('/'));
+
+		h->tg.set_document(doc);
+		for (size_t f = 0; f < nfields; f++) {
+			if (texts[f] == NULL)
+				continue;
+			h->tg.index_text(texts[f], 1, fields[f].prefix);
+			h->tg.increase_termpos();
+		}
+		// Words for "did you mean": titles, tags and headings only,
+		// so that the dictionary holds the help center's vocabulary.
+		std::vector<std::string> words;
+		for (size_t f = 0; f < 4; f++)
+			if (texts[f] != NULL)
+				split_words(texts[f], words);
+		for (const std::string &w : words)
+			h->wdb.add_spelling(w);
+
+		doc.add_boolean_term(std::string("Q") + d->id);
+		doc.add_boolean_term(std::string("XTY") + d->type);
+		doc.add_boolean_term(std::string("L") + d->lang);
+		if (!cat.empty()) {
+			doc.add_boolean_term("XC" + cat);
+			doc.add_boolean_term("XC" + top);
+		}
+		doc.add_value(SLOT_CATEGORY, top);
+		doc.add_value(SLOT_LANG, d->lang);
+		doc.add_value(SLOT_TYPE, d->type);
+		doc.add_value(SLOT_HASH, d->hash ? d->hash : "");
+		doc.add_value(SLOT_UPDATED,
+		    Xapian::sortable_serialise((double)d->updated));
+		// Versions of one article share a group: "article:<slug>".
+		std::string group = d->id;
+		if (group.compare(0, 8, "article:") == 0)
+			group = group.substr(0, group.rfind(':'));
+		doc.add_value(SLOT_GROUP, group);
+		doc.set_data(d->id);
+		h->wdb.replace_document(std::string("Q") + d->id, doc);
+		return HC_SEARCH_OK;
+	} catch (const Xapian::Error &e) {
+		return classify(h, e);
+	} catch (...) {
+		return unknown(h);
+	}
+}
+
+EXPORT hc_search_status
+hc_index_delete(hc_index *h, const char *id)
+{
+	try {
+		h->wdb.delete_document(std::string("Q") + id);
+		return HC_SEARCH_OK;
+	} catch (const Xapian::Error &e) {
+		return classify(h, e);
+	} catch (...) {
+		return unknown(h);
+	}
+}
+
+EXPORT hc_search_status
+hc_index_commit(hc_index *h)
+{
+	try {
+		h->wdb.commit();
+		return HC_SEARCH_OK;
+	} catch (const Xapian::Error &e) {
+		return classify(h, e);
+	} catch (...) {
+		return unknown(h);
+	}
+}
+
+EXPORT hc_search_status
+hc_index_each(hc_index *h, void (*fn)(const char *, const char *, void *),
+    void *arg)
+{
+	try {
+		Xapian::Database &db = h->writable ? h->wdb : h->db;
+		for (auto it = db.postlist_begin(""); it != db.postlist_end("");
+		    ++it) {
+			Xapian::Document doc = db.get_document(*it);
+			fn(doc.get_data().c_str(),
+			    doc.get_value(SLOT_HASH).c_str(), arg);
+		}
+		return HC_SEARCH_OK;
+	} catch (const Xapian::Error &e) {
+		return classify(h, e);
+	} catch (...) {
+		return unknown(h);
+	}
+}
+
+EXPORT hc_search_status
+hc_index_set_synonyms(hc_index *h, const char *text)
+{
+	try {
+		h->synonyms.clear();
+		std::string all = text ? text : "";
+		size_t start = 0;
+		while (start < all.size()) {
+			size_t nl = all.find('\n', start);
+			std::string line = all.substr(start, nl == std::string::npos ?
+			    std::string::npos : nl - start);
+			start = nl == std::string::npos ? all.size() : nl + 1;
+			if (line.empty() || line[0] == '#')
+				continue;
+			std::vector<std::string> group;
+			size_t p = 0;
+			while (p < line.size()) {
+				size_t sp = line.find_first_of(" \t\r", p);
+				std::string w = line.substr(p, sp == std::string::npos ?
+				    std::string::npos : sp - p);
+				if (!w.empty())
+					group.push_back(w);
+				p = sp == std::string::npos ? line.size() : sp + 1;
+			}
+			if (group.size() > 1)
+				h->synonyms.push_back(group);
+		}
+		return HC_SEARCH_OK;
+	} catch (...) {
+		return unknown(h);
+	}
+}
+
+EXPORT hc_search_status
+hc_search(hc_index *h, const struct hc_query *q, struct hc_results **out)
+{
+	*out = NULL;
+	for (unsigned attempt = 0; attempt < MAX_RETRIES; attempt++) {
+		try {
+			// Cheap when nothing changed; picks up a new commit.
+			h->db.reopen();
+			*out = run_query(h, q);
+			return HC_SEARCH_OK;
+		} catch (const Xapian::DatabaseModifiedError &e) {
+			classify(h, e);
+			continue;
+		} catch (const Xapian::Error &e) {
+			return classify(h, e);
+		} catch (...) {
+			return unknown(h);
+		}
+	}
+	return HC_SEARCH_ERR_MODIFIED;
+}
+
+EXPORT void
+hc_results_free(struct hc_results *r)
+{
+	if (r == NULL)
+		return;
+	for (size_t i = 0; i < r->nhits; i++)
+		free(r->hits[i].id);
+	free(r->hits);
+	struct { hc_facet *f; size_t n; } fs[] = { { r->categories,
+	    r->ncategories }, { r->langs, r->nlangs }, { r->types, r->ntypes } };
+	for (auto &x : fs) {
+		for (size_t i = 0; i < x.n; i++)
+			free(x.f[i].value);
+		free(x.f);
+	}
+	free(r->suggestion);
+	for (size_t i = 0; i < r->nhighlight; i++)
+		free(r->highlight[i]);
+	free(r->highlight);
+	free(r);
+}
+
+EXPORT size_t
+hc_index_doccount(hc_index *h)
+{
+	try {
+		return h->writable ? h->wdb.get_doccount() : h->db.get_doccount();
+	} catch (...) {
+		return 0;
+	}
+}
+
+}  // extern "C"

@@ -1,0 +1,172 @@
+/* snippet.c: match folded highlight strings against the folded text, print the original. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fold.h"
+#include "snippet.h"
+#include "util/strbuf.h"
+#include "util/text.h"
+
+#define CONTEXT_BEFORE	16	/* characters shown before the first match */
+
+struct chars {
+	unsigned int	*folded;	/* first code point of each fold */
+	size_t		*offset;	/* byte offset of each character */
+	size_t		 n;
+};
+
+static void
+decode(const char *text, struct chars *c)
+{
+	size_t		len, i;
+	unsigned int	cp, out[4];
+
+	len = strlen(text);
+	c->folded = xcalloc(len + 1, sizeof(unsigned int));
+	c->offset = xcalloc(len + 2, sizeof(size_t));
+	c->n = 0;
+	for (i = 0; i < len;) {
+		c->offset[c->n] = i;
+		i += utf8_decode(text + i, &cp);
+		c->folded[c->n] = fold_codepoint(cp, out) > 0 ? out[0] : cp;
+		c->n++;
+	}
+	c->offset[c->n] = len;
+}
+
+static int
+is_alnum(unsigned int cp)
+{
+	return ((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9'));
+}
+
+/* Length in characters of the longest highlight matching at i, or 0. */
+static size_t
+match_at(const struct chars *c, size_t i, unsigned int **hl, size_t *hlen,
+    size_t n, size_t *which)
+{
+	size_t	k, j, best;
+
+	best = 0;
+	for (k = 0; k < n; k++) {
+		if (hlen[k] <= best || i + hlen[k] > c->n)
+			continue;
+		/* Words match at a word start (refund: refunds, refunded). */
+		if (is_alnum(hl[k][0]) && i > 0 && is_alnum(c->folded[i - 1]))
+			continue;
+		for (j = 0; j < hlen[k] && c->folded[i + j] == hl[k][j]; j++)
+			;
+		if (j == hlen[k]) {
+			best = hlen[k];
+			*which = k;
+		}
+	}
+	return (best);
+}
+
+static void
+put_range(struct strbuf *sb, const char *text, const struct chars *c,
+    size_t from, size_t to)
+{
+	size_t	i, a, b;
+
+	for (i = from; i < to; i++) {
+		a = c->offset[i];
+		b = c->offset[i + 1];
+		if (text[a] == '\n' || text[a] == '\t' || text[a] == '\r')
+			sb_putc(sb, ' ');
+		else
+			html_escape(sb, text + a, b - a);
+	}
+}
+
+char *
+snippet_make(const char *text, char *const *highlight, size_t n,
+    size_t max_chars)
+{
+	struct chars	  c;
+	struct strbuf	  sb;
+	unsigned int	**hl;
+	size_t		 *hlen, *mstart, *mlen, *mwhich, nm, i, k, len, which;
+	size_t		  start, end, best_start, best_score, score;
+	unsigned char	 *seen;
+	unsigned int	  cp;
+
+	decode(text, &c);
+	hl = xcalloc(n + 1, sizeof(*hl));
+	hlen = xcalloc(n + 1, sizeof(size_t));
+	for (k = 0; k < n; k++) {
+		hl[k] = xcalloc(strlen(highlight[k]) + 1, sizeof(unsigned int));
+		for (i = 0; highlight[k][i] != '\0';) {
+			i += utf8_decode(highlight[k] + i, &cp);
+			hl[k][hlen[k]++] = cp;
+		}
+	}
+	/* All matches, left to right, not overlapping. */
+	mstart = xcalloc(c.n + 1, sizeof(size_t));
+	mlen = xcalloc(c.n + 1, sizeof(size_t));
+	mwhich = xcalloc(c.n + 1, sizeof(size_t));
+	nm = 0;
+	for (i = 0; i < c.n;) {
+		if ((len = match_at(&c, i, hl, hlen, n, &which)) > 0) {
+			mstart[nm] = i;
+			mlen[nm] = len;
+			mwhich[nm++] = which;
+			i += len;
+		} else {
+			i++;
+		}
+	}
+	/* The window holding the most distinct highlights wins. */
+	seen = xcalloc(n + 1, 1);
+	best_start = 0;
+	best_score = 0;
+	for (i = 0; i < nm; i++) {
+		start = mstart[i] > CONTEXT_BEFORE ? mstart[i] - CONTEXT_BEFORE :
+		    0;
+		memset(seen, 0, n + 1);
+		score = 0;
+		for (k = i; k < nm && mstart[k] + mlen[k] <= start + max_chars;
+		    k++) {
+			if (!seen[mwhich[k]]) {
+				seen[mwhich[k]] = 1;
+				score += 2 * hlen[mwhich[k]];
+			}
+		}
+		if (score > best_score) {
+			best_score = score;
+			best_start = start;
+		}
+	}
+	start = best_start;
+	end = start + max_chars < c.n ? start + max_chars : c.n;
+
+	sb_init(&sb);
+	if (start > 0)
+		sb_puts(&sb, "…");
+	i = start;
+	for (k = 0; k < nm; k++) {
+		if (mstart[k] < start || mstart[k] + mlen[k] > end)
+			continue;
+		put_range(&sb, text, &c, i, mstart[k]);
+		sb_puts(&sb, "<mark>");
+		put_range(&sb, text, &c, mstart[k], mstart[k] + mlen[k]);
+		sb_puts(&sb, "</mark>");
+		i = mstart[k] + mlen[k];
+	}
+	put_range(&sb, text, &c, i, end);
+	if (end < c.n)
+		sb_puts(&sb, "…");
+
+	for (k = 0; k < n; k++)
+		free(hl[k]);
+	free(hl);
+	free(hlen);
+	free(mstart);
+	free(mlen);
+	free(mwhich);
+	free(seen);
+	free(c.folded);
+	free(c.offset);
+	return (sb_detach(&sb));
+}

@@ -1,0 +1,57 @@
+#!/bin/sh
+# run.sh: the browser test (make browser). From the repository root, after
+# `make all`: installs the Node packages (playwright-core, which drives
+# Debian's /usr/bin/chromium), starts the real server on the starter articles
+# tree with a fresh data folder, runs browse.mjs against it, stops the server
+# and checks its log. Exit status 0 only when every check passed.
+#
+# Screenshots land in tests/out/. CHROMIUM=/path overrides the browser.
+cd "$(dirname "$0")/../.." || exit 1
+started=$(date +%s)
+
+# Chinese pages need a CJK font, or screenshots show boxes and line breaking
+# and widths are measured on fallback glyphs. Debian's Noto CJK (named in
+# site.css) is what Linux desktops and Android ship.
+./tests/install-deps.sh fonts-noto-cjk || exit 1
+: "${CHROMIUM:=/usr/bin/chromium}"
+export CHROMIUM
+if [ ! -x "$CHROMIUM" ]; then
+	./tests/install-deps.sh chromium || exit 1
+fi
+
+# Node packages: npm ci when node_modules is missing or older than the lock.
+stamp=tests/browser/node_modules/.lock-stamp
+if [ ! -f "$stamp" ] || ! cmp -s tests/browser/package-lock.json "$stamp"; then
+	echo "browser: npm ci in tests/browser"
+	(cd tests/browser && npm ci --no-audit --no-fund --loglevel=error) || exit 1
+	cp tests/browser/package-lock.json "$stamp"
+fi
+
+. tests/lib/server.sh
+tmpdata=$(mktemp -d "${TMPDIR:-/tmp}/hc-browser.XXXXXX") || exit 1
+cleanup() {
+	server_stop
+	rm -rf "$tmpdata"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+server_start articles "$tmpdata/data" || exit 1
+mkdir -p tests/out
+status=0
+node tests/browser/browse.mjs "$BASE" || status=1
+# The server's own children (its watcher) must end with it.
+children=$(ps -o pid= --ppid "$SERVER_PID" 2>/dev/null)
+server_stop
+sleep 0.3
+for pid in $children; do
+	if kill -0 "$pid" 2>/dev/null; then
+		echo "browser: warning: server child $pid outlived the server; ending it" >&2
+		kill -TERM "$pid" 2>/dev/null
+	fi
+done
+server_log_clean || status=1
+echo "browser: $(($(date +%s) - started)) s in all (server log: kept only on failure)"
+[ $status -eq 0 ] || cp "$SERVER_LOG" tests/out/browser-server.log 2>/dev/null
+exit $status
