@@ -17,3 +17,87 @@ document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll(".article-body h2[id], .article-body h3[id]")
     .forEach(function (h) { observer.observe(h); });
 });
+
+/*
+ * Search as you type: every search box gets a list of matching articles
+ * from /api/v1/suggest. The plain form still works without this.
+ */
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("form[role=search] input[type=search]").forEach(attach);
+
+  function attach(input, n) {
+    var list = document.createElement("ul");
+    var timer = null, items = [], active = -1, lastQuery = "";
+    list.id = "suggest-" + n;
+    list.className = "suggest";
+    list.setAttribute("role", "listbox");
+    list.hidden = true;
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("aria-controls", list.id);
+    input.form.classList.add("has-suggest");
+    input.insertAdjacentElement("afterend", list);
+
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(fetchSuggestions, 120);
+    });
+    input.addEventListener("keydown", function (e) {
+      if (list.hidden) return;
+      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+        e.preventDefault();
+        move(e.key === "ArrowDown" ? 1 : -1);
+      } else if (e.key === "Enter" && active >= 0) {
+        e.preventDefault();
+        window.location.href = items[active].url;
+      } else if (e.key === "Escape") {
+        close();
+      }
+    });
+    input.addEventListener("blur", function () { setTimeout(close, 150); });
+
+    function fetchSuggestions() {
+      var q = input.value.trim();
+      if (q === lastQuery) return;
+      lastQuery = q;
+      if (!q) { close(); return; }
+      fetch("/api/v1/suggest?q=" + encodeURIComponent(q), { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : { suggestions: [] }; })
+        .then(function (data) { if (q === lastQuery) show(data.suggestions || []); })
+        .catch(close);
+    }
+    function show(s) {
+      items = s;
+      active = -1;
+      list.textContent = "";
+      s.forEach(function (item, i) {
+        var li = document.createElement("li");
+        var a = document.createElement("a");
+        li.id = list.id + "-" + i;
+        li.setAttribute("role", "option");
+        a.href = item.url;
+        a.textContent = item.title;   /* text, never HTML */
+        a.tabIndex = -1;
+        li.appendChild(a);
+        list.appendChild(li);
+      });
+      list.hidden = s.length === 0;
+      input.setAttribute("aria-expanded", String(!list.hidden));
+    }
+    function move(d) {
+      var opts = list.querySelectorAll("li");
+      if (!opts.length) return;
+      if (active >= 0) opts[active].removeAttribute("aria-selected");
+      active = (active + d + opts.length) % opts.length;
+      opts[active].setAttribute("aria-selected", "true");
+      input.setAttribute("aria-activedescendant", opts[active].id);
+    }
+    function close() {
+      list.hidden = true;
+      active = -1;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+    }
+  }
+});

@@ -341,20 +341,78 @@ strip_syntax(const std::string &s)
 	return out;
 }
 
-void
-facets(const Xapian::ValueCountMatchSpy &spy, struct hc_facet **out,
-    size_t *n)
-{
-	*n = 0;
-	*out = static_cast<hc_facet *>(calloc(spy.get_total() + 1,
-	    sizeof(hc_facet)));
-	for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {
-		if ((*it).empty())
-			continue;
-		(*out)[*n].value = dup(*it);
-		(*out)[*n].count = it.get_termfreq();
-		(*n)++;
+// Facet counts in results (articles), not documents (language versions):
+// a value counts each group once, as filtering by it would find it.
+class GroupFacetSpy : public Xapian::MatchSpy {
+	std::set<std::string>				 groups;
+	std::map<Xapian::valueno, std::set<std::string>> pairs;
+
+    public:
+	void operator()(const Xapian::Document &doc, double) override {
+		std::string g = doc.get_value(SLOT_GROUP);
+		groups.insert(g);
+		for (Xapian::valueno slot : { SLOT_CATEGORY, SLOT_LANG,
+		    SLOT_TYPE })
+			pairs[slot].insert(doc.get_value(slot) + '\0' + g);
 	}
+
+	size_t total() const { return groups.size(); }
+
+	void reset() {
+		groups.clear();
+		pairs.clear();
+	}
+
+	void facets(Xapian::valueno slot, struct hc_facet **out, size_t *n) {
+		std::map<std::string, size_t> counts;
+		for (const std::string &p : pairs[slot]) {
+			std::string v = p.substr(0, p.find('\0'));
+			if (!v.empty())
+				counts[v]++;
+		}
+		*n = 0;
+		*out = static_cast<hc_facet *>(calloc(counts.size() + 1,
+		    sizeof(hc_facet)));
+		for (const auto &c : counts) {
+			(*out)[*n].value = dup(c.first);
+			(*out)[*n].count = c.second;
+			(*n)++;
+		}
+	}
+};
+
+// The query restricted by the category, language and type filters.
+Xapian::Query
+filtered(const Xapian::Query &query, const hc_query *q)
+{
+	std::vector<Xapian::Query> filters;
+	if (q->category && *q->category)
+		filters.push_back(Xapian::Query(std::string("XC") + q->category));
+	if (q->lang && *q->lang)
+		filters.push_back(Xapian::Query(std::string("L") + q->lang));
+	if (q->type && *q->type)
+		filters.push_back(Xapian::Query(std::string("XTY") + q->type));
+	if (filters.empty())
+		return query;
+	return Xapian::Query(Xapian::Query::OP_FILTER, query,
+	    Xapian::Query(Xapian::Query::OP_AND, filters.begin(),
+	    filters.end()));
+}
+
+// Filters, and a small boost for the visitor's language so that of an
+// article's versions the one they read wins the collapse to one result.
+Xapian::Query
+final_query(const Xapian::Query &query, const hc_query *q)
+{
+	Xapian::Query out = filtered(query, q);
+	if (q->prefer_lang && *q->prefer_lang && !(q->lang && *q->lang)) {
+		auto *prefer = new Xapian::ValueMapPostingSource(SLOT_LANG);
+		prefer->add_mapping(q->prefer_lang, PREFERRED_LANG_BOOST);
+		prefer->set_default_weight(0.0);
+		out = Xapian::Query(Xapian::Query::OP_AND_MAYBE, out,
+		    Xapian::Query(prefer->release()));
+	}
+	return out;
 }
 
 hc_results *
@@ -366,11 +424,11 @@ run_query(hc_index *h, const hc_query *q)
 	bool fallback = false;
 	Xapian::Query query;
 
-	std::vector<Token> tokens = tokenize(has_syntax(text) ?
-	    strip_syntax(text) : text);
+	bool syntax = has_syntax(text);
+	std::vector<Token> tokens = tokenize(syntax ? strip_syntax(text) : text);
 	Xapian::Query plain = plain_query(h, q, tokens, hl, suggestion);
 	query = plain;
-	if (has_syntax(text) && !q->titles_only) {
+	if (syntax && !q->titles_only) {
 		try {
 			query = syntax_query(h, text);
 		} catch (const Xapian::Error &) {
@@ -381,52 +439,27 @@ run_query(hc_index *h, const hc_query *q)
 			query = plain;
 	}
 
-	std::vector<Xapian::Query> filters;
-	if (q->category && *q->category)
-		filters.push_back(Xapian::Query(std::string("XC") + q->category));
-	if (q->lang && *q->lang)
-		filters.push_back(Xapian::Query(std::string("L") + q->lang));
-	if (q->type && *q->type)
-		filters.push_back(Xapian::Query(std::string("XTY") + q->type));
-	if (!filters.empty())
-		query = Xapian::Query(Xapian::Query::OP_FILTER, query,
-		    Xapian::Query(Xapian::Query::OP_AND, filters.begin(),
-		    filters.end()));
-
-	// One result per article or thread, in the visitor's language if it
-	// matches about as well as another version.
-	Xapian::ValueMapPostingSource *prefer = NULL;
-	if (q->prefer_lang && *q->prefer_lang && !(q->lang && *q->lang)) {
-		prefer = new Xapian::ValueMapPostingSource(SLOT_LANG);
-		prefer->add_mapping(q->prefer_lang, PREFERRED_LANG_BOOST);
-		prefer->set_default_weight(0.0);
-		query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, query,
-		    Xapian::Query(prefer->release()));
-	}
 	Xapian::Enquire enquire(h->db);
-	enquire.set_query(query);
+	enquire.set_query(final_query(query, q));
 	enquire.set_collapse_key(SLOT_GROUP);
-	Xapian::ValueCountMatchSpy cats(SLOT_CATEGORY), langs(SLOT_LANG),
-	    types(SLOT_TYPE), groups(SLOT_GROUP);
-	if (!q->titles_only) {
-		// Collapsing makes Xapian's match count an estimate; the
-		// distinct groups seen give the exact number of results.
-		enquire.add_matchspy(&groups);
-		enquire.add_matchspy(&cats);
-		enquire.add_matchspy(&langs);
-		enquire.add_matchspy(&types);
-	}
+	// Collapsing makes Xapian's match count an estimate; the spy sees
+	// every match and counts results exactly.
+	GroupFacetSpy spy;
+	if (!q->titles_only)
+		enquire.add_matchspy(&spy);
 	Xapian::MSet mset = enquire.get_mset(q->offset, q->limit,
 	    q->titles_only ? 0 : h->db.get_doccount());
+	if (mset.empty() && syntax && !q->titles_only) {
+		// Operators that match nothing: the words alone may.
+		fallback = true;
+		spy.reset();
+		enquire.set_query(final_query(plain, q));
+		mset = enquire.get_mset(q->offset, q->limit,
+		    h->db.get_doccount());
+	}
 
 	hc_results *r = static_cast<hc_results *>(calloc(1, sizeof(*r)));
-	r->total = mset.get_matches_estimated();
-	if (!q->titles_only) {
-		r->total = 0;
-		for (auto it = groups.values_begin(); it != groups.values_end();
-		    ++it)
-			r->total++;
-	}
+	r->total = q->titles_only ? mset.size() : spy.total();
 	r->hits = static_cast<hc_hit *>(calloc(mset.size() + 1,
 	    sizeof(hc_hit)));
 	for (auto it = mset.begin(); it != mset.end(); ++it) {
@@ -435,9 +468,9 @@ run_query(hc_index *h, const hc_query *q)
 		r->nhits++;
 	}
 	if (!q->titles_only) {
-		facets(cats, &r->categories, &r->ncategories);
-		facets(langs, &r->langs, &r->nlangs);
-		facets(types, &r->types, &r->ntypes);
+		spy.facets(SLOT_CATEGORY, &r->categories, &r->ncategories);
+		spy.facets(SLOT_LANG, &r->langs, &r->nlangs);
+		spy.facets(SLOT_TYPE, &r->types, &r->ntypes);
 	}
 	r->suggestion = suggestion.empty() ? NULL : dup(suggestion);
 	r->highlight = static_cast<char **>(calloc(hl.size() + 1,
