@@ -60,17 +60,21 @@ test-deps:
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(KORE_FEATURES) -MMD -c $< -o $@
+	@echo "CC $<"
+	@$(CC) $(CFLAGS) $(KORE_FEATURES) -MMD -c $< -o $@
 
 $(BUILD)/%.o: %.cc
 	@mkdir -p $(dir $@)
-	$(CXX) $(CXXFLAGS) -MMD -c $< -o $@
+	@echo "CXX $<"
+	@$(CXX) $(CXXFLAGS) -MMD -c $< -o $@
 
 $(BUILD)/helpcenter.so: $(CORE_OBJ) $(SERVER_OBJ)
-	$(CC) -shared -o $@ $^ $(LIBS)
+	@echo "LD $@"
+	@$(CC) -shared -o $@ $^ $(LIBS)
 
 $(BUILD)/hcctl: $(CORE_OBJ) $(HCCTL_OBJ)
-	$(CC) -o $@ $^ $(LIBS)
+	@echo "LD $@"
+	@$(CC) -o $@ $^ $(LIBS)
 
 # The tracked kore.conf with PORT applied; DATA holds it, no tracked file changes.
 $(DATA)/kore.conf: kore.conf FORCE

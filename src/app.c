@@ -169,6 +169,7 @@ kore_parent_configure(int argc, char **argv)
 	builder.articles = settings.articles;
 	builder.snapshot = snapshot_path;
 	builder.index = index_path;
+	builder.force_index = 0;
 	builder.default_lang = settings.default_lang;
 	builder.cache = catalog_cache_new();
 	if ((cat = builder_run(&builder)) == NULL)

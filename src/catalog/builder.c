@@ -48,7 +48,7 @@ builder_run(struct builder *b)
 	    now_ms() - start);
 	if (b->index != NULL) {
 		start = now_ms();
-		if (indexer_sync(b->index, cat, &st) == 0)
+		if (indexer_sync(b->index, cat, b->force_index, &st) == 0)
 			fprintf(stderr, "index: %zu added or changed, %zu "
 			    "deleted, %zu unchanged, in %lld ms\n", st.put,
 			    st.deleted, st.unchanged, now_ms() - start);

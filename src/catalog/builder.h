@@ -9,6 +9,7 @@ struct builder {
 	const char		*snapshot;	/* DATA/catalog.db */
 	const char		*index;		/* DATA/index, or NULL */
 	const char		*default_lang;
+	int			 force_index;	/* rewrite every document */
 	struct catalog_cache	*cache;
 };
 

@@ -1,16 +1,27 @@
 /* hcctl.c: the operator's tool (SPEC section 6): check, and more as issues land. */
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "catalog/builder.h"
 #include "catalog/catalog.h"
+#include "search/fold.h"
 #include "settings.h"
 
 static int
 usage(void)
 {
 	fprintf(stderr, "usage: hcctl check [ARTICLES]\n"
+	    "       hcctl reindex [--full]\n"
 	    "  check    validate an articles tree; exit 1 when anything is "
-	    "wrong\n");
+	    "wrong\n"
+	    "  reindex  rebuild the catalog snapshot and bring the search "
+	    "index\n"
+	    "           up to date (--full: rewrite every document); a running "
+	    "server\n"
+	    "           picks both up within a second\n");
 	return (2);
 }
 
@@ -41,6 +52,37 @@ cmd_check(const char *root)
 	return (rc);
 }
 
+/* The builder's work, once, outside the server. */
+static int
+cmd_reindex(int full)
+{
+	struct builder	 b;
+	struct catalog	*cat;
+	char		 snapshot[1024], index[1024];
+
+	(void)snprintf(snapshot, sizeof(snapshot), "%s/catalog.db",
+	    settings.data);
+	(void)snprintf(index, sizeof(index), "%s/index", settings.data);
+	if (mkdir(settings.data, 0755) != 0 && errno != EEXIST) {
+		fprintf(stderr, "cannot create %s: %s\n", settings.data,
+		    strerror(errno));
+		return (1);
+	}
+	(void)fold_init();
+	b.articles = settings.articles;
+	b.snapshot = snapshot;
+	b.index = index;
+	b.default_lang = settings.default_lang;
+	b.force_index = full;
+	b.cache = catalog_cache_new();
+	cat = builder_run(&b);
+	catalog_cache_free(b.cache);
+	if (cat == NULL)
+		return (1);
+	catalog_free(cat);
+	return (0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -50,5 +92,7 @@ main(int argc, char **argv)
 		return (2);
 	if (!strcmp(argv[1], "check"))
 		return (cmd_check(argc > 2 ? argv[2] : settings.articles));
+	if (!strcmp(argv[1], "reindex"))
+		return (cmd_reindex(argc > 2 && !strcmp(argv[2], "--full")));
 	return (usage());
 }

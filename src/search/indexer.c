@@ -131,7 +131,7 @@ open_writer(const char *path)
 }
 
 int
-indexer_sync(const char *path, const struct catalog *cat,
+indexer_sync(const char *path, const struct catalog *cat, int force,
     struct index_stats *st)
 {
 	hc_index			*ix;
@@ -176,7 +176,7 @@ indexer_sync(const char *path, const struct catalog *cat,
 			for (k = 0; k < v->ntags; k++)
 				fnv(&h, v->tags[k]);
 			(void)snprintf(hash, sizeof(hash), "%016llx", h);
-			if (strmap_get(&ex.ids, id.data, &k) &&
+			if (!force && strmap_get(&ex.ids, id.data, &k) &&
 			    !strcmp(ex.hashes[k], hash)) {
 				st->unchanged++;
 				continue;

@@ -13,11 +13,12 @@ struct index_stats {
 /*
  * Opens (or creates) the index at path as the one writer, replaces the
  * article documents whose content changed, deletes those gone, and commits
- * once, so readers see the old or the new index, never a half. A damaged
+ * once, so readers see the old or the new index, never a half. force
+ * rewrites every document (after a change of the indexing code). A damaged
  * index is moved aside and rebuilt. Returns 0, or -1 with a message on
  * stderr (the previous index stays in service).
  */
-int	indexer_sync(const char *path, const struct catalog *,
+int	indexer_sync(const char *path, const struct catalog *, int force,
 	    struct index_stats *);
 
 /* "article:<slug>:<lang>" into slug and lang (malloc'd); -1 if not one. */
