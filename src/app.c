@@ -124,19 +124,23 @@ chown_tree(const char *dir, uid_t uid, gid_t gid)
 static void
 start_watcher(void)
 {
-	pid_t	pid;
+	pid_t	pid, parent;
 
+	parent = getpid();
 	if ((pid = fork()) == -1)
 		fatal("cannot fork the watcher: %s", errno_s);
 	if (pid > 0) {
 		kore_log(LOG_NOTICE, "watcher started (pid %d)", (int)pid);
 		return;
 	}
-	(void)prctl(PR_SET_PDEATHSIG, SIGTERM);
 	(void)prctl(PR_SET_NAME, "hc-watcher");
 	/* Do not hold the server's listening sockets. */
 	(void)close_range(3, ~0U, 0);
 	drop_to_runas();
+	/* After the user change, which clears it: die with the parent. */
+	(void)prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != parent)
+		_exit(0);
 	builder_watch(&builder);
 }
 

@@ -43,6 +43,10 @@ struct catalog_cache {
 	struct cache_entry	*entries;
 	size_t			 n;
 	struct strmap		 index;		/* path -> entries[] */
+	/* slug -> owner_paths[]: who had a slug in the last build. */
+	struct strmap		 owners;
+	char			**owner_paths;
+	size_t			 nowners;
 };
 
 /* Work list for one build. */
@@ -71,6 +75,44 @@ parsed_free(struct parsed *p)
 	free(p);
 }
 
+static void
+forget_owners(struct catalog_cache *c)
+{
+	size_t	i;
+
+	for (i = 0; i < c->nowners; i++)
+		free(c->owner_paths[i]);
+	free(c->owner_paths);
+	c->owner_paths = NULL;
+	c->nowners = 0;
+	strmap_free(&c->owners);
+}
+
+/* Remembers which file holds each slug, for the next build. */
+static void
+remember_owners(struct catalog_cache *c, const struct catalog *cat)
+{
+	size_t	i;
+
+	forget_owners(c);
+	c->owner_paths = xcalloc(cat->narts + 1, sizeof(char *));
+	for (i = 0; i < cat->narts; i++) {
+		c->owner_paths[i] = xstrdup(cat->arts[i].versions[0].path);
+		strmap_put(&c->owners, cat->arts[i].slug, i);
+	}
+	c->nowners = cat->narts;
+}
+
+/* 1 when rel held slug in the last build. */
+static int
+owned_before(const struct catalog_cache *c, const char *slug, const char *rel)
+{
+	size_t	i;
+
+	return (strmap_get(&c->owners, slug, &i) &&
+	    !strcmp(c->owner_paths[i], rel));
+}
+
 struct catalog_cache *
 catalog_cache_new(void)
 {
@@ -90,6 +132,7 @@ catalog_cache_free(struct catalog_cache *c)
 	}
 	free(c->entries);
 	strmap_free(&c->index);
+	forget_owners(c);
 	free(c);
 }
 
@@ -620,16 +663,22 @@ assemble(struct build *b)
 			add_category_text(find_or_add_category(cat,
 			    b->files[i]->category), b->files[i]);
 	}
-	/* Source files first (pass 0), then translations (pass 1). */
-	for (pass = 0; pass < 2; pass++) {
+	/*
+	 * Source files that held their slug in the last build (pass 0), so
+	 * that a new file copying a slug cannot take an article over; then
+	 * the other source files (pass 1); then translations (pass 2).
+	 */
+	for (pass = 0; pass < 3; pass++) {
 		for (i = 0; i < b->nfiles; i++) {
 			p = b->files[i];
 			rel = b->paths[i];
-			if (p->slug == NULL || p->is_source != (pass == 0))
+			if (p->slug == NULL || p->is_source != (pass < 2) ||
+			    (pass < 2 && owned_before(b->cache, p->slug, rel) !=
+			    (pass == 0)))
 				continue;
 			a = strmap_get(&byslug, p->slug, &j) ?
 			    &cat->arts[j] : NULL;
-			if (a != NULL && (pass == 0 ||
+			if (a != NULL && (pass < 2 ||
 			    strcmp(a->category, p->category))) {
 				(void)snprintf(msg, sizeof(msg), "duplicate "
 				    "slug '%s': %s already uses it", p->slug,
@@ -732,6 +781,7 @@ catalog_build(const char *root, const char *default_lang,
 	add_aliases(b.cat);
 	catalog_index(b.cat);
 	check_links_and_translations(&b);
+	remember_owners(cache, b.cat);
 
 	/* Forget files that are gone. */
 	for (i = keep = 0; i < cache->n; i++) {

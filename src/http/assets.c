@@ -106,6 +106,28 @@ assets_url(const char *name)
 	return ((a = find(name)) != NULL ? a->url : "/assets/missing");
 }
 
+/* If-None-Match: "*" or a list of tags, weak ("W/") ones included. */
+static int
+etag_matches(const char *header, const char *etag)
+{
+	const char	*p;
+	size_t		 n;
+
+	n = strlen(etag);
+	for (p = header; *p != '\0';) {
+		p += strspn(p, " ,\t");
+		if (*p == '*')
+			return (1);
+		if (!strncmp(p, "W/", 2))
+			p += 2;
+		if (!strncmp(p, etag, n) && (p[n] == '\0' || p[n] == ',' ||
+		    p[n] == ' '))
+			return (1);
+		p += strcspn(p, ",");
+	}
+	return (0);
+}
+
 int
 asset_file(struct http_request *req)
 {
@@ -121,7 +143,7 @@ asset_file(struct http_request *req)
 	http_response_header(req, "cache-control",
 	    "public, max-age=31536000, immutable");
 	if (http_request_header(req, "if-none-match", &inm) &&
-	    !strcmp(inm, a->etag))
+	    etag_matches(inm, a->etag))
 		return (respond_bytes(req, 304, a->type, NULL, 0));
 	return (respond_bytes(req, 200, a->type, a->data, a->len));
 }

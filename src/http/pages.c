@@ -344,5 +344,9 @@ page_article(struct http_request *req)
 int
 page_not_found(struct http_request *req)
 {
+	if (!strncmp(req->path, "/api/", 5))
+		return (respond_json_error(req, 404, "not_found", "No API "
+		    "endpoint at this address; see the API in SPEC section 4.",
+		    NULL));
 	return (respond_error_page(req, 404, NULL));
 }

@@ -41,6 +41,21 @@ query_get(struct http_request *req, const char *name, char **out)
 	return (0);
 }
 
+void
+set_cookie(struct http_request *req, const char *name, const char *value,
+    int max_age)
+{
+	struct strbuf	sb;
+
+	/* Kore 4.1's cookies have no SameSite and force Secure and Domain. */
+	sb_init(&sb);
+	sb_printf(&sb, "%s=%s; Path=/; Max-Age=%d; HttpOnly; SameSite=Lax%s",
+	    name, value, max_age, !strncmp(settings.base_url, "https:", 6) ?
+	    "; Secure" : "");
+	http_response_header(req, "set-cookie", sb.data);
+	sb_free(&sb);
+}
+
 const char *
 request_lang(struct http_request *req)
 {
@@ -52,9 +67,7 @@ request_lang(struct http_request *req)
 		if (lang_supported(q)) {
 			(void)snprintf(chosen, sizeof(chosen), "%s", q);
 			free(q);
-			http_response_cookie(req, "lang", chosen, "/",
-			    time(NULL) + LANG_COOKIE_AGE, LANG_COOKIE_AGE,
-			    NULL);
+			set_cookie(req, "lang", chosen, LANG_COOKIE_AGE);
 			return (chosen);
 		}
 		free(q);
@@ -124,14 +137,19 @@ lang_switcher(struct http_request *req, const char *lang)
 	static const char	*langs[] = { "zh-CN", "zh-TW", "en", NULL };
 	json_t			*arr, *o;
 	char			 key[32];
+	const char		*path;
 	struct strbuf		 url;
 	int			 i;
 
 	arr = json_array();
 	sb_init(&url);
+	/* "//host/x" or "/\\host/x" would make an off-site link: use "/". */
+	path = req->path;
+	if (path[0] != '/' || path[1] == '/' || strchr(path, '\\') != NULL)
+		path = "/";
 	for (i = 0; langs[i] != NULL; i++) {
 		sb_reset(&url);
-		sb_printf(&url, "%s?lang=%s", req->path, langs[i]);
+		sb_printf(&url, "%s?lang=%s", path, langs[i]);
 		(void)snprintf(key, sizeof(key), "lang_%s", langs[i]);
 		o = json_pack("{s:s, s:s, s:s, s:b}", "code", langs[i],
 		    "name", i18n_get("zh-CN", key), "url", url.data,
@@ -237,7 +255,16 @@ respond_json_error(struct http_request *req, int status, const char *code,
 int
 respond_redirect(struct http_request *req, int status, const char *location)
 {
-	http_response_header(req, "location", location);
+	struct strbuf	sb;
+
+	/* Keep ?lang= and the rest when moving an old address to a new one. */
+	sb_init(&sb);
+	sb_puts(&sb, location);
+	if (req->query_string != NULL && *req->query_string != '\0' &&
+	    strchr(location, '?') == NULL)
+		sb_printf(&sb, "?%s", req->query_string);
+	http_response_header(req, "location", sb.data);
+	sb_free(&sb);
 	return (respond_bytes(req, status, "text/plain; charset=utf-8", NULL,
 	    0));
 }

@@ -25,6 +25,10 @@ struct site {
 
 extern struct site	site;
 
+/* Sets a first-party cookie: HttpOnly, SameSite=Lax, Secure on https. */
+void		 set_cookie(struct http_request *, const char *name,
+		    const char *value, int max_age);
+
 /* Request language: ?lang=, then the lang cookie, then Accept-Language. */
 const char	*request_lang(struct http_request *);
 
@@ -52,6 +56,7 @@ int		 respond_json(struct http_request *, int status, json_t *value);
 /* {"error": {"code", "message", "field"?}}; field may be NULL. */
 int		 respond_json_error(struct http_request *, int status,
 		    const char *code, const char *message, const char *field);
+/* Redirects to location, keeping the request's query string. */
 int		 respond_redirect(struct http_request *, int status,
 		    const char *location);
 /* Plain bytes with a content type, and the security headers. */

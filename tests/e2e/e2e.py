@@ -185,9 +185,10 @@ def jcheck(obj, expr, op, want):
 # ---------------------------------------------------------------- the table
 #
 # Each row: name, method (GET), path (sent raw), headers, body, status (an
-# int, or "4xx"), hdr {name: substring} (None: header must be absent),
-# has / hasnt (body substrings), order (substrings in this order), json
-# [(expr, op, value)], xml (body must parse), empty (body must be empty).
+# int, or "4xx"), hdr {name: substring} ("": must be present; None: must
+# be absent), has / hasnt (body substrings), order (substrings in this
+# order), json [(expr, op, value)], xml (body must parse), empty (body must
+# be empty).
 # "{BASE}" in any string is replaced by the server's base URL, and
 # "{ETAG:/path}" by the ETag the server gives for /path.
 #

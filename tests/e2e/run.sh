@@ -3,9 +3,10 @@
 #
 # Starts the server (tests/lib/server.sh) on a temporary copy of
 # tests/e2e/articles with a fresh data folder, runs tests/e2e/e2e.py (the
-# request table, then hot reload), stops the server, checks its log, and
-# prints "N passed, M failed". Exit status 0 only when nothing failed.
-# Build first: make all.
+# request table, then hot reload), stops the server, checks its log and
+# that no process of it is left behind, and prints "N passed, M failed".
+# Exit status 0 only when nothing failed. Build first: make all.
+# E2E_VERBOSE=0 prints only the failures.
 
 cd "$(dirname "$0")/../.." || exit 1
 umask 022
@@ -18,11 +19,45 @@ fi
 . tests/lib/server.sh
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/hc-e2e.XXXXXX") || exit 1
-# The watcher runs as the helpcenter user when started as root: it must be
-# able to walk into the articles copy.
+# As root the watcher runs as the helpcenter user: it must be able to walk
+# into the articles copy.
 chmod 755 "$TMP"
+
+# The server's processes (workers, watcher), by id, to find any left behind.
+TREE=""
+descendants() {
+	for c in $(ps -o pid= --ppid "$1" 2>/dev/null); do
+		echo "$c"
+		descendants "$c"
+	done
+}
+remember_tree() {
+	[ -n "${SERVER_PID:-}" ] || return 0
+	for p in $(descendants "$SERVER_PID"); do
+		case " $TREE " in *" $p "*) ;; *) TREE="$TREE $p" ;; esac
+	done
+}
+# Prints and ends (by id) the remembered processes still running for $TMP.
+end_leftovers() {
+	left=""
+	for p in $TREE; do
+		{ tr '\0' ' ' < "/proc/$p/cmdline"; } 2>/dev/null |
+		    grep -q "$TMP" && left="$left $p"
+	done
+	[ -n "$left" ] || return 0
+	for p in $left; do
+		echo "       left running: pid $p ($(cat /proc/$p/comm 2>/dev/null)," \
+		    "$(tr '\0' ' ' < /proc/$p/cmdline 2>/dev/null))"
+		kill -TERM "$p" 2>/dev/null
+	done
+	sleep 1
+	for p in $left; do kill -KILL "$p" 2>/dev/null; done
+	return 1
+}
+
 cleanup() {
 	server_stop
+	end_leftovers >/dev/null
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -34,12 +69,14 @@ if ! server_start "$TMP/articles" "$TMP/data"; then
 	echo "0 passed, 1 failed"
 	exit 1
 fi
+remember_tree
 echo "e2e: server at $BASE (log $SERVER_LOG)"
 
 echo "0 1" > "$TMP/counts"
 python3 tests/e2e/e2e.py "$BASE" "$TMP/articles" "$SERVER_LOG" "$TMP/counts"
 read passed failed < "$TMP/counts"
 
+remember_tree
 server_stop
 if server_log_clean; then
 	passed=$((passed + 1))
@@ -49,6 +86,18 @@ else
 	echo "FAIL server log: a worker died or the sandbox killed one (above)"
 	echo "---- server log (last 40 lines)"
 	tail -n 40 "$SERVER_LOG"
+fi
+
+# SPEC 1: stopping the server stops it cleanly; give its children 2 s.
+sleep 2
+out=$(end_leftovers)
+if [ -z "$out" ]; then
+	passed=$((passed + 1))
+	echo "ok   server stop: no process left running"
+else
+	failed=$((failed + 1))
+	echo "FAIL server stop: processes outlived the server (now ended)"
+	echo "$out"
 fi
 
 echo "$passed passed, $failed failed"
