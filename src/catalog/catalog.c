@@ -735,16 +735,21 @@ static void
 add_aliases(struct catalog *cat)
 {
 	struct article	*a;
-	size_t		 i, j;
+	struct strmap	 taken;		/* aliases already given out */
+	size_t		 i, j, k;
 	char		 msg[300];
 
+	strmap_init(&taken);
 	for (i = 0; i < cat->narts; i++) {
 		a = &cat->arts[i];
 		for (j = 0; j < a->naliases; j++) {
 			if (catalog_article(cat, a->aliases[j]) != NULL ||
-			    !slug_valid(a->aliases[j])) {
+			    !slug_valid(a->aliases[j]) ||
+			    strmap_get(&taken, a->aliases[j], &k)) {
 				(void)snprintf(msg, sizeof(msg), "alias '%s' "
-				    "is not a free slug", a->aliases[j]);
+				    "is not a free slug (another article or "
+				    "alias has it, or it is not a slug)",
+				    a->aliases[j]);
 				add_problem(cat, a->versions[0].path, 0, msg);
 				continue;
 			}
@@ -754,8 +759,10 @@ add_aliases(struct catalog *cat)
 			    xstrdup(a->aliases[j]);
 			cat->aliases[cat->naliases].slug = xstrdup(a->slug);
 			cat->naliases++;
+			strmap_put(&taken, a->aliases[j], i);
 		}
 	}
+	strmap_free(&taken);
 }
 
 struct catalog *

@@ -77,11 +77,18 @@ catalog_index(struct catalog *cat)
 	struct category	*c;
 	size_t		 i, j;
 
-	qsort(cat->arts, cat->narts, sizeof(*cat->arts), sort_articles);
-	qsort(cat->aliases, cat->naliases, sizeof(*cat->aliases),
-	    sort_aliases);
-	qsort(cat->assets, cat->nassets, sizeof(*cat->assets), sort_assets);
-	qsort(cat->cats, cat->ncats, sizeof(*cat->cats), sort_categories);
+	/* qsort() with a NULL base is undefined even for 0 elements. */
+	if (cat->narts > 0)
+		qsort(cat->arts, cat->narts, sizeof(*cat->arts), sort_articles);
+	if (cat->naliases > 0)
+		qsort(cat->aliases, cat->naliases, sizeof(*cat->aliases),
+		    sort_aliases);
+	if (cat->nassets > 0)
+		qsort(cat->assets, cat->nassets, sizeof(*cat->assets),
+		    sort_assets);
+	if (cat->ncats > 0)
+		qsort(cat->cats, cat->ncats, sizeof(*cat->cats),
+		    sort_categories);
 
 	for (i = 0; i < cat->ncats; i++) {
 		c = &cat->cats[i];
@@ -96,8 +103,9 @@ catalog_index(struct catalog *cat)
 			c->articles[c->narticles++] = j;
 		}
 		sorting = cat;
-		qsort(c->articles, c->narticles, sizeof(size_t),
-		    sort_in_category);
+		if (c->narticles > 0)
+			qsort(c->articles, c->narticles, sizeof(size_t),
+			    sort_in_category);
 	}
 	for (i = 0; i < cat->ncats; i++) {
 		c = &cat->cats[i];

@@ -20,10 +20,13 @@ fm_fail(struct fm_error *err, int line, const char *fmt, const char *arg)
 	(void)snprintf(err->reason, sizeof(err->reason), fmt, arg);
 }
 
+/* 1 for a real calendar date written YYYY-MM-DD. */
 static int
 is_date(const char *s)
 {
-	int	i;
+	static const int	days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30,
+				    31, 30, 31 };
+	int			i, y, m, d, max;
 
 	for (i = 0; i < 10; i++) {
 		if (i == 4 || i == 7) {
@@ -33,8 +36,36 @@ is_date(const char *s)
 			return (0);
 		}
 	}
-	return (s[10] == '\0' && strncmp(s + 5, "13", 2) < 0 &&
-	    strncmp(s + 8, "32", 2) < 0 && strcmp(s + 5, "00") != 0);
+	if (s[10] != '\0')
+		return (0);
+	y = atoi(s);
+	m = atoi(s + 5);
+	d = atoi(s + 8);
+	if (m < 1 || m > 12 || d < 1)
+		return (0);
+	max = days[m - 1];
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		max = 29;
+	return (d <= max);
+}
+
+/* The 1-based line of the first byte that is not valid UTF-8, or 0. */
+static int
+bad_utf8_line(const char *text, size_t len)
+{
+	const char	*p, *nl, *end;
+	int		 line;
+
+	end = text + len;
+	for (p = text, line = 1; p < end; line++) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (!utf8_valid(p, nl ? (size_t)(nl - p) : (size_t)(end - p)))
+			return (line);
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+	return (0);
 }
 
 static int
@@ -166,7 +197,9 @@ find_closing(const char *p, const char *end)
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *le = nl ? nl : end;
 		size_t n = (size_t)(le - p);
-		if (n > 0 && p[n - 1] == '\r')
+		/* "--- " with trailing blanks still closes. */
+		while (n > 0 && (p[n - 1] == '\r' || p[n - 1] == ' ' ||
+		    p[n - 1] == '\t'))
 			n--;
 		if (n == 3 && !memcmp(p, "---", 3))
 			return (p);
@@ -187,7 +220,7 @@ frontmatter_parse(const char *text, size_t len, int require_title,
 	yaml_node_pair_t	*pair;
 	const char		*end, *ystart, *yend, *nl;
 	char			 key[64];
-	int			 rc;
+	int			 rc, line;
 
 	memset(fm, 0, sizeof(*fm));
 	end = text + len;
@@ -199,11 +232,15 @@ frontmatter_parse(const char *text, size_t len, int require_title,
 		    "and YAML front matter");
 		return (-1);
 	}
-	if (!utf8_valid(text, (size_t)(end - text))) {
-		fm_fail(err, 1, "%s", "the file is not valid UTF-8");
+	if ((line = bad_utf8_line(text, (size_t)(end - text))) > 0) {
+		fm_fail(err, line, "%s", "the file is not valid UTF-8 here");
 		return (-1);
 	}
-	nl = memchr(text, '\n', (size_t)(end - text));
+	if ((nl = memchr(text, '\n', (size_t)(end - text))) == NULL) {
+		fm_fail(err, 1, "%s", "lines must end with a newline (\\n); "
+		    "the front matter has no closing '---' line");
+		return (-1);
+	}
 	ystart = nl + 1;
 	if ((yend = find_closing(ystart, end)) == NULL) {
 		fm_fail(err, 1, "%s", "the front matter has no closing '---' "
@@ -220,8 +257,11 @@ frontmatter_parse(const char *text, size_t len, int require_title,
 	yaml_parser_set_input_string(&parser, (const unsigned char *)ystart,
 	    (size_t)(yend - ystart));
 	if (!yaml_parser_load(&parser, &doc)) {
-		fm_fail(err, (int)parser.problem_mark.line + YAML_FIRST_LINE,
-		    "bad YAML: %s", parser.problem ? parser.problem : "syntax");
+		/* Where the broken construct began, when libyaml knows it. */
+		line = (int)(parser.context ? parser.context_mark.line :
+		    parser.problem_mark.line) + YAML_FIRST_LINE;
+		fm_fail(err, line, "bad YAML: %s", parser.problem ?
+		    parser.problem : "syntax");
 		yaml_parser_delete(&parser);
 		return (-1);
 	}

@@ -10,7 +10,7 @@
 #include "snapshot.h"
 #include "util/strbuf.h"
 
-#define SNAPSHOT_FORMAT		"1"
+#define SNAPSHOT_FORMAT		"2"
 
 static const char	*schema =
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
@@ -23,6 +23,7 @@ static const char	*schema =
 	" title TEXT, summary TEXT, tags TEXT, markdown TEXT, html TEXT,"
 	" plain TEXT, headings TEXT, toc TEXT, links TEXT, updated INT,"
 	" owner TEXT, review_by TEXT);"
+	"CREATE TABLE aliases(alias TEXT, slug TEXT);"
 	"CREATE TABLE assets(key TEXT, data BLOB);"
 	"CREATE TABLE problems(pos INTEGER, file TEXT, line INT, reason TEXT);"
 	"CREATE TABLE drafts(path TEXT);";
@@ -210,6 +211,16 @@ write_rest(sqlite3 *db, const struct catalog *cat)
 		bind_text(st, 5, l);
 		rc |= step_reset(st);
 		free(l);
+	}
+	sqlite3_finalize(st);
+
+	/* The aliases the builder accepted, not every one written. */
+	sqlite3_prepare_v2(db, "INSERT INTO aliases VALUES(?,?)", -1, &st,
+	    NULL);
+	for (i = 0; i < cat->naliases; i++) {
+		bind_text(st, 1, cat->aliases[i].alias);
+		bind_text(st, 2, cat->aliases[i].slug);
+		rc |= step_reset(st);
 	}
 	sqlite3_finalize(st);
 
@@ -422,6 +433,17 @@ read_rest(sqlite3 *db, struct catalog *cat)
 	}
 	sqlite3_finalize(st);
 
+	sqlite3_prepare_v2(db, "SELECT alias, slug FROM aliases", -1, &st,
+	    NULL);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		cat->aliases = xrealloc(cat->aliases, (cat->naliases + 1) *
+		    sizeof(*cat->aliases));
+		cat->aliases[cat->naliases].alias = col_text(st, 0);
+		cat->aliases[cat->naliases].slug = col_text(st, 1);
+		cat->naliases++;
+	}
+	sqlite3_finalize(st);
+
 	sqlite3_prepare_v2(db, "SELECT key, data FROM assets", -1, &st, NULL);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		cat->assets = xrealloc(cat->assets, (cat->nassets + 1) *
@@ -461,27 +483,6 @@ read_rest(sqlite3 *db, struct catalog *cat)
 	return (0);
 }
 
-static void
-add_aliases_from_articles(struct catalog *cat)
-{
-	size_t	i, j;
-
-	for (i = 0; i < cat->narts; i++) {
-		for (j = 0; j < cat->arts[i].naliases; j++) {
-			/* Only aliases that passed the builder's checks. */
-			if (catalog_article(cat, cat->arts[i].aliases[j]))
-				continue;
-			cat->aliases = xrealloc(cat->aliases,
-			    (cat->naliases + 1) * sizeof(*cat->aliases));
-			cat->aliases[cat->naliases].alias =
-			    xstrdup(cat->arts[i].aliases[j]);
-			cat->aliases[cat->naliases].slug =
-			    xstrdup(cat->arts[i].slug);
-			cat->naliases++;
-		}
-	}
-}
-
 struct catalog *
 snapshot_read(const char *path)
 {
@@ -503,8 +504,6 @@ snapshot_read(const char *path)
 		catalog_free(cat);
 		return (NULL);
 	}
-	catalog_index(cat);
-	add_aliases_from_articles(cat);
 	catalog_index(cat);
 	return (cat);
 }

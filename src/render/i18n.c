@@ -157,7 +157,7 @@ i18n_from_accept_language(const char *header)
 	best = NULL;
 	bestq = 0.0;
 	for (p = header; p != NULL && *p != '\0'; p = end ? end + 1 : NULL) {
-		while (*p == ' ')
+		while (*p == ' ' || *p == '\t')
 			p++;
 		end = strchr(p, ',');
 		n = end ? (size_t)(end - p) : strlen(p);
@@ -169,7 +169,7 @@ i18n_from_accept_language(const char *header)
 				q = strtod(qs + 2, NULL);
 			n = (size_t)(semi - p);
 		}
-		while (n > 0 && p[n - 1] == ' ')
+		while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
 			n--;
 		lang = tag_to_lang(p, n);
 		if (lang != NULL && q > bestq) {

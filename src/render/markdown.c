@@ -26,9 +26,23 @@ heading_text(cmark_node *heading, struct strbuf *sb)
 		    cmark_node_get_type(n) == CMARK_NODE_CODE) {
 			if ((lit = cmark_node_get_literal(n)) != NULL)
 				sb_puts(sb, lit);
+		} else if (cmark_node_get_type(n) == CMARK_NODE_SOFTBREAK ||
+		    cmark_node_get_type(n) == CMARK_NODE_LINEBREAK) {
+			sb_putc(sb, ' ');
 		}
 	}
 	cmark_iter_free(it);
+}
+
+static int
+anchor_taken(char **anchors, size_t n, const char *a)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(anchors[i], a))
+			return (1);
+	return (0);
 }
 
 /* 1 when url starts with a scheme ("x:") or is absolute ("/..."). */
@@ -129,7 +143,7 @@ add_user_rel(const char *html)
 	const char	*p, *q;
 
 	sb_init(&sb);
-	for (p = html; (q = strstr(p, "<a href=")) != NULL; p = q + 3) {
+	for (p = html; (q = strstr(p, "<a href=")) != NULL; p = q + 2) {
 		sb_append(&sb, p, (size_t)(q - p));
 		sb_puts(&sb, "<a rel=\"nofollow ugc noopener\"");
 	}
@@ -146,8 +160,8 @@ markdown_render(const char *md, size_t len, int flags, struct rendered *out)
 	cmark_event_type	  ev;
 	cmark_syntax_extension	 *ext;
 	struct strbuf		  text, all_headings;
-	char			**anchors, **bases, *html, *a, *tmp;
-	size_t			  nanchors, i, k;
+	char			**anchors, *html, *a, *tmp, *bases_text;
+	size_t			  nanchors, i;
 	int			  level, dup;
 
 	memset(out, 0, sizeof(*out));
@@ -163,7 +177,8 @@ markdown_render(const char *md, size_t len, int flags, struct rendered *out)
 		return (-1);
 	}
 
-	anchors = bases = NULL;
+	anchors = NULL;
+	bases_text = NULL;
 	nanchors = 0;
 	sb_init(&text);
 	sb_init(&all_headings);
@@ -180,17 +195,14 @@ markdown_render(const char *md, size_t len, int flags, struct rendered *out)
 		case CMARK_NODE_HEADING:
 			sb_reset(&text);
 			heading_text(n, &text);
-			a = anchor_from_text(text.data ? text.data : "");
-			/* Same text twice: -2, -3 ... as GitHub does. */
-			for (dup = 1, k = 0; k < nanchors; k++)
-				if (!strcmp(bases[k], a))
-					dup++;
-			bases = xrealloc(bases, (nanchors + 1) * sizeof(char *));
-			bases[nanchors] = xstrdup(a);
-			if (dup > 1) {
+			free(bases_text);
+			bases_text = anchor_from_text(text.data ? text.data : "");
+			a = xstrdup(bases_text);
+			/* Same text twice: -2, -3 ... until no anchor has it. */
+			for (dup = 1; anchor_taken(anchors, nanchors, a); dup++) {
 				struct strbuf u;
 				sb_init(&u);
-				sb_printf(&u, "%s-%d", a, dup);
+				sb_printf(&u, "%s-%d", bases_text, dup + 1);
 				free(a);
 				a = sb_detach(&u);
 			}
@@ -230,12 +242,10 @@ markdown_render(const char *md, size_t len, int flags, struct rendered *out)
 	free(tmp);
 	out->headings = sb_detach(&all_headings);
 
-	for (i = 0; i < nanchors; i++) {
+	for (i = 0; i < nanchors; i++)
 		free(anchors[i]);
-		free(bases[i]);
-	}
 	free(anchors);
-	free(bases);
+	free(bases_text);
 	sb_free(&text);
 	cmark_node_free(doc);
 	cmark_parser_free(parser);

@@ -72,9 +72,13 @@ add_child(struct tnode *parent, enum tnode_type type, const char *text,
 	return (n);
 }
 
-/* Parses until {{/close}} (or the end when close is NULL). */
+/*
+ * Parses until {{/close}} (or the end when close is NULL); opened_at is
+ * where that section's tag is, for the error when it is never closed.
+ */
 static int
-parse_nodes(struct parse *ps, struct tnode *parent, const char *close, int depth)
+parse_nodes(struct parse *ps, struct tnode *parent, const char *close,
+    const char *opened_at, int depth)
 {
 	const char	*open, *end, *name, *tag;
 	size_t		 nlen;
@@ -93,7 +97,7 @@ parse_nodes(struct parse *ps, struct tnode *parent, const char *close, int depth
 			if (close != NULL) {
 				(void)snprintf(ps->err, ps->errlen, "%s:%d: "
 				    "{{#%s}} is never closed", ps->name,
-				    line_of(ps, ps->p), close);
+				    line_of(ps, opened_at), close);
 				return (-1);
 			}
 			if (*ps->p != '\0')
@@ -153,14 +157,15 @@ parse_nodes(struct parse *ps, struct tnode *parent, const char *close, int depth
 		}
 		child = add_child(parent, type, name, nlen);
 		if (type == T_SECTION || type == T_INVERTED) {
-			if (parse_nodes(ps, child, child->text, depth + 1) != 0)
+			if (parse_nodes(ps, child, child->text, tag,
+			    depth + 1) != 0)
 				return (-1);
 		}
 	}
 
 unclosed:
 	(void)snprintf(ps->err, ps->errlen, "%s:%d: a tag is not closed",
-	    ps->name, line_of(ps, ps->p));
+	    ps->name, line_of(ps, tag));
 	return (-1);
 }
 
@@ -205,7 +210,7 @@ add_template(struct template_set *set, const char *name, const char *text,
 	ps.name = name;
 	ps.err = err;
 	ps.errlen = errlen;
-	return (parse_nodes(&ps, &t->root, NULL, 0));
+	return (parse_nodes(&ps, &t->root, NULL, NULL, 0));
 }
 
 struct template_set *

@@ -158,7 +158,9 @@ anchor_from_text(const char *text)
 	for (p = (const unsigned char *)text; *p != '\0'; p++) {
 		if (*p >= 0x80) {
 			/* Keep non-ASCII letters (CJK) but drop CJK punctuation. */
-			if (p[0] == 0xe3 && p[1] == 0x80) {	/* U+3000..303F */
+			if ((p[0] == 0xe3 && p[1] == 0x80) ||	/* U+3000..303F */
+			    (p[0] == 0xe2 && (p[1] == 0x80 ||	/* U+2000..206F */
+			    p[1] == 0x81))) {
 				dash = sb.len > 0;
 				p += (p[2] != '\0') ? 2 : 1;
 				continue;

@@ -350,10 +350,11 @@ static void
 test_invalid_utf8(void **state)
 {
 	(void)state;
-	expect_error("---\ntitle: caf\xc3\n---\n", 1, "UTF-8");
-	expect_error("---\ntitle: \xc0\xaf\n---\n", 1, "UTF-8");
+	/* Reported on the line of the bad byte. */
+	expect_error("---\ntitle: caf\xc3\n---\n", 2, "UTF-8");
+	expect_error("---\ntitle: \xc0\xaf\n---\n", 2, "UTF-8");
 	/* In the body too: the whole file must be UTF-8. */
-	expect_error("---\ntitle: T\n---\nbody \xed\xa0\x80\n", 1, "UTF-8");
+	expect_error("---\ntitle: T\n---\nbody \xed\xa0\x80\n", 4, "UTF-8");
 }
 
 /*
