@@ -12,7 +12,7 @@ export PORT ARTICLES DATA BASE_URL DEFAULT_LANG RATE_LIMITS
 BUILD_PKGS	= kore libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev \
 		  libsqlite3-dev libjansson-dev libssl-dev git pkg-config \
 		  libxapian-dev libopencc-dev libicu-dev g++
-TEST_PKGS	= libcmocka-dev chromium curl
+TEST_PKGS	= libcmocka-dev chromium fonts-noto-cjk curl
 
 CC		= cc
 CXX		= g++
@@ -47,7 +47,7 @@ SERVER_OBJ	= $(SERVER_SRC:%.c=$(BUILD)/%.o)
 HCCTL_OBJ	= $(HCCTL_SRC:%.c=$(BUILD)/%.o)
 UNIT_TESTS	= $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all deps test-deps run test unit e2e browser check clean
+.PHONY: all deps test-deps run test unit e2e browser relevance check clean
 
 all: deps $(BUILD)/helpcenter.so $(BUILD)/hcctl
 
@@ -106,7 +106,10 @@ e2e: test-deps all
 browser: test-deps all
 	@./tests/browser/run.sh
 
-test: test-deps all unit e2e browser
+relevance: test-deps all
+	@./tests/relevance/run.sh
+
+test: test-deps all unit e2e relevance browser
 	@echo "make test: all suites passed"
 
 clean:

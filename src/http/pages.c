@@ -69,6 +69,7 @@ page_home(struct http_request *req)
 	lang = request_lang(req);
 	ctx = page_context(req, lang, NULL);
 	json_object_set_new(ctx, "is_home", json_true());
+	json_object_set_new(ctx, "hide_header_search", json_true());
 	cats = json_array();
 	top = json_array();
 	for (i = 0; i < site.cat->ncats; i++) {
@@ -152,6 +153,7 @@ page_category(struct http_request *req)
 	json_object_set_new(ctx, "category", category_card(c, lang));
 	json_object_set_new(ctx, "breadcrumb", c->parent ?
 	    breadcrumb(c->parent, lang) : json_array());
+	json_object_set_new(ctx, "has_articles", json_boolean(c->narticles > 0));
 	json_object_set_new(ctx, "articles", article_list(c, lang));
 	sections = json_array();
 	for (i = 0; i < site.cat->ncats; i++) {
@@ -254,8 +256,8 @@ send_article(struct http_request *req, const struct article *a,
 		return (respond_bytes(req, 200, "text/markdown; charset=utf-8",
 		    v->markdown, strlen(v->markdown)));
 	}
-	/* The page's language is the text's; the interface follows it. */
-	ctx = page_context(req, v->lang, v->title);
+	/* The interface is the visitor's; the article has its own lang. */
+	ctx = page_context(req, lang, v->title);
 	format_date(v->updated, date, sizeof(date));
 	toc = json_array();
 	for (i = 0; i < v->ntoc; i++)
@@ -283,8 +285,6 @@ send_article(struct http_request *req, const struct article *a,
 		(void)snprintf(key, sizeof(key), "lang_%s", v->lang);
 		json_object_set_new(ctx, "fallback_lang",
 		    json_string(i18n_get("zh-CN", key)));
-		/* The notice is in the language the visitor asked for. */
-		json_object_set(ctx, "tr", i18n_strings(i18n_ui_lang(lang)));
 	}
 	if (v->summary != NULL)
 		json_object_set_new(ctx, "description",

@@ -436,23 +436,44 @@ search_url(const char *q, const char *category, const char *lang,
 	return (sb_detach(&sb));
 }
 
-static void
-add_links(json_t *facets, const char *key, const struct search_args *a)
+/*
+ * One group of filter links for the page: its heading and, for each value,
+ * a label, the count and a link that keeps the other filters.
+ */
+static json_t *
+facet_group(const char *key, const char *heading, const struct search_args *a,
+    json_t *facets, const char *lang)
 {
-	json_t		*f;
+	const char	*v, *ui, *current;
+	json_t		*f, *items;
+	char		*u, name[32];
 	size_t		 i;
-	char		*u;
-	const char	*v;
+	int		 cat;
 
+	ui = i18n_ui_lang(lang);
+	cat = !strcmp(key, "categories");
+	current = cat ? a->category : !strcmp(key, "langs") ? a->lang : a->type;
+	items = json_array();
 	json_array_foreach(json_object_get(facets, key), i, f) {
-		v = json_string_value(json_object_get(f,
-		    !strcmp(key, "categories") ? "slug" : "value"));
-		u = search_url(a->q, !strcmp(key, "categories") ? v : a->category,
+		v = json_string_value(json_object_get(f, cat ? "slug" : "value"));
+		u = search_url(a->q, cat ? v : a->category,
 		    !strcmp(key, "langs") ? v : a->lang,
 		    !strcmp(key, "types") ? v : a->type, 1);
-		json_object_set_new(f, "url", json_string(u));
+		(void)snprintf(name, sizeof(name), "%s_%s",
+		    !strcmp(key, "langs") ? "lang" : "type", v);
+		json_array_append_new(items, json_pack("{s:s, s:s, s:O, s:b}",
+		    "label", cat ? json_string_value(json_object_get(f,
+		    "title")) : i18n_get(ui, name), "url", u,
+		    "count", json_object_get(f, "count"),
+		    "current", current != NULL && !strcmp(current, v)));
 		free(u);
 	}
+	if (json_array_size(items) == 0) {
+		json_decref(items);
+		return (NULL);
+	}
+	return (json_pack("{s:s, s:o}", "heading", i18n_get(ui, heading),
+	    "items", items));
 }
 
 int
@@ -462,7 +483,7 @@ page_search(struct http_request *req)
 	struct arg_error	 err;
 	struct strbuf		 enc;
 	const char		*lang;
-	json_t			*ctx, *o;
+	json_t			*ctx, *o, *facets, *groups;
 	char			*u;
 	int			 status, total, pages;
 
@@ -476,6 +497,7 @@ page_search(struct http_request *req)
 	ctx = page_context(req, lang, i18n_get(i18n_ui_lang(lang), "search"));
 	json_object_set_new(ctx, "q", json_string(a.q));
 	json_object_set_new(ctx, "noindex", json_true());
+	json_object_set_new(ctx, "hide_header_search", json_true());
 	if (a.q[0] != '\0') {
 		if ((o = run_search(&a, lang, &status)) == NULL) {
 			args_free(&a);
@@ -483,9 +505,15 @@ page_search(struct http_request *req)
 			return (respond_error_page(req, status,
 			    i18n_get(i18n_ui_lang(lang), "search_unavailable")));
 		}
-		add_links(json_object_get(o, "facets"), "categories", &a);
-		add_links(json_object_get(o, "facets"), "langs", &a);
-		add_links(json_object_get(o, "facets"), "types", &a);
+		facets = json_object_get(o, "facets");
+		groups = json_array();
+		json_array_append_new(groups, facet_group("categories",
+		    "filter_category", &a, facets, lang));
+		json_array_append_new(groups, facet_group("langs",
+		    "filter_lang", &a, facets, lang));
+		json_array_append_new(groups, facet_group("types",
+		    "filter_type", &a, facets, lang));
+		json_object_set_new(ctx, "facet_groups", groups);
 		total = (int)json_integer_value(json_object_get(o, "total"));
 		pages = (total + (int)a.per_page - 1) / (int)a.per_page;
 		if (a.page > 1) {

@@ -168,13 +168,15 @@ page_context(struct http_request *req, const char *lang, const char *title)
 
 	ui = i18n_ui_lang(lang);
 	ctx = json_object();
+	/* The page's lang is its interface's; texts carry their own lang. */
 	json_object_set_new(ctx, "lang", json_string(lang));
-	json_object_set_new(ctx, "ui_lang", json_string(ui));
+	json_object_set_new(ctx, "html_lang", json_string(ui));
 	json_object_set(ctx, "t", i18n_strings(ui));
 	json_object_set_new(ctx, "title", json_string(title ? title :
 	    i18n_get(ui, "site_name")));
 	json_object_set_new(ctx, "css", json_string(assets_url("site.css")));
 	json_object_set_new(ctx, "js", json_string(assets_url("site.js")));
+	json_object_set_new(ctx, "icon", json_string(assets_url("favicon.svg")));
 	json_object_set_new(ctx, "langs", lang_switcher(req, lang));
 	return (ctx);
 }
@@ -220,6 +222,7 @@ respond_error_page(struct http_request *req, int status, const char *message)
 	ctx = page_context(req, lang, status == 404 ?
 	    i18n_get(ui, "not_found_title") : i18n_get(ui, "bad_request_title"));
 	json_object_set_new(ctx, "status", json_integer(status));
+	json_object_set_new(ctx, "hide_header_search", json_true());
 	json_object_set_new(ctx, "is_404", json_boolean(status == 404));
 	if (message != NULL)
 		json_object_set_new(ctx, "message", json_string(message));

@@ -131,6 +131,50 @@ add_heading_ids(const char *html, char **anchors, size_t nanchors)
 	return (sb_detach(&sb));
 }
 
+/*
+ * The words of the document without Markdown syntax (cmark's plain text
+ * renderer keeps table pipes and list markers), for search and snippets.
+ */
+static char *
+plain_text(cmark_node *doc)
+{
+	struct strbuf		 sb;
+	cmark_iter		*it;
+	cmark_event_type	 ev;
+	cmark_node		*n;
+	const char		*lit;
+
+	sb_init(&sb);
+	it = cmark_iter_new(doc);
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		n = cmark_iter_get_node(it);
+		switch (cmark_node_get_type(n)) {
+		case CMARK_NODE_TEXT:
+		case CMARK_NODE_CODE:
+		case CMARK_NODE_CODE_BLOCK:
+			if ((lit = cmark_node_get_literal(n)) != NULL)
+				sb_puts(&sb, lit);
+			break;
+		case CMARK_NODE_SOFTBREAK:
+		case CMARK_NODE_LINEBREAK:
+			sb_putc(&sb, ' ');
+			break;
+		default:
+			/* A block ends: a line break; a table cell: a space. */
+			if (ev != CMARK_EVENT_EXIT || sb.len == 0 ||
+			    (cmark_node_get_type(n) & CMARK_NODE_TYPE_MASK) ==
+			    CMARK_NODE_TYPE_INLINE ||
+			    sb.data[sb.len - 1] == '\n')
+				break;
+			sb_putc(&sb, !strcmp(cmark_node_get_type_string(n),
+			    "table_cell") ? ' ' : '\n');
+			break;
+		}
+	}
+	cmark_iter_free(it);
+	return (sb_detach(&sb));
+}
+
 static const char	*const extensions[] = {
 	"table", "strikethrough", "autolink", "tasklist", NULL
 };
@@ -237,9 +281,7 @@ markdown_render(const char *md, size_t len, int flags, struct rendered *out)
 		free(out->html);
 		out->html = tmp;
 	}
-	tmp = cmark_render_plaintext(doc, CMARK_OPT_DEFAULT, 0);
-	out->plain = xstrdup(tmp);
-	free(tmp);
+	out->plain = plain_text(doc);
 	out->headings = sb_detach(&all_headings);
 
 	for (i = 0; i < nanchors; i++)
