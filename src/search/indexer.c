@@ -1,8 +1,10 @@
 /* indexer.c: diff the catalog against the index by content hash; fold text before indexing. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "fold.h"
 #include "indexer.h"
@@ -64,14 +66,45 @@ fold_str(const char *s)
 	return (fold_text(s ? s : "", s ? strlen(s) : 0));
 }
 
-static int
-put_version(hc_index *ix, const struct article *a,
-    const struct article_version *v, const char *id, const char *hash)
+/* One article version to (re)index. */
+struct item {
+	const struct article		*a;
+	const struct article_version	*v;
+	char				*id;
+	char				 hash[20];
+	int				 is_new;
+};
+
+/*
+ * Builders in several threads prepare documents in order; the writer (the
+ * calling thread) puts them in that order. Builders stay at most WINDOW
+ * documents ahead, which bounds the memory held.
+ */
+#define WINDOW		256
+#define MAX_BUILDERS	4
+
+struct pipeline {
+	struct item	*items;
+	size_t		 n;
+	hc_prepared	**ready;
+	unsigned char	*done;
+	size_t		 next;		/* the next item a builder takes */
+	size_t		 consumed;	/* items the writer has put */
+	int		 failed;
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv_ready;
+	pthread_cond_t	 cv_space;
+};
+
+/* Folds the fields and builds the document: no index is touched. */
+static hc_prepared *
+prepare(hc_builder *b, const struct item *it)
 {
-	struct hc_doc		 d;
-	char			*tags, *f[5];
-	hc_search_status	 s;
-	int			 i;
+	const struct article_version	*v = it->v;
+	struct hc_doc			 d;
+	hc_prepared			*p;
+	char				*tags, *f[5];
+	int				 i;
 
 	tags = join_tags(v);
 	f[0] = fold_str(v->title);
@@ -80,26 +113,126 @@ put_version(hc_index *ix, const struct article *a,
 	f[3] = fold_str(v->headings);
 	f[4] = fold_str(v->plain);
 	memset(&d, 0, sizeof(d));
-	d.id = id;
+	d.id = it->id;
 	d.type = "article";
 	d.lang = v->lang;
-	d.category = a->category;
+	d.category = it->a->category;
 	d.title = f[0];
 	d.tags = f[1];
 	d.summary = f[2];
 	d.headings = f[3];
 	d.body = f[4];
-	d.hash = hash;
+	d.hash = it->hash;
 	d.updated = v->updated;
-	s = hc_index_put(ix, &d);
+	if (hc_builder_prepare(b, &d, &p) != HC_SEARCH_OK)
+		p = NULL;
 	for (i = 0; i < 5; i++)
 		free(f[i]);
 	free(tags);
-	if (s != HC_SEARCH_OK) {
-		fprintf(stderr, "index: %s: %s\n", id, hc_index_last_error(ix));
-		return (-1);
+	return (p);
+}
+
+static void *
+builder_thread(void *arg)
+{
+	struct pipeline	*pl = arg;
+	hc_builder	*b;
+	hc_prepared	*p;
+	size_t		 i;
+
+	b = hc_builder_new();
+	for (;;) {
+		pthread_mutex_lock(&pl->mu);
+		while (pl->next < pl->n && pl->next >= pl->consumed + WINDOW &&
+		    !pl->failed)
+			pthread_cond_wait(&pl->cv_space, &pl->mu);
+		if (pl->next >= pl->n || pl->failed) {
+			pthread_mutex_unlock(&pl->mu);
+			break;
+		}
+		i = pl->next++;
+		pthread_mutex_unlock(&pl->mu);
+
+		p = b != NULL ? prepare(b, &pl->items[i]) : NULL;
+
+		pthread_mutex_lock(&pl->mu);
+		pl->ready[i] = p;
+		pl->done[i] = 1;
+		pthread_cond_broadcast(&pl->cv_ready);
+		pthread_mutex_unlock(&pl->mu);
 	}
-	return (0);
+	hc_builder_free(b);
+	return (NULL);
+}
+
+/* Prepares in parallel and puts in order; 0, or -1 on the first failure. */
+static int
+put_all(hc_index *ix, struct item *items, size_t n)
+{
+	struct pipeline	 pl;
+	pthread_t	 th[MAX_BUILDERS];
+	long		 cpus;
+	size_t		 i, nth;
+	int		 rc = 0;
+
+	if (n == 0)
+		return (0);
+	memset(&pl, 0, sizeof(pl));
+	pl.items = items;
+	pl.n = n;
+	pl.ready = xcalloc(n, sizeof(hc_prepared *));
+	pl.done = xcalloc(n, 1);
+	pthread_mutex_init(&pl.mu, NULL);
+	pthread_cond_init(&pl.cv_ready, NULL);
+	pthread_cond_init(&pl.cv_space, NULL);
+	cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	nth = cpus < 1 ? 1 : cpus > MAX_BUILDERS ? MAX_BUILDERS : (size_t)cpus;
+	for (i = 0; i < nth; i++)
+		if (pthread_create(&th[i], NULL, builder_thread, &pl) != 0)
+			break;
+	nth = i;
+	if (nth == 0)
+		builder_thread(&pl);	/* no thread: build here, in order */
+
+	for (i = 0; i < n; i++) {
+		pthread_mutex_lock(&pl.mu);
+		while (!pl.done[i])
+			pthread_cond_wait(&pl.cv_ready, &pl.mu);
+		pthread_mutex_unlock(&pl.mu);
+		if (rc == 0 && pl.ready[i] != NULL) {
+			if (hc_index_put_prepared(ix, pl.ready[i],
+			    items[i].is_new) != HC_SEARCH_OK) {
+				fprintf(stderr, "index: %s: %s\n", items[i].id,
+				    hc_index_last_error(ix));
+				rc = -1;
+			}
+		} else {
+			if (rc == 0)
+				fprintf(stderr, "index: %s: cannot build the "
+				    "document\n", items[i].id);
+			hc_prepared_free(pl.ready[i]);
+			rc = -1;
+		}
+		pl.ready[i] = NULL;
+		pthread_mutex_lock(&pl.mu);
+		pl.consumed = i + 1;
+		pl.failed = rc != 0;
+		pthread_cond_broadcast(&pl.cv_space);
+		pthread_mutex_unlock(&pl.mu);
+		if (rc != 0)
+			break;
+	}
+	/* On failure, wait for builders and free what they made. */
+	for (i = 0; i < nth; i++)
+		pthread_join(th[i], NULL);
+	for (i = 0; i < n; i++)
+		hc_prepared_free(pl.ready[i]);
+	free(pl.ready);
+	free(pl.done);
+	pthread_mutex_destroy(&pl.mu);
+	pthread_cond_destroy(&pl.cv_ready);
+	pthread_cond_destroy(&pl.cv_space);
+	return (rc);
 }
 
 static hc_index *
@@ -142,8 +275,9 @@ indexer_sync(const char *path, const struct catalog *cat, int force,
 	unsigned long long		 h;
 	char				 hash[20], updated[24];
 	struct strbuf			 id;
-	size_t				 i, j, k, dummy;
-	int				 rc = 0;
+	struct item			*items;
+	size_t				 i, j, k, dummy, nitems;
+	int				 rc = 0, known;
 
 	memset(st, 0, sizeof(*st));
 	if ((ix = open_writer(path)) == NULL)
@@ -157,9 +291,11 @@ indexer_sync(const char *path, const struct catalog *cat, int force,
 		rc = -1;
 	}
 	sb_init(&id);
+	items = NULL;
+	nitems = 0;
 	for (i = 0; rc == 0 && i < cat->narts; i++) {
 		a = &cat->arts[i];
-		for (j = 0; rc == 0 && j < a->nversions; j++) {
+		for (j = 0; j < a->nversions; j++) {
 			v = &a->versions[j];
 			sb_reset(&id);
 			sb_printf(&id, "article:%s:%s", a->slug, v->lang);
@@ -176,16 +312,26 @@ indexer_sync(const char *path, const struct catalog *cat, int force,
 			for (k = 0; k < v->ntags; k++)
 				fnv(&h, v->tags[k]);
 			(void)snprintf(hash, sizeof(hash), "%016llx", h);
-			if (!force && strmap_get(&ex.ids, id.data, &k) &&
-			    !strcmp(ex.hashes[k], hash)) {
+			known = strmap_get(&ex.ids, id.data, &k);
+			if (!force && known && !strcmp(ex.hashes[k], hash)) {
 				st->unchanged++;
 				continue;
 			}
-			if (put_version(ix, a, v, id.data, hash) != 0)
-				rc = -1;
-			st->put++;
+			items = xrealloc(items, (nitems + 1) * sizeof(*items));
+			items[nitems].a = a;
+			items[nitems].v = v;
+			items[nitems].id = xstrdup(id.data);
+			memcpy(items[nitems].hash, hash, sizeof(hash));
+			items[nitems].is_new = !known;
+			nitems++;
 		}
 	}
+	if (rc == 0)
+		rc = put_all(ix, items, nitems);
+	st->put = nitems;
+	for (i = 0; i < nitems; i++)
+		free(items[i].id);
+	free(items);
 	for (i = 0; rc == 0 && i < ex.n; i++) {
 		/* Threads are the community module's; leave them alone. */
 		if (strncmp(ex.names[i], "article:", 8) ||

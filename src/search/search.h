@@ -63,10 +63,37 @@ struct hc_doc {
 
 /*
  * Adds or replaces the document with d->id. Changes become visible to
- * readers at hc_index_commit(), all at once.
+ * readers at hc_index_commit(), all at once (a transaction: nothing is
+ * flushed half-way, however many documents are put).
  * Return value: HC_SEARCH_OK, _ERR_IO, _ERR_INTERNAL.
  */
 hc_search_status	 hc_index_put(hc_index *, const struct hc_doc *d);
+
+/*
+ * Building a document (splitting words, n-grams, stems) is most of the cost
+ * of indexing and needs no index: a builder may run in its own thread,
+ * one builder per thread, and hand the prepared document to the writer.
+ */
+typedef struct hc_builder	hc_builder;
+typedef struct hc_prepared	hc_prepared;
+
+hc_builder		*hc_builder_new(void);
+void			 hc_builder_free(hc_builder *);
+/*
+ * Prepares d; *out is owned by the caller until given to
+ * hc_index_put_prepared() (which frees it) or hc_prepared_free().
+ * Return value: HC_SEARCH_OK, _ERR_INTERNAL.
+ */
+hc_search_status	 hc_builder_prepare(hc_builder *, const struct hc_doc *d,
+			    hc_prepared **out);
+/*
+ * Puts a prepared document; is_new says no document has its id yet,
+ * which saves a lookup. Frees p in every case.
+ * Return value: HC_SEARCH_OK, _ERR_IO, _ERR_INTERNAL.
+ */
+hc_search_status	 hc_index_put_prepared(hc_index *, hc_prepared *p,
+			    int is_new);
+void			 hc_prepared_free(hc_prepared *);
 /* Removes a document; removing a missing one is not an error. */
 hc_search_status	 hc_index_delete(hc_index *, const char *id);
 hc_search_status	 hc_index_commit(hc_index *);

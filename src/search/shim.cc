@@ -34,7 +34,9 @@ const size_t nfields = sizeof(fields) / sizeof(fields[0]);
 
 const unsigned	MAX_RETRIES = 3;
 const unsigned	WILDCARD_EXPANSION = 30;
-const double	SYNONYM_WEIGHT = 0.7;
+const double	SYNONYM_WEIGHT = 0.8;
+// Added for documents matching every word of a several-word query.
+const double	ALL_WORDS_BONUS = 0.5;
 const double	UNIGRAM_WEIGHT = 0.3;
 // Added to documents in the visitor's language, so that of an article's
 // versions the one they can read wins the collapse.
@@ -42,17 +44,66 @@ const double	PREFERRED_LANG_BOOST = 1.0;
 
 }  // namespace
 
+namespace {
+
+// English stems for words; none for CJK n-grams, which are searched as
+// they are: that halves the terms of a Chinese text, and indexing time.
+class WordStem : public Xapian::StemImplementation {
+	Xapian::Stem	en;
+
+    public:
+	WordStem() : en("en") {}
+
+	std::string operator()(const std::string &w) override {
+		if (!w.empty() && (unsigned char)w[0] >= 0xe2)
+			return std::string();
+		return en(w);
+	}
+
+	std::string get_description() const override {
+		return "english words, CJK n-grams unstemmed";
+	}
+};
+
+Xapian::Stem
+word_stem()
+{
+	return Xapian::Stem(new WordStem());
+}
+
+}  // namespace
+
+struct hc_builder {
+	Xapian::TermGenerator	tg;
+	Xapian::Stem		stem;
+
+	hc_builder() : stem(word_stem()) {
+		tg.set_stemmer(stem);
+		tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+		tg.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
+	}
+};
+
+struct hc_prepared {
+	Xapian::Document		doc;
+	std::string			idterm;
+	std::vector<std::string>	spelling;
+};
+
 struct hc_index {
 	bool				 writable;
+	bool				 in_transaction;
 	std::string			 path;
 	Xapian::Database		 db;
 	Xapian::WritableDatabase	 wdb;
-	Xapian::TermGenerator		 tg;
 	Xapian::Stem			 stem;
 	std::vector<std::vector<std::string>> synonyms;
 	std::string			 err;
 
-	hc_index() : writable(false), stem("en") {}
+	hc_builder			 builder;	// for hc_index_put
+
+	hc_index() : writable(false), in_transaction(false),
+	    stem(word_stem()) {}
 };
 
 namespace {
@@ -191,6 +242,9 @@ add_text_pieces(hc_index *h, const Token &t, double weight, bool prefix_last,
 		pieces.push_back({ ch[i] + ch[i + 1], weight, false, false });
 		hl.insert(ch[i] + ch[i + 1]);
 	}
+	// Single characters are weak evidence; for a synonym, none at all.
+	if (weight < 1.0)
+		return;
 	for (size_t i = 0; i < ch.size(); i++)
 		pieces.push_back({ ch[i], weight * UNIGRAM_WEIGHT, false,
 		    false });
@@ -233,6 +287,25 @@ is_latin_word(const std::string &w)
 		if (!((c >= 'a' && c <= 'z') || c == '\''))
 			return false;
 	return w.size() >= 3;
+}
+
+// Every piece in every field, each field scaled by its weight.
+Xapian::Query
+fields_query(hc_index *h, const hc_query *q, const std::vector<Piece> &pieces)
+{
+	std::vector<Xapian::Query> per_field;
+	for (size_t f = 0; f < nfields; f++) {
+		std::vector<Xapian::Query> qs;
+		for (const Piece &p : pieces)
+			qs.push_back(piece_query(h, p, fields[f].prefix));
+		Xapian::Query fq(Xapian::Query::OP_OR, qs.begin(), qs.end());
+		per_field.push_back(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+		    fq, fields[f].weight));
+		if (q->titles_only)
+			break;
+	}
+	return Xapian::Query(Xapian::Query::OP_OR, per_field.begin(),
+	    per_field.end());
 }
 
 // The query as plain words: OR of n-grams and stems, field-weighted.
@@ -284,19 +357,24 @@ plain_query(hc_index *h, const hc_query *q, std::vector<Token> &tokens,
 		}
 	}
 
-	std::vector<Xapian::Query> per_field;
-	for (size_t f = 0; f < nfields; f++) {
-		std::vector<Xapian::Query> qs;
-		for (const Piece &p : pieces)
-			qs.push_back(piece_query(h, p, fields[f].prefix));
-		Xapian::Query fq(Xapian::Query::OP_OR, qs.begin(), qs.end());
-		per_field.push_back(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
-		    fq, fields[f].weight));
-		if (q->titles_only)
-			break;
+	Xapian::Query all = fields_query(h, q, pieces);
+	// Several words: reward the documents that have all of them.
+	size_t words = 0;
+	for (const Token &t : tokens)
+		words += t.text.size() > 1 ? 1 : 0;
+	if (words < 2 || q->titles_only)
+		return all;
+	std::vector<Xapian::Query> each;
+	for (const Token &t : tokens) {
+		std::vector<Piece> tp;
+		std::set<std::string> unused;
+		add_text_pieces(h, t, 1.0, q->prefix_last != 0, tp, unused);
+		each.push_back(fields_query(h, q, tp));
 	}
-	return Xapian::Query(Xapian::Query::OP_OR, per_field.begin(),
-	    per_field.end());
+	return Xapian::Query(Xapian::Query::OP_OR, all,
+	    Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+	    Xapian::Query(Xapian::Query::OP_AND, each.begin(), each.end()),
+	    ALL_WORDS_BONUS));
 }
 
 bool
@@ -522,11 +600,6 @@ hc_index_open(const char *path, int writable, hc_index **out)
 		if (h->writable) {
 			h->wdb = Xapian::WritableDatabase(path,
 			    Xapian::DB_CREATE_OR_OPEN);
-			h->tg.set_database(h->wdb);
-			h->tg.set_stemmer(h->stem);
-			h->tg.set_stemming_strategy(
-			    Xapian::TermGenerator::STEM_SOME);
-			h->tg.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
 		} else {
 			h->db = Xapian::Database(path);
 		}
@@ -548,6 +621,9 @@ EXPORT void
 hc_index_close(hc_index *h)
 {
 	try {
+		// Closing without a commit throws the transaction away.
+		if (h != NULL && h->in_transaction)
+			h->wdb.cancel_transaction();
 		if (h != NULL && h->writable)
 			h->wdb.close();
 	} catch (...) {
@@ -561,33 +637,55 @@ hc_index_last_error(const hc_index *h)
 	return h != NULL ? h->err.c_str() : "no index";
 }
 
-EXPORT hc_search_status
-hc_index_put(hc_index *h, const struct hc_doc *d)
+EXPORT hc_builder *
+hc_builder_new(void)
 {
 	try {
-		Xapian::Document doc;
+		return new hc_builder();
+	} catch (...) {
+		return NULL;
+	}
+}
+
+EXPORT void
+hc_builder_free(hc_builder *b)
+{
+	delete b;
+}
+
+EXPORT void
+hc_prepared_free(hc_prepared *p)
+{
+	delete p;
+}
+
+EXPORT hc_search_status
+hc_builder_prepare(hc_builder *b, const struct hc_doc *d, hc_prepared **out)
+{
+	*out = NULL;
+	try {
+		hc_prepared *p = new hc_prepared();
+		Xapian::Document &doc = p->doc;
 		const char *texts[] = { d->title, d->tags, d->summary,
 		    d->headings, d->body };
 		std::string cat = d->category ? d->category : "";
 		std::string top = cat.substr(0, cat.find('/'));
 
-		h->tg.set_document(doc);
+		b->tg.set_document(doc);
 		for (size_t f = 0; f < nfields; f++) {
 			if (texts[f] == NULL)
 				continue;
-			h->tg.index_text(texts[f], 1, fields[f].prefix);
-			h->tg.increase_termpos();
+			b->tg.index_text(texts[f], 1, fields[f].prefix);
+			b->tg.increase_termpos();
 		}
-		// Words for "did you mean": titles, tags and headings only,
-		// so that the dictionary holds the help center's vocabulary.
-		std::vector<std::string> words;
+		// Words for "did you mean": titles, tags, summaries and
+		// headings, the help center's own vocabulary.
 		for (size_t f = 0; f < 4; f++)
 			if (texts[f] != NULL)
-				split_words(texts[f], words);
-		for (const std::string &w : words)
-			h->wdb.add_spelling(w);
+				split_words(texts[f], p->spelling);
 
-		doc.add_boolean_term(std::string("Q") + d->id);
+		p->idterm = std::string("Q") + d->id;
+		doc.add_boolean_term(p->idterm);
 		doc.add_boolean_term(std::string("XTY") + d->type);
 		doc.add_boolean_term(std::string("L") + d->lang);
 		if (!cat.empty()) {
@@ -606,19 +704,61 @@ hc_index_put(hc_index *h, const struct hc_doc *d)
 			group = group.substr(0, group.rfind(':'));
 		doc.add_value(SLOT_GROUP, group);
 		doc.set_data(d->id);
-		h->wdb.replace_document(std::string("Q") + d->id, doc);
+		*out = p;
+		return HC_SEARCH_OK;
+	} catch (...) {
+		return HC_SEARCH_ERR_INTERNAL;
+	}
+}
+
+// All changes until hc_index_commit() are one transaction.
+static void
+begin(hc_index *h)
+{
+	if (!h->in_transaction) {
+		h->wdb.begin_transaction(true);
+		h->in_transaction = true;
+	}
+}
+
+EXPORT hc_search_status
+hc_index_put_prepared(hc_index *h, hc_prepared *p, int is_new)
+{
+	try {
+		begin(h);
+		for (const std::string &w : p->spelling)
+			h->wdb.add_spelling(w);
+		if (is_new)
+			h->wdb.add_document(p->doc);
+		else
+			h->wdb.replace_document(p->idterm, p->doc);
+		delete p;
 		return HC_SEARCH_OK;
 	} catch (const Xapian::Error &e) {
+		delete p;
 		return classify(h, e);
 	} catch (...) {
+		delete p;
 		return unknown(h);
 	}
+}
+
+EXPORT hc_search_status
+hc_index_put(hc_index *h, const struct hc_doc *d)
+{
+	hc_prepared *p;
+	hc_search_status s;
+
+	if ((s = hc_builder_prepare(&h->builder, d, &p)) != HC_SEARCH_OK)
+		return s;
+	return hc_index_put_prepared(h, p, 0);
 }
 
 EXPORT hc_search_status
 hc_index_delete(hc_index *h, const char *id)
 {
 	try {
+		begin(h);
 		h->wdb.delete_document(std::string("Q") + id);
 		return HC_SEARCH_OK;
 	} catch (const Xapian::Error &e) {
@@ -632,7 +772,10 @@ EXPORT hc_search_status
 hc_index_commit(hc_index *h)
 {
 	try {
-		h->wdb.commit();
+		if (h->in_transaction) {
+			h->wdb.commit_transaction();
+			h->in_transaction = false;
+		}
 		return HC_SEARCH_OK;
 	} catch (const Xapian::Error &e) {
 		return classify(h, e);
