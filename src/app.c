@@ -177,6 +177,7 @@ kore_parent_configure(int argc, char **argv)
 			chown_tree(index_path, pw->pw_uid, pw->pw_gid);
 		}
 	}
+	builder.index = index_path;
 	start_watcher();
 
 	/* Read before the fork: workers cannot see these files later. */

@@ -125,6 +125,8 @@ builder_watch(struct builder *b)
 
 	if ((fd = open_watches(b->articles)) == -1)
 		exit(1);
+	/* The first pass: the index (the catalog comes from the cache). */
+	catalog_free(builder_run(b));
 	for (;;) {
 		pfd.fd = fd;
 		pfd.events = POLLIN;

@@ -21,8 +21,9 @@ struct builder {
 struct catalog	*builder_run(struct builder *);
 
 /*
- * Watches the tree with inotify and rebuilds after each burst of changes
- * (100 ms of quiet), until SIGTERM. Never returns.
+ * Builds once (bringing the index up to date), then watches the tree with
+ * inotify and rebuilds after each burst of changes (100 ms of quiet),
+ * until SIGTERM. Never returns.
  */
 void		 builder_watch(struct builder *) __attribute__((noreturn));
 

@@ -161,16 +161,19 @@ page_robots(struct http_request *req)
 int
 page_healthz(struct http_request *req)
 {
-	json_t	*o;
-	char	 built[40];
-	int	 db_ok, ok;
+	hc_index	*ix;
+	json_t		*o;
+	char		 built[40];
+	int		 db_ok, ok;
 
 	if (!allow_get(req))
 		return (KORE_RESULT_OK);
 	db_ok = db_usable(site.db);
-	ok = db_ok && site.cat->built > 0;
+	ix = search_reader();
+	ok = db_ok && site.cat->built > 0 && ix != NULL;
 	format_rfc3339(site.cat->built, built, sizeof(built));
-	o = json_pack("{s:s, s:{s:b, s:I, s:I, s:I, s:s}, s:{s:b, s:s}}",
+	o = json_pack("{s:s, s:{s:b, s:I, s:I, s:I, s:s}, s:{s:b, s:s}, "
+	    "s:{s:b, s:I, s:s}}",
 	    "status", ok ? "ok" : "degraded",
 	    "catalog", "usable", site.cat->built > 0,
 	    "articles", (json_int_t)site.cat->narts,
@@ -178,6 +181,9 @@ page_healthz(struct http_request *req)
 	    "problems", (json_int_t)site.cat->nproblems,
 	    "built", built,
 	    "database", "usable", db_ok, "message", db_ok ? "ok" :
-	    "the database cannot be read; writes are refused");
+	    "the database cannot be read; writes are refused",
+	    "index", "usable", ix != NULL, "documents",
+	    (json_int_t)(ix ? hc_index_doccount(ix) : 0), "message",
+	    ix ? "ok" : "the search index is being built or cannot be read");
 	return (respond_json(req, ok ? 200 : 503, o));
 }

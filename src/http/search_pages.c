@@ -174,8 +174,8 @@ fold_query(const char *q)
 	return (sb_detach(&sb));
 }
 
-static hc_index *
-reader(void)
+hc_index *
+search_reader(void)
 {
 	hc_index	*ix;
 
@@ -288,7 +288,7 @@ run_search(const struct search_args *a, const char *lang, int *status)
 	long long		 start;
 	size_t			 i;
 
-	if ((ix = reader()) == NULL) {
+	if ((ix = search_reader()) == NULL) {
 		*status = 503;
 		return (NULL);
 	}
@@ -355,8 +355,8 @@ api_search(struct http_request *req)
 	args_free(&a);
 	if (o == NULL)
 		return (respond_json_error(req, status, "search_unavailable",
-		    "Search is unavailable for a moment; try again shortly.",
-		    NULL));
+		    "Search is starting or unavailable for a moment; try again "
+		    "in a few seconds.", NULL));
 	return (respond_json(req, 200, o));
 }
 
@@ -380,7 +380,7 @@ api_suggest(struct http_request *req)
 		    err.field));
 	}
 	arr = json_array();
-	if (a.q[0] != '\0' && (ix = reader()) != NULL) {
+	if (a.q[0] != '\0' && (ix = search_reader()) != NULL) {
 		folded = fold_query(a.q);
 		memset(&q, 0, sizeof(q));
 		q.text = folded;

@@ -29,6 +29,9 @@ extern struct site	site;
 void		 set_cookie(struct http_request *, const char *name,
 		    const char *value, int max_age);
 
+/* The search index reader, opened on first use; NULL until it exists. */
+hc_index	*search_reader(void);
+
 /* Request language: ?lang=, then the lang cookie, then Accept-Language. */
 const char	*request_lang(struct http_request *);
 

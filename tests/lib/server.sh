@@ -3,6 +3,7 @@
 #
 #   . tests/lib/server.sh
 #   server_start <articles-tree> <data-dir>   # sets PORT, BASE, SERVER_PID, SERVER_LOG
+#   (waits SERVER_WAIT_TENTHS tenths of a second, 100 by default, for /healthz 200)
 #   server_stop
 #
 # Runs from the repository root (kore.conf loads ./build/helpcenter.so and
@@ -33,10 +34,11 @@ server_start() {
 		kore -f -n -r -c "$DATA/kore.conf" >"$SERVER_LOG" 2>&1 &
 	fi
 	SERVER_PID=$!
+	# Ready when /healthz says 200: catalog, database and index usable.
 	i=0
-	until curl -s -o /dev/null "$BASE/healthz"; do
+	until [ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/healthz")" = 200 ]; do
 		i=$((i + 1))
-		if [ $i -gt 100 ] || ! kill -0 $SERVER_PID 2>/dev/null; then
+		if [ $i -gt ${SERVER_WAIT_TENTHS:-100} ] || ! kill -0 $SERVER_PID 2>/dev/null; then
 			echo "server did not start; log:" >&2
 			cat "$SERVER_LOG" >&2
 			return 1
