@@ -34,9 +34,12 @@
  * What SQLite (the snapshot, the database) and Xapian (the index reader)
  * need beyond Kore's default sandbox: exactly the calls that
  * "seccomp_tracing yes" reported while serving pages, searching and
- * swapping in a new snapshot and index.
+ * swapping in a new snapshot and index; and mremap, which glibc's realloc
+ * uses for blocks above its mmap threshold (workers died of it loading a
+ * 1,000-article catalog; mmap and munmap are already allowed).
  */
 KORE_SECCOMP_FILTER("helpcenter",
+	KORE_SYSCALL_ALLOW(mremap),
 	KORE_SYSCALL_ALLOW(newfstatat),
 	KORE_SYSCALL_ALLOW(pread64),
 	KORE_SYSCALL_ALLOW(pwrite64),
