@@ -47,7 +47,7 @@ SERVER_OBJ	= $(SERVER_SRC:%.c=$(BUILD)/%.o)
 HCCTL_OBJ	= $(HCCTL_SRC:%.c=$(BUILD)/%.o)
 UNIT_TESTS	= $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all deps test-deps run test unit e2e browser relevance check clean
+.PHONY: all deps test-deps run test unit e2e browser relevance check bench clean
 
 all: deps $(BUILD)/helpcenter.so $(BUILD)/hcctl
 
@@ -111,6 +111,9 @@ relevance: test-deps all
 
 test: test-deps all unit e2e relevance browser
 	@echo "make test: all suites passed"
+
+bench: all
+	@./tests/bench/run.sh
 
 clean:
 	rm -rf $(BUILD)

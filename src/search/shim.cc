@@ -5,6 +5,7 @@
 #include <cstring>
 #include <map>
 #include <set>
+#include <unordered_set>
 #include <string>
 #include <vector>
 
@@ -16,7 +17,7 @@ namespace {
 
 // Value slots of every document.
 enum { SLOT_CATEGORY = 0, SLOT_LANG = 1, SLOT_TYPE = 2, SLOT_HASH = 3,
-    SLOT_UPDATED = 4, SLOT_GROUP = 5 };
+    SLOT_UPDATED = 4, SLOT_GROUP = 5, SLOT_FACETS = 6 };
 
 // Text fields: term prefix and query weight (title strongest).
 struct Field {
@@ -33,6 +34,10 @@ const Field fields[] = {
 const size_t nfields = sizeof(fields) / sizeof(fields[0]);
 
 const unsigned	MAX_RETRIES = 3;
+// Matches examined beyond the page asked for: counts and facets are exact
+// up to about this many results and estimated above (as large search
+// engines do), which keeps a common two-character query fast.
+const Xapian::doccount	CHECK_AT_LEAST = 200;
 const unsigned	WILDCARD_EXPANSION = 30;
 const double	SYNONYM_WEIGHT = 0.8;
 // Added for documents matching every word of a several-word query.
@@ -422,23 +427,34 @@ strip_syntax(const std::string &s)
 // Facet counts in results (articles), not documents (language versions):
 // a value counts each group once, as filtering by it would find it.
 class GroupFacetSpy : public Xapian::MatchSpy {
-	std::set<std::string>				 groups;
-	std::map<Xapian::valueno, std::set<std::string>> pairs;
+	std::unordered_set<std::string>			 groups;
+	std::unordered_set<std::string>			 pairs[3];
 
     public:
+	// One value read per match: "group\ncategory\nlang\ntype".
 	void operator()(const Xapian::Document &doc, double) override {
-		std::string g = doc.get_value(SLOT_GROUP);
+		std::string v = doc.get_value(SLOT_FACETS);
+		size_t a = v.find('\n');
+		if (a == std::string::npos)
+			return;
+		std::string g = v.substr(0, a);
 		groups.insert(g);
-		for (Xapian::valueno slot : { SLOT_CATEGORY, SLOT_LANG,
-		    SLOT_TYPE })
-			pairs[slot].insert(doc.get_value(slot) + '\0' + g);
+		for (size_t slot = 0; slot < 3; slot++) {
+			size_t b = v.find('\n', a + 1);
+			pairs[slot].insert(v.substr(a + 1, b == std::string::npos ?
+			    std::string::npos : b - a - 1) + '\0' + g);
+			if (b == std::string::npos)
+				break;
+			a = b;
+		}
 	}
 
 	size_t total() const { return groups.size(); }
 
 	void reset() {
 		groups.clear();
-		pairs.clear();
+		for (auto &p : pairs)
+			p.clear();
 	}
 
 	void facets(Xapian::valueno slot, struct hc_facet **out, size_t *n) {
@@ -525,19 +541,23 @@ run_query(hc_index *h, const hc_query *q)
 	GroupFacetSpy spy;
 	if (!q->titles_only)
 		enquire.add_matchspy(&spy);
-	Xapian::MSet mset = enquire.get_mset(q->offset, q->limit,
-	    q->titles_only ? 0 : h->db.get_doccount());
+	Xapian::doccount check = q->titles_only ? 0 :
+	    q->offset + q->limit + CHECK_AT_LEAST;
+	Xapian::MSet mset = enquire.get_mset(q->offset, q->limit, check);
 	if (mset.empty() && syntax && !q->titles_only) {
 		// Operators that match nothing: the words alone may.
 		fallback = true;
 		spy.reset();
 		enquire.set_query(final_query(plain, q));
-		mset = enquire.get_mset(q->offset, q->limit,
-		    h->db.get_doccount());
+		mset = enquire.get_mset(q->offset, q->limit, check);
 	}
 
 	hc_results *r = static_cast<hc_results *>(calloc(1, sizeof(*r)));
+	// Exact when every match was seen; Xapian's estimate otherwise.
 	r->total = q->titles_only ? mset.size() : spy.total();
+	if (!q->titles_only && spy.total() + q->offset + q->limit >= check &&
+	    mset.get_matches_estimated() > r->total)
+		r->total = mset.get_matches_estimated();
 	r->hits = static_cast<hc_hit *>(calloc(mset.size() + 1,
 	    sizeof(hc_hit)));
 	for (auto it = mset.begin(); it != mset.end(); ++it) {
@@ -703,6 +723,8 @@ hc_builder_prepare(hc_builder *b, const struct hc_doc *d, hc_prepared **out)
 		if (group.compare(0, 8, "article:") == 0)
 			group = group.substr(0, group.rfind(':'));
 		doc.add_value(SLOT_GROUP, group);
+		doc.add_value(SLOT_FACETS, group + "\n" + top + "\n" + d->lang +
+		    "\n" + d->type);
 		doc.set_data(d->id);
 		*out = p;
 		return HC_SEARCH_OK;

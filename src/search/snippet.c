@@ -8,11 +8,13 @@
 #include "util/text.h"
 
 #define CONTEXT_BEFORE	16	/* characters shown before the first match */
+#define SCAN_BYTES	8192	/* the excerpt comes from the text's start */
 
 struct chars {
 	unsigned int	*folded;	/* first code point of each fold */
 	size_t		*offset;	/* byte offset of each character */
 	size_t		 n;
+	int		 truncated;	/* text goes on after SCAN_BYTES */
 };
 
 static void
@@ -22,8 +24,11 @@ decode(const char *text, struct chars *c)
 	unsigned int	cp, out[4];
 
 	len = strlen(text);
-	c->folded = xcalloc(len + 1, sizeof(unsigned int));
-	c->offset = xcalloc(len + 2, sizeof(size_t));
+	c->truncated = len > SCAN_BYTES;
+	if (c->truncated)
+		len = SCAN_BYTES;
+	c->folded = xcalloc(len + 4, sizeof(unsigned int));
+	c->offset = xcalloc(len + 5, sizeof(size_t));
 	c->n = 0;
 	for (i = 0; i < len;) {
 		c->offset[c->n] = i;
@@ -31,7 +36,7 @@ decode(const char *text, struct chars *c)
 		c->folded[c->n] = fold_codepoint(cp, out) > 0 ? out[0] : cp;
 		c->n++;
 	}
-	c->offset[c->n] = len;
+	c->offset[c->n] = i;	/* may pass len by a partial character */
 }
 
 static int
@@ -155,7 +160,7 @@ snippet_make(const char *text, char *const *highlight, size_t n,
 		i = mstart[k] + mlen[k];
 	}
 	put_range(&sb, text, &c, i, end);
-	if (end < c.n)
+	if (end < c.n || c.truncated)
 		sb_puts(&sb, "…");
 
 	for (k = 0; k < n; k++)

@@ -1,0 +1,379 @@
+#!/usr/bin/env bash
+# run.sh: the search benchmark (make bench): indexing rate, restart, search
+# latency under load, edit-to-searchable delay and worker memory, each figure
+# beside a reference measured in the same run (SPEC section 7).
+#
+#   BENCH_SIZES="1000 10000" tests/bench/run.sh     (the default sizes)
+#
+# Corpora come from gen_articles.py and are cached in build/bench/corpus-N.
+# Progress goes to stderr; the table goes to stdout and to
+# tests/out/bench-search.txt. Exit status 1 when something failed outright
+# (server did not start, search errors, dead workers); figures that miss
+# their target are marked MISS but do not fail the run.
+#
+# Targets apply at 10,000 articles: search p99 < 10 ms, >= 2000 searches/s,
+# indexing at least as fast as the bare Xapian loop, a restart on an
+# unchanged tree re-indexes nothing, one edit searchable within 1 s.
+
+set -u
+cd "$(dirname "$0")/../.." || exit 2
+ROOT=$PWD
+. tests/lib/server.sh
+
+SIZES=${BENCH_SIZES:-"1000 10000"}
+BB=$ROOT/build/bench
+OUT=tests/out/bench-search.txt
+QUERIES=$ROOT/tests/bench/queries.txt
+WRK_DURATION=${BENCH_WRK_DURATION:-10s}
+TARGET_SIZE=10000
+# glibc malloc tunable that keeps large reallocs off mremap(2); used only if
+# the workers die in the sandbox without it (see notes in the output).
+MALLOC_WORKAROUND="glibc.malloc.mmap_threshold=33554432"
+
+mkdir -p "$BB" tests/out
+ROWS=$BB/rows.tsv
+NOTES=$BB/notes.txt
+printf 'figure\tsize\tthis project\treference\ttarget\n' >"$ROWS"
+: >"$NOTES"
+FAILED=0
+T_START=$(date +%s)
+
+log() { printf '%s bench: %s\n' "$(date +%T)" "$*" >&2; }
+row() { printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" >>"$ROWS"; }
+note() { printf '%s\n' "$*" >>"$NOTES"; log "NOTE: $*"; }
+now() { date +%s.%N; }
+# calc EXPR [printf-format]
+calc() { awk "BEGIN { printf \"${2:-%.2f}\", $1 }"; }
+
+# tgt SIZE VALUE OP THRESHOLD LABEL: "LABEL ok|MISS" at the target size.
+tgt() {
+	[ "$1" = "$TARGET_SIZE" ] || { echo "-"; return; }
+	r=$(awk -v v="$2" -v t="$4" -v op="$3" 'BEGIN {
+		if (v !~ /^[0-9.]+$/) { print "MISS"; exit }
+		v += 0; t += 0
+		r = (op == "<") ? v < t : (op == ">=") ? v >= t : (op == "==") ? v == t : 0
+		print (r ? "ok" : "MISS") }')
+	echo "$5 $r"
+}
+
+# wrk latency like 812.00us, 1.23ms, 1.02s -> milliseconds
+to_ms() {
+	awk -v x="$1" 'BEGIN {
+		if (x ~ /us$/) v = x / 1000; else if (x ~ /ms$/) v = x + 0;
+		else if (x ~ /m$/) v = x * 60000; else if (x ~ /s$/) v = x * 1000;
+		else { print "n/a"; exit }
+		printf "%.2f", v }'
+}
+
+mb() { calc "$1 / 1024" "%.1f"; }
+
+# Starts the real server like server_start in tests/lib/server.sh, but
+# waits up to $3 seconds, with a timeout on each probe, and gives up at
+# once when workers die in the sandbox. $4: extra environment (may be "").
+# Returns 0 when /healthz answers 200, 3 on sandbox deaths, 1 otherwise.
+bench_server_start() {
+	ARTICLES=$1
+	DATA=$2
+	PORT=$(free_port)
+	BASE="http://127.0.0.1:$PORT"
+	BASE_URL="$BASE"
+	export ARTICLES DATA PORT BASE_URL
+	mkdir -p "$DATA"
+	SERVER_LOG="$DATA/server.log"
+	sed -e "s/^\(\s*bind\s\+127\.0\.0\.1\s\+\)8888/\1$PORT/" kore.conf >"$DATA/kore.conf"
+	if [ "$(id -u)" = 0 ]; then
+		id helpcenter >/dev/null 2>&1 ||
+		    useradd --system --no-create-home --shell /usr/sbin/nologin helpcenter
+		chmod 755 "$DATA"
+		env $4 kore -f -c "$DATA/kore.conf" >"$SERVER_LOG" 2>&1 &
+	else
+		env $4 kore -f -n -r -c "$DATA/kore.conf" >"$SERVER_LOG" 2>&1 &
+	fi
+	SERVER_PID=$!
+	local t0 code
+	t0=$(date +%s)
+	while :; do
+		code=$(curl -s -m 2 -o /dev/null -w '%{http_code}' "$BASE/healthz")
+		[ "$code" = 200 ] && return 0
+		kill -0 "$SERVER_PID" 2>/dev/null || return 1
+		grep -q 'sandbox violation' "$SERVER_LOG" && return 3
+		[ $(($(date +%s) - t0)) -ge "$3" ] && return 1
+		sleep 0.1
+	done
+}
+
+# "RSS/private" in KiB of each Kore worker (children of the server titled
+# "[wrk"): VmRSS, and the pages not shared with the parent (smaps_rollup).
+worker_rss() {
+	local out="" p rss priv
+	for p in $(worker_pids); do
+		rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$p/status" 2>/dev/null)
+		priv=$(awk '/^Private_(Clean|Dirty):/ { s += $2 } END { print s + 0 }' \
+		    "/proc/$p/smaps_rollup" 2>/dev/null)
+		out="$out ${rss:-0}/${priv:-0}"
+	done
+	echo $out
+}
+# CPU ticks (user + system) of a process, of the server and its children,
+# and of each worker.
+ticks() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $12 + $13 }'; }
+worker_pids() { ps --ppid "$SERVER_PID" -o pid=,args= | awk '/\[wrk/ { print $1 }'; }
+server_ticks() {
+	local s=0 p t
+	for p in $SERVER_PID $(ps --ppid "$SERVER_PID" -o pid=); do
+		t=$(ticks "$p")
+		s=$((s + ${t:-0}))
+	done
+	echo $s
+}
+worker_ticks() { local p; for p in $(worker_pids); do echo "$(ticks "$p")"; done; }
+
+rss_list() {
+	local r s=""
+	for r in "$@"; do s="$s${s:+, }$(mb "${r%/*}") ($(mb "${r#*/}"))"; done
+	echo "${s:-n/a} MB"
+}
+
+cleanup() { server_stop 2>/dev/null; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log "building"
+make -s all >&2 || { log "make all failed"; exit 1; }
+for t in bare_index bare_query; do
+	if [ ! -x "$BB/$t" ] || [ "tests/bench/$t.cc" -nt "$BB/$t" ]; then
+		g++ -std=c++17 -O2 -Wall -Werror -o "$BB/$t" "tests/bench/$t.cc" -lxapian ||
+		    { log "cannot build $t"; exit 1; }
+	fi
+done
+
+for N in $SIZES; do
+	corpus=$BB/corpus-$N
+	d=$BB/data-$N
+	NICE=$(printf "%'d" "$N" 2>/dev/null || echo "$N")
+
+	# The corpus, generated once.
+	if [ ! -f "$corpus.done" ]; then
+		log "N=$N: generating corpus in $corpus"
+		rm -rf "$corpus"
+		python3 tests/bench/gen_articles.py "$N" "$corpus" || exit 1
+		touch "$corpus.done"
+	fi
+
+	# 1. Whole-tree build into a fresh DATA.
+	log "N=$N: hcctl reindex --full"
+	server_stop
+	rm -rf "$d"
+	mkdir -p "$d"
+	DATA=$d ARTICLES=$corpus /usr/bin/time -f '%e %U %S' -o "$BB/time.txt" \
+	    build/hcctl reindex --full 2>"$BB/reindex-full.err" >/dev/null
+	rc=$?
+	read -r wall user sys <"$BB/time.txt"
+	if [ $rc -ne 0 ] || ! grep -q '^index: ' "$BB/reindex-full.err"; then
+		note "N=$N: hcctl reindex --full failed (status $rc): $(tail -3 "$BB/reindex-full.err" | tr '\n' ' ')"
+		FAILED=1
+	fi
+	put=$(sed -n 's/^index: \([0-9]*\) added.*/\1/p' "$BB/reindex-full.err" | tail -1)
+	idx_ms=$(sed -n 's/^index: .* in \([0-9]*\) ms$/\1/p' "$BB/reindex-full.err" | tail -1)
+	cat_ms=$(sed -n 's/^catalog: .* built in \([0-9]*\) ms$/\1/p' "$BB/reindex-full.err" | tail -1)
+	rate=$(calc "$N / $wall" "%.0f")
+	ratio=$(calc "($user + $sys) / $wall")
+	idx_kb=$(du -sk "$d/index" | cut -f1)
+	log "N=$N: full build ${wall}s wall, $(calc "$user + $sys") s cpu, $rate articles/s; index phase ${idx_ms:-?} ms for ${put:-?} documents"
+
+	# 2. Reference: the bare TermGenerator loop over the same files.
+	log "N=$N: bare Xapian indexing loop"
+	rm -rf "$BB/bare-db-$N"
+	/usr/bin/time -f '%e %U %S' -o "$BB/time.txt" \
+	    "$BB/bare_index" "$corpus" "$BB/bare-db-$N" >"$BB/bare.out" 2>&1
+	read -r bwall buser bsys <"$BB/time.txt"
+	bare_rate=$(awk '/^bare_index:/ { printf "%.0f", $6 }' "$BB/bare.out")
+	bare_kb=$(du -sk "$BB/bare-db-$N" 2>/dev/null | cut -f1)
+	rm -rf "$BB/bare-db-$N"
+	bratio=$(calc "($buser + $bsys) / $bwall")
+	log "N=$N: bare loop $bare_rate articles/s (${bwall}s)"
+
+	row "indexing rate, whole-tree build" "$NICE" \
+	    "$rate art/s (${wall} s wall)" "bare loop $bare_rate art/s (${bwall} s)" \
+	    "$(tgt "$N" "$rate" ">=" "${bare_rate:-0}" ">= bare")"
+	row "  of which index phase (no catalog)" "$NICE" \
+	    "$(calc "${put:-0} * 1000 / ${idx_ms:-1}" "%.0f") art/s (${idx_ms:-?} ms)" \
+	    "catalog build ${cat_ms:-?} ms" "-"
+	row "  cpu/wall (2 cores used if > 1)" "$NICE" \
+	    "$ratio ($(calc "$user + $sys" "%.1f") s cpu)" "bare loop $bratio" "-"
+	row "index size on disk" "$NICE" "$(mb "$idx_kb") MB" \
+	    "bare loop $(mb "${bare_kb:-0}") MB" "-"
+
+	# 3. Restart with an unchanged tree.
+	log "N=$N: hcctl reindex (unchanged tree)"
+	DATA=$d ARTICLES=$corpus /usr/bin/time -f '%e %U %S' -o "$BB/time.txt" \
+	    build/hcctl reindex 2>"$BB/reindex.err" >/dev/null
+	read -r rwall ruser rsys <"$BB/time.txt"
+	reput=$(sed -n 's/^index: \([0-9]*\) added.*/\1/p' "$BB/reindex.err" | tail -1)
+	[ -n "$reput" ] || { reput="n/a"; note "N=$N: no index: line from hcctl reindex: $(tail -2 "$BB/reindex.err" | tr '\n' ' ')"; FAILED=1; }
+	row "restart, unchanged tree: wall" "$NICE" "${rwall} s" \
+	    "whole-tree build ${wall} s" "-"
+	row "restart: documents re-indexed" "$NICE" "$reput" "-" \
+	    "$(tgt "$N" "$reput" "==" 0 "= 0")"
+
+	# 4. The real server under load.
+	start_limit=$((30 + N / 500))
+	log "N=$N: starting the server (up to ${start_limit}s)"
+	workaround=""
+	t0=$(now)
+	bench_server_start "$corpus" "$d" "$start_limit" ""
+	src=$?
+	t1=$(now)
+	if [ $src -eq 3 ]; then
+		deaths=$(grep -c 'died from sandbox violation' "$SERVER_LOG")
+		note "N=$N: workers killed by the seccomp sandbox at start ($deaths deaths in the first $(calc "$t1 - $t0" "%.1f") s; as root, chroot+sandbox); restarted with GLIBC_TUNABLES=$MALLOC_WORKAROUND, rows marked (*) are measured that way"
+		cp "$SERVER_LOG" "$BB/server-sandbox-death-$N.log"
+		row "server start as configured" "$NICE" "FAIL: workers die (sandbox)" "-" "starts"
+		FAILED=1
+		server_stop
+		workaround="GLIBC_TUNABLES=$MALLOC_WORKAROUND"
+		t0=$(now)
+		bench_server_start "$corpus" "$d" "$start_limit" "$workaround"
+		src=$?
+		t1=$(now)
+	fi
+	mark=${workaround:+ (*)}
+	if [ $src -ne 0 ]; then
+		note "N=$N: server did not answer /healthz (status $src); log tail: $(tail -5 "$SERVER_LOG" | tr '\n' ' ')"
+		row "server start to /healthz$mark" "$NICE" "FAIL" "-" "-"
+		FAILED=1
+		server_stop
+		continue
+	fi
+	start_s=$(calc "$t1 - $t0")
+	row "server start to /healthz 200$mark" "$NICE" "$start_s s" \
+	    "hcctl reindex, same tree ${rwall} s" "-"
+	log "N=$N: server up in ${start_s}s at $BASE (pid $SERVER_PID)"
+	# The watcher's first pass (catalog, index check) runs after the
+	# start; the load waits until the server's processes are idle.
+	while kill -0 "$SERVER_PID" 2>/dev/null &&
+	    [ "$(calc "$(now) - $t0" "%.0f")" -lt "$start_limit" ]; do
+		c0=$(server_ticks)
+		sleep 0.5
+		[ $(($(server_ticks) - c0)) -le 3 ] && break
+	done
+	t2=$(now)
+	pass=$(sed -n 's/^index: \([0-9]*\) added.*/\1/p' "$SERVER_LOG" | tail -1)
+	row "  server idle (first pass done)$mark" "$NICE" \
+	    "$(calc "$t2 - $t0") s, last pass re-indexed ${pass:-?}" "-" "-"
+
+	probe=$(python3 tests/bench/probe.py queries "$BASE" "$QUERIES")
+	read -r _ nq _ perr _ pempty <<<"$probe"
+	[ "${perr:-1}" = 0 ] || { note "N=$N: $perr of $nq queries failed before the load"; FAILED=1; }
+	[ "${pempty:-1}" = 0 ] || note "N=$N: $pempty of $nq queries found nothing"
+	rss_before=$(worker_rss)
+
+	wt0=$(worker_ticks)
+	log "N=$N: wrk -t2 -c16 -d$WRK_DURATION --latency (search.lua, $nq queries)"
+	timeout 60 wrk -t2 -c16 -d"$WRK_DURATION" --latency -s tests/bench/search.lua \
+	    "$BASE" >"$BB/wrk-$N.txt" 2>&1
+	wrc=$?
+	rps=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$BB/wrk-$N.txt")
+	nreq=$(awk '/requests in/ { print $1 }' "$BB/wrk-$N.txt")
+	p50=$(to_ms "$(awk '/Latency Distribution/ { f = 1 } f && $1 == "50%" { print $2; exit }' "$BB/wrk-$N.txt")")
+	p99=$(to_ms "$(awk '/Latency Distribution/ { f = 1 } f && $1 == "99%" { print $2; exit }' "$BB/wrk-$N.txt")")
+	non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$BB/wrk-$N.txt")
+	non2xx=${non2xx:-0}
+	sockerr=$(awk '/Socket errors:/ { gsub(",", ""); print $4 + $6 + $8 + $10 }' "$BB/wrk-$N.txt")
+	sockerr=${sockerr:-0}
+	if [ $wrc -ne 0 ] || [ -z "$rps" ]; then
+		note "N=$N: wrk failed (status $wrc): $(tail -3 "$BB/wrk-$N.txt" | tr '\n' ' ')"
+		FAILED=1
+	fi
+	[ "$non2xx" = 0 ] && [ "$sockerr" = 0 ] || FAILED=1
+	log "N=$N: $rps req/s, p50 ${p50} ms, p99 ${p99} ms, non-2xx $non2xx, socket errors $sockerr"
+	rss_after=$(worker_rss)
+	# How the load spread over the workers: each one's share of their CPU.
+	spread=$(paste <(echo "$wt0") <(worker_ticks) | awk '
+		{ d[NR] = $2 - $1; s += d[NR] }
+		END { for (i = 1; i <= NR; i++) printf "%s%.0f%%", (i > 1 ? " / " : ""),
+		    s ? 100 * d[i] / s : 0; printf " of %.1f cpu-s", s / 100 }')
+
+	# 5. Reference: the bare in-process query.
+	log "N=$N: bare Xapian queries"
+	"$BB/bare_query" "$d/index" "$QUERIES" 20 >"$BB/bare-query.out" 2>"$BB/bare-query.err"
+	bp50=$(awk '/^bare_query:/ { printf "%.3f", $8 / 1000 }' "$BB/bare-query.out")
+	bp99=$(awk '/^bare_query:/ { printf "%.3f", $11 / 1000 }' "$BB/bare-query.out")
+	bqps=$(calc "1000 / ${bp50:-1000}" "%.0f")
+	[ -n "$bp50" ] || note "N=$N: bare_query failed: $(cat "$BB/bare-query.err")"
+
+	row "search req/s (wrk -t2 -c16)$mark" "$NICE" "${rps:-n/a} /s ($nreq req)" \
+	    "bare: 1 thread ~$bqps q/s at p50" "$(tgt "$N" "${rps:-x}" ">=" 2000 ">= 2000")"
+	row "  load spread over workers$mark" "$NICE" "$spread" "even: 50% / 50%" "-"
+	row "search latency p50$mark" "$NICE" "${p50} ms" "bare query ${bp50:-n/a} ms" "-"
+	row "search latency p99$mark" "$NICE" "${p99} ms" "bare query ${bp99:-n/a} ms" \
+	    "$(tgt "$N" "$p99" "<" 10 "< 10 ms")"
+	row "search errors: non-2xx / socket$mark" "$NICE" "$non2xx / $sockerr" \
+	    "before load: $perr of $nq failed, $pempty empty" "0"
+
+	# 6. One edit searchable.
+	victim=$(find "$corpus" -name 'article-*.md' | sort | head -1)
+	log "N=$N: editing $victim, waiting for it in search"
+	lines0=$(wc -l <"$SERVER_LOG")
+	edit=$(python3 tests/bench/probe.py edit "$BASE" "$victim" 10)
+	edit_ms=${edit#edit }
+	# The watcher's own figures for that rebuild, from its log lines.
+	rebuild=$(tail -n +$((lines0 + 1)) "$SERVER_LOG" | awk '
+		/^catalog: .* built in/ && !c { c = $(NF - 1) }
+		/^index: .* in [0-9]+ ms$/ && !i { i = $(NF - 1) }
+		END { if (c != "") printf "watcher: catalog %s ms + index %s ms", c, (i != "" ? i : "?") }')
+	row "one edit searchable$mark" "$NICE" "$edit_ms${edit_ms:+ ms}" \
+	    "${rebuild:-watcher: no rebuild logged}" "$(tgt "$N" "$edit_ms" "<" 1000 "< 1000 ms")"
+	[ "$edit_ms" != timeout ] || note "N=$N: the edited article was not searchable within 10 s"
+
+	# 7. Memory.
+	row "RSS per kore worker (private)$mark" "$NICE" "after load: $(rss_list $rss_after)" \
+	    "before load: $(rss_list $rss_before)" "-"
+
+	sleep 0.5	# let the watcher finish the restore rebuild
+	server_stop
+	if server_log_clean 2>"$BB/logclean.err"; then
+		logclean=clean
+	else
+		logclean="NOT clean"
+		FAILED=1
+		note "N=$N: server log: $(head -3 "$BB/logclean.err" | tr '\n' ' ')"
+	fi
+	errs=$(grep -c 'search: ' "$SERVER_LOG")
+	row "server log (dead workers, search errors)$mark" "$NICE" "$logclean, $errs search errors" "-" "clean"
+	cp "$SERVER_LOG" "$BB/server-$N.log"
+done
+
+# The table.
+{
+	printf 'make bench (search): %s, nproc %s, %s%s\n' "$(date '+%Y-%m-%d %H:%M %Z')" \
+	    "$(nproc)" "$(git rev-parse --short HEAD 2>/dev/null)" \
+	    "$(git diff --quiet HEAD -- src 2>/dev/null || echo ' + uncommitted changes in src/')"
+	printf 'sizes: %s articles (gen_articles.py, ~5 KB, 70%% Chinese); total run %s s\n\n' \
+	    "$SIZES" "$(($(date +%s) - T_START))"
+	awk -F'\t' '
+	{ for (i = 1; i <= NF; i++) { c[NR, i] = $i; if (length($i) > w[i]) w[i] = length($i) } n = NR }
+	END {
+		for (r = 1; r <= n; r++) {
+			line = ""
+			for (i = 1; i <= 5; i++)
+				line = line sprintf(i < 5 ? "%-" w[i] "s | " : "%s", c[r, i])
+			print line
+			if (r == 1) {
+				sep = ""
+				for (i = 1; i <= 5; i++) {
+					s = sprintf("%" w[i] "s", ""); gsub(/ /, "-", s)
+					sep = sep s (i < 5 ? "-+-" : "")
+				}
+				print sep
+			}
+		}
+	}' "$ROWS"
+	if [ -s "$NOTES" ]; then
+		echo
+		sed 's/^/note: /' "$NOTES"
+	fi
+} >"$BB/table.txt"
+cp "$BB/table.txt" "$OUT"
+cat "$BB/table.txt"
+exit $FAILED

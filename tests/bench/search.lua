@@ -1,0 +1,34 @@
+-- search.lua: wrk script for make bench: GET /api/v1/search?q=... cycling
+-- through tests/bench/queries.txt (or $BENCH_QUERIES), URL-encoded.
+
+local file = os.getenv("BENCH_QUERIES") or "tests/bench/queries.txt"
+local paths = {}
+
+local function urlencode(s)
+	return (s:gsub("[^%w%-%._~]", function(c)
+		return string.format("%%%02X", string.byte(c))
+	end))
+end
+
+for line in io.lines(file) do
+	if line ~= "" and line:sub(1, 1) ~= "#" then
+		paths[#paths + 1] = "/api/v1/search?q=" .. urlencode(line)
+	end
+end
+
+-- Each thread starts at a different query.
+local counter = 0
+function setup(thread)
+	thread:set("start", counter * 17)
+	counter = counter + 1
+end
+
+local i = 0
+function init(args)
+	i = (start or 0) % #paths
+end
+
+function request()
+	i = i % #paths + 1
+	return wrk.format("GET", paths[i])
+end
