@@ -39,7 +39,7 @@ CORE_SRC	= src/settings.c src/util/strbuf.c src/util/text.c \
 SHIM_SRC	= src/search/shim.cc
 SERVER_SRC	= src/app.c src/http/site.c src/http/assets.c \
 		  src/http/pages.c src/http/feeds.c src/http/api_catalog.c \
-		  src/http/search_pages.c
+		  src/http/search_pages.c src/http/bodies.c
 HCCTL_SRC	= src/hcctl/hcctl.c
 
 CORE_OBJ	= $(CORE_SRC:%.c=$(BUILD)/%.o) $(SHIM_SRC:%.cc=$(BUILD)/%.o)

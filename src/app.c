@@ -21,14 +21,15 @@
 #include "catalog/builder.h"
 #include "catalog/snapshot.h"
 #include "http/assets.h"
+#include "http/bodies.h"
 #include "http/site.h"
 #include "render/i18n.h"
 #include "search/fold.h"
 #include "settings.h"
 #include "store/db.h"
 
-/* How often a worker looks for a new catalog snapshot. */
-#define RELOAD_CHECK_MS		200
+/* How often an idle worker looks for a new catalog snapshot. */
+#define RELOAD_CHECK_MS		1000
 
 /*
  * What SQLite (the snapshot, the database) and Xapian (the index reader)
@@ -191,21 +192,25 @@ kore_parent_configure(int argc, char **argv)
 		fatal("cannot read the assets folder %s", settings.assets);
 }
 
-static void
-reload_catalog(void *arg, u_int64_t now)
+/*
+ * Swaps in a new snapshot when the builder has published one. Called for
+ * every request, so that all workers switch at once (a stat() is cheap),
+ * and by a timer, so that an idle worker frees the old one.
+ */
+void
+site_refresh(void)
 {
 	struct catalog	*cat;
 	struct stat	 st;
 
-	(void)arg;
-	(void)now;
 	if (stat(site.snapshot, &st) != 0)
 		return;
 	if (st.st_ino == snapshot_seen.st_ino &&
 	    st.st_mtim.tv_sec == snapshot_seen.st_mtim.tv_sec &&
 	    st.st_mtim.tv_nsec == snapshot_seen.st_mtim.tv_nsec)
 		return;
-	if ((cat = snapshot_read(site.snapshot)) == NULL) {
+	/* Titles and lists in memory; texts on demand (bodies.c). */
+	if ((cat = snapshot_read(site.snapshot, 1)) == NULL) {
 		kore_log(LOG_WARNING, "snapshot %s unreadable, keeping the "
 		    "current catalog", site.snapshot);
 		return;
@@ -214,11 +219,20 @@ reload_catalog(void *arg, u_int64_t now)
 	if (site.cat != &empty_catalog)
 		catalog_free(site.cat);
 	site.cat = cat;
+	bodies_reset(site.snapshot);
 	free(site.synonyms);
 	site.synonyms = fold_text(cat->synonyms ? cat->synonyms : "",
 	    cat->synonyms ? strlen(cat->synonyms) : 0);
 	if (site.index != NULL)
 		(void)hc_index_set_synonyms(site.index, site.synonyms);
+}
+
+static void
+refresh_timer(void *arg, u_int64_t now)
+{
+	(void)arg;
+	(void)now;
+	site_refresh();
 }
 
 void
@@ -241,10 +255,10 @@ kore_worker_configure(void)
 		site.index = NULL;
 	}
 	site.cat = &empty_catalog;
-	reload_catalog(NULL, 0);
+	site_refresh();
 	if ((site.db = db_open(path)) == NULL)
 		kore_log(LOG_ERR, "database %s unavailable", path);
-	kore_timer_add(reload_catalog, RELOAD_CHECK_MS, NULL, 0);
+	kore_timer_add(refresh_timer, RELOAD_CHECK_MS, NULL, 0);
 }
 
 void
@@ -256,6 +270,7 @@ kore_worker_teardown(void)
 	free(site.synonyms);
 	if (site.cat != &empty_catalog)
 		catalog_free(site.cat);
+	bodies_reset(NULL);
 	template_set_free(site.tpl);
 	i18n_free();
 }

@@ -39,19 +39,20 @@ builder_run(struct builder *b)
 
 	start = now_ms();
 	cat = catalog_build(b->articles, b->default_lang, b->cache);
-	if (snapshot_write(cat, b->snapshot) != 0) {
-		catalog_free(cat);
-		return (NULL);
-	}
 	fprintf(stderr, "catalog: %zu articles, %zu categories, %zu problems, "
 	    "built in %lld ms\n", cat->narts, cat->ncats, cat->nproblems,
 	    now_ms() - start);
+	/* The index first: an edit is searchable before the pages reload. */
 	if (b->index != NULL) {
 		start = now_ms();
 		if (indexer_sync(b->index, cat, b->force_index, &st) == 0)
 			fprintf(stderr, "index: %zu added or changed, %zu "
 			    "deleted, %zu unchanged, in %lld ms\n", st.put,
 			    st.deleted, st.unchanged, now_ms() - start);
+	}
+	if (snapshot_write(cat, b->snapshot) != 0) {
+		catalog_free(cat);
+		return (NULL);
 	}
 	for (i = 0; i < cat->nproblems && i < MAX_LOGGED; i++)
 		fprintf(stderr, "catalog: %s:%d: %s\n", cat->problems[i].file,

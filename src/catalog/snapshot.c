@@ -326,7 +326,7 @@ parse_toc(struct article_version *v, const char *s)
 }
 
 static int
-read_articles(sqlite3 *db, struct catalog *cat)
+read_articles(sqlite3 *db, struct catalog *cat, int light)
 {
 	sqlite3_stmt		*st;
 	struct article		*a;
@@ -348,11 +348,16 @@ read_articles(sqlite3 *db, struct catalog *cat)
 	}
 	sqlite3_finalize(st);
 
-	if (sqlite3_prepare_v2(db, "SELECT a.pos, v.lang, v.path, v.title, "
-	    "v.summary, v.tags, v.markdown, v.html, v.plain, v.headings, "
-	    "v.toc, v.links, v.updated, v.owner, v.review_by FROM versions v "
-	    "JOIN articles a ON a.slug = v.slug ORDER BY a.pos, v.pos", -1, &st,
-	    NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, light ?
+	    "SELECT a.pos, v.lang, v.path, v.title, v.summary, v.tags, NULL, "
+	    "NULL, NULL, NULL, v.toc, v.links, v.updated, v.owner, v.review_by "
+	    "FROM versions v JOIN articles a ON a.slug = v.slug "
+	    "ORDER BY a.pos, v.pos" :
+	    "SELECT a.pos, v.lang, v.path, v.title, v.summary, v.tags, "
+	    "v.markdown, v.html, v.plain, v.headings, v.toc, v.links, "
+	    "v.updated, v.owner, v.review_by FROM versions v JOIN articles a "
+	    "ON a.slug = v.slug ORDER BY a.pos, v.pos", -1, &st, NULL) !=
+	    SQLITE_OK)
 		return (-1);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		i = (size_t)sqlite3_column_int64(st, 0);
@@ -484,7 +489,7 @@ read_rest(sqlite3 *db, struct catalog *cat)
 }
 
 struct catalog *
-snapshot_read(const char *path)
+snapshot_read(const char *path, int light)
 {
 	sqlite3		*db;
 	struct catalog	*cat;
@@ -498,7 +503,7 @@ snapshot_read(const char *path)
 	cat = xcalloc(1, sizeof(*cat));
 	rc = read_rest(db, cat);
 	if (rc == 0)
-		rc = read_articles(db, cat);
+		rc = read_articles(db, cat, light);
 	sqlite3_close(db);
 	if (rc != 0) {
 		catalog_free(cat);
@@ -506,4 +511,70 @@ snapshot_read(const char *path)
 	}
 	catalog_index(cat);
 	return (cat);
+}
+
+struct snapshot_bodies {
+	sqlite3		*db;
+	sqlite3_stmt	*get;
+};
+
+struct snapshot_bodies *
+snapshot_bodies_open(const char *path)
+{
+	struct snapshot_bodies	*b;
+
+	b = xcalloc(1, sizeof(*b));
+	if (sqlite3_open_v2(path, &b->db, SQLITE_OPEN_READONLY, NULL) !=
+	    SQLITE_OK || sqlite3_prepare_v2(b->db, "SELECT html, markdown, "
+	    "plain FROM versions WHERE slug = ? AND lang = ?", -1, &b->get,
+	    NULL) != SQLITE_OK) {
+		snapshot_bodies_close(b);
+		return (NULL);
+	}
+	return (b);
+}
+
+int
+snapshot_bodies_get(struct snapshot_bodies *b, const char *slug,
+    const char *lang, struct version_body *out)
+{
+	int	rc;
+
+	memset(out, 0, sizeof(*out));
+	sqlite3_bind_text(b->get, 1, slug, -1, SQLITE_STATIC);
+	sqlite3_bind_text(b->get, 2, lang, -1, SQLITE_STATIC);
+	rc = -1;
+	if (sqlite3_step(b->get) == SQLITE_ROW) {
+		out->html = col_text(b->get, 0);
+		out->markdown = col_text(b->get, 1);
+		out->plain = col_text(b->get, 2);
+		rc = 0;
+	}
+	sqlite3_reset(b->get);
+	sqlite3_clear_bindings(b->get);
+	if (rc == 0 && (out->html == NULL || out->markdown == NULL ||
+	    out->plain == NULL)) {
+		body_free(out);
+		rc = -1;
+	}
+	return (rc);
+}
+
+void
+snapshot_bodies_close(struct snapshot_bodies *b)
+{
+	if (b == NULL)
+		return;
+	sqlite3_finalize(b->get);
+	sqlite3_close(b->db);
+	free(b);
+}
+
+void
+body_free(struct version_body *body)
+{
+	free(body->html);
+	free(body->markdown);
+	free(body->plain);
+	memset(body, 0, sizeof(*body));
 }

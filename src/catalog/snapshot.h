@@ -11,7 +11,30 @@
  */
 int		 snapshot_write(const struct catalog *, const char *path);
 
-/* Reads the snapshot at path; NULL when it is missing or unreadable. */
-struct catalog	*snapshot_read(const char *path);
+/*
+ * Reads the snapshot at path; NULL when it is missing or unreadable. With
+ * light set, the versions' markdown, html, plain and headings are left
+ * NULL (read them with snapshot_bodies_get), so that a worker loads 10,000
+ * articles in a few tens of milliseconds and holds only what it serves.
+ */
+struct catalog	*snapshot_read(const char *path, int light);
+
+/* The large texts of one article version; malloc'd, free with body_free. */
+struct version_body {
+	char	*html;
+	char	*markdown;
+	char	*plain;
+};
+
+/* An open snapshot for reading bodies on demand; opaque. */
+struct snapshot_bodies;
+
+struct snapshot_bodies	*snapshot_bodies_open(const char *path);
+/* 0 and body filled, or -1 when the version is not in the snapshot. */
+int			 snapshot_bodies_get(struct snapshot_bodies *,
+			    const char *slug, const char *lang,
+			    struct version_body *);
+void			 snapshot_bodies_close(struct snapshot_bodies *);
+void			 body_free(struct version_body *);
 
 #endif

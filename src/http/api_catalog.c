@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "site.h"
+#include "bodies.h"
 #include "settings.h"
 #include "util/text.h"
 
@@ -122,6 +123,7 @@ api_article(struct http_request *req)
 {
 	const struct article		*a;
 	const struct article_version	*v;
+	const struct version_body	*body;
 	const char			*lang, *target;
 	char				 buf[8], *slug, loc[256];
 	json_t				*o, *toc;
@@ -147,12 +149,14 @@ api_article(struct http_request *req)
 		    "No article has this slug.", NULL));
 	}
 	free(slug);
-	v = article_version_in(a, lang);
-	o = article_summary_json(a, lang);
-	if (v == NULL)
+	if ((v = article_version_in(a, lang)) == NULL)
 		v = &a->versions[0];
+	if ((body = bodies_get(a, v)) == NULL)
+		return (respond_json_error(req, 404, "not_found",
+		    "No article has this slug.", NULL));
+	o = article_summary_json(a, lang);
 	json_object_set_new(o, "fallback", json_boolean(strcmp(v->lang, lang)));
-	json_object_set_new(o, "html", json_string(v->html));
+	json_object_set_new(o, "html", json_string(body->html));
 	toc = json_array();
 	for (i = 0; i < v->ntoc; i++)
 		json_array_append_new(toc, json_pack("{s:i, s:s, s:s}",

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "site.h"
+#include "bodies.h"
 #include "render/i18n.h"
 #include "settings.h"
 #include "util/text.h"
@@ -240,6 +241,7 @@ send_article(struct http_request *req, const struct article *a,
 {
 	const struct article_version	*v;
 	const char			*lang;
+	const struct version_body	*body;
 	json_t				*ctx, *toc, *others, *rel;
 	char				 date[32];
 	size_t				 i;
@@ -251,10 +253,12 @@ send_article(struct http_request *req, const struct article *a,
 		v = &a->versions[0];
 		fallback = 1;
 	}
+	if ((body = bodies_get(a, v)) == NULL)
+		return (respond_error_page(req, 404, NULL));
 	if (markdown) {
 		http_response_header(req, "cache-control", "no-cache");
 		return (respond_bytes(req, 200, "text/markdown; charset=utf-8",
-		    v->markdown, strlen(v->markdown)));
+		    body->markdown, strlen(body->markdown)));
 	}
 	/* The interface is the visitor's; the article has its own lang. */
 	ctx = page_context(req, lang, v->title);
@@ -278,7 +282,7 @@ send_article(struct http_request *req, const struct article *a,
 	}
 	json_object_set_new(ctx, "article", json_pack("{s:s, s:s, s:s?, "
 	    "s:s, s:s, s:s, s:b}", "slug", a->slug, "title", v->title,
-	    "summary", v->summary, "html", v->html, "updated", date,
+	    "summary", v->summary, "html", body->html, "updated", date,
 	    "lang", v->lang, "fallback", fallback));
 	if (fallback) {
 		char key[32];
@@ -344,6 +348,7 @@ page_article(struct http_request *req)
 int
 page_not_found(struct http_request *req)
 {
+	site_refresh();
 	if (!strncmp(req->path, "/api/", 5))
 		return (respond_json_error(req, 404, "not_found", "No API "
 		    "endpoint at this address; see the API in SPEC section 4.",

@@ -6,6 +6,7 @@
 #include <openssl/rand.h>
 
 #include "site.h"
+#include "bodies.h"
 #include "render/i18n.h"
 #include "search/fold.h"
 #include "search/indexer.h"
@@ -243,6 +244,7 @@ result_json(const struct hc_hit *hit, const struct hc_results *r,
 {
 	const struct article		*a;
 	const struct article_version	*v;
+	const struct version_body	*body;
 	char				*slug, *vlang, *snip, date[32];
 	struct strbuf			 url;
 	json_t				*o;
@@ -253,9 +255,9 @@ result_json(const struct hc_hit *hit, const struct hc_results *r,
 	v = a ? article_version_in(a, vlang) : NULL;
 	free(slug);
 	free(vlang);
-	if (v == NULL)
+	if (v == NULL || (body = bodies_get(a, v)) == NULL)
 		return (NULL);
-	snip = snippet_make(v->plain, r->highlight, r->nhighlight,
+	snip = snippet_make(body->plain, r->highlight, r->nhighlight,
 	    SNIPPET_CHARS);
 	sb_init(&url);
 	/* sid and pos let the article page count the click (deflection). */

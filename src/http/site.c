@@ -87,6 +87,7 @@ request_lang(struct http_request *req)
 int
 allow_get(struct http_request *req)
 {
+	site_refresh();
 	if (req->method == HTTP_METHOD_GET || req->method == HTTP_METHOD_HEAD)
 		return (1);
 	http_response_header(req, "allow", "GET, HEAD");

@@ -29,6 +29,9 @@ extern struct site	site;
 void		 set_cookie(struct http_request *, const char *name,
 		    const char *value, int max_age);
 
+/* Loads the builder's newest snapshot if it changed (app.c). */
+void		 site_refresh(void);
+
 /* The search index reader, opened on first use; NULL until it exists. */
 hc_index	*search_reader(void);
 
@@ -41,7 +44,10 @@ const char	*request_lang(struct http_request *);
  */
 int		 query_get(struct http_request *, const char *name, char **out);
 
-/* Only GET and HEAD: answers 405 and returns 0 for anything else. */
+/*
+ * Every handler starts here: brings the catalog up to date, then allows
+ * only GET and HEAD (answers 405 and returns 0 for anything else).
+ */
 int		 allow_get(struct http_request *);
 
 /* The base view model for a page: lang, UI strings, assets, switcher. */

@@ -801,7 +801,7 @@ round_trip(const struct catalog *cat)
 
 	(void)snprintf(path, sizeof(path), "%s/catalog.db", work);
 	assert_int_equal(snapshot_write(cat, path), 0);
-	assert_non_null(back = snapshot_read(path));
+	assert_non_null(back = snapshot_read(path, 0));
 	return (back);
 }
 
@@ -860,7 +860,7 @@ test_snapshot_round_trip(void **state)
 	catalog_free(cat);
 
 	(void)snprintf(path, sizeof(path), "%s/missing.db", work);
-	assert_null(snapshot_read(path));
+	assert_null(snapshot_read(path, 0));
 }
 
 /*
