@@ -10,7 +10,7 @@
 #include "snapshot.h"
 #include "util/strbuf.h"
 
-#define SNAPSHOT_FORMAT		"2"
+#define SNAPSHOT_FORMAT		"3"
 
 static const char	*schema =
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
@@ -275,6 +275,9 @@ snapshot_write(const struct catalog *cat, const char *path)
 	rc |= exec_sql(db, schema);
 	rc |= write_rest(db, cat);
 	rc |= write_versions(db, cat);
+	/* Workers look texts up one version at a time. */
+	rc |= exec_sql(db, "CREATE UNIQUE INDEX versions_key ON "
+	    "versions(slug, lang)");
 	rc |= exec_sql(db, "COMMIT");
 	sqlite3_close(db);
 

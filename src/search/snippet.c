@@ -8,7 +8,7 @@
 #include "util/text.h"
 
 #define CONTEXT_BEFORE	16	/* characters shown before the first match */
-#define SCAN_BYTES	8192	/* the excerpt comes from the text's start */
+#define SCAN_BYTES	4096	/* the excerpt comes from the text's start */
 
 struct chars {
 	unsigned int	*folded;	/* first code point of each fold */
@@ -27,8 +27,9 @@ decode(const char *text, struct chars *c)
 	c->truncated = len > SCAN_BYTES;
 	if (c->truncated)
 		len = SCAN_BYTES;
-	c->folded = xcalloc(len + 4, sizeof(unsigned int));
-	c->offset = xcalloc(len + 5, sizeof(size_t));
+	/* Plain malloc: these are filled below; zeroing them cost more. */
+	c->folded = xmalloc((len + 4) * sizeof(unsigned int));
+	c->offset = xmalloc((len + 5) * sizeof(size_t));
 	c->n = 0;
 	for (i = 0; i < len;) {
 		c->offset[c->n] = i;
@@ -108,9 +109,9 @@ snippet_make(const char *text, char *const *highlight, size_t n,
 		}
 	}
 	/* All matches, left to right, not overlapping. */
-	mstart = xcalloc(c.n + 1, sizeof(size_t));
-	mlen = xcalloc(c.n + 1, sizeof(size_t));
-	mwhich = xcalloc(c.n + 1, sizeof(size_t));
+	mstart = xmalloc((c.n + 1) * sizeof(size_t));
+	mlen = xmalloc((c.n + 1) * sizeof(size_t));
+	mwhich = xmalloc((c.n + 1) * sizeof(size_t));
 	nm = 0;
 	for (i = 0; i < c.n;) {
 		if ((len = match_at(&c, i, hl, hlen, n, &which)) > 0) {

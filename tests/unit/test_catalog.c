@@ -890,12 +890,57 @@ test_snapshot_keeps_rejected_aliases_out(void **state)
 	catalog_free(cat);
 }
 
+/*
+ * Workers read snapshots light: no texts in memory, each read on demand,
+ * and the texts read must be those that were written.
+ */
+static void
+test_snapshot_light_and_bodies(void **state)
+{
+	struct catalog		*cat, *light;
+	struct snapshot_bodies	*b;
+	struct version_body	 body;
+	const struct article	*a, *la;
+	char			 path[128];
+
+	(void)state;
+	put("help/_index.md", INDEX("帮助"));
+	put("help/page.md", "---\ntitle: 页面\n---\n\n## 标题\n\n正文 **粗体**\n");
+	put("help/page.en.md", "---\ntitle: Page\n---\n\nBody text\n");
+	cat = build_once();
+	(void)snprintf(path, sizeof(path), "%s/catalog.db", work);
+	assert_int_equal(snapshot_write(cat, path), 0);
+	assert_non_null(light = snapshot_read(path, 1));
+	assert_non_null(la = catalog_article(light, "page"));
+	assert_int_equal(la->nversions, 2);
+	assert_string_equal(la->versions[0].title, "页面");
+	assert_int_equal(la->versions[0].ntoc, 1);
+	assert_null(la->versions[0].html);
+	assert_null(la->versions[0].markdown);
+	assert_null(la->versions[0].plain);
+
+	assert_non_null(b = snapshot_bodies_open(path));
+	a = catalog_article(cat, "page");
+	assert_int_equal(snapshot_bodies_get(b, "page", "en", &body), 0);
+	assert_string_equal(body.html, article_version_in(a, "en")->html);
+	assert_string_equal(body.markdown,
+	    article_version_in(a, "en")->markdown);
+	assert_string_equal(body.plain, article_version_in(a, "en")->plain);
+	body_free(&body);
+	assert_int_equal(snapshot_bodies_get(b, "page", "zh-TW", &body), -1);
+	assert_int_equal(snapshot_bodies_get(b, "nope", "en", &body), -1);
+	snapshot_bodies_close(b);
+	catalog_free(light);
+	catalog_free(cat);
+}
+
 int
 main(void)
 {
 #define T(f)	cmocka_unit_test_setup_teardown(f, setup_tree, teardown_tree)
 	const struct CMUnitTest	tests[] = {
 		T(test_categories_and_sections),
+		T(test_snapshot_light_and_bodies),
 		T(test_articles_ordered_in_category),
 		T(test_translations),
 		T(test_translation_lang_mismatch),
