@@ -519,6 +519,7 @@ snapshot_read(const char *path, int light)
 struct snapshot_bodies {
 	sqlite3		*db;
 	sqlite3_stmt	*get;
+	sqlite3_stmt	*plain;
 };
 
 struct snapshot_bodies *
@@ -530,7 +531,9 @@ snapshot_bodies_open(const char *path)
 	if (sqlite3_open_v2(path, &b->db, SQLITE_OPEN_READONLY, NULL) !=
 	    SQLITE_OK || sqlite3_prepare_v2(b->db, "SELECT html, markdown, "
 	    "plain FROM versions WHERE slug = ? AND lang = ?", -1, &b->get,
-	    NULL) != SQLITE_OK) {
+	    NULL) != SQLITE_OK || sqlite3_prepare_v2(b->db, "SELECT "
+	    "substr(plain, 1, ?) FROM versions WHERE slug = ? AND lang = ?",
+	    -1, &b->plain, NULL) != SQLITE_OK) {
 		snapshot_bodies_close(b);
 		return (NULL);
 	}
@@ -563,11 +566,28 @@ snapshot_bodies_get(struct snapshot_bodies *b, const char *slug,
 	return (rc);
 }
 
+char *
+snapshot_bodies_plain(struct snapshot_bodies *b, const char *slug,
+    const char *lang, int max)
+{
+	char	*text;
+
+	sqlite3_bind_int(b->plain, 1, max);
+	sqlite3_bind_text(b->plain, 2, slug, -1, SQLITE_STATIC);
+	sqlite3_bind_text(b->plain, 3, lang, -1, SQLITE_STATIC);
+	text = sqlite3_step(b->plain) == SQLITE_ROW ? col_text(b->plain, 0) :
+	    NULL;
+	sqlite3_reset(b->plain);
+	sqlite3_clear_bindings(b->plain);
+	return (text);
+}
+
 void
 snapshot_bodies_close(struct snapshot_bodies *b)
 {
 	if (b == NULL)
 		return;
+	sqlite3_finalize(b->plain);
 	sqlite3_finalize(b->get);
 	sqlite3_close(b->db);
 	free(b);

@@ -34,6 +34,12 @@ struct snapshot_bodies	*snapshot_bodies_open(const char *path);
 int			 snapshot_bodies_get(struct snapshot_bodies *,
 			    const char *slug, const char *lang,
 			    struct version_body *);
+/*
+ * The first max characters of a version's plain text (for a search
+ * snippet), malloc'd; NULL when the version is not in the snapshot.
+ */
+char			*snapshot_bodies_plain(struct snapshot_bodies *,
+			    const char *slug, const char *lang, int max);
 void			 snapshot_bodies_close(struct snapshot_bodies *);
 void			 body_free(struct version_body *);
 

@@ -7,6 +7,8 @@
 
 /* About 15 KB an entry: a few MB per worker, whatever the tree's size. */
 #define CACHE_SIZE	256
+/* Bytes of plain text a snippet is made from (snippet.c scans 4 KB). */
+#define SNIPPET_SOURCE	4096
 
 struct entry {
 	char			*key;		/* "slug\nlang", or NULL */
@@ -75,4 +77,15 @@ bodies_get(const struct article *a, const struct article_version *v)
 miss:
 	sb_free(&key);
 	return (NULL);
+}
+
+char *
+bodies_snippet_text(const struct article *a, const struct article_version *v)
+{
+	if (v->plain != NULL)
+		return (xstrndup(v->plain, strnlen(v->plain, SNIPPET_SOURCE)));
+	if (reader == NULL)
+		return (NULL);
+	return (snapshot_bodies_plain(reader, a->slug, v->lang,
+	    SNIPPET_SOURCE / 3));
 }

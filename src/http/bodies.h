@@ -15,4 +15,12 @@ void				 bodies_reset(const char *path);
 const struct version_body	*bodies_get(const struct article *a,
 				    const struct article_version *v);
 
+/*
+ * The start of a version's plain text, for a search snippet: read from the
+ * snapshot without going through the cache (results are many and varied).
+ * malloc'd; NULL when the snapshot does not have the version.
+ */
+char				*bodies_snippet_text(const struct article *a,
+				    const struct article_version *v);
+
 #endif

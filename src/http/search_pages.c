@@ -244,8 +244,8 @@ result_json(const struct hc_hit *hit, const struct hc_results *r,
 {
 	const struct article		*a;
 	const struct article_version	*v;
-	const struct version_body	*body;
-	char				*slug, *vlang, *snip, date[32];
+	char				*slug, *vlang, *snip, *plain;
+	char				 date[32];
 	struct strbuf			 url;
 	json_t				*o;
 
@@ -255,10 +255,10 @@ result_json(const struct hc_hit *hit, const struct hc_results *r,
 	v = a ? article_version_in(a, vlang) : NULL;
 	free(slug);
 	free(vlang);
-	if (v == NULL || (body = bodies_get(a, v)) == NULL)
+	if (v == NULL || (plain = bodies_snippet_text(a, v)) == NULL)
 		return (NULL);
-	snip = snippet_make(body->plain, r->highlight, r->nhighlight,
-	    SNIPPET_CHARS);
+	snip = snippet_make(plain, r->highlight, r->nhighlight, SNIPPET_CHARS);
+	free(plain);
 	sb_init(&url);
 	/* sid and pos let the article page count the click (deflection). */
 	sb_printf(&url, "/articles/%s?lang=%s&sid=%s&pos=%zu", a->slug,
