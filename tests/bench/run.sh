@@ -67,39 +67,12 @@ to_ms() {
 
 mb() { calc "$1 / 1024" "%.1f"; }
 
-# Starts the real server like server_start in tests/lib/server.sh, but
-# waits up to $3 seconds, with a timeout on each probe, and gives up at
-# once when workers die in the sandbox. $4: extra environment (may be "").
-# Returns 0 when /healthz answers 200, 3 on sandbox deaths, 1 otherwise.
+# Starts the real server (tests/lib/server.sh) waiting up to $3 seconds;
+# $4: extra environment (may be ""). Returns 0 when /healthz answers 200,
+# 3 on sandbox deaths, 1 otherwise.
 bench_server_start() {
-	ARTICLES=$1
-	DATA=$2
-	PORT=$(free_port)
-	BASE="http://127.0.0.1:$PORT"
-	BASE_URL="$BASE"
-	export ARTICLES DATA PORT BASE_URL
-	mkdir -p "$DATA"
-	SERVER_LOG="$DATA/server.log"
-	sed -e "s/^\(\s*bind\s\+127\.0\.0\.1\s\+\)8888/\1$PORT/" kore.conf >"$DATA/kore.conf"
-	if [ "$(id -u)" = 0 ]; then
-		id helpcenter >/dev/null 2>&1 ||
-		    useradd --system --no-create-home --shell /usr/sbin/nologin helpcenter
-		chmod 755 "$DATA"
-		env $4 kore -f -c "$DATA/kore.conf" >"$SERVER_LOG" 2>&1 &
-	else
-		env $4 kore -f -n -r -c "$DATA/kore.conf" >"$SERVER_LOG" 2>&1 &
-	fi
-	SERVER_PID=$!
-	local t0 code
-	t0=$(date +%s)
-	while :; do
-		code=$(curl -s -m 2 -o /dev/null -w '%{http_code}' "$BASE/healthz")
-		[ "$code" = 200 ] && return 0
-		kill -0 "$SERVER_PID" 2>/dev/null || return 1
-		grep -q 'sandbox violation' "$SERVER_LOG" && return 3
-		[ $(($(date +%s) - t0)) -ge "$3" ] && return 1
-		sleep 0.1
-	done
+	SERVER_WAIT_TENTHS=$(($3 * 10)) SERVER_ENV="$4" server_start "$1" "$2" \
+	    2>/dev/null
 }
 
 # "RSS/private" in KiB of each Kore worker (children of the server titled

@@ -3,7 +3,9 @@
 #
 #   . tests/lib/server.sh
 #   server_start <articles-tree> <data-dir>   # sets PORT, BASE, SERVER_PID, SERVER_LOG
-#   (waits SERVER_WAIT_TENTHS tenths of a second, 100 by default, for /healthz 200)
+#   (waits SERVER_WAIT_TENTHS tenths of a second, 100 by default, for /healthz
+#   200; SERVER_ENV adds environment, e.g. a malloc tunable; returns 3 at once
+#   when workers die in the sandbox, 1 on other failures)
 #   server_stop
 #
 # Runs from the repository root (kore.conf loads ./build/helpcenter.so and
@@ -29,15 +31,20 @@ server_start() {
 		id helpcenter >/dev/null 2>&1 ||
 		    useradd --system --no-create-home --shell /usr/sbin/nologin helpcenter
 		chmod 755 "$DATA"
-		kore -f -c "$DATA/kore.conf" >"$SERVER_LOG" 2>&1 &
+		env ${SERVER_ENV:-} kore -f -c "$DATA/kore.conf" >"$SERVER_LOG" 2>&1 &
 	else
-		kore -f -n -r -c "$DATA/kore.conf" >"$SERVER_LOG" 2>&1 &
+		env ${SERVER_ENV:-} kore -f -n -r -c "$DATA/kore.conf" >"$SERVER_LOG" 2>&1 &
 	fi
 	SERVER_PID=$!
 	# Ready when /healthz says 200: catalog, database and index usable.
 	i=0
-	until [ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/healthz")" = 200 ]; do
+	until [ "$(curl -s -m 2 -o /dev/null -w '%{http_code}' "$BASE/healthz")" = 200 ]; do
 		i=$((i + 1))
+		if grep -q 'sandbox violation' "$SERVER_LOG"; then
+			echo "workers die in the sandbox; log:" >&2
+			cat "$SERVER_LOG" >&2
+			return 3
+		fi
 		if [ $i -gt ${SERVER_WAIT_TENTHS:-100} ] || ! kill -0 $SERVER_PID 2>/dev/null; then
 			echo "server did not start; log:" >&2
 			cat "$SERVER_LOG" >&2
