@@ -54,16 +54,27 @@ static char			 index_path[1024];
 static struct stat		 snapshot_seen;
 static struct catalog		 empty_catalog;
 
-/* Kore's runas user, for the watcher process to drop to. */
+/* Kore's runas user when the server starts as root and drops to it. */
+static struct passwd *
+runas_user(void)
+{
+	struct passwd	*pw;
+
+	if (getuid() != 0 || skip_runas || kore_runas_user == NULL)
+		return (NULL);
+	if ((pw = getpwnam(kore_runas_user)) == NULL)
+		fatal("no user %s (make run creates it)", kore_runas_user);
+	return (pw);
+}
+
+/* The watcher runs as the workers' user, not as root. */
 static void
 drop_to_runas(void)
 {
 	struct passwd	*pw;
 
-	if (getuid() != 0 || skip_runas || kore_runas_user == NULL)
+	if ((pw = runas_user()) == NULL)
 		return;
-	if ((pw = getpwnam(kore_runas_user)) == NULL)
-		fatal("watcher: no user %s", kore_runas_user);
 	if (setgroups(1, &pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 ||
 	    setuid(pw->pw_uid) != 0)
 		fatal("watcher: cannot drop to %s", kore_runas_user);
@@ -79,8 +90,7 @@ prepare_data_dir(void)
 	if (mkdir(settings.data, 0755) == -1 && errno != EEXIST)
 		fatal("cannot create DATA folder %s: %s", settings.data,
 		    errno_s);
-	if (getuid() == 0 && !skip_runas && kore_runas_user != NULL &&
-	    (pw = getpwnam(kore_runas_user)) != NULL) {
+	if ((pw = runas_user()) != NULL) {
 		/* Workers run as this user: the data folder is theirs. */
 		if (chown(settings.data, pw->pw_uid, pw->pw_gid) != 0)
 			fatal("cannot chown %s: %s", settings.data, errno_s);
@@ -89,10 +99,8 @@ prepare_data_dir(void)
 	if ((db = db_open(path)) == NULL || db_migrate(db) < 0)
 		fatal("cannot prepare the database %s", path);
 	sqlite3_close(db);
-	if (getuid() == 0 && !skip_runas && kore_runas_user != NULL &&
-	    (pw = getpwnam(kore_runas_user)) != NULL) {
+	if (pw != NULL)
 		(void)chown(path, pw->pw_uid, pw->pw_gid);
-	}
 }
 
 /* The index folder and its files (the watcher writes them after this). */
@@ -142,6 +150,7 @@ void
 kore_parent_configure(int argc, char **argv)
 {
 	struct catalog	*cat;
+	struct passwd	*pw;
 	char		 err[512];
 
 	(void)argc;
@@ -174,12 +183,9 @@ kore_parent_configure(int argc, char **argv)
 		fatal("cannot write the catalog snapshot %s", snapshot_path);
 	catalog_free(cat);
 	/* Files the watcher writes must be the workers' (runas) to read. */
-	if (getuid() == 0 && !skip_runas) {
-		struct passwd *pw = getpwnam(kore_runas_user);
-		if (pw != NULL) {
-			(void)chown(snapshot_path, pw->pw_uid, pw->pw_gid);
-			chown_tree(index_path, pw->pw_uid, pw->pw_gid);
-		}
+	if ((pw = runas_user()) != NULL) {
+		(void)chown(snapshot_path, pw->pw_uid, pw->pw_gid);
+		chown_tree(index_path, pw->pw_uid, pw->pw_gid);
 	}
 	builder.index = index_path;
 	start_watcher();
