@@ -88,6 +88,8 @@ struct catalog {
 	size_t		 ndrafts;
 	char		*synonyms;	/* _synonyms.txt, or NULL */
 	long long	 built;		/* unix seconds */
+	/* Filled by catalog_index(): */
+	size_t		*recent;	/* indexes into arts, newest first */
 };
 
 /* The builder keeps parsed files between builds; opaque. */

@@ -71,6 +71,16 @@ sort_in_category(const void *a, const void *b)
 	return (strcmp(x->slug, y->slug));
 }
 
+static int
+sort_newest_first(const void *a, const void *b)
+{
+	long long	x, y;
+
+	x = sorting->arts[*(const size_t *)a].versions[0].updated;
+	y = sorting->arts[*(const size_t *)b].versions[0].updated;
+	return (x < y ? 1 : x > y ? -1 : 0);
+}
+
 void
 catalog_index(struct catalog *cat)
 {
@@ -107,6 +117,16 @@ catalog_index(struct catalog *cat)
 			qsort(c->articles, c->narticles, sizeof(size_t),
 			    sort_in_category);
 	}
+	/* For "recently updated" and the feed, once per catalog. */
+	free(cat->recent);
+	cat->recent = xcalloc(cat->narts + 1, sizeof(size_t));
+	for (i = 0; i < cat->narts; i++)
+		cat->recent[i] = i;
+	sorting = cat;
+	if (cat->narts > 0)
+		qsort(cat->recent, cat->narts, sizeof(size_t),
+		    sort_newest_first);
+
 	for (i = 0; i < cat->ncats; i++) {
 		c = &cat->cats[i];
 		c->total = c->narticles;
@@ -256,5 +276,6 @@ catalog_free(struct catalog *cat)
 	free(cat->problems);
 	free_list(cat->drafts, cat->ndrafts);
 	free(cat->synonyms);
+	free(cat->recent);
 	free(cat);
 }

@@ -74,34 +74,19 @@ page_sitemap(struct http_request *req)
 	return (KORE_RESULT_OK);
 }
 
-static const struct catalog	*feed_cat;
-
-static int
-newest_first(const void *a, const void *b)
-{
-	long long	x, y;
-
-	x = feed_cat->arts[*(const size_t *)a].versions[0].updated;
-	y = feed_cat->arts[*(const size_t *)b].versions[0].updated;
-	return (x < y ? 1 : x > y ? -1 : 0);
-}
-
 int
 page_feed(struct http_request *req)
 {
 	const struct article_version	*v;
 	struct strbuf			 sb;
-	size_t				*order, i, n;
+	const size_t			*order;
+	size_t				 i, n;
 	char				 date[40];
 
 	if (!allow_get(req))
 		return (KORE_RESULT_OK);
 	n = site.cat->narts;
-	order = xcalloc(n + 1, sizeof(size_t));
-	for (i = 0; i < n; i++)
-		order[i] = i;
-	feed_cat = site.cat;
-	qsort(order, n, sizeof(size_t), newest_first);
+	order = site.cat->recent;
 
 	sb_init(&sb);
 	sb_puts(&sb, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -134,7 +119,6 @@ page_feed(struct http_request *req)
 		sb_puts(&sb, "</entry>\n");
 	}
 	sb_puts(&sb, "</feed>\n");
-	free(order);
 	(void)respond_bytes(req, 200, "application/atom+xml; charset=utf-8",
 	    sb.data, sb.len);
 	sb_free(&sb);

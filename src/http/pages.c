@@ -46,24 +46,12 @@ article_list(const struct category *c, const char *lang)
 	return (arr);
 }
 
-static const struct catalog	*by_updated_cat;
-
-static int
-by_updated(const void *a, const void *b)
-{
-	long long	x, y;
-
-	x = by_updated_cat->arts[*(const size_t *)a].versions[0].updated;
-	y = by_updated_cat->arts[*(const size_t *)b].versions[0].updated;
-	return (x < y ? 1 : x > y ? -1 : 0);
-}
-
 int
 page_home(struct http_request *req)
 {
 	const char	*lang;
 	json_t		*ctx, *cats, *top, *recent;
-	size_t		 i, *order;
+	size_t		 i;
 
 	if (!allow_get(req))
 		return (KORE_RESULT_OK);
@@ -83,16 +71,10 @@ page_home(struct http_request *req)
 			json_array_append_new(top, article_summary_json(
 			    &site.cat->arts[c->articles[0]], lang));
 	}
-	order = xcalloc(site.cat->narts + 1, sizeof(size_t));
-	for (i = 0; i < site.cat->narts; i++)
-		order[i] = i;
-	by_updated_cat = site.cat;
-	qsort(order, site.cat->narts, sizeof(size_t), by_updated);
 	recent = json_array();
 	for (i = 0; i < site.cat->narts && i < HOME_LIST_LEN; i++)
-		json_array_append_new(recent,
-		    article_summary_json(&site.cat->arts[order[i]], lang));
-	free(order);
+		json_array_append_new(recent, article_summary_json(
+		    &site.cat->arts[site.cat->recent[i]], lang));
 	json_object_set_new(ctx, "categories", cats);
 	json_object_set_new(ctx, "popular", top);
 	json_object_set_new(ctx, "recent", recent);
@@ -170,38 +152,45 @@ page_category(struct http_request *req)
 	return (respond_page(req, 200, "category", ctx));
 }
 
-/* Articles sharing the most tags, then the same category. */
+/*
+ * Up to RELATED_LEN articles sharing the most tags with v (2 points each),
+ * then the same category (1 point); one pass over the catalog.
+ */
 static json_t *
 related(const struct article *a, const struct article_version *v,
     const char *lang)
 {
-	const struct article	*o;
+	const struct article	*o, *best[RELATED_LEN];
+	int			 score, bests[RELATED_LEN];
 	json_t			*arr;
-	size_t			 i, j, k, n, best;
-	int			 score, target;
+	size_t			 i, j, k, n;
 
-	arr = json_array();
 	n = 0;
-	/* Pick by descending score: few articles, so a few passes are fine. */
-	for (target = 20; target >= 1 && n < RELATED_LEN; target--) {
-		for (i = 0; i < site.cat->narts && n < RELATED_LEN; i++) {
-			o = &site.cat->arts[i];
-			if (o == a)
-				continue;
-			score = strcmp(o->category, a->category) ? 0 : 1;
-			for (j = 0; j < v->ntags; j++)
-				for (k = 0; k < o->versions[0].ntags; k++)
-					if (!strcmp(v->tags[j],
-					    o->versions[0].tags[k]))
-						score += 2;
-			best = score > 20 ? 20 : (size_t)score;
-			if ((int)best == target) {
-				json_array_append_new(arr,
-				    article_summary_json(o, lang));
-				n++;
-			}
+	for (i = 0; i < site.cat->narts; i++) {
+		o = &site.cat->arts[i];
+		if (o == a)
+			continue;
+		score = strcmp(o->category, a->category) ? 0 : 1;
+		for (j = 0; j < v->ntags; j++)
+			for (k = 0; k < o->versions[0].ntags; k++)
+				if (!strcmp(v->tags[j], o->versions[0].tags[k]))
+					score += 2;
+		if (score == 0 || (n == RELATED_LEN &&
+		    score <= bests[n - 1]))
+			continue;
+		/* Insert in order; ties keep catalog (slug) order. */
+		if (n < RELATED_LEN)
+			n++;
+		for (j = n - 1; j > 0 && bests[j - 1] < score; j--) {
+			best[j] = best[j - 1];
+			bests[j] = bests[j - 1];
 		}
+		best[j] = o;
+		bests[j] = score;
 	}
+	arr = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(arr, article_summary_json(best[i], lang));
 	return (arr);
 }
 
