@@ -29,7 +29,7 @@ LIBS		= -lcmark-gfm-extensions -lcmark-gfm -lyaml -lsqlite3 -ljansson \
 BUILD		= build
 # Domain code shared by the server module and hcctl (no Kore in it).
 CORE_SRC	= src/settings.c src/util/strbuf.c src/util/text.c \
-		  src/util/strmap.c src/catalog/frontmatter.c \
+		  src/util/strmap.c src/util/file.c src/catalog/frontmatter.c \
 		  src/catalog/catalog.c src/catalog/catalog_model.c \
 		  src/catalog/gittimes.c src/catalog/snapshot.c \
 		  src/catalog/builder.c src/render/markdown.c \

@@ -10,6 +10,7 @@
 #include "catalog.h"
 #include "frontmatter.h"
 #include "gittimes.h"
+#include "util/file.h"
 #include "util/strbuf.h"
 #include "util/strmap.h"
 #include "util/text.h"
@@ -149,27 +150,6 @@ add_problem(struct catalog *cat, const char *file, int line, const char *reason)
 	p->reason = xstrdup(reason);
 }
 
-static char *
-read_file(const char *path, size_t max, size_t *len)
-{
-	FILE	*fp;
-	char	*buf;
-	size_t	 n;
-
-	if ((fp = fopen(path, "rb")) == NULL)
-		return (NULL);
-	buf = xmalloc(max + 1);
-	n = fread(buf, 1, max + 1, fp);
-	fclose(fp);
-	if (n > max) {
-		free(buf);
-		return (NULL);
-	}
-	buf[n] = '\0';
-	*len = n;
-	return (buf);
-}
-
 /* The cache entry for path, made when new; valid until the next call. */
 static struct cache_entry *
 cache_lookup(struct catalog_cache *c, const char *path)
@@ -236,7 +216,7 @@ parse_markdown_file(const char *full, const char *category, const char *slug,
 	size_t		 len;
 	int		 is_index;
 
-	if ((text = read_file(full, MAX_ARTICLE_BYTES, &len)) == NULL) {
+	if ((text = file_read(full, MAX_ARTICLE_BYTES, &len)) == NULL) {
 		err->line = 0;
 		(void)snprintf(err->reason, sizeof(err->reason),
 		    "cannot read the file, or it is over 1 MiB");
@@ -360,7 +340,7 @@ scan_assets(struct build *b, const char *full, const char *key)
 		sb_printf(&kp, "%s/%s", key, de->d_name);
 		if (stat(fp.data, &st) != 0 || !S_ISREG(st.st_mode))
 			continue;
-		if ((data = read_file(fp.data, MAX_ASSET_BYTES, &len)) == NULL) {
+		if ((data = file_read(fp.data, MAX_ASSET_BYTES, &len)) == NULL) {
 			add_problem(b->cat, kp.data, 0,
 			    "cannot read the image, or it is over 5 MiB");
 			continue;
@@ -447,7 +427,7 @@ scan_dir(struct build *b, const char *full, const char *rel, int depth)
 			continue;
 		if (depth == 0 && !strcmp(names[i], "_synonyms.txt")) {
 			free(b->cat->synonyms);
-			b->cat->synonyms = read_file(cf.data, 1024 * 1024, &len);
+			b->cat->synonyms = file_read(cf.data, 1024 * 1024, &len);
 			continue;
 		}
 		if (!ends_with(names[i], ".md"))

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "template.h"
+#include "util/file.h"
 #include "util/text.h"
 
 enum tnode_type {
@@ -35,6 +36,7 @@ struct template_set {
 };
 
 #define MAX_DEPTH	32
+#define MAX_TEMPLATE_BYTES	(256 * 1024)
 
 struct parse {
 	const char	*src;
@@ -233,9 +235,8 @@ template_set_load(const char *dir, char *err, size_t errlen)
 	struct template_set	*set;
 	DIR			*d;
 	struct dirent		*de;
-	struct strbuf		 path, text;
-	FILE			*fp;
-	char			 buf[4096], *name;
+	struct strbuf		 path;
+	char			*text, *name;
 	size_t			 n, len;
 	int			 rc = 0;
 
@@ -246,27 +247,22 @@ template_set_load(const char *dir, char *err, size_t errlen)
 	}
 	set = xcalloc(1, sizeof(*set));
 	sb_init(&path);
-	sb_init(&text);
 	while (rc == 0 && (de = readdir(d)) != NULL) {
 		len = strlen(de->d_name);
 		if (len < 6 || strcmp(de->d_name + len - 5, ".html"))
 			continue;
 		sb_reset(&path);
 		sb_printf(&path, "%s/%s", dir, de->d_name);
-		if ((fp = fopen(path.data, "r")) == NULL)
+		if ((text = file_read(path.data, MAX_TEMPLATE_BYTES, &n)) ==
+		    NULL)
 			continue;
-		sb_reset(&text);
-		while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-			sb_append(&text, buf, n);
-		fclose(fp);
 		name = xstrndup(de->d_name, len - 5);
-		rc = add_template(set, name, text.data ? text.data : "", err,
-		    errlen);
+		rc = add_template(set, name, text, err, errlen);
 		free(name);
+		free(text);
 	}
 	closedir(d);
 	sb_free(&path);
-	sb_free(&text);
 	if (rc != 0) {
 		template_set_free(set);
 		return (NULL);
