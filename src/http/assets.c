@@ -7,6 +7,7 @@
 
 #include "site.h"
 #include "assets.h"
+#include "util/file.h"
 #include "util/strbuf.h"
 
 struct static_asset {
@@ -18,28 +19,38 @@ struct static_asset {
 	char		 url[160];
 };
 
+#define MAX_ASSET_BYTES		(1024 * 1024)
+
 static struct static_asset	*assets;
 static size_t			 nassets;
 
 int	asset_file(struct http_request *);
 
-static const char *
-type_of(const char *name)
+const char *
+media_type(const char *name)
 {
+	static const struct {
+		const char	*ext;
+		const char	*type;
+	} types[] = {
+		{ ".css", "text/css; charset=utf-8" },
+		{ ".js", "text/javascript; charset=utf-8" },
+		{ ".svg", "image/svg+xml" },
+		{ ".png", "image/png" },
+		{ ".jpg", "image/jpeg" },
+		{ ".jpeg", "image/jpeg" },
+		{ ".gif", "image/gif" },
+		{ ".webp", "image/webp" },
+		{ ".ico", "image/x-icon" },
+	};
 	const char	*dot;
+	size_t		 i;
 
-	if ((dot = strrchr(name, '.')) == NULL)
-		return ("application/octet-stream");
-	if (!strcmp(dot, ".css"))
-		return ("text/css; charset=utf-8");
-	if (!strcmp(dot, ".js"))
-		return ("text/javascript; charset=utf-8");
-	if (!strcmp(dot, ".svg"))
-		return ("image/svg+xml");
-	if (!strcmp(dot, ".png"))
-		return ("image/png");
-	if (!strcmp(dot, ".ico"))
-		return ("image/x-icon");
+	if ((dot = strrchr(name, '.')) != NULL) {
+		for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+			if (!strcmp(dot, types[i].ext))
+				return (types[i].type);
+	}
 	return ("application/octet-stream");
 }
 
@@ -48,12 +59,11 @@ assets_load(const char *dir)
 {
 	DIR			*d;
 	struct dirent		*de;
-	struct strbuf		 path, body;
+	struct strbuf		 path;
 	struct static_asset	*a;
 	unsigned char		 md[SHA256_DIGEST_LENGTH];
-	FILE			*fp;
-	char			 buf[8192];
-	size_t			 n;
+	char			*data;
+	size_t			 len;
 
 	if ((d = opendir(dir)) == NULL)
 		return (-1);
@@ -63,18 +73,15 @@ assets_load(const char *dir)
 			continue;
 		sb_reset(&path);
 		sb_printf(&path, "%s/%s", dir, de->d_name);
-		if ((fp = fopen(path.data, "rb")) == NULL)
+		if ((data = file_read(path.data, MAX_ASSET_BYTES, &len)) ==
+		    NULL)
 			continue;
-		sb_init(&body);
-		while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-			sb_append(&body, buf, n);
-		fclose(fp);
 		assets = xrealloc(assets, (nassets + 1) * sizeof(*a));
 		a = &assets[nassets++];
 		a->name = xstrdup(de->d_name);
-		a->len = body.len;
-		a->data = sb_detach(&body);
-		a->type = type_of(a->name);
+		a->len = len;
+		a->data = data;
+		a->type = media_type(a->name);
 		(void)SHA256((unsigned char *)a->data, a->len, md);
 		(void)snprintf(a->etag, sizeof(a->etag),
 		    "\"%02x%02x%02x%02x%02x%02x%02x%02x\"", md[0], md[1],

@@ -8,4 +8,7 @@ int		 assets_load(const char *dir);
 /* "/assets/<name>?v=<hash>": a URL that changes when the file does. */
 const char	*assets_url(const char *name);
 
+/* The Content-Type for a file name, by its extension. */
+const char	*media_type(const char *name);
+
 #endif

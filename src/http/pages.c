@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "site.h"
+#include "assets.h"
 #include "bodies.h"
 #include "render/i18n.h"
 #include "settings.h"
@@ -198,28 +199,15 @@ static int
 send_asset(struct http_request *req, const char *key)
 {
 	const struct asset	*a;
-	const char		*dot, *type;
 
 	if ((a = catalog_asset(site.cat, key)) == NULL)
 		return (respond_error_page(req, 404, NULL));
-	dot = strrchr(key, '.');
-	type = "application/octet-stream";
-	if (dot && !strcmp(dot, ".svg"))
-		type = "image/svg+xml";
-	else if (dot && !strcmp(dot, ".png"))
-		type = "image/png";
-	else if (dot && (!strcmp(dot, ".jpg") || !strcmp(dot, ".jpeg")))
-		type = "image/jpeg";
-	else if (dot && !strcmp(dot, ".gif"))
-		type = "image/gif";
-	else if (dot && !strcmp(dot, ".webp"))
-		type = "image/webp";
 	http_response_header(req, "cache-control", "public, max-age=3600");
 	/* An SVG opened on its own must not run script. */
 	http_response_header(req, "content-security-policy",
 	    "default-src 'none'; style-src 'unsafe-inline'; sandbox");
 	http_response_header(req, "x-content-type-options", "nosniff");
-	http_response_header(req, "content-type", type);
+	http_response_header(req, "content-type", media_type(key));
 	http_response(req, 200, a->data, a->len);
 	return (KORE_RESULT_OK);
 }
