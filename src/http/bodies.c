@@ -82,8 +82,15 @@ miss:
 char *
 bodies_snippet_text(const struct article *a, const struct article_version *v)
 {
-	if (v->plain != NULL)
-		return (xstrndup(v->plain, strnlen(v->plain, SNIPPET_SOURCE)));
+	size_t	n;
+
+	if (v->plain != NULL) {
+		/* Cut on a character boundary. */
+		n = strnlen(v->plain, SNIPPET_SOURCE);
+		while (n > 0 && ((unsigned char)v->plain[n] & 0xc0) == 0x80)
+			n--;
+		return (xstrndup(v->plain, n));
+	}
 	if (reader == NULL)
 		return (NULL);
 	return (snapshot_bodies_plain(reader, a->slug, v->lang,

@@ -56,8 +56,9 @@ set_cookie(struct http_request *req, const char *name, const char *value,
 	sb_free(&sb);
 }
 
-const char *
-request_lang(struct http_request *req)
+/* The language; remember sets the cookie when ?lang= chose it. */
+static const char *
+choose_lang(struct http_request *req, int remember)
 {
 	char		*q, *cookie;
 	const char	*lang, *hdr;
@@ -67,7 +68,9 @@ request_lang(struct http_request *req)
 		if (lang_supported(q)) {
 			(void)snprintf(chosen, sizeof(chosen), "%s", q);
 			free(q);
-			set_cookie(req, "lang", chosen, LANG_COOKIE_AGE);
+			if (remember)
+				set_cookie(req, "lang", chosen,
+				    LANG_COOKIE_AGE);
 			return (chosen);
 		}
 		free(q);
@@ -82,6 +85,12 @@ request_lang(struct http_request *req)
 	    (lang = i18n_from_accept_language(hdr)) != NULL)
 		return (lang);
 	return (settings.default_lang);
+}
+
+const char *
+request_lang(struct http_request *req)
+{
+	return (choose_lang(req, 1));
 }
 
 int
@@ -138,19 +147,33 @@ lang_switcher(struct http_request *req, const char *lang)
 	static const char	*langs[] = { "zh-CN", "zh-TW", "en", NULL };
 	json_t			*arr, *o;
 	char			 key[32];
-	const char		*path;
-	struct strbuf		 url;
+	const char		*path, *p, *amp;
+	struct strbuf		 url, keep;
+	size_t			 n;
 	int			 i;
 
 	arr = json_array();
 	sb_init(&url);
+	sb_init(&keep);
 	/* "//host/x" or "/\\host/x" would make an off-site link: use "/". */
 	path = req->path;
 	if (path[0] != '/' || path[1] == '/' || strchr(path, '\\') != NULL)
 		path = "/";
+	/* Keep the query (a search stays a search), but not lang, sid, pos. */
+	for (p = req->query_string; p != NULL && *p != '\0'; p = amp ?
+	    amp + 1 : "") {
+		amp = strchr(p, '&');
+		n = amp ? (size_t)(amp - p) : strlen(p);
+		if (n == 0 || !strncmp(p, "lang=", 5) || !strncmp(p, "sid=", 4) ||
+		    !strncmp(p, "pos=", 4))
+			continue;
+		sb_append(&keep, p, n);
+		sb_putc(&keep, '&');
+	}
 	for (i = 0; langs[i] != NULL; i++) {
 		sb_reset(&url);
-		sb_printf(&url, "%s?lang=%s", path, langs[i]);
+		sb_printf(&url, "%s?%slang=%s", path, keep.data ? keep.data : "",
+		    langs[i]);
 		(void)snprintf(key, sizeof(key), "lang_%s", langs[i]);
 		o = json_pack("{s:s, s:s, s:s, s:b}", "code", langs[i],
 		    "name", i18n_get("zh-CN", key), "url", url.data,
@@ -158,6 +181,7 @@ lang_switcher(struct http_request *req, const char *lang)
 		json_array_append_new(arr, o);
 	}
 	sb_free(&url);
+	sb_free(&keep);
 	return (arr);
 }
 
@@ -218,7 +242,8 @@ respond_error_page(struct http_request *req, int status, const char *message)
 	const char	*lang, *ui;
 	json_t		*ctx;
 
-	lang = request_lang(req);
+	/* No cookie here: a handler may have set it already. */
+	lang = choose_lang(req, 0);
 	ui = i18n_ui_lang(lang);
 	ctx = page_context(req, lang, status == 404 ?
 	    i18n_get(ui, "not_found_title") : i18n_get(ui, "bad_request_title"));
@@ -235,8 +260,16 @@ respond_json(struct http_request *req, int status, json_t *value)
 {
 	char	*s;
 
-	s = json_dumps(value, JSON_COMPACT);
-	json_decref(value);
+	/* NULL: a json_pack() failed, a bug; answer it rather than crash. */
+	if (value == NULL || (s = json_dumps(value, JSON_COMPACT)) == NULL) {
+		kore_log(LOG_ERR, "%s: JSON could not be built", req->path);
+		json_decref(value);
+		status = 500;
+		s = xstrdup("{\"error\":{\"code\":\"internal\",\"message\":"
+		    "\"The answer could not be built; this is a bug.\"}}");
+	} else {
+		json_decref(value);
+	}
 	http_response_header(req, "cache-control", "no-cache");
 	(void)respond_bytes(req, status, "application/json; charset=utf-8", s,
 	    strlen(s));
