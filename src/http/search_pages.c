@@ -235,27 +235,38 @@ facet_json(const struct hc_facet *f, size_t n, int categories,
 }
 
 /*
- * One result for an index hit, or NULL when the catalog no longer has it
- * (the index and the snapshot are published a moment apart).
+ * The article version of an index hit; -1 when the catalog no longer has
+ * it (the index and the snapshot are published a moment apart).
  */
+static int
+hit_version(const struct hc_hit *hit, const struct article **a,
+    const struct article_version **v)
+{
+	char	*slug, *vlang;
+
+	if (indexer_parse_article_id(hit->id, &slug, &vlang) != 0)
+		return (-1);
+	*a = catalog_article(site.cat, slug);
+	*v = *a ? article_version_in(*a, vlang) : NULL;
+	free(slug);
+	free(vlang);
+	return (*v != NULL ? 0 : -1);
+}
+
+/* One search result for an index hit, or NULL (see hit_version). */
 static json_t *
 result_json(const struct hc_hit *hit, const struct hc_results *r,
     const char *lang, const char *search_id, size_t position)
 {
 	const struct article		*a;
 	const struct article_version	*v;
-	char				*slug, *vlang, *snip, *plain;
+	char				*snip, *plain;
 	char				 date[32];
 	struct strbuf			 url;
 	json_t				*o;
 
-	if (indexer_parse_article_id(hit->id, &slug, &vlang) != 0)
-		return (NULL);
-	a = catalog_article(site.cat, slug);
-	v = a ? article_version_in(a, vlang) : NULL;
-	free(slug);
-	free(vlang);
-	if (v == NULL || (plain = bodies_snippet_text(a, v)) == NULL)
+	if (hit_version(hit, &a, &v) != 0 ||
+	    (plain = bodies_snippet_text(a, v)) == NULL)
 		return (NULL);
 	snip = snippet_make(plain, r->highlight, r->nhighlight, SNIPPET_CHARS);
 	free(plain);
@@ -370,8 +381,10 @@ api_suggest(struct http_request *req)
 	struct hc_query		 q;
 	struct hc_results	*r;
 	hc_index		*ix;
-	json_t			*arr, *res;
-	char			*folded;
+	const struct article		*art;
+	const struct article_version	*v;
+	json_t			*arr;
+	char			*folded, url[256];
 	size_t			 i;
 
 	if (!allow_get(req))
@@ -391,17 +404,15 @@ api_suggest(struct http_request *req)
 		q.lang = a.lang;
 		q.prefer_lang = request_lang(req);
 		if (hc_search(ix, &q, &r) == HC_SEARCH_OK) {
+			/* Titles only: no snippets while typing. */
 			for (i = 0; i < r->nhits; i++) {
-				res = result_json(&r->hits[i], r, q.prefer_lang,
-				    "suggest", i + 1);
-				if (res == NULL)
+				if (hit_version(&r->hits[i], &art, &v) != 0)
 					continue;
+				(void)snprintf(url, sizeof(url),
+				    "/articles/%s?lang=%s", art->slug, v->lang);
 				json_array_append_new(arr, json_pack(
-				    "{s:O, s:O, s:s}", "title",
-				    json_object_get(res, "title"), "url",
-				    json_object_get(res, "url"), "type",
-				    "article"));
-				json_decref(res);
+				    "{s:s, s:s, s:s}", "title", v->title,
+				    "url", url, "type", "article"));
 			}
 			hc_results_free(r);
 		}
@@ -494,7 +505,9 @@ page_search(struct http_request *req)
 	lang = request_lang(req);
 	if (parse_args(req, &a, &err, 0) != 0) {
 		args_free(&a);
-		return (respond_error_page(req, 400, err.message));
+		return (respond_error_page(req, 400,
+		    i18n_get(i18n_ui_lang(lang), !strcmp(err.field, "q") ?
+		    "bad_search_query" : "bad_search_filter")));
 	}
 	ctx = page_context(req, lang, i18n_get(i18n_ui_lang(lang), "search"));
 	json_object_set_new(ctx, "q", json_string(a.q));
@@ -524,7 +537,7 @@ page_search(struct http_request *req)
 			json_object_set_new(ctx, "prev_url", json_string(u));
 			free(u);
 		}
-		if ((int)a.page < pages) {
+		if ((int)a.page < pages && a.page < MAX_PAGE) {
 			u = search_url(a.q, a.category, a.lang, a.type,
 			    a.page + 1);
 			json_object_set_new(ctx, "next_url", json_string(u));

@@ -59,6 +59,12 @@ static const struct ui_string	strings[] = {
 	{ "lang_zh-CN", "简体中文", "简体中文" },
 	{ "lang_zh-TW", "繁體中文", "繁體中文" },
 	{ "lang_en", "English", "English" },
+	{ "bad_search_query", "搜索词无效：请少于 256 个字，并检查是否有乱码。",
+	    "This search cannot be run: keep it under 256 characters and "
+	    "check for garbled text." },
+	{ "bad_search_filter", "筛选条件无效，请从搜索页重新选择。",
+	    "A filter in this address is not valid; choose it again from the "
+	    "search page." },
 	{ "search_unavailable", "搜索暂时不可用，请稍后再试。",
 	    "Search is unavailable for a moment; please try again shortly." },
 	{ "results_for", "搜索结果", "Results for" },
