@@ -254,12 +254,7 @@ kore_worker_configure(void)
 	(void)snprintf(path, sizeof(path), "%s/helpcenter.db", base);
 	(void)snprintf(site.index_path, sizeof(site.index_path), "%s/index",
 	    base);
-	if (hc_index_open(site.index_path, 0, &site.index) != HC_SEARCH_OK) {
-		kore_log(LOG_WARNING, "search index %s: %s", site.index_path,
-		    hc_index_last_error(site.index));
-		hc_index_close(site.index);
-		site.index = NULL;
-	}
+	/* The search index is opened on first use (search_reader). */
 	site.cat = &empty_catalog;
 	site_refresh();
 	if ((site.db = db_open(path)) == NULL)

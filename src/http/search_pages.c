@@ -1,6 +1,7 @@
 /* search_pages.c: /search (HTML), /api/v1/search and /api/v1/suggest on the Xapian shim. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 
 #include <openssl/rand.h>
@@ -178,16 +179,27 @@ fold_query(const char *q)
 hc_index *
 search_reader(void)
 {
+	static ino_t	 opened;
+	struct stat	 st;
 	hc_index	*ix;
 
-	if (site.index != NULL)
+	/*
+	 * A damaged index is moved aside and rebuilt in a new folder, which
+	 * Xapian's reopen() does not see: close and open when it changes.
+	 */
+	if (stat(site.index_path, &st) != 0)
+		st.st_ino = 0;
+	if (site.index != NULL && st.st_ino == opened)
 		return (site.index);
-	/* The builder may have created the index after this worker began. */
+	hc_index_close(site.index);
+	site.index = NULL;
+	/* The builder may also have created the index after this worker began. */
 	if (hc_index_open(site.index_path, 0, &ix) != HC_SEARCH_OK) {
 		hc_index_close(ix);
 		return (NULL);
 	}
 	site.index = ix;
+	opened = st.st_ino;
 	(void)hc_index_set_synonyms(ix, site.synonyms);
 	return (ix);
 }

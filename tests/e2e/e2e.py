@@ -1115,6 +1115,23 @@ def run_hot_reload():
                 page_has("/articles/payment-methods", 200,
                          "<h1>支付方式第29版</h1>"))
 
+    # (l) the index folder replaced (as a damaged one is moved aside and
+    # rebuilt): workers must follow the new folder, which reopen() misses
+    data_dir = os.path.dirname(SERVER_LOG)
+
+    def swap_index():
+        os.rename(os.path.join(data_dir, "index"),
+                  os.path.join(data_dir, "index.aside"))
+        write("billing/zqxswap.md", "---\ntitle: 换索引 zqxswap\n---\n\nzqxswap\n")
+
+    def swapped():
+        r = get("/api/v1/search?q=zqxswap")
+        return (r.status == 200 and '"slug":"zqxswap"' in r.text,
+                "status %d, %s" % (r.status, r.text[:200]))
+
+    reload_case("index folder replaced: search follows the new one",
+                swap_index, swapped)
+
     time.sleep(0.5)
     for h in hammers:
         h.stop.set()
