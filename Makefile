@@ -34,13 +34,14 @@ CORE_SRC	= src/settings.c src/util/strbuf.c src/util/text.c \
 		  src/catalog/gittimes.c src/catalog/snapshot.c \
 		  src/catalog/builder.c src/render/markdown.c \
 		  src/render/template.c src/render/i18n.c src/store/db.c \
-		  src/search/fold.c src/search/indexer.c src/search/snippet.c
+		  src/search/fold.c src/search/indexer.c src/search/snippet.c \
+		  $(wildcard src/auth/*.c src/deflection/*.c src/tickets/*.c \
+		  src/community/*.c)
 # The Xapian shim: the only C++, behind src/search/search.h.
 SHIM_SRC	= src/search/shim.cc
-SERVER_SRC	= src/app.c src/http/site.c src/http/assets.c \
-		  src/http/pages.c src/http/feeds.c src/http/api_catalog.c \
-		  src/http/search_pages.c src/http/bodies.c
-HCCTL_SRC	= src/hcctl/hcctl.c
+# The HTTP layer: every file in src/http, on top of the core.
+SERVER_SRC	= src/app.c $(wildcard src/http/*.c)
+HCCTL_SRC	= $(wildcard src/hcctl/*.c)
 
 CORE_OBJ	= $(CORE_SRC:%.c=$(BUILD)/%.o) $(SHIM_SRC:%.cc=$(BUILD)/%.o)
 SERVER_OBJ	= $(SERVER_SRC:%.c=$(BUILD)/%.o)

@@ -21,7 +21,9 @@
 #include "catalog/builder.h"
 #include "catalog/snapshot.h"
 #include "http/assets.h"
+#include "deflection/events.h"
 #include "http/bodies.h"
+#include "http/ratelimit.h"
 #include "http/site.h"
 #include "render/i18n.h"
 #include "search/fold.h"
@@ -30,6 +32,8 @@
 
 /* How often an idle worker looks for a new catalog snapshot. */
 #define RELOAD_CHECK_MS		1000
+/* How often a worker writes its buffered funnel events. */
+#define EVENTS_FLUSH_MS		1000
 
 /*
  * What SQLite (the snapshot, the database) and Xapian (the index reader)
@@ -46,6 +50,9 @@ KORE_SECCOMP_FILTER("helpcenter",
 	KORE_SYSCALL_ALLOW(pwrite64),
 	KORE_SYSCALL_ALLOW(fadvise64),
 	KORE_SYSCALL_ALLOW(ftruncate),
+	/* Durable SQLite commits from workers (votes, tickets, posts). */
+	KORE_SYSCALL_ALLOW(fdatasync),
+	KORE_SYSCALL_ALLOW(fsync),
 );
 
 static struct builder		 builder;
@@ -96,9 +103,12 @@ prepare_data_dir(void)
 			fatal("cannot chown %s: %s", settings.data, errno_s);
 	}
 	(void)snprintf(path, sizeof(path), "%s/helpcenter.db", settings.data);
-	if ((db = db_open(path)) == NULL || db_migrate(db) < 0)
+	if ((db = db_open(path)) == NULL || db_migrate(db) < 0 ||
+	    db_secret(db, site.secret) == -1)
 		fatal("cannot prepare the database %s", path);
 	sqlite3_close(db);
+	/* Before the workers fork, so that they all count in one table. */
+	ratelimit_init();
 	if (pw != NULL)
 		(void)chown(path, pw->pw_uid, pw->pw_gid);
 }
@@ -241,6 +251,17 @@ refresh_timer(void *arg, u_int64_t now)
 	site_refresh();
 }
 
+/* Writes the buffered events; a crash loses at most this interval. */
+static void
+events_timer(void *arg, u_int64_t now)
+{
+	(void)arg;
+	(void)now;
+	if (site.db != NULL && events_flush(site.db) == -1)
+		kore_log(LOG_ERR, "events: flush failed (kept for the next "
+		    "try): %s", sqlite3_errmsg(site.db));
+}
+
 void
 kore_worker_configure(void)
 {
@@ -257,16 +278,23 @@ kore_worker_configure(void)
 	/* The search index is opened on first use (search_reader). */
 	site.cat = &empty_catalog;
 	site_refresh();
-	if ((site.db = db_open(path)) == NULL)
+	if ((site.db = db_open(path)) == NULL ||
+	    db_secret(site.db, site.secret) == -1)
 		kore_log(LOG_ERR, "database %s unavailable", path);
 	kore_timer_add(refresh_timer, RELOAD_CHECK_MS, NULL, 0);
+	kore_timer_add(events_timer, EVENTS_FLUSH_MS, NULL, 0);
 }
 
 void
 kore_worker_teardown(void)
 {
-	if (site.db != NULL)
+	if (site.db != NULL) {
+		/* A clean stop loses no event. */
+		if (events_flush(site.db) == -1)
+			kore_log(LOG_ERR, "events: final flush failed: %s",
+			    sqlite3_errmsg(site.db));
 		sqlite3_close(site.db);
+	}
 	hc_index_close(site.index);
 	free(site.synonyms);
 	if (site.cat != &empty_catalog)

@@ -1,4 +1,4 @@
-/* hcctl.c: the operator's tool (SPEC section 6): check, and more as issues land. */
+/* hcctl.c: the operator's tool (SPEC section 6): the command table, check and reindex. */
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -6,29 +6,76 @@
 #include <string.h>
 
 #include "catalog/builder.h"
+#include "hcctl.h"
 #include "catalog/catalog.h"
 #include "search/fold.h"
 #include "settings.h"
+#include "store/db.h"
+
+static int	cmd_check(int, char **);
+static int	cmd_reindex(int, char **);
+
+/*
+ * Every command: its name, its usage lines, and its function (argv[0] is
+ * the command's name). Each domain's commands live in their own file.
+ */
+static const struct command {
+	const char	*name;
+	const char	*usage;
+	int		(*run)(int, char **);
+} commands[] = {
+	{ "check", "check [ARTICLES]\n"
+	    "      validate an articles tree; exit 1 when anything is wrong",
+	    cmd_check },
+	{ "reindex", "reindex [--full]\n"
+	    "      rebuild the catalog snapshot and bring the search index up\n"
+	    "      to date (--full: rewrite every document); a running server\n"
+	    "      picks both up within a second", cmd_reindex },
+	{ "token", "token add editor|agent NAME | token list | "
+	    "token revoke ID|NAME\n"
+	    "      staff access tokens for /admin, /agent and the agents' API;\n"
+	    "      the token is printed once, only its digest is kept",
+	    cmd_token },
+};
 
 static int
 usage(void)
 {
-	fprintf(stderr, "usage: hcctl check [ARTICLES]\n"
-	    "       hcctl reindex [--full]\n"
-	    "  check    validate an articles tree; exit 1 when anything is "
-	    "wrong\n"
-	    "  reindex  rebuild the catalog snapshot and bring the search "
-	    "index\n"
-	    "           up to date (--full: rewrite every document); a running "
-	    "server\n"
-	    "           picks both up within a second\n");
+	size_t	i;
+
+	fprintf(stderr, "usage: hcctl COMMAND ...  (settings from the "
+	    "environment: DATA, ARTICLES, ...)\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(stderr, "  hcctl %s\n", commands[i].usage);
 	return (2);
+}
+
+sqlite3 *
+hcctl_db(void)
+{
+	sqlite3	*db;
+	char	 path[1024];
+
+	if (mkdir(settings.data, 0755) != 0 && errno != EEXIST) {
+		fprintf(stderr, "hcctl: cannot create %s: %s\n", settings.data,
+		    strerror(errno));
+		return (NULL);
+	}
+	(void)snprintf(path, sizeof(path), "%s/helpcenter.db", settings.data);
+	if ((db = db_open(path)) == NULL)
+		return (NULL);
+	if (db_migrate(db) < 0) {
+		sqlite3_close(db);
+		return (NULL);
+	}
+	return (db);
 }
 
 /* Validates the tree: front matter, slugs, links, translations. */
 static int
-cmd_check(const char *root)
+cmd_check(int argc, char **argv)
 {
+	const char		*root = argc > 1 ? argv[1] : settings.articles;
 	struct catalog_cache	*cache;
 	struct catalog		*cat;
 	size_t			 i, nversions;
@@ -54,8 +101,9 @@ cmd_check(const char *root)
 
 /* The builder's work, once, outside the server. */
 static int
-cmd_reindex(int full)
+cmd_reindex(int argc, char **argv)
 {
+	int		 full = argc > 1 && !strcmp(argv[1], "--full");
 	struct builder	 b;
 	struct catalog	*cat;
 	char		 snapshot[1024], index[1024];
@@ -86,13 +134,14 @@ cmd_reindex(int full)
 int
 main(int argc, char **argv)
 {
+	size_t	i;
+
 	if (argc < 2)
 		return (usage());
 	if (settings_load() != 0)
 		return (2);
-	if (!strcmp(argv[1], "check"))
-		return (cmd_check(argc > 2 ? argv[2] : settings.articles));
-	if (!strcmp(argv[1], "reindex"))
-		return (cmd_reindex(argc > 2 && !strcmp(argv[2], "--full")));
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return (commands[i].run(argc - 1, argv + 1));
 	return (usage());
 }

@@ -21,6 +21,7 @@ struct site {
 	char			*synonyms;	/* folded _synonyms.txt */
 	char			 snapshot[1024];	/* path, inside the chroot */
 	char			 index_path[1024];
+	unsigned char		 secret[32];	/* db_secret: CSRF, client keys */
 };
 
 extern struct site	site;

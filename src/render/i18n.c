@@ -6,13 +6,7 @@
 
 #include "i18n.h"
 
-struct ui_string {
-	const char	*key;
-	const char	*zh;
-	const char	*en;
-};
-
-static const struct ui_string	strings[] = {
+static const struct ui_string	core_strings[] = {
 	{ "site_name", "云帆商城帮助中心", "Yunfan Mall Help Center" },
 	{ "skip_to_content", "跳到正文", "Skip to content" },
 	{ "home", "首页", "Home" },
@@ -87,8 +81,20 @@ static const struct ui_string	strings[] = {
 	{ "prev_page", "上一页", "Previous" },
 	{ "next_page", "下一页", "Next" },
 	{ "suggestions", "建议", "Suggestions" },
+	{ "rate_limited", "操作太频繁了，请一分钟后再试。",
+	    "Too many attempts from your connection; please try again in a "
+	    "minute." },
+	{ "csrf_failed", "表单已过期，请返回刷新页面后重新提交。",
+	    "This form has expired; go back, reload the page and send it "
+	    "again." },
 	{ NULL, NULL, NULL }
 };
+
+/* Each domain keeps its own strings beside its code; all are searched. */
+static const struct ui_string	*tables[] = {
+	core_strings, deflection_strings, ticket_strings, community_strings,
+};
+#define NTABLES	(sizeof(tables) / sizeof(tables[0]))
 
 static json_t	*zh_obj, *en_obj;
 
@@ -101,13 +107,15 @@ i18n_ui_lang(const char *lang)
 static json_t *
 build(int en)
 {
-	json_t	*o;
-	size_t	 i;
+	const struct ui_string	*s;
+	json_t			*o;
+	size_t			 t;
 
 	o = json_object();
-	for (i = 0; strings[i].key != NULL; i++)
-		json_object_set_new(o, strings[i].key,
-		    json_string(en ? strings[i].en : strings[i].zh));
+	for (t = 0; t < NTABLES; t++)
+		for (s = tables[t]; s->key != NULL; s++)
+			json_object_set_new(o, s->key,
+			    json_string(en ? s->en : s->zh));
 	return (o);
 }
 
@@ -127,13 +135,13 @@ i18n_strings(const char *ui_lang)
 const char *
 i18n_get(const char *ui_lang, const char *key)
 {
-	size_t	i;
+	const struct ui_string	*s;
+	size_t			 t;
 
-	for (i = 0; strings[i].key != NULL; i++) {
-		if (!strcmp(strings[i].key, key))
-			return (!strcmp(ui_lang, "en") ? strings[i].en :
-			    strings[i].zh);
-	}
+	for (t = 0; t < NTABLES; t++)
+		for (s = tables[t]; s->key != NULL; s++)
+			if (!strcmp(s->key, key))
+				return (!strcmp(ui_lang, "en") ? s->en : s->zh);
 	return (key);
 }
 

@@ -4,6 +4,18 @@
 
 #include <jansson.h>
 
+/* One interface string in both UI languages. Tables end with a NULL key. */
+struct ui_string {
+	const char	*key;
+	const char	*zh;
+	const char	*en;
+};
+
+/* The domains' tables (src/<domain>/strings.c); keys are unique overall. */
+extern const struct ui_string	deflection_strings[];
+extern const struct ui_string	ticket_strings[];
+extern const struct ui_string	community_strings[];
+
 /*
  * The UI language for a content language: en for en, zh-CN otherwise
  * (zh-TW pages use the zh-CN interface, as SPEC section 3 allows).

@@ -1,15 +1,28 @@
-/* db.c: SQLite connection setup and the list of schema migrations. */
+/* db.c: SQLite connection setup, the shared secret, and running every domain's schema migrations. */
+#include <openssl/rand.h>
+
 #include <stdio.h>
+#include <string.h>
+#include <time.h>
 
 #include "db.h"
 
+/* The core's own tables; each domain lists its own beside its SQL. */
+static const struct migration	core_migrations[] = {
+	/* Settings shared by all workers (the secret below). */
+	{ "core-1", "CREATE TABLE IF NOT EXISTS app_meta("
+	    "key TEXT PRIMARY KEY, value TEXT NOT NULL);" },
+	{ NULL, NULL }
+};
+
 /*
- * Migration N is migrations[N - 1]; applied ones are recorded in
- * PRAGMA user_version. Append, never edit: a deployed database has run them.
+ * Every list, applied in this order. A migration is recorded by name in
+ * schema_migrations once applied; append to a list, never edit an entry: a
+ * deployed database has run it. Names are unique across all lists.
  */
-static const char	*migrations[] = {
-	/* 1: settings shared by all workers (e.g. salts, later issues). */
-	"CREATE TABLE app_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+static const struct migration	*all_migrations[] = {
+	core_migrations, auth_migrations, event_migrations, ticket_migrations,
+	community_migrations,
 };
 
 sqlite3 *
@@ -36,36 +49,105 @@ db_open(const char *path)
 	return (db);
 }
 
+static int
+applied(sqlite3 *db, const char *name)
+{
+	sqlite3_stmt	*st;
+	int		 found;
+
+	found = 0;
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM schema_migrations WHERE "
+	    "name = ?", -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+		found = sqlite3_step(st) == SQLITE_ROW;
+	}
+	sqlite3_finalize(st);
+	return (found);
+}
+
+/* One migration and its record, in one transaction. */
+static int
+apply(sqlite3 *db, const struct migration *m)
+{
+	sqlite3_stmt	*st;
+	char		*err;
+	int		 rc;
+
+	err = NULL;
+	st = NULL;
+	rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &err) ==
+	    SQLITE_OK && sqlite3_exec(db, m->sql, NULL, NULL, &err) ==
+	    SQLITE_OK && sqlite3_prepare_v2(db, "INSERT INTO schema_migrations"
+	    "(name, applied_at) VALUES (?, ?)", -1, &st, NULL) == SQLITE_OK;
+	if (rc) {
+		sqlite3_bind_text(st, 1, m->name, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)time(NULL));
+		rc = sqlite3_step(st) == SQLITE_DONE &&
+		    sqlite3_exec(db, "COMMIT", NULL, NULL, &err) == SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	if (!rc) {
+		fprintf(stderr, "db: migration %s failed: %s\n", m->name,
+		    err ? err : sqlite3_errmsg(db));
+		sqlite3_free(err);
+		(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return (-1);
+	}
+	return (0);
+}
+
 int
 db_migrate(sqlite3 *db)
 {
-	sqlite3_stmt	*st;
-	char		*err, sql[64];
-	int		 version, n, i;
+	const struct migration	*m;
+	size_t			 i;
+	int			 n;
 
-	version = 0;
-	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) ==
-	    SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		version = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-
-	n = (int)(sizeof(migrations) / sizeof(migrations[0]));
-	for (i = version; i < n; i++) {
-		(void)snprintf(sql, sizeof(sql), "PRAGMA user_version=%d", i + 1);
-		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &err) !=
-		    SQLITE_OK ||
-		    sqlite3_exec(db, migrations[i], NULL, NULL, &err) !=
-		    SQLITE_OK ||
-		    sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK ||
-		    sqlite3_exec(db, "COMMIT", NULL, NULL, &err) != SQLITE_OK) {
-			fprintf(stderr, "db: migration %d failed: %s\n", i + 1,
-			    err ? err : "?");
-			sqlite3_free(err);
-			(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-			return (-1);
+	if (sqlite3_exec(db, "CREATE TABLE IF NOT EXISTS schema_migrations("
+	    "name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)", NULL, NULL,
+	    NULL) != SQLITE_OK) {
+		fprintf(stderr, "db: %s\n", sqlite3_errmsg(db));
+		return (-1);
+	}
+	n = 0;
+	for (i = 0; i < sizeof(all_migrations) / sizeof(all_migrations[0]);
+	    i++) {
+		for (m = all_migrations[i]; m->name != NULL; m++, n++) {
+			if (!applied(db, m->name) && apply(db, m) == -1)
+				return (-1);
 		}
 	}
 	return (n);
+}
+
+int
+db_secret(sqlite3 *db, unsigned char secret[DB_SECRET_LEN])
+{
+	sqlite3_stmt	*st;
+	unsigned char	 fresh[DB_SECRET_LEN];
+	int		 rc;
+
+	if (RAND_bytes(fresh, sizeof(fresh)) != 1)
+		return (-1);
+	/* The first caller's random bytes win; later callers read them. */
+	rc = sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO app_meta(key, value)"
+	    " VALUES ('secret', ?)", -1, &st, NULL) == SQLITE_OK;
+	if (rc) {
+		sqlite3_bind_blob(st, 1, fresh, sizeof(fresh), SQLITE_STATIC);
+		rc = sqlite3_step(st) == SQLITE_DONE;
+	}
+	sqlite3_finalize(st);
+	if (!rc || sqlite3_prepare_v2(db, "SELECT value FROM app_meta WHERE "
+	    "key = 'secret'", -1, &st, NULL) != SQLITE_OK)
+		return (-1);
+	rc = -1;
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_bytes(st, 0) == DB_SECRET_LEN) {
+		memcpy(secret, sqlite3_column_blob(st, 0), DB_SECRET_LEN);
+		rc = 0;
+	}
+	sqlite3_finalize(st);
+	return (rc);
 }
 
 int
@@ -73,4 +155,26 @@ db_usable(sqlite3 *db)
 {
 	return (db != NULL && sqlite3_exec(db, "SELECT 1", NULL, NULL, NULL) ==
 	    SQLITE_OK);
+}
+
+int
+db_begin(sqlite3 *db)
+{
+	return (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) ==
+	    SQLITE_OK ? 0 : -1);
+}
+
+int
+db_commit(sqlite3 *db)
+{
+	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+		return (0);
+	(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return (-1);
+}
+
+void
+db_rollback(sqlite3 *db)
+{
+	(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 }

@@ -1,8 +1,22 @@
-/* db.h: the application's SQLite database: opening, pragmas, numbered migrations. */
+/* db.h: the application's SQLite database: opening, pragmas, migrations, the shared secret. */
 #ifndef HC_DB_H
 #define HC_DB_H
 
 #include <sqlite3.h>
+
+/* One schema step: a unique name and the SQL that makes it. */
+struct migration {
+	const char	*name;		/* e.g. "tickets-1"; NULL ends a list */
+	const char	*sql;
+};
+
+/* Each domain's list, defined beside that domain's SQL. */
+extern const struct migration	auth_migrations[];
+extern const struct migration	event_migrations[];
+extern const struct migration	ticket_migrations[];
+extern const struct migration	community_migrations[];
+
+#define DB_SECRET_LEN	32
 
 /*
  * Opens (creating when missing) the database at path in WAL mode with
@@ -12,10 +26,24 @@
  */
 sqlite3	*db_open(const char *path);
 
-/* Applies the migrations not yet applied; returns the schema version or -1. */
+/*
+ * Applies every migration not yet applied (recorded by name in
+ * schema_migrations). Returns the number of known migrations, or -1.
+ */
 int	 db_migrate(sqlite3 *);
+
+/*
+ * The installation's random secret (CSRF tokens, keyed client hashes),
+ * created on first use and then stable. Returns 0, or -1 on failure.
+ */
+int	 db_secret(sqlite3 *, unsigned char secret[DB_SECRET_LEN]);
 
 /* 1 when a trivial query works (for /healthz). */
 int	 db_usable(sqlite3 *);
+
+/* BEGIN IMMEDIATE / COMMIT (rolls back when it fails) / ROLLBACK; 0 or -1. */
+int	 db_begin(sqlite3 *);
+int	 db_commit(sqlite3 *);
+void	 db_rollback(sqlite3 *);
 
 #endif

@@ -191,3 +191,43 @@ anchor_from_text(const char *text)
 		sb_puts(&sb, "section");
 	return (sb_detach(&sb));
 }
+
+size_t
+utf8_length(const char *s)
+{
+	size_t	n;
+
+	for (n = 0; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return (n);
+}
+
+enum text_problem
+text_field_check(const char *s, size_t max_chars, int multiline)
+{
+	const unsigned char	*p;
+	int			 blank;
+
+	if (!utf8_valid(s, strlen(s)))
+		return (TEXT_BAD_UTF8);
+	blank = 1;
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p == '\r' || *p == '\n' || *p == '\t') {
+			if (!multiline)
+				return (TEXT_CONTROL);
+			continue;
+		}
+		/* C0 controls, DEL, and the C1 controls U+0080-U+009F. */
+		if (*p < 0x20 || *p == 0x7f || (*p == 0xc2 && p[1] >= 0x80 &&
+		    p[1] <= 0x9f))
+			return (TEXT_CONTROL);
+		if (*p != ' ')
+			blank = 0;
+	}
+	if (blank)
+		return (TEXT_EMPTY);
+	if (utf8_length(s) > max_chars)
+		return (TEXT_TOO_LONG);
+	return (TEXT_OK);
+}

@@ -35,4 +35,25 @@ int	lang_supported(const char *);
  */
 char	*anchor_from_text(const char *);
 
+/* Why a user-written text field was refused (text_field_check). */
+enum text_problem {
+	TEXT_OK = 0,
+	TEXT_EMPTY,		/* nothing but white space */
+	TEXT_TOO_LONG,		/* more than max_chars characters */
+	TEXT_BAD_UTF8,
+	TEXT_CONTROL,		/* a control character (or a line break where
+				   multiline is 0: header injection) */
+};
+
+/*
+ * Checks a user-written field: well-formed UTF-8, not blank, at most
+ * max_chars characters (code points), no control characters except, when
+ * multiline is set, CR, LF and tab.
+ */
+enum text_problem	text_field_check(const char *, size_t max_chars,
+			    int multiline);
+
+/* Number of code points in well-formed UTF-8 s. */
+size_t	utf8_length(const char *);
+
 #endif

@@ -1,0 +1,44 @@
+/* tokens.h: editors' and agents' access tokens (hcctl token ..., bearer and login checks). */
+#ifndef HC_TOKENS_H
+#define HC_TOKENS_H
+
+#include <sqlite3.h>
+#include <stdio.h>
+
+#define TOKEN_ROLE_EDITOR	"editor"
+#define TOKEN_ROLE_AGENT	"agent"
+/* "hc_" and 40 hex digits, and the NUL. */
+#define TOKEN_LEN		44
+
+/* Who a valid token belongs to. */
+struct token_owner {
+	long long	id;
+	char		role[8];	/* "editor" or "agent" */
+	char		name[65];
+};
+
+/*
+ * Creates a token for role ("editor" or "agent") and name (1-64 printable
+ * characters). Only its SHA-256 is stored; the token itself is written to
+ * out and must be shown to the operator now. Returns 0, or -1 with a
+ * message in err (errlen bytes).
+ */
+int	token_add(sqlite3 *, const char *role, const char *name,
+	    char out[TOKEN_LEN], char *err, size_t errlen);
+
+/* Prints id, role, name, created, revoked to fp; 0 or -1. */
+int	token_list(sqlite3 *, FILE *fp);
+
+/* Revokes by id or name; returns the number revoked, or -1 on error. */
+int	token_revoke(sqlite3 *, const char *id_or_name);
+
+/*
+ * Checks a presented token. Returns 1 and fills owner when it is valid, not
+ * revoked and (when role is not NULL) of that role; editors may act as
+ * agents. Returns 0 otherwise. Comparison is of SHA-256 digests by an
+ * indexed lookup, so timing reveals nothing about the token.
+ */
+int	token_check(sqlite3 *, const char *token, const char *role,
+	    struct token_owner *owner);
+
+#endif

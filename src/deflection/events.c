@@ -1,0 +1,251 @@
+/* events.c: the funnel's event table, the in-memory buffer that keeps disk writes out of GET requests, and a visitor's context. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "events.h"
+#include "store/db.h"
+#include "util/strbuf.h"
+
+const struct migration	event_migrations[] = {
+	{ "events-1", "CREATE TABLE events("
+	    "id INTEGER PRIMARY KEY,"
+	    "ts INTEGER NOT NULL,"
+	    "visitor TEXT NOT NULL,"
+	    "type TEXT NOT NULL,"
+	    "search_id TEXT, query TEXT, norm_query TEXT, result_count INTEGER,"
+	    "position INTEGER, target TEXT, slug TEXT, lang TEXT,"
+	    "helpful INTEGER, reason TEXT, ticket_ref TEXT, thread_id INTEGER);"
+	    "CREATE INDEX events_ts ON events(ts);"
+	    "CREATE INDEX events_type_ts ON events(type, ts);"
+	    "CREATE INDEX events_visitor_ts ON events(visitor, ts);" },
+	{ NULL, NULL }
+};
+
+/* A buffered event owns copies of its strings. */
+struct owned_event {
+	struct event	 ev;
+	char		*strings[10];
+};
+
+static struct owned_event	*buffer;
+static size_t			 buffered, capacity;
+static unsigned long		 dropped;
+
+static const char *
+keep(struct owned_event *o, int i, const char *s)
+{
+	o->strings[i] = s ? xstrdup(s) : NULL;
+	return (o->strings[i]);
+}
+
+void
+events_record(const struct event *ev)
+{
+	struct owned_event	*o;
+
+	if (buffered == EVENTS_BUFFER_MAX) {
+		dropped++;
+		return;
+	}
+	if (buffered == capacity) {
+		capacity = capacity ? capacity * 2 : 256;
+		buffer = xrealloc(buffer, capacity * sizeof(*buffer));
+	}
+	o = &buffer[buffered++];
+	o->ev = *ev;
+	if (o->ev.ts == 0)
+		o->ev.ts = (long long)time(NULL);
+	o->ev.type = keep(o, 0, ev->type);
+	o->ev.visitor = keep(o, 1, ev->visitor);
+	o->ev.search_id = keep(o, 2, ev->search_id);
+	o->ev.query = keep(o, 3, ev->query);
+	o->ev.norm_query = keep(o, 4, ev->norm_query);
+	o->ev.target = keep(o, 5, ev->target);
+	o->ev.slug = keep(o, 6, ev->slug);
+	o->ev.lang = keep(o, 7, ev->lang);
+	o->ev.reason = keep(o, 8, ev->reason);
+	o->ev.ticket_ref = keep(o, 9, ev->ticket_ref);
+}
+
+static void
+bind_text(sqlite3_stmt *st, int col, const char *s)
+{
+	if (s != NULL)
+		sqlite3_bind_text(st, col, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, col);
+}
+
+static void
+bind_int(sqlite3_stmt *st, int col, long long v)
+{
+	if (v >= 0)
+		sqlite3_bind_int64(st, col, v);
+	else
+		sqlite3_bind_null(st, col);
+}
+
+static int
+insert(sqlite3_stmt *st, const struct event *ev)
+{
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, ev->ts ? ev->ts : (long long)time(NULL));
+	bind_text(st, 2, ev->visitor ? ev->visitor : "");
+	bind_text(st, 3, ev->type);
+	bind_text(st, 4, ev->search_id);
+	bind_text(st, 5, ev->query);
+	bind_text(st, 6, ev->norm_query);
+	bind_int(st, 7, ev->result_count);
+	bind_int(st, 8, ev->position);
+	bind_text(st, 9, ev->target);
+	bind_text(st, 10, ev->slug);
+	bind_text(st, 11, ev->lang);
+	bind_int(st, 12, ev->helpful);
+	bind_text(st, 13, ev->reason);
+	bind_text(st, 14, ev->ticket_ref);
+	bind_int(st, 15, ev->thread_id);
+	return (sqlite3_step(st) == SQLITE_DONE ? 0 : -1);
+}
+
+static const char	insert_sql[] = "INSERT INTO events(ts, visitor, type, "
+    "search_id, query, norm_query, result_count, position, target, slug, "
+    "lang, helpful, reason, ticket_ref, thread_id) VALUES "
+    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+int
+events_write(sqlite3 *db, const struct event *ev)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(db, insert_sql, -1, &st, NULL) != SQLITE_OK)
+		return (-1);
+	rc = insert(st, ev);
+	sqlite3_finalize(st);
+	return (rc);
+}
+
+void
+events_discard(void)
+{
+	size_t	i;
+	int	j;
+
+	for (i = 0; i < buffered; i++)
+		for (j = 0; j < 10; j++)
+			free(buffer[i].strings[j]);
+	buffered = 0;
+}
+
+int
+events_flush(sqlite3 *db)
+{
+	sqlite3_stmt	*st;
+	size_t		 i, n;
+
+	if (buffered == 0 || db == NULL)
+		return (db == NULL ? -1 : 0);
+	if (sqlite3_prepare_v2(db, insert_sql, -1, &st, NULL) != SQLITE_OK)
+		return (-1);
+	if (db_begin(db) == -1) {
+		sqlite3_finalize(st);
+		return (-1);
+	}
+	for (i = 0; i < buffered; i++)
+		if (insert(st, &buffer[i].ev) == -1)
+			break;
+	sqlite3_finalize(st);
+	if (i < buffered) {
+		db_rollback(db);
+		return (-1);
+	}
+	if (db_commit(db) == -1)
+		return (-1);
+	n = buffered;
+	events_discard();
+	return ((int)n);
+}
+
+unsigned long
+events_dropped(void)
+{
+	return (dropped);
+}
+
+/* Appends the rows of sql (visitor, since bound as 1, 2) to arr as objects named by cols. */
+static int
+context_rows(sqlite3 *db, const char *sql, const char *visitor,
+    long long since, json_t *arr, const char **cols)
+{
+	sqlite3_stmt	*st;
+	json_t		*row;
+	int		 i, rc;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return (-1);
+	sqlite3_bind_text(st, 1, visitor, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, since);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		row = json_object();
+		for (i = 0; cols[i] != NULL; i++) {
+			switch (sqlite3_column_type(st, i)) {
+			case SQLITE_INTEGER:
+				json_object_set_new(row, cols[i], json_integer(
+				    sqlite3_column_int64(st, i)));
+				break;
+			case SQLITE_TEXT:
+				json_object_set_new(row, cols[i], json_string(
+				    (const char *)sqlite3_column_text(st, i)));
+				break;
+			default:
+				json_object_set_new(row, cols[i], json_null());
+			}
+		}
+		json_array_append_new(arr, row);
+	}
+	sqlite3_finalize(st);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+json_t *
+events_visitor_context(sqlite3 *db, const char *visitor, long long seconds)
+{
+	static const char	*search_cols[] = { "query", "results", "at", NULL };
+	static const char	*article_cols[] = { "slug", "lang", "at", NULL };
+	static const char	*vote_cols[] = { "slug", "helpful", "reason",
+				    "at", NULL };
+	static const char	*thread_cols[] = { "id", "at", NULL };
+	json_t			*ctx;
+	long long		 since;
+	int			 rc;
+
+	(void)events_flush(db);
+	since = (long long)time(NULL) - seconds;
+	ctx = json_object();
+	json_object_set_new(ctx, "searches", json_array());
+	json_object_set_new(ctx, "articles", json_array());
+	json_object_set_new(ctx, "votes", json_array());
+	json_object_set_new(ctx, "threads", json_array());
+	rc = context_rows(db, "SELECT query, result_count, ts FROM events "
+	    "WHERE visitor = ? AND ts >= ? AND type = 'search' "
+	    "ORDER BY ts DESC, id DESC LIMIT 20", visitor, since,
+	    json_object_get(ctx, "searches"), search_cols);
+	rc |= context_rows(db, "SELECT slug, lang, MAX(ts) AS t FROM events "
+	    "WHERE visitor = ? AND ts >= ? AND type = 'article_view' "
+	    "GROUP BY slug ORDER BY t DESC LIMIT 20", visitor, since,
+	    json_object_get(ctx, "articles"), article_cols);
+	rc |= context_rows(db, "SELECT slug, helpful, reason, ts FROM events "
+	    "WHERE visitor = ? AND ts >= ? AND type = 'vote' "
+	    "ORDER BY ts DESC, id DESC LIMIT 20", visitor, since,
+	    json_object_get(ctx, "votes"), vote_cols);
+	rc |= context_rows(db, "SELECT thread_id, MAX(ts) AS t FROM events "
+	    "WHERE visitor = ? AND ts >= ? AND type = 'thread_view' "
+	    "GROUP BY thread_id ORDER BY t DESC LIMIT 20", visitor, since,
+	    json_object_get(ctx, "threads"), thread_cols);
+	if (rc != 0) {
+		json_decref(ctx);
+		return (NULL);
+	}
+	return (ctx);
+}

@@ -1,0 +1,82 @@
+/* events.h: the self-service funnel's events (SPEC section 5): buffered recording, durable writes, a visitor's recent context. */
+#ifndef HC_EVENTS_H
+#define HC_EVENTS_H
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+/* Event types, as stored in events.type. */
+#define EV_SEARCH		"search"
+#define EV_SEARCH_CLICK		"search_click"
+#define EV_ARTICLE_VIEW		"article_view"
+#define EV_VOTE			"vote"
+#define EV_TICKET_FORM_SHOWN	"ticket_form_shown"
+#define EV_SUGGESTION_SHOWN	"suggestion_shown"
+#define EV_SUGGESTION_CLICKED	"suggestion_clicked"
+#define EV_TICKET_SUBMITTED	"ticket_submitted"
+#define EV_TICKET_FORM_LEFT	"ticket_form_left"
+/* The visitor said an article or thread solved it (explicit deflection). */
+#define EV_DEFLECTED		"deflected"
+#define EV_THREAD_VIEW		"thread_view"
+
+/*
+ * One event. Strings are borrowed by events_record and events_write (they
+ * copy what they keep); unused fields are NULL, or -1 for numbers.
+ */
+struct event {
+	const char	*type;		/* one of EV_* */
+	const char	*visitor;	/* the visitor cookie id */
+	long long	 ts;		/* unix seconds; 0 means now */
+	const char	*search_id;	/* search, search_click */
+	const char	*query;		/* search: as typed */
+	const char	*norm_query;	/* search: folded, for grouping */
+	long long	 result_count;	/* search: total found */
+	long long	 position;	/* search_click, suggestion_clicked: 1-based */
+	const char	*target;	/* what was clicked: "article:slug", "thread:id" */
+	const char	*slug;		/* article_view, vote: the article */
+	const char	*lang;		/* article_view: the version read */
+	long long	 helpful;	/* vote: 1 or 0 */
+	const char	*reason;	/* vote: outdated, unclear, ... */
+	const char	*ticket_ref;	/* ticket_submitted */
+	long long	 thread_id;	/* thread_view, deflected by a thread */
+};
+
+/* An event with every optional field unset. */
+#define EVENT_INIT	{ NULL, NULL, 0, NULL, NULL, NULL, -1, -1, NULL, \
+			  NULL, NULL, -1, NULL, NULL, -1 }
+
+/*
+ * Buffers an event in memory (this worker); events_flush writes the
+ * buffer. For page views, searches and clicks, which must not wait for a
+ * disk. When the buffer is full (EVENTS_BUFFER_MAX) the event is dropped
+ * and counted in events_dropped().
+ */
+#define EVENTS_BUFFER_MAX	20000
+void		 events_record(const struct event *);
+
+/* Writes the buffered events in one transaction; returns the number, or -1 (kept for the next try). */
+int		 events_flush(sqlite3 *);
+
+/*
+ * Writes one event now, inside the caller's transaction if one is open
+ * (votes and tickets, which the visitor is told were saved). 0 or -1.
+ */
+int		 events_write(sqlite3 *, const struct event *);
+
+/* Events dropped because the buffer was full, since start. */
+unsigned long	 events_dropped(void);
+
+/* Frees the buffer without writing (tests, hcctl). */
+void		 events_discard(void);
+
+/*
+ * What a visitor did in the window [now - seconds, now], for a ticket's
+ * context: {"searches":[{"query","results","at"}], "articles":[{"slug",
+ * "lang","at"}], "votes":[{"slug","helpful","reason","at"}],
+ * "threads":[{"id","at"}]}, newest first, at most 20 of each. Flushes this
+ * worker's buffer first. Returns a new reference, or NULL on error.
+ */
+json_t		*events_visitor_context(sqlite3 *, const char *visitor,
+		    long long seconds);
+
+#endif

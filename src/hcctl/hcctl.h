@@ -1,0 +1,16 @@
+/* hcctl.h: what the operator tool's command files share. */
+#ifndef HC_HCCTL_H
+#define HC_HCCTL_H
+
+#include <sqlite3.h>
+
+/*
+ * The help center's database in DATA, created and migrated when needed.
+ * NULL (after a message on stderr) when it cannot be opened.
+ */
+sqlite3	*hcctl_db(void);
+
+/* Commands: argv[0] is the command's name; return the exit status. */
+int	 cmd_token(int, char **);
+
+#endif

@@ -1,0 +1,167 @@
+/* forms.c: urlencoded and JSON request bodies, read and checked before any handler uses them. */
+#include <string.h>
+#include <strings.h>
+
+#include "forms.h"
+#include "site.h"
+#include "util/strbuf.h"
+#include "util/text.h"
+
+/* The whole body as a NUL-terminated string; http_body_max caps its size. */
+static char *
+body_string(struct http_request *req, size_t *len)
+{
+	struct strbuf	sb;
+	char		chunk[4096];
+	ssize_t		n;
+
+	sb_init(&sb);
+	sb_append(&sb, "", 0);
+	while ((n = http_body_read(req, chunk, sizeof(chunk))) > 0)
+		sb_append(&sb, chunk, (size_t)n);
+	if (n == -1) {
+		sb_free(&sb);
+		return (NULL);
+	}
+	*len = sb.len;
+	return (sb.data);
+}
+
+/* 1 when the Content-Type header is type, parameters (charset) allowed. */
+static int
+content_type_is(struct http_request *req, const char *type)
+{
+	const char	*ct;
+	size_t		 n;
+
+	if (!http_request_header(req, "content-type", &ct))
+		return (0);
+	n = strlen(type);
+	return (!strncasecmp(ct, type, n) && (ct[n] == '\0' || ct[n] == ';' ||
+	    ct[n] == ' '));
+}
+
+static void
+form_add(struct form *f, char *name, char *value)
+{
+	f->names = xrealloc(f->names, (f->n + 1) * sizeof(char *));
+	f->values = xrealloc(f->values, (f->n + 1) * sizeof(char *));
+	f->names[f->n] = name;
+	f->values[f->n] = value;
+	f->n++;
+}
+
+int
+form_read(struct http_request *req, struct form *f)
+{
+	char	*body, *pair, *next, *eq, *name, *value;
+	size_t	 len, nlen, vlen;
+
+	memset(f, 0, sizeof(*f));
+	if (!content_type_is(req, "application/x-www-form-urlencoded")) {
+		(void)respond_error_page(req, 415, "This form must be sent as "
+		    "application/x-www-form-urlencoded.");
+		return (0);
+	}
+	if ((body = body_string(req, &len)) == NULL) {
+		(void)respond_error_page(req, 400, NULL);
+		return (0);
+	}
+	for (pair = body; pair != NULL && *pair != '\0'; pair = next) {
+		if ((next = strchr(pair, '&')) != NULL)
+			*next++ = '\0';
+		if (*pair == '\0')
+			continue;
+		if ((eq = strchr(pair, '=')) != NULL)
+			*eq++ = '\0';
+		name = xstrdup(pair);
+		value = xstrdup(eq ? eq : "");
+		form_add(f, name, value);
+		if (url_decode(name, 1, &nlen) == -1 ||
+		    url_decode(value, 1, &vlen) == -1 ||
+		    strlen(name) != nlen || strlen(value) != vlen) {
+			free(body);
+			form_free(f);
+			(void)respond_error_page(req, 400, NULL);
+			return (0);
+		}
+	}
+	free(body);
+	return (1);
+}
+
+const char *
+form_get(const struct form *f, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < f->n; i++)
+		if (!strcmp(f->names[i], name))
+			return (f->values[i]);
+	return (NULL);
+}
+
+void
+form_free(struct form *f)
+{
+	size_t	i;
+
+	for (i = 0; i < f->n; i++) {
+		free(f->names[i]);
+		free(f->values[i]);
+	}
+	free(f->names);
+	free(f->values);
+	memset(f, 0, sizeof(*f));
+}
+
+int
+json_read(struct http_request *req, json_t **out)
+{
+	json_error_t	 err;
+	char		*body;
+	size_t		 len;
+
+	*out = NULL;
+	if (!content_type_is(req, "application/json")) {
+		(void)respond_json_error(req, 415, "unsupported_media_type",
+		    "Send the body as JSON with Content-Type: application/json.",
+		    NULL);
+		return (0);
+	}
+	if ((body = body_string(req, &len)) == NULL) {
+		(void)respond_json_error(req, 400, "bad_body",
+		    "The request body could not be read.", NULL);
+		return (0);
+	}
+	if (!utf8_valid(body, len)) {
+		free(body);
+		(void)respond_json_error(req, 400, "bad_utf8",
+		    "The body is not valid UTF-8.", NULL);
+		return (0);
+	}
+	*out = json_loadb(body, len, JSON_REJECT_DUPLICATES, &err);
+	free(body);
+	if (*out == NULL || !json_is_object(*out)) {
+		json_decref(*out);
+		*out = NULL;
+		(void)respond_json_error(req, 400, "bad_json",
+		    "The body must be one JSON object.", NULL);
+		return (0);
+	}
+	return (1);
+}
+
+int
+json_member_string(json_t *obj, const char *name, const char **out)
+{
+	json_t	*v;
+
+	*out = NULL;
+	if ((v = json_object_get(obj, name)) == NULL || json_is_null(v))
+		return (0);
+	if (!json_is_string(v))
+		return (-1);
+	*out = json_string_value(v);
+	return (1);
+}

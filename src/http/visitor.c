@@ -1,0 +1,195 @@
+/* visitor.c: the visitor cookie, daily-salted client hashes, CSRF tokens bound to the visitor, staff sessions. */
+#include <arpa/inet.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+
+#include <stdio.h>
+#include <strings.h>
+#include <string.h>
+#include <time.h>
+
+#include "settings.h"
+#include "site.h"
+#include "visitor.h"
+
+#define VISITOR_COOKIE_AGE	(365 * 24 * 3600)
+#define STAFF_COOKIE_AGE	(12 * 3600)
+
+/* What the app keeps per request (Kore frees it with the request). */
+struct request_state {
+	char	visitor[VISITOR_ID_LEN];
+};
+
+static void
+to_hex(const unsigned char *in, size_t n, char *out)
+{
+	static const char	digits[] = "0123456789abcdef";
+	size_t			i;
+
+	for (i = 0; i < n; i++) {
+		out[i * 2] = digits[in[i] >> 4];
+		out[i * 2 + 1] = digits[in[i] & 15];
+	}
+	out[n * 2] = '\0';
+}
+
+static int
+is_hex(const char *s, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') ||
+		    (s[i] >= 'a' && s[i] <= 'f')))
+			return (0);
+	return (s[n] == '\0');
+}
+
+/* HMAC-SHA256 of the parts, keyed with key (the site secret when NULL). */
+static void
+hmac(const unsigned char *key, const char *a, const void *b, size_t blen,
+    unsigned char out[32])
+{
+	HMAC_CTX	*ctx;
+	unsigned int	 len;
+
+	ctx = HMAC_CTX_new();
+	(void)HMAC_Init_ex(ctx, key ? key : site.secret, 32, EVP_sha256(),
+	    NULL);
+	(void)HMAC_Update(ctx, (const unsigned char *)a, strlen(a));
+	(void)HMAC_Update(ctx, b, blen);
+	(void)HMAC_Final(ctx, out, &len);
+	HMAC_CTX_free(ctx);
+}
+
+const char *
+visitor_id(struct http_request *req)
+{
+	struct request_state	*rs;
+	unsigned char		 raw[16];
+	char			*cookie;
+
+	/* Asked twice in one request, a new visitor gets one id. */
+	if ((rs = http_state_get(req)) != NULL)
+		return (rs->visitor);
+	rs = http_state_create(req, sizeof(*rs), NULL);
+	http_populate_cookies(req);
+	if (http_request_cookie(req, VISITOR_COOKIE, &cookie) &&
+	    strlen(cookie) == VISITOR_ID_LEN - 1 &&
+	    is_hex(cookie, VISITOR_ID_LEN - 1)) {
+		(void)snprintf(rs->visitor, sizeof(rs->visitor), "%s", cookie);
+		return (rs->visitor);
+	}
+	if (RAND_bytes(raw, sizeof(raw)) != 1)
+		fatal("no random bytes for a visitor id");
+	to_hex(raw, sizeof(raw), rs->visitor);
+	set_cookie(req, VISITOR_COOKIE, rs->visitor, VISITOR_COOKIE_AGE);
+	return (rs->visitor);
+}
+
+void
+client_key(struct http_request *req, char out[33])
+{
+	struct connection	*c;
+	unsigned char		 salt[32], mac[32];
+	char			 day[16];
+	time_t			 now;
+	struct tm		 tm;
+	const void		*addr;
+	size_t			 len;
+
+	now = time(NULL);
+	(void)gmtime_r(&now, &tm);
+	(void)strftime(day, sizeof(day), "salt:%Y-%m-%d", &tm);
+	hmac(NULL, day, "", 0, salt);
+	c = req->owner;
+	if (c->family == AF_INET6) {
+		addr = &c->addr.ipv6.sin6_addr;
+		len = sizeof(c->addr.ipv6.sin6_addr);
+	} else {
+		addr = &c->addr.ipv4.sin_addr;
+		len = sizeof(c->addr.ipv4.sin_addr);
+	}
+	hmac(salt, "client:", addr, len, mac);
+	to_hex(mac, 16, out);
+}
+
+void
+csrf_token(struct http_request *req, char out[65])
+{
+	unsigned char	mac[32];
+	const char	*id;
+
+	id = visitor_id(req);
+	hmac(NULL, "csrf:", id, strlen(id), mac);
+	to_hex(mac, sizeof(mac), out);
+}
+
+/* An Origin header, when present, must be this site (BASE_URL or Host). */
+static int
+origin_ok(struct http_request *req)
+{
+	const char	*origin;
+	char		 own[300];
+
+	if (!http_request_header(req, "origin", &origin))
+		return (1);
+	if (!strcmp(origin, settings.base_url))
+		return (1);
+	(void)snprintf(own, sizeof(own), "http://%s", req->host);
+	if (!strcmp(origin, own))
+		return (1);
+	(void)snprintf(own, sizeof(own), "https://%s", req->host);
+	return (!strcmp(origin, own));
+}
+
+int
+csrf_valid(struct http_request *req, const char *presented)
+{
+	char	expected[65];
+
+	if (presented == NULL || strlen(presented) != 64 || !origin_ok(req))
+		return (0);
+	csrf_token(req, expected);
+	return (CRYPTO_memcmp(expected, presented, 64) == 0);
+}
+
+int
+staff_auth(struct http_request *req, const char *role,
+    struct token_owner *owner)
+{
+	const char	*auth;
+	char		*cookie;
+
+	if (site.db == NULL)
+		return (0);
+	if (http_request_header(req, "authorization", &auth) &&
+	    !strncasecmp(auth, "Bearer ", 7))
+		return (token_check(site.db, auth + 7, role, owner));
+	http_populate_cookies(req);
+	if (http_request_cookie(req, STAFF_COOKIE, &cookie))
+		return (token_check(site.db, cookie, role, owner));
+	return (0);
+}
+
+void
+staff_login(struct http_request *req, const char *token)
+{
+	char	value[200];
+
+	/* Strict: the session never rides along on a cross-site request. */
+	(void)snprintf(value, sizeof(value), "%s=%s; Path=/; Max-Age=%d; "
+	    "HttpOnly; SameSite=Strict%s", STAFF_COOKIE, token,
+	    STAFF_COOKIE_AGE, !strncmp(settings.base_url, "https:", 6) ?
+	    "; Secure" : "");
+	http_response_header(req, "set-cookie", value);
+}
+
+void
+staff_logout(struct http_request *req)
+{
+	http_response_header(req, "set-cookie", STAFF_COOKIE "=; Path=/; "
+	    "Max-Age=0; HttpOnly; SameSite=Strict");
+}
