@@ -40,7 +40,11 @@ trap 'exit 143' TERM
 server_start articles "$tmpdata/data" || exit 1
 mkdir -p tests/out
 status=0
-node tests/browser/browse.mjs "$BASE" || status=1
+# browse.mjs, then each domain's script (*_browser.mjs), on this server.
+for script in tests/browser/browse.mjs tests/browser/*_browser.mjs; do
+	[ -f "$script" ] || continue
+	node "$script" "$BASE" "$tmpdata/data" || status=1
+done
 # The server's own children (its watcher) must end with it.
 children=$(ps -o pid= --ppid "$SERVER_PID" 2>/dev/null)
 server_stop

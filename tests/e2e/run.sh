@@ -3,7 +3,9 @@
 #
 # Starts the server (tests/lib/server.sh) on a temporary copy of
 # tests/e2e/articles with a fresh data folder, runs tests/e2e/e2e.py (the
-# request table, then hot reload), stops the server, checks its log and
+# request table, then hot reload) and each domain's suite
+# (tests/e2e/*_e2e.py, given the data folder as a fifth argument, e.g. for
+# hcctl token add), stops the server, checks its log and
 # that no process of it is left behind, and prints "N passed, M failed".
 # Exit status 0 only when nothing failed. Build first: make all.
 # E2E_VERBOSE=0 prints only the failures.
@@ -72,9 +74,20 @@ fi
 remember_tree
 echo "e2e: server at $BASE (log $SERVER_LOG)"
 
-echo "0 1" > "$TMP/counts"
-python3 tests/e2e/e2e.py "$BASE" "$TMP/articles" "$SERVER_LOG" "$TMP/counts"
-read passed failed < "$TMP/counts"
+# e2e.py first, then each domain's suite (*_e2e.py), all against this
+# server; each writes "<passed> <failed>" to its counts file (a suite that
+# dies before writing it counts as one failure).
+passed=0
+failed=0
+for suite in tests/e2e/e2e.py tests/e2e/*_e2e.py; do
+	[ -f "$suite" ] || continue
+	echo "0 1" > "$TMP/counts"
+	python3 "$suite" "$BASE" "$TMP/articles" "$SERVER_LOG" "$TMP/counts" \
+	    "$TMP/data"
+	read p f < "$TMP/counts"
+	passed=$((passed + p))
+	failed=$((failed + f))
+done
 
 remember_tree
 server_stop
