@@ -493,6 +493,44 @@ test_anchor_from_text_general_punctuation(void **state)
 	free(got);
 }
 
+/* ---- text_field_check ---- */
+
+static void
+test_text_field_check_table(void **state)
+{
+	static const struct {
+		const char		*in;
+		size_t			 max;
+		int			 multiline;
+		enum text_problem	 want;
+	} rows[] = {
+		{ "退款多久到账", 6, 0, TEXT_OK },
+		{ "退款多久到账?", 6, 0, TEXT_TOO_LONG },	/* counts characters */
+		{ "   ", 10, 0, TEXT_EMPTY },
+		{ "", 10, 1, TEXT_EMPTY },
+		{ "a\r\nBcc: x@y", 100, 0, TEXT_CONTROL },	/* header injection */
+		{ "line 1\nline 2\tend", 100, 1, TEXT_OK },
+		{ "bell\a", 100, 1, TEXT_CONTROL },
+		{ "del\x7f", 100, 1, TEXT_CONTROL },
+		{ "c1\xc2\x85", 100, 1, TEXT_CONTROL },	/* NEL */
+		{ "\xc3\xa9t\xc3\xa9", 3, 0, TEXT_OK },	/* été */
+		{ "\xc0\xaf", 100, 0, TEXT_BAD_UTF8 },	/* overlong '/' */
+		{ "\xff", 100, 0, TEXT_BAD_UTF8 },
+		{ "<script>alert(1)</script>", 100, 0, TEXT_OK }, /* escaped later */
+	};
+	size_t	i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		if (text_field_check(rows[i].in, rows[i].max,
+		    rows[i].multiline) != rows[i].want)
+			fail_msg("row %zu (%s): got %d, want %d", i, rows[i].in,
+			    text_field_check(rows[i].in, rows[i].max,
+			    rows[i].multiline), rows[i].want);
+	}
+	assert_int_equal(utf8_length("帐号abc"), 5);
+}
+
 int
 main(void)
 {
@@ -519,6 +557,7 @@ main(void)
 		cmocka_unit_test(test_anchor_from_text_table),
 		cmocka_unit_test(test_anchor_from_text_is_valid_utf8),
 		cmocka_unit_test(test_anchor_from_text_general_punctuation),
+		cmocka_unit_test(test_text_field_check_table),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
