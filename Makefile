@@ -35,6 +35,7 @@ CORE_SRC	= src/settings.c src/util/strbuf.c src/util/text.c \
 		  src/catalog/builder.c src/render/markdown.c \
 		  src/render/template.c src/render/i18n.c src/store/db.c \
 		  src/search/fold.c src/search/indexer.c src/search/snippet.c \
+		  src/search/result_cache.c \
 		  $(wildcard src/auth/*.c src/deflection/*.c src/tickets/*.c \
 		  src/community/*.c)
 # The Xapian shim: the only C++, behind src/search/search.h.

@@ -27,6 +27,7 @@
 #include "http/site.h"
 #include "render/i18n.h"
 #include "search/fold.h"
+#include "search/result_cache.h"
 #include "settings.h"
 #include "store/db.h"
 
@@ -236,6 +237,7 @@ site_refresh(void)
 		catalog_free(site.cat);
 	site.cat = cat;
 	bodies_reset(site.snapshot);
+	result_cache_clear();
 	free(site.synonyms);
 	site.synonyms = fold_text(cat->synonyms ? cat->synonyms : "",
 	    cat->synonyms ? strlen(cat->synonyms) : 0);
@@ -300,6 +302,7 @@ kore_worker_teardown(void)
 	if (site.cat != &empty_catalog)
 		catalog_free(site.cat);
 	bodies_reset(NULL);
+	result_cache_clear();
 	template_set_free(site.tpl);
 	i18n_free();
 }

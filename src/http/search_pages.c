@@ -11,6 +11,7 @@
 #include "render/i18n.h"
 #include "search/fold.h"
 #include "search/indexer.h"
+#include "search/result_cache.h"
 #include "search/snippet.h"
 #include "settings.h"
 #include "util/text.h"
@@ -193,6 +194,7 @@ search_reader(void)
 		return (site.index);
 	hc_index_close(site.index);
 	site.index = NULL;
+	result_cache_clear();
 	/* The builder may also have created the index after this worker began. */
 	if (hc_index_open(site.index_path, 0, &ix) != HC_SEARCH_OK) {
 		hc_index_close(ix);
@@ -327,7 +329,7 @@ run_search(const struct search_args *a, const char *lang, int *status)
 	q.prefer_lang = lang;
 	q.offset = (a->page - 1) * a->per_page;
 	q.limit = a->per_page;
-	s = hc_search(ix, &q, &r);
+	s = search_cached(ix, &q, &r);
 	free(folded);
 	if (s != HC_SEARCH_OK) {
 		kore_log(LOG_WARNING, "search: %s: %s",
@@ -356,7 +358,6 @@ run_search(const struct search_args *a, const char *lang, int *status)
 	    1, lang), "types", facet_json(r->types, r->ntypes, 0, lang),
 	    "langs", facet_json(r->langs, r->nlangs, 0, lang),
 	    "results", results, "search_id", search_id);
-	hc_results_free(r);
 	return (o);
 }
 
@@ -415,7 +416,7 @@ api_suggest(struct http_request *req)
 		q.prefix_last = 1;
 		q.lang = a.lang;
 		q.prefer_lang = request_lang(req);
-		if (hc_search(ix, &q, &r) == HC_SEARCH_OK) {
+		if (search_cached(ix, &q, &r) == HC_SEARCH_OK) {
 			/* Titles only: no snippets while typing. */
 			for (i = 0; i < r->nhits; i++) {
 				if (hit_version(&r->hits[i], &art, &v) != 0)
@@ -426,7 +427,6 @@ api_suggest(struct http_request *req)
 				    "{s:s, s:s, s:s}", "title", v->title,
 				    "url", url, "type", "article"));
 			}
-			hc_results_free(r);
 		}
 		free(folded);
 	}

@@ -28,7 +28,16 @@ function init(args)
 	i = (start or 0) % #paths
 end
 
+-- BENCH_UNIQUE=1 appends a number no other request uses, so that no result
+-- cache can answer: every request runs its query.
+local unique = os.getenv("BENCH_UNIQUE") == "1"
+local n = 0
+
 function request()
 	i = i % #paths + 1
+	if unique then
+		n = n + 1
+		return wrk.format("GET", paths[i] .. "+" .. (start or 0) .. "x" .. n)
+	end
 	return wrk.format("GET", paths[i])
 end
