@@ -231,6 +231,8 @@ charts(json_t *ctx, json_t *s, const char *ui)
 
 	f = json_object_get(s, "funnel");
 	n = json_array_size(f);
+	free(labels);
+	labels = xcalloc(n + 1, sizeof(*labels));
 	counts = xcalloc(n + 1, sizeof(*counts));
 	json_array_foreach(f, i, d) {
 		(void)snprintf(key, sizeof(key), "an_stage_%s",

@@ -125,7 +125,9 @@ funnel_article(struct http_request *req, json_t *ctx, const char *slug,
 
 	visitor = visitor_id(req);
 	feedback_block(req, ctx, slug);
-	if (!settings.events || req->method != HTTP_METHOD_GET)
+	/* Back from the plain vote form (?feedback=): not another read. */
+	if (!settings.events || req->method != HTTP_METHOD_GET ||
+	    json_object_get(json_object_get(ctx, "feedback"), "ask") == NULL)
 		return;
 	ev.type = EV_ARTICLE_VIEW;
 	ev.visitor = visitor;
