@@ -24,7 +24,7 @@ CFLAGS		+= -std=gnu99 -O2 -g -fPIC -fstack-protector-strong $(WARNINGS) \
 		   -Isrc -D_GNU_SOURCE
 CXXFLAGS	+= -std=c++17 -O2 -g -fPIC -Wall -Werror -Isrc -fvisibility=hidden
 LIBS		= -lcmark-gfm-extensions -lcmark-gfm -lyaml -lsqlite3 -ljansson \
-		  -lcrypto -lxapian -lopencc -licuuc -licudata -lstdc++ -lpthread
+		  -lcrypto -lxapian -lopencc -licuuc -licudata -lstdc++ -lpthread -lm
 
 BUILD		= build
 # Domain code shared by the server module and hcctl (no Kore in it).

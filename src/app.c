@@ -16,12 +16,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "catalog/builder.h"
 #include "catalog/snapshot.h"
 #include "http/assets.h"
 #include "deflection/events.h"
+#include "deflection/retention.h"
 #include "http/bodies.h"
 #include "http/ratelimit.h"
 #include "http/site.h"
@@ -35,6 +37,9 @@
 #define RELOAD_CHECK_MS		1000
 /* How often a worker writes its buffered funnel events. */
 #define EVENTS_FLUSH_MS		1000
+/* deflection: how often, and how many days at most, raw events are rolled up. */
+#define RETENTION_MS		(5 * 60 * 1000)
+#define RETENTION_MAX_DAYS	7
 
 /*
  * What SQLite (the snapshot, the database) and Xapian (the index reader)
@@ -264,6 +269,27 @@ events_timer(void *arg, u_int64_t now)
 		    "try): %s", sqlite3_errmsg(site.db));
 }
 
+/*
+ * deflection: raw events past RETENTION_DAYS become daily counts. Both
+ * workers may run it: it is one transaction, and the second finds nothing.
+ */
+static void
+retention_timer(void *arg, u_int64_t now)
+{
+	long long	n;
+
+	(void)arg;
+	(void)now;
+	if (site.db == NULL)
+		return;
+	if ((n = retention_rollup(site.db, settings.retention_days,
+	    (long long)time(NULL), RETENTION_MAX_DAYS)) == -1)
+		kore_log(LOG_ERR, "events: roll-up failed: %s",
+		    sqlite3_errmsg(site.db));
+	else if (n > 0)
+		kore_log(LOG_NOTICE, "events: %lld raw events rolled up", n);
+}
+
 void
 kore_worker_configure(void)
 {
@@ -285,6 +311,7 @@ kore_worker_configure(void)
 		kore_log(LOG_ERR, "database %s unavailable", path);
 	kore_timer_add(refresh_timer, RELOAD_CHECK_MS, NULL, 0);
 	kore_timer_add(events_timer, EVENTS_FLUSH_MS, NULL, 0);
+	kore_timer_add(retention_timer, RETENTION_MS, NULL, 0);
 }
 
 void

@@ -1,4 +1,4 @@
-/* settings.c: PORT, ARTICLES, DATA, BASE_URL, DEFAULT_LANG, RATE_LIMITS from the environment. */
+/* settings.c: PORT, ARTICLES, DATA, BASE_URL, DEFAULT_LANG, RATE_LIMITS, EVENTS, RETENTION_DAYS from the environment. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +20,9 @@ env_or(const char *name, const char *fallback)
 int
 settings_load(void)
 {
-	const char	*rl;
+	const char	*rl, *ev, *rd;
+	char		*end;
+	long		 days;
 
 	settings.articles = env_or("ARTICLES", "articles");
 	settings.data = env_or("DATA", "var");
@@ -29,6 +31,8 @@ settings_load(void)
 	settings.templates = env_or("TEMPLATES", "templates");
 	settings.assets = env_or("ASSETS", "assets");
 	rl = env_or("RATE_LIMITS", "on");
+	ev = env_or("EVENTS", "on");
+	rd = env_or("RETENTION_DAYS", "180");
 
 	if (!lang_supported(settings.default_lang)) {
 		fprintf(stderr, "DEFAULT_LANG must be zh-CN, zh-TW or en, "
@@ -40,5 +44,18 @@ settings_load(void)
 		return (-1);
 	}
 	settings.rate_limits = !strcmp(rl, "on");
+	/* Off only to measure what recording costs (tests/bench/deflection.sh). */
+	if (strcmp(ev, "on") && strcmp(ev, "off")) {
+		fprintf(stderr, "EVENTS must be on or off\n");
+		return (-1);
+	}
+	settings.events = !strcmp(ev, "on");
+	days = strtol(rd, &end, 10);
+	if (*end != '\0' || days < 1 || days > 3650) {
+		fprintf(stderr, "RETENTION_DAYS must be a number of days from 1 "
+		    "to 3650, not '%s'\n", rd);
+		return (-1);
+	}
+	settings.retention_days = (int)days;
 	return (0);
 }

@@ -10,6 +10,8 @@ struct settings {
 	const char	*templates;	/* TEMPLATES: page templates (templates/) */
 	const char	*assets;	/* ASSETS: CSS and JavaScript (assets/) */
 	int		 rate_limits;	/* RATE_LIMITS: on (1) or off (0) */
+	int		 events;	/* EVENTS: funnel recording on (1) or off */
+	int		 retention_days;	/* RETENTION_DAYS: raw events kept (180) */
 };
 
 extern struct settings	settings;

@@ -19,6 +19,21 @@ const struct migration	event_migrations[] = {
 	    "CREATE INDEX events_ts ON events(ts);"
 	    "CREATE INDEX events_type_ts ON events(type, ts);"
 	    "CREATE INDEX events_visitor_ts ON events(visitor, ts);" },
+	/* votes.c: the visitor's current vote on an article (events keep all). */
+	{ "events-2", "CREATE TABLE votes("
+	    "visitor TEXT NOT NULL, slug TEXT NOT NULL,"
+	    "helpful INTEGER NOT NULL, reason TEXT, comment TEXT,"
+	    "ts INTEGER NOT NULL, PRIMARY KEY(visitor, slug));"
+	    "CREATE INDEX votes_ts ON votes(ts);" },
+	/*
+	 * retention.c: raw events past RETENTION_DAYS become daily counts:
+	 * per day, type, article, normalised query and zero-result flag.
+	 */
+	{ "events-3", "CREATE TABLE event_daily("
+	    "day TEXT NOT NULL, type TEXT NOT NULL,"
+	    "slug TEXT NOT NULL DEFAULT '', query TEXT NOT NULL DEFAULT '',"
+	    "zero INTEGER NOT NULL DEFAULT 0, n INTEGER NOT NULL,"
+	    "PRIMARY KEY(day, type, slug, query, zero));" },
 	{ NULL, NULL }
 };
 

@@ -36,6 +36,11 @@ static const struct command {
 	    "      staff access tokens for /admin, /agent and the agents' API;\n"
 	    "      the token is printed once, only its digest is kept",
 	    cmd_token },
+	{ "analytics", "analytics [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json]"
+	    " | analytics --rollup\n"
+	    "      the self-service figures of /admin (default: the last 30\n"
+	    "      days); --rollup moves events past RETENTION_DAYS into daily\n"
+	    "      counts now", cmd_analytics },
 };
 
 static int

@@ -5,6 +5,7 @@
 #include "site.h"
 #include "assets.h"
 #include "bodies.h"
+#include "funnel.h"
 #include "render/i18n.h"
 #include "settings.h"
 #include "util/text.h"
@@ -51,7 +52,7 @@ int
 page_home(struct http_request *req)
 {
 	const char	*lang;
-	json_t		*ctx, *cats, *top, *recent;
+	json_t		*ctx, *cats, *top, *recent, *popular;
 	size_t		 i;
 
 	if (!allow_get(req))
@@ -77,6 +78,11 @@ page_home(struct http_request *req)
 		json_array_append_new(recent, article_summary_json(
 		    &site.cat->arts[site.cat->recent[i]], lang));
 	json_object_set_new(ctx, "categories", cats);
+	/* Most viewed over 30 days once views are counted (deflection). */
+	if ((popular = funnel_popular(lang, HOME_LIST_LEN)) != NULL) {
+		json_decref(top);
+		top = popular;
+	}
 	json_object_set_new(ctx, "popular", top);
 	json_object_set_new(ctx, "recent", recent);
 	return (respond_page(req, 200, "home", ctx));
@@ -274,6 +280,8 @@ send_article(struct http_request *req, const struct article *a,
 	json_object_set_new(ctx, "toc", toc);
 	json_object_set_new(ctx, "other_langs", others);
 	json_object_set_new(ctx, "breadcrumb", breadcrumb(a->category, lang));
+	/* Deflection: the view, a search click, the helpfulness vote. */
+	funnel_article(req, ctx, a->slug, v->lang);
 	rel = related(a, v, lang);
 	json_object_set_new(ctx, "has_related",
 	    json_boolean(json_array_size(rel) > 0));

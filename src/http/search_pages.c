@@ -8,6 +8,7 @@
 
 #include "site.h"
 #include "bodies.h"
+#include "funnel.h"
 #include "render/i18n.h"
 #include "search/fold.h"
 #include "search/indexer.h"
@@ -304,7 +305,8 @@ result_json(const struct hc_hit *hit, const struct hc_results *r,
  * *status set when the index is unusable.
  */
 static json_t *
-run_search(const struct search_args *a, const char *lang, int *status)
+run_search(struct http_request *req, const struct search_args *a,
+    const char *lang, int *status)
 {
 	struct hc_query		 q;
 	struct hc_results	*r;
@@ -345,10 +347,9 @@ run_search(const struct search_args *a, const char *lang, int *status)
 		if (res != NULL)
 			json_array_append_new(results, res);
 	}
-	/*
-	 * The deflection module records the search event (query, folded
-	 * query, total) here, keyed by search_id.
-	 */
+	/* Deflection: one search event per search, not per page turned. */
+	if (a->page == 1)
+		funnel_search(req, a->q, (long long)r->total, search_id);
 	o = json_pack("{s:s, s:I, s:i, s:i, s:I, s:s?, s:{s:o, s:o, s:o}, "
 	    "s:o, s:s}", "query", a->q, "total", (json_int_t)r->total,
 	    "page", (int)a->page, "per_page", (int)a->per_page,
@@ -376,7 +377,7 @@ api_search(struct http_request *req)
 		return (respond_json_error(req, 400, err.code, err.message,
 		    err.field));
 	}
-	o = run_search(&a, a.lang && *a.lang ? a.lang : settings.default_lang,
+	o = run_search(req, &a, a.lang && *a.lang ? a.lang : settings.default_lang,
 	    &status);
 	args_free(&a);
 	if (o == NULL)
@@ -526,7 +527,7 @@ page_search(struct http_request *req)
 	json_object_set_new(ctx, "noindex", json_true());
 	json_object_set_new(ctx, "hide_header_search", json_true());
 	if (a.q[0] != '\0') {
-		if ((o = run_search(&a, lang, &status)) == NULL) {
+		if ((o = run_search(req, &a, lang, &status)) == NULL) {
 			args_free(&a);
 			json_decref(ctx);
 			return (respond_error_page(req, status,

@@ -240,6 +240,9 @@ CASES = [
 
     # --- articles and languages
     dict(name="article zh-CN by default", path="/articles/create-account",
+         # A returning visitor (deflection sets hc_v for new ones): no
+         # cookie at all, in particular no lang cookie without a choice.
+         headers={"Cookie": "hc_v=" + "0" * 32},
          hdr=dict(HTML, **{"set-cookie": None}),
          has=['<html lang="zh-CN">', ZH_TITLE,
               'href="/categories/getting-started"',          # breadcrumb

@@ -1,0 +1,19 @@
+/* retention.h: raw events past the retention period become daily counts. */
+#ifndef HC_RETENTION_H
+#define HC_RETENTION_H
+
+#include <sqlite3.h>
+
+/*
+ * Rolls up the raw events older than days full UTC days before now into
+ * event_daily (per day, type, article, normalised query and zero-result
+ * flag) and deletes them, in one transaction, at most max_days days of
+ * events per call (so that a worker's event loop never waits long; call
+ * again until it returns 0). Idempotent: a second run, or one in another
+ * process at once, finds nothing left to move. Returns the number of
+ * events rolled up, or -1 on error (nothing changed).
+ */
+long long	retention_rollup(sqlite3 *, int days, long long now,
+		    int max_days);
+
+#endif

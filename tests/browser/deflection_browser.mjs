@@ -1,0 +1,171 @@
+// deflection_browser.mjs: "Was this article helpful?" in Chromium without and
+// with JavaScript, and the editors' analytics page (its screenshot is also
+// saved as docs/analytics.png for the README).
+//
+//   node tests/browser/deflection_browser.mjs BASE DATA_DIR
+
+import { chromium } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const BASE = (process.argv[2] || '').replace(/\/$/, '');
+const DATA = process.argv[3] || '';
+if (!BASE || !DATA) {
+	console.error('usage: node deflection_browser.mjs BASE DATA_DIR');
+	process.exit(2);
+}
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(HERE, '..', '..');
+const OUT = resolve(ROOT, 'tests', 'out');
+mkdirSync(OUT, { recursive: true });
+const TIMEOUT = 10000;
+const DESKTOP = { viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 };
+
+let passed = 0, failed = 0;
+function check(name, ok, detail) {
+	if (ok) {
+		passed++;
+		console.log(`ok    ${name}`);
+	} else {
+		failed++;
+		console.log(`FAIL  ${name}${detail !== undefined ? `: ${detail}` : ''}`);
+	}
+	return ok;
+}
+async function step(name, fn) {
+	console.log(`# ${name}`);
+	try {
+		await fn();
+	} catch (e) {
+		check(`${name} (step ran to its end)`, false,
+		    String(e && e.message || e).split('\n')[0]);
+	}
+}
+
+// Article addresses from the home page, different for each step.
+async function articles(context) {
+	const page = await context.newPage();
+	await page.goto(BASE + '/', { timeout: TIMEOUT });
+	const hrefs = await page.$$eval('a[href^="/articles/"]',
+	    (as) => [...new Set(as.map((a) => a.getAttribute('href').split('?')[0]))]);
+	await page.close();
+	return hrefs;
+}
+
+const browser = await chromium.launch({
+	executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+	args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic',
+	    '--no-first-run', '--disable-background-networking',
+	    '--disable-component-update', '--disable-sync'],
+});
+
+try {
+	const nojs = await browser.newContext({ ...DESKTOP, locale: 'zh-CN',
+	    javaScriptEnabled: false });
+	const list = await articles(nojs);
+	check('home page lists articles to rate', list.length >= 3, list.length);
+
+	await step('no JavaScript: No, a reason, the ticket offer', async () => {
+		const page = await nojs.newPage();
+		await page.goto(BASE + list[0], { timeout: TIMEOUT });
+		await page.click('.fb-vote button[value="no"]');
+		await page.waitForLoadState('load');
+		check('plain form comes back at #feedback', page.url().includes(
+		    'feedback=no') && page.url().endsWith('#feedback'), page.url());
+		check('the reasons are shown', await page.isVisible(
+		    '.fb-reasons button[value="unclear"]'));
+		const offer = await page.getAttribute('.fb-contact a', 'href');
+		check('the offer to contact support opens the ticket form for this ' +
+		    'article', offer === `/tickets/new?article=${list[0].slice(10)}` +
+		    '&from=feedback', offer);
+		check('the offer is visible', await page.isVisible('.fb-contact a'));
+		await page.fill('#fb-comment', '步骤二和界面不一样');
+		await page.click('.fb-reasons button[value="unclear"]');
+		await page.waitForLoadState('load');
+		check('thank-you state after the reason', await page.isVisible(
+		    '.fb-thanks') && page.url().includes('feedback=sent'),
+		    page.url());
+		await page.screenshot({ path: join(OUT, 'feedback-nojs.png') });
+		await page.close();
+	});
+
+	const js = await browser.newContext({ ...DESKTOP, locale: 'en' });
+	await step('JavaScript: Yes in place', async () => {
+		const page = await js.newPage();
+		const errors = [];
+		page.on('pageerror', (e) => errors.push(String(e)));
+		page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+		await page.goto(BASE + list[1], { timeout: TIMEOUT });
+		const before = page.url();
+		const answer = page.waitForResponse((r) =>
+		    r.url().endsWith('/feedback') && r.request().method() === 'POST');
+		await page.click('.fb-vote button[value="yes"]');
+		const r = await answer;
+		check('the vote went to the JSON endpoint', r.status() === 201,
+		    r.status());
+		await page.waitForSelector('.fb-thanks', { state: 'visible',
+		    timeout: TIMEOUT });
+		check('thanks shown without leaving the page', page.url() === before,
+		    page.url());
+		check('no script errors', errors.length === 0, errors.join('; '));
+		await page.close();
+	});
+	await step('JavaScript: No, a reason with a comment, in place', async () => {
+		const page = await js.newPage();
+		await page.goto(BASE + list[2], { timeout: TIMEOUT });
+		await page.click('.fb-vote button[value="no"]');
+		await page.waitForSelector('.fb-reasons', { state: 'visible',
+		    timeout: TIMEOUT });
+		check('reasons appear in place', await page.isVisible(
+		    '.fb-reasons button[value="outdated"]'));
+		check('the ticket offer appears', await page.isVisible('.fb-contact a'));
+		await page.fill('#fb-comment', 'The screenshots are old.');
+		const answer = page.waitForResponse((r) =>
+		    r.url().endsWith('/feedback') && r.request().method() === 'POST');
+		await page.click('.fb-reasons button[value="outdated"]');
+		const r = await answer;
+		check('the reason replaced the vote (200)', r.status() === 200,
+		    r.status());
+		await page.waitForSelector('.fb-thanks', { state: 'visible',
+		    timeout: TIMEOUT });
+		check('thanks shown, reasons hidden', !(await page.isVisible(
+		    '.fb-reasons')));
+		await page.screenshot({ path: join(OUT, 'feedback-js.png') });
+		await page.close();
+	});
+
+	await step('the analytics page, for an editor', async () => {
+		const out = execFileSync(join(ROOT, 'build', 'hcctl'),
+		    ['token', 'add', 'editor', 'browser-test'],
+		    { env: { ...process.env, DATA }, encoding: 'utf8' });
+		const token = (out.match(/hc_[0-9a-f]{40}/) || [''])[0];
+		check('editor token made', token !== '');
+		// The views and votes above are flushed within a second.
+		await new Promise((r) => setTimeout(r, 1500));
+		const staff = await browser.newContext({ ...DESKTOP, locale: 'en' });
+		await staff.addCookies([{ name: 'hc_staff', value: token,
+		    url: BASE }]);
+		const page = await staff.newPage();
+		const resp = await page.goto(BASE + '/admin?lang=en',
+		    { timeout: TIMEOUT });
+		check('/admin answers 200 to an editor', resp.status() === 200,
+		    resp.status());
+		check('three SVG charts', (await page.$$('svg.chart')).length === 3);
+		const views = await page.textContent('.kpis');
+		check('figures shown', /Deflection rate/.test(views), views);
+		check('votes appear in the articles table', (await page.$$(
+		    'section[aria-labelledby="an-a"] tbody tr')).length >= 3);
+		await page.screenshot({ path: join(OUT, 'analytics.png'),
+		    fullPage: true });
+		copyFileSync(join(OUT, 'analytics.png'), join(ROOT, 'docs',
+		    'analytics.png'));
+		console.log('      screenshot tests/out/analytics.png, docs/analytics.png');
+		await staff.close();
+	});
+} finally {
+	await browser.close();
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
