@@ -158,13 +158,23 @@ events_flush(sqlite3 *db)
 {
 	sqlite3_stmt	*st;
 	size_t		 i, n;
+	int		 rc;
 
 	if (buffered == 0 || db == NULL)
 		return (db == NULL ? -1 : 0);
 	if (sqlite3_prepare_v2(db, insert_sql, -1, &st, NULL) != SQLITE_OK)
 		return (-1);
+	/*
+	 * Page views may be lost in a crash anyway (the buffer), so their
+	 * commit does not wait for the disk: with WAL, synchronous=NORMAL
+	 * skips the fsync, and the next durable commit (a vote, a ticket) or
+	 * checkpoint syncs these frames too. The event loop stays free.
+	 */
+	(void)sqlite3_exec(db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
 	if (db_begin(db) == -1) {
 		sqlite3_finalize(st);
+		(void)sqlite3_exec(db, "PRAGMA synchronous=FULL", NULL, NULL,
+		    NULL);
 		return (-1);
 	}
 	for (i = 0; i < buffered; i++)
@@ -173,9 +183,13 @@ events_flush(sqlite3 *db)
 	sqlite3_finalize(st);
 	if (i < buffered) {
 		db_rollback(db);
+		(void)sqlite3_exec(db, "PRAGMA synchronous=FULL", NULL, NULL,
+		    NULL);
 		return (-1);
 	}
-	if (db_commit(db) == -1)
+	rc = db_commit(db);
+	(void)sqlite3_exec(db, "PRAGMA synchronous=FULL", NULL, NULL, NULL);
+	if (rc == -1)
 		return (-1);
 	n = buffered;
 	events_discard();
