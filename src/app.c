@@ -29,6 +29,7 @@
 #include "search/fold.h"
 #include "settings.h"
 #include "store/db.h"
+#include "http/tickets_http.h"
 
 /* How often an idle worker looks for a new catalog snapshot. */
 #define RELOAD_CHECK_MS		1000
@@ -206,6 +207,8 @@ kore_parent_configure(int argc, char **argv)
 		fatal("templates: %s", err);
 	if (assets_load(settings.assets) != 0)
 		fatal("cannot read the assets folder %s", settings.assets);
+	/* tickets: routing config from ARTICLES, before the chroot. */
+	tickets_http_parent_configure();
 }
 
 /*
@@ -283,6 +286,8 @@ kore_worker_configure(void)
 		kore_log(LOG_ERR, "database %s unavailable", path);
 	kore_timer_add(refresh_timer, RELOAD_CHECK_MS, NULL, 0);
 	kore_timer_add(events_timer, EVENTS_FLUSH_MS, NULL, 0);
+	/* tickets: the SLA escalation job. */
+	tickets_http_worker_configure();
 }
 
 void
