@@ -36,6 +36,13 @@ static const struct command {
 	    "      staff access tokens for /admin, /agent and the agents' API;\n"
 	    "      the token is printed once, only its digest is kept",
 	    cmd_token },
+	{ "tickets", "tickets list [STATUS] | tickets show REF | "
+	    "tickets reply REF TEXT | tickets close REF\n"
+	    "      the ticket queue by SLA due time; a reply is public",
+	    cmd_tickets },
+	{ "export", "export\n"
+	    "      every ticket, then every ticket event, as JSON lines",
+	    cmd_export },
 };
 
 static int

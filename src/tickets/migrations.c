@@ -50,5 +50,8 @@ const struct migration	ticket_migrations[] = {
 	    "digest TEXT NOT NULL,"
 	    "ticket_id INTEGER NOT NULL REFERENCES tickets(id),"
 	    "created_at INTEGER NOT NULL);" },
+	/* The overdue filter of the queue: unanswered tickets by due time. */
+	{ "tickets-2", "CREATE INDEX tickets_unanswered_due ON tickets(due_at, "
+	    "id) WHERE first_response_at IS NULL AND status IN ('new','open');" },
 	{ NULL, NULL }
 };

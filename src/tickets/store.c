@@ -447,16 +447,17 @@ ticket_get(sqlite3 *db, const char *ref, int public_only)
 static void
 list_where(struct strbuf *sb, const struct ticket_filter *f)
 {
-	/* Written exactly as the partial index, so that it is used. */
-	if (f->status == NULL)
+	/* Written exactly as the partial indexes, so that they are used. */
+	if (f->overdue)
+		sb_puts(sb, " WHERE first_response_at IS NULL AND status IN "
+		    "('new','open') AND due_at < ?3");
+	else if (f->status == NULL)
 		sb_puts(sb, " WHERE status IN ('new','open','pending')");
-	else
-		sb_puts(sb, " WHERE status = ?1");
+	if (f->status != NULL)
+		sb_puts(sb, f->overdue ? " AND status = ?1" :
+		    " WHERE status = ?1");
 	if (f->group != NULL)
 		sb_puts(sb, " AND grp = ?2");
-	if (f->overdue)
-		sb_puts(sb, " AND first_response_at IS NULL AND due_at < ?3 "
-		    "AND status IN ('new','open')");
 }
 
 static void
