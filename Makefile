@@ -104,6 +104,7 @@ unit: test-deps $(UNIT_TESTS)
 
 e2e: test-deps all
 	@./tests/e2e/run.sh
+	@./tests/e2e/crash.sh
 
 browser: test-deps all
 	@./tests/browser/run.sh
@@ -116,6 +117,8 @@ test: test-deps all unit e2e relevance browser
 
 bench: all
 	@./tests/bench/run.sh
+	@./tests/bench/tickets.sh
+	@CRASH_SECONDS=10 CRASH_CLIENTS=16 ./tests/e2e/crash.sh
 
 clean:
 	rm -rf $(BUILD)

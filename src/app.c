@@ -32,6 +32,7 @@
 #include "search/result_cache.h"
 #include "settings.h"
 #include "store/db.h"
+#include "http/tickets_http.h"
 
 /* How often an idle worker looks for a new catalog snapshot. */
 #define RELOAD_CHECK_MS		1000
@@ -212,6 +213,8 @@ kore_parent_configure(int argc, char **argv)
 		fatal("templates: %s", err);
 	if (assets_load(settings.assets) != 0)
 		fatal("cannot read the assets folder %s", settings.assets);
+	/* tickets: routing config from ARTICLES, before the chroot. */
+	tickets_http_parent_configure();
 }
 
 /*
@@ -312,6 +315,8 @@ kore_worker_configure(void)
 	kore_timer_add(refresh_timer, RELOAD_CHECK_MS, NULL, 0);
 	kore_timer_add(events_timer, EVENTS_FLUSH_MS, NULL, 0);
 	kore_timer_add(retention_timer, RETENTION_MS, NULL, 0);
+	/* tickets: the SLA escalation job. */
+	tickets_http_worker_configure();
 }
 
 void

@@ -41,6 +41,13 @@ static const struct command {
 	    "      the self-service figures of /admin (default: the last 30\n"
 	    "      days); --rollup moves events past RETENTION_DAYS into daily\n"
 	    "      counts now", cmd_analytics },
+	{ "tickets", "tickets list [STATUS] | tickets show REF | "
+	    "tickets reply REF TEXT | tickets close REF\n"
+	    "      the ticket queue by SLA due time; a reply is public",
+	    cmd_tickets },
+	{ "export", "export\n"
+	    "      every ticket, then every ticket event, as JSON lines",
+	    cmd_export },
 };
 
 static int

@@ -13,5 +13,7 @@ sqlite3	*hcctl_db(void);
 /* Commands: argv[0] is the command's name; return the exit status. */
 int	 cmd_token(int, char **);
 int	 cmd_analytics(int, char **);
+int	 cmd_tickets(int, char **);
+int	 cmd_export(int, char **);
 
 #endif

@@ -4,5 +4,54 @@
 #include "store/db.h"
 
 const struct migration	ticket_migrations[] = {
+	/*
+	 * tickets: one row per ticket; context is the JSON the customer
+	 * arrived with. The agents' queue reads the partial index of active
+	 * tickets in due order (no sort), a status or a group through the
+	 * two others; the SLA job reads tickets_sla.
+	 */
+	{ "tickets-1", "CREATE TABLE tickets("
+	    "id INTEGER PRIMARY KEY,"
+	    "ref TEXT NOT NULL UNIQUE,"
+	    "created_at INTEGER NOT NULL,"
+	    "updated_at INTEGER NOT NULL,"
+	    "name TEXT NOT NULL, email TEXT NOT NULL,"
+	    "subject TEXT NOT NULL, body TEXT NOT NULL,"
+	    "category TEXT,"
+	    "grp TEXT NOT NULL,"
+	    "priority TEXT NOT NULL CHECK (priority IN "
+	    "('low','normal','high','urgent')),"
+	    "status TEXT NOT NULL CHECK (status IN "
+	    "('new','open','pending','solved','closed')),"
+	    "channel TEXT NOT NULL CHECK (channel IN "
+	    "('web_form','article_feedback','community','api')),"
+	    "due_at INTEGER NOT NULL,"
+	    "first_response_at INTEGER,"
+	    "escalated INTEGER NOT NULL DEFAULT 0,"
+	    "visitor TEXT, article TEXT, query TEXT, thread_id INTEGER,"
+	    "context TEXT NOT NULL DEFAULT '{}');"
+	    "CREATE INDEX tickets_active_due ON tickets(due_at, id) WHERE "
+	    "status IN ('new','open','pending');"
+	    "CREATE INDEX tickets_status_due ON tickets(status, due_at, id);"
+	    "CREATE INDEX tickets_group_due ON tickets(grp, status, due_at, id);"
+	    "CREATE INDEX tickets_sla ON tickets(due_at) WHERE escalated = 0 "
+	    "AND first_response_at IS NULL AND status IN ('new','open');"
+	    "CREATE TABLE ticket_events("
+	    "id INTEGER PRIMARY KEY,"
+	    "ticket_id INTEGER NOT NULL REFERENCES tickets(id),"
+	    "ts INTEGER NOT NULL,"
+	    "kind TEXT NOT NULL,"
+	    "actor TEXT NOT NULL,"
+	    "public INTEGER NOT NULL,"
+	    "body TEXT, old_value TEXT, new_value TEXT);"
+	    "CREATE INDEX ticket_events_ticket ON ticket_events(ticket_id, id);"
+	    "CREATE TABLE ticket_idempotency("
+	    "key TEXT PRIMARY KEY,"
+	    "digest TEXT NOT NULL,"
+	    "ticket_id INTEGER NOT NULL REFERENCES tickets(id),"
+	    "created_at INTEGER NOT NULL);" },
+	/* The overdue filter of the queue: unanswered tickets by due time. */
+	{ "tickets-2", "CREATE INDEX tickets_unanswered_due ON tickets(due_at, "
+	    "id) WHERE first_response_at IS NULL AND status IN ('new','open');" },
 	{ NULL, NULL }
 };

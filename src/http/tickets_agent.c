@@ -1,0 +1,259 @@
+/* tickets_agent.c: /agent (the queue by SLA due time) and /agent/tickets/<ref> (a ticket, its context, reply and changes). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "forms.h"
+#include "render/i18n.h"
+#include "site.h"
+#include "tickets_http.h"
+#include "util/strbuf.h"
+#include "util/text.h"
+
+int	agent_queue(struct http_request *);
+int	agent_ticket(struct http_request *);
+
+static const char	*statuses[] = { "new", "open", "pending", "solved",
+			    "closed", NULL };
+static const char	*priorities[] = { "low", "normal", "high", "urgent",
+			    NULL };
+
+static int
+to_login(struct http_request *req)
+{
+	return (tickets_redirect(req, 303, "/login?next=/agent"));
+}
+
+/* [{value, label, selected}] for a select. */
+static json_t *
+options(const char **values, const char *prefix, const char *selected,
+    const char *ui)
+{
+	json_t	*arr;
+	char	 key[64];
+	size_t	 i;
+
+	arr = json_array();
+	for (i = 0; values[i] != NULL; i++) {
+		(void)snprintf(key, sizeof(key), "%s%s", prefix, values[i]);
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:b}", "value",
+		    values[i], "label", i18n_get(ui, key), "selected",
+		    selected != NULL && !strcmp(selected, values[i])));
+	}
+	return (arr);
+}
+
+static json_t *
+group_options(const char *selected)
+{
+	json_t	*arr, *g;
+	size_t	 i;
+
+	arr = tickets_groups();
+	json_array_foreach(arr, i, g) {
+		json_array_set_new(arr, i, json_pack("{s:s, s:s, s:b}", "value",
+		    json_string_value(g), "label", json_string_value(g),
+		    "selected", selected != NULL &&
+		    !strcmp(selected, json_string_value(g))));
+	}
+	return (arr);
+}
+
+static json_t *
+agent_context(struct http_request *req, const struct token_owner *owner,
+    const char *title)
+{
+	json_t	*ctx;
+	char	 csrf[65];
+
+	ctx = tickets_page_context(req, request_lang(req), title);
+	csrf_token(req, csrf);
+	json_object_set_new(ctx, "csrf", json_string(csrf));
+	json_object_set_new(ctx, "agent_name", json_string(owner->name));
+	json_object_set_new(ctx, "hide_header_search", json_true());
+	return (ctx);
+}
+
+/* One filter value from the query, kept only when valid. */
+static char *
+filter_value(struct http_request *req, const char *name)
+{
+	char	*v;
+
+	if (query_get(req, name, &v) != 1)
+		return (NULL);
+	if (v[0] == '\0' || (!strcmp(name, "status") &&
+	    !ticket_status_valid(v)) || (!strcmp(name, "group") &&
+	    !tickets_group_known(v))) {
+		free(v);
+		return (NULL);
+	}
+	return (v);
+}
+
+int
+agent_queue(struct http_request *req)
+{
+	struct token_owner	 owner;
+	struct ticket_filter	 f;
+	struct strbuf		 sb;
+	const char		*ui;
+	char			*status, *group, *overdue, *page, *end;
+	json_t			*ctx, *list, *t;
+	long			 n;
+	size_t			 i;
+	int			 rc;
+
+	if (!allow_get(req))
+		return (KORE_RESULT_OK);
+	if (site.db == NULL || !tickets_agent(req, &owner))
+		return (to_login(req));
+	ui = i18n_ui_lang(request_lang(req));
+	memset(&f, 0, sizeof(f));
+	f.status = status = filter_value(req, "status");
+	f.group = group = filter_value(req, "group");
+	overdue = filter_value(req, "overdue");
+	f.overdue = overdue != NULL && !strcmp(overdue, "1");
+	f.page = 1;
+	f.per_page = 50;
+	if ((page = filter_value(req, "page")) != NULL) {
+		n = strtol(page, &end, 10);
+		if (*end == '\0' && n >= 1 && n <= 100000)
+			f.page = (int)n;
+	}
+	if ((list = ticket_list(site.db, &f)) == NULL) {
+		http_response_header(req, "retry-after", "5");
+		rc = respond_error_page(req, 503, i18n_get(ui,
+		    "tk_err_unavailable"));
+		goto done;
+	}
+	json_array_foreach(json_object_get(list, "tickets"), i, t)
+		tickets_decorate(t, ui);
+	ctx = agent_context(req, &owner, i18n_get(ui, "tk_queue_title"));
+	json_object_set_new(ctx, "statuses", options(statuses, "tk_status_",
+	    status, ui));
+	json_object_set_new(ctx, "groups", group_options(group));
+	json_object_set_new(ctx, "overdue_only", json_boolean(f.overdue));
+	/* Pager links keep the filters. */
+	sb_init(&sb);
+	if (f.page > 1 || json_integer_value(json_object_get(list, "total")) >
+	    (json_int_t)f.page * f.per_page) {
+		sb_puts(&sb, "?status=");
+		url_encode(&sb, status ? status : "");
+		sb_puts(&sb, "&group=");
+		url_encode(&sb, group ? group : "");
+		sb_printf(&sb, "&overdue=%d&page=", f.overdue);
+		if (f.page > 1)
+			json_object_set_new(ctx, "prev_url", json_sprintf("%s%d",
+			    sb.data, f.page - 1));
+		if (json_integer_value(json_object_get(list, "total")) >
+		    (json_int_t)f.page * f.per_page)
+			json_object_set_new(ctx, "next_url", json_sprintf("%s%d",
+			    sb.data, f.page + 1));
+	}
+	sb_free(&sb);
+	json_object_set_new(ctx, "queue", list);
+	rc = respond_page(req, 200, "agent_queue", ctx);
+done:
+	free(status);
+	free(group);
+	free(overdue);
+	free(page);
+	return (rc);
+}
+
+static int
+agent_post(struct http_request *req, const char *ref,
+    const struct token_owner *owner)
+{
+	struct ticket_change	 ch;
+	struct form		 f;
+	struct strbuf		 loc;
+	const char		*action, *body, *ui, *msg;
+	char			 actor[80];
+	int			 rc, done;
+
+	if (!form_read(req, &f))
+		return (KORE_RESULT_OK);
+	ui = i18n_ui_lang(request_lang(req));
+	(void)snprintf(actor, sizeof(actor), "agent:%s", owner->name);
+	action = form_get(&f, "action");
+	msg = NULL;
+	done = -2;
+	if (!csrf_valid(req, form_get(&f, CSRF_FIELD))) {
+		rc = respond_error_page(req, 403, i18n_get(ui, "tk_err_csrf"));
+		goto out;
+	}
+	if (action != NULL && (!strcmp(action, "reply") ||
+	    !strcmp(action, "note"))) {
+		body = form_get(&f, "body");
+		if (body == NULL || text_field_check(body, TICKET_BODY_MAX, 1) !=
+		    TEXT_OK)
+			msg = "tk_err_reply_body";
+		else
+			done = ticket_comment(site.db, ref, actor, 1,
+			    !strcmp(action, "reply"), body);
+	} else if (action != NULL && !strcmp(action, "update")) {
+		ch.status = form_get(&f, "status");
+		ch.priority = form_get(&f, "priority");
+		ch.group = form_get(&f, "group");
+		if ((ch.status && !ticket_status_valid(ch.status)) ||
+		    (ch.priority && ticket_priority_rank(ch.priority) < 0) ||
+		    (ch.group && !tickets_group_known(ch.group)))
+			msg = "tk_err_bad_change";
+		else
+			done = ticket_update(site.db, ref, actor, &ch);
+	} else
+		msg = "tk_err_bad_change";
+	if (msg != NULL)
+		rc = respond_error_page(req, 400, i18n_get(ui, msg));
+	else if (done == 0)
+		rc = respond_error_page(req, 404, NULL);
+	else if (done < 0) {
+		http_response_header(req, "retry-after", "5");
+		rc = respond_error_page(req, 503, i18n_get(ui,
+		    "tk_err_unavailable"));
+	} else {
+		sb_init(&loc);
+		sb_printf(&loc, "/agent/tickets/%s", ref);
+		rc = tickets_redirect(req, 303, loc.data);
+		sb_free(&loc);
+	}
+out:
+	form_free(&f);
+	return (rc);
+}
+
+int
+agent_ticket(struct http_request *req)
+{
+	struct token_owner	 owner;
+	const char		*ui;
+	char			 ref[TICKET_REF_LEN];
+	json_t			*ctx, *t;
+
+	if (req->method == HTTP_METHOD_POST)
+		site_refresh();
+	else if (!allow_get(req))
+		return (KORE_RESULT_OK);
+	if (site.db == NULL || !tickets_agent(req, &owner))
+		return (to_login(req));
+	if (tickets_path_ref(req, "/agent/tickets/", NULL, ref) == NULL)
+		return (respond_error_page(req, 404, NULL));
+	if (req->method == HTTP_METHOD_POST)
+		return (agent_post(req, ref, &owner));
+	ui = i18n_ui_lang(request_lang(req));
+	if ((t = ticket_get(site.db, ref, 0)) == NULL)
+		return (respond_error_page(req, 404, NULL));
+	tickets_decorate(t, ui);
+	ctx = agent_context(req, &owner, ref);
+	json_object_set_new(ctx, "statuses", options(statuses, "tk_status_",
+	    json_string_value(json_object_get(t, "status")), ui));
+	json_object_set_new(ctx, "priorities", options(priorities,
+	    "tk_priority_", json_string_value(json_object_get(t, "priority")),
+	    ui));
+	json_object_set_new(ctx, "groups", group_options(
+	    json_string_value(json_object_get(t, "group"))));
+	json_object_set_new(ctx, "ticket", t);
+	return (respond_page(req, 200, "agent_ticket", ctx));
+}

@@ -1,0 +1,120 @@
+/* tickets_status.c: /tickets/<ref>?t=<token>, the requester's private view of a ticket and its reply box. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "forms.h"
+#include "ratelimit.h"
+#include "render/i18n.h"
+#include "site.h"
+#include "tickets_http.h"
+#include "util/strbuf.h"
+#include "util/text.h"
+
+int	ticket_status(struct http_request *);
+
+static int
+render_status(struct http_request *req, int status, const char *ref,
+    const char *token, const char *reply, const char *error_key)
+{
+	const char	*lang, *ui;
+	json_t		*ctx, *t;
+	char		 csrf[65];
+
+	lang = request_lang(req);
+	ui = i18n_ui_lang(lang);
+	if ((t = ticket_get(site.db, ref, 1)) == NULL)
+		return (respond_error_page(req, 404, NULL));
+	tickets_decorate(t, ui);
+	ctx = tickets_page_context(req, lang, ref);
+	json_object_set_new(ctx, "ticket", t);
+	json_object_set_new(ctx, "token", json_string(token));
+	json_object_set_new(ctx, "reply", json_string(reply ? reply : ""));
+	json_object_set_new(ctx, "closed", json_boolean(!strcmp(
+	    json_string_value(json_object_get(t, "status")), "closed")));
+	csrf_token(req, csrf);
+	json_object_set_new(ctx, "csrf", json_string(csrf));
+	if (error_key != NULL)
+		json_object_set_new(ctx, "reply_error",
+		    json_string(i18n_get(ui, error_key)));
+	/* The address holds the token: never cached, never indexed. */
+	http_response_header(req, "cache-control", "no-store");
+	return (respond_page(req, status, "ticket_status", ctx));
+}
+
+static int
+status_post(struct http_request *req, const char *ref)
+{
+	struct form	 f;
+	struct strbuf	 loc;
+	const char	*token, *body, *key;
+	int		 rc;
+
+	if (!ratelimit_check(req, "ticket_reply", TICKET_REPLY_RATE))
+		return (KORE_RESULT_OK);
+	if (!form_read(req, &f))
+		return (KORE_RESULT_OK);
+	token = form_get(&f, "t");
+	body = form_get(&f, "body");
+	if (!ticket_token_valid(site.secret, ref, token)) {
+		rc = respond_error_page(req, 404, NULL);
+		goto done;
+	}
+	key = NULL;
+	if (!csrf_valid(req, form_get(&f, CSRF_FIELD)))
+		key = "tk_err_csrf";
+	else if (body == NULL || text_field_check(body, TICKET_BODY_MAX, 1) !=
+	    TEXT_OK)
+		key = body && body[strspn(body, " \t\r\n")] != '\0' ?
+		    "tk_err_too_long" : "tk_err_required";
+	if (key != NULL) {
+		rc = render_status(req, !strcmp(key, "tk_err_csrf") ? 403 : 400,
+		    ref, token, body, key);
+		goto done;
+	}
+	switch (ticket_comment(site.db, ref, "requester", 0, 1, body)) {
+	case 1:
+		sb_init(&loc);
+		sb_printf(&loc, "/tickets/%s?t=%s#latest", ref, token);
+		rc = tickets_redirect(req, 303, loc.data);
+		sb_free(&loc);
+		break;
+	case 0:
+		rc = respond_error_page(req, 404, NULL);
+		break;
+	default:
+		http_response_header(req, "retry-after", "5");
+		rc = render_status(req, 503, ref, token, body,
+		    "tk_err_unavailable");
+		break;
+	}
+done:
+	form_free(&f);
+	return (rc);
+}
+
+int
+ticket_status(struct http_request *req)
+{
+	char	 ref[TICKET_REF_LEN], *token;
+	int	 rc;
+
+	if (req->method == HTTP_METHOD_POST)
+		site_refresh();
+	else if (!allow_get(req))
+		return (KORE_RESULT_OK);
+	if (site.db == NULL || tickets_path_ref(req, "/tickets/", NULL,
+	    ref) == NULL)
+		return (respond_error_page(req, 404, NULL));
+	if (req->method == HTTP_METHOD_POST)
+		return (status_post(req, ref));
+	/* A wrong or missing token looks exactly like no ticket. */
+	token = NULL;
+	if (query_get(req, "t", &token) != 1 ||
+	    !ticket_token_valid(site.secret, ref, token))
+		rc = respond_error_page(req, 404, NULL);
+	else
+		rc = render_status(req, 200, ref, token, NULL, NULL);
+	free(token);
+	return (rc);
+}

@@ -1,0 +1,756 @@
+#!/usr/bin/env python3
+"""tickets_e2e.py: the tickets domain against the real server (run by tests/e2e/run.sh).
+
+    tickets_e2e.py <BASE> <articles-copy> <server-log> <counts-file> <data-dir>
+
+Flows (form -> status page -> agent reply -> requester sees it; API; agent
+pages; hcctl), then the bad input catalogue (data rows: each a clear 4xx,
+nothing stored, no 5xx), then a flood until 429 (last: it uses up the
+"ticket" bucket of one client address).
+
+Rate limits are on in e2e and count per client address: each case talks
+from its own loopback address (127.0.0.N), so cases do not eat each
+other's budget. Python 3 standard library only.
+"""
+import http.client
+import json
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.parse
+
+BASE = sys.argv[1].rstrip("/")
+COUNTS = sys.argv[4]
+DATA = sys.argv[5]
+HOST = urllib.parse.urlsplit(BASE).hostname
+PORT = urllib.parse.urlsplit(BASE).port
+VERBOSE = os.environ.get("E2E_VERBOSE", "1") != "0"
+DB = os.path.join(DATA, "helpcenter.db")
+
+passed = 0
+failed = 0
+next_addr = [10]
+
+
+class Resp:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.text = body.decode("utf-8", errors="replace")
+
+    def header(self, name):
+        return self.headers.get(name.lower())
+
+    def json(self):
+        return json.loads(self.text)
+
+
+def fresh_addr():
+    next_addr[0] += 1
+    n = next_addr[0]
+    return "127.0.%d.%d" % (n // 250, n % 250 + 1)
+
+
+def fetch(method, path, headers=None, body=None, addr=None):
+    conn = http.client.HTTPConnection(HOST, PORT, timeout=15,
+                                      source_address=(addr or fresh_addr(), 0))
+    try:
+        conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+        hdrs = {"Host": "%s:%d" % (HOST, PORT)}
+        hdrs.update(headers or {})
+        if body is not None:
+            body = body.encode("utf-8") if isinstance(body, str) else body
+            hdrs["Content-Length"] = str(len(body))
+        for k, v in hdrs.items():
+            conn.putheader(k, v)
+        conn.endheaders(body)
+        r = conn.getresponse()
+        data = r.read()
+        hd = {}
+        for k, v in r.getheaders():
+            hd[k.lower()] = hd[k.lower()] + ", " + v if k.lower() in hd else v
+        return Resp(r.status, hd, data)
+    finally:
+        conn.close()
+
+
+def record(name, problems):
+    global passed, failed
+    if problems:
+        failed += 1
+        print("FAIL %s" % name)
+        for p in problems:
+            print("       - %s" % str(p).replace("\n", "\\n")[:400])
+    else:
+        passed += 1
+        if VERBOSE:
+            print("ok   %s" % name)
+    sys.stdout.flush()
+
+
+def check(name, fn):
+    try:
+        problems = fn()
+    except Exception as e:  # a crash of a case is its failure
+        problems = ["exception: %r" % (e,)]
+    record(name, problems or [])
+
+
+def count(sql="SELECT count(*) FROM tickets", args=()):
+    db = sqlite3.connect("file:%s?mode=ro" % DB, uri=True, timeout=10)
+    try:
+        return db.execute(sql, args).fetchone()[0]
+    finally:
+        db.close()
+
+
+def hcctl(*args):
+    env = dict(os.environ, DATA=DATA)
+    p = subprocess.run(["build/hcctl"] + list(args), env=env,
+                       capture_output=True, text=True, timeout=30)
+    return p.returncode, p.stdout, p.stderr
+
+
+class Browser:
+    """A visitor: keeps the hc_v cookie (and the staff cookie)."""
+
+    def __init__(self):
+        self.cookies = {}
+        self.addr = fresh_addr()
+
+    def req(self, method, path, body=None, headers=None, ctype=None):
+        h = dict(headers or {})
+        if self.cookies:
+            h["Cookie"] = "; ".join("%s=%s" % kv for kv in self.cookies.items())
+        if ctype:
+            h["Content-Type"] = ctype
+        r = fetch(method, path, h, body, addr=self.addr)
+        sc = r.headers.get("set-cookie")
+        if sc:
+            for part in re.findall(r"(hc_v|hc_staff)=([^;]*)", sc):
+                if part[1]:
+                    self.cookies[part[0]] = part[1]
+                else:
+                    self.cookies.pop(part[0], None)
+        return r
+
+    def form_page(self, path="/tickets/new"):
+        r = self.req("GET", path)
+        fields = dict(re.findall(r'<input type="hidden" name="([a-z]+)" value="([^"]*)"', r.text))
+        return r, fields
+
+    def post_form(self, path, fields, ctype="application/x-www-form-urlencoded"):
+        return self.req("POST", path, urllib.parse.urlencode(fields), ctype=ctype)
+
+
+def unescape(s):
+    return (s.replace("&quot;", '"').replace("&#39;", "'").replace("&lt;", "<")
+            .replace("&gt;", ">").replace("&amp;", "&"))
+
+
+def good_fields(hidden, **over):
+    f = dict(hidden)
+    f.update({"name": "Ann Example", "email": "ann@example.com",
+              "subject": "Payment failed", "body": "My card was declined.\nTwice.",
+              "category": "billing", "priority": "normal"})
+    f.update(over)
+    for k in [k for k, v in f.items() if v is None]:
+        del f[k]
+    return f
+
+
+def api_body(**over):
+    b = {"name": "Bo", "email": "bo@example.com", "subject": "API question",
+         "body": "Hello from a program"}
+    b.update(over)
+    return json.dumps({k: v for k, v in b.items() if v is not ...})
+
+
+def api_post(body, key=None, ctype="application/json", addr=None):
+    h = {"Content-Type": ctype} if ctype else {}
+    if key:
+        h["Idempotency-Key"] = key
+    return fetch("POST", "/api/v1/tickets", h, body, addr=addr)
+
+
+AGENT = {}
+
+
+def agent_h():
+    return {"Authorization": "Bearer " + AGENT["token"]}
+
+
+# ---------------------------------------------------------------- flows
+
+STATE = {}
+
+
+def flow_form_to_ticket():
+    p = []
+    v = Browser()
+    v.req("GET", "/search?q=refund")
+    v.req("GET", "/articles/refund-policy")
+    r, hidden = v.form_page("/tickets/new?article=refund-policy&q=refund%20please")
+    if r.status != 200:
+        return ["form GET: %d" % r.status]
+    for k in ("csrf", "ts", "idem"):
+        if not hidden.get(k):
+            p.append("hidden field %s missing" % k)
+    if 'value="refund please"' not in r.text:
+        p.append("q did not pre-fill the subject")
+    if 'name="website"' not in r.text:
+        p.append("no honeypot field")
+    time.sleep(2.2)    # the minimum fill time; the event buffers flush too
+    before = count()
+    fields = good_fields(hidden, subject="Refund <script>alert(1)</script>",
+                         body="I want my money back.\n' OR 1=1; DROP TABLE tickets;--")
+    r = v.post_form("/tickets/new", fields)
+    if r.status != 303 or not re.match(r"^/tickets/HC-\d{4}-\d{6}\?t=[0-9a-f]{32}$", r.header("location") or ""):
+        return p + ["submit: %d %s %s" % (r.status, r.header("location"), r.text[:300])]
+    loc = r.header("location")
+    if count() != before + 1:
+        p.append("ticket count %d -> %d" % (before, count()))
+    # A double submit or refresh: the same ticket.
+    r2 = v.post_form("/tickets/new", fields)
+    if r2.status != 303 or r2.header("location") != loc:
+        p.append("replay: %d %s" % (r2.status, r2.header("location")))
+    if count() != before + 1:
+        p.append("replay stored another ticket")
+    page = v.req("GET", loc)
+    if page.status != 200:
+        p.append("status page %d" % page.status)
+    if "<script>alert(1)" in page.text or "&lt;script&gt;alert(1)&lt;/script&gt;" not in page.text:
+        p.append("script payload not escaped on the status page")
+    if "no-store" not in (page.header("cache-control") or ""):
+        p.append("status page cacheable")
+    ref = loc.split("/")[2].split("?")[0]
+    token = loc.split("t=")[1]
+    STATE.update(ref=ref, token=token, loc=loc, browser=v)
+    n = count("SELECT count(*) FROM events WHERE type='ticket_submitted' AND ticket_ref=?", (ref,))
+    if n != 1:
+        p.append("ticket_submitted events for %s: %d" % (ref, n))
+    if count("SELECT count(*) FROM events WHERE type='ticket_form_shown' AND slug='refund-policy'") < 1:
+        time.sleep(1.2)
+        if count("SELECT count(*) FROM events WHERE type='ticket_form_shown' AND slug='refund-policy'") < 1:
+            p.append("no ticket_form_shown event")
+    return p
+
+
+def flow_context_routing():
+    p = []
+    r = fetch("GET", "/api/v1/tickets/" + STATE["ref"], agent_h())
+    if r.status != 200:
+        return ["agent GET %d %s" % (r.status, r.text[:200])]
+    t = r.json()
+    if t["group"] != "billing":
+        p.append("group %s, want billing" % t["group"])
+    if t["channel"] != "web_form" or t["status"] != "new":
+        p.append("channel/status %s/%s" % (t["channel"], t["status"]))
+    ctx = t["context"]
+    if ctx.get("article") != "refund-policy" or ctx.get("query") != "refund please":
+        p.append("context article/query: %r" % ctx)
+    # Searches and article views are recorded by the deflection branch's
+    # pages; when they are, they must reach the ticket's context.
+    seen = count("SELECT count(*) FROM events WHERE type='search' AND query='refund'")
+    if seen and not any(s.get("query") == "refund" for s in ctx.get("searches", [])):
+        p.append("context misses the search 'refund': %r" % ctx.get("searches"))
+    seen = count("SELECT count(*) FROM events WHERE type='article_view' AND slug='refund-policy'")
+    if seen and not any(a.get("slug") == "refund-policy" for a in ctx.get("articles", [])):
+        p.append("context misses the article read: %r" % ctx.get("articles"))
+    if t["due_at"] - t["created_at"] != 24 * 3600:
+        p.append("normal SLA is not 24 h: %d" % (t["due_at"] - t["created_at"]))
+    return p
+
+
+def flow_channels():
+    p = []
+    for q, channel in (("?from=feedback&article=invoice", "article_feedback"),
+                       ("?thread=42", "community")):
+        v = Browser()
+        r, hidden = v.form_page("/tickets/new" + q)
+        if r.status != 200:
+            p.append("%s: form %d" % (q, r.status))
+            continue
+        time.sleep(2.1)
+        r = v.post_form("/tickets/new", good_fields(hidden, subject="Via " + channel))
+        if r.status != 303:
+            p.append("%s: submit %d" % (q, r.status))
+            continue
+        ref = r.header("location").split("/")[2].split("?")[0]
+        t = fetch("GET", "/api/v1/tickets/" + ref, agent_h()).json()
+        if t["channel"] != channel:
+            p.append("%s: channel %s" % (q, t["channel"]))
+        if channel == "community" and t["context"].get("thread") != 42:
+            p.append("thread not stored: %r" % t["context"])
+    return p
+
+
+def flow_api():
+    p = []
+    key = "api-key-%d" % time.time_ns()
+    body = api_body(subject="My account was hacked", category="getting-started", priority="high")
+    r = api_post(body, key)
+    if r.status != 201:
+        return ["create %d %s" % (r.status, r.text[:200])]
+    j = r.json()
+    if not re.match(r"^HC-\d{4}-\d{6}$", j["ref"]) or j["status"] != "new" or "/tickets/" + j["ref"] + "?t=" not in j["url"]:
+        p.append("body %r" % j)
+    r2 = api_post(body, key)
+    if r2.status != 200 or r2.json()["ref"] != j["ref"]:
+        p.append("replay %d %s" % (r2.status, r2.text[:200]))
+    t = fetch("GET", "/api/v1/tickets/" + j["ref"], agent_h()).json()
+    if t["priority"] != "urgent" or t["group"] != "onboarding" or t["channel"] != "api":
+        p.append("routing: priority %s group %s channel %s" % (t["priority"], t["group"], t["channel"]))
+    if t["due_at"] - t["created_at"] != 3600:
+        p.append("urgent SLA is not 1 h")
+    STATE["api_ref"] = j["ref"]
+    STATE["api_url"] = j["url"]
+    return p
+
+
+def flow_agent_api():
+    p = []
+    ref = STATE["api_ref"]
+    r = fetch("GET", "/api/v1/tickets?per_page=50", agent_h())
+    if r.status != 200:
+        return ["list %d" % r.status]
+    lst = r.json()
+    dues = [t["due_at"] for t in lst["tickets"]]
+    if dues != sorted(dues):
+        p.append("list not ordered by due time")
+    if ref not in [t["ref"] for t in lst["tickets"]]:
+        p.append("new ticket not in the queue")
+    r = fetch("GET", "/api/v1/tickets?group=onboarding&status=new", agent_h())
+    if r.status != 200 or any(t["group"] != "onboarding" for t in r.json()["tickets"]):
+        p.append("group filter")
+    r = fetch("PATCH", "/api/v1/tickets/" + ref, dict(agent_h(), **{"Content-Type": "application/json"}),
+              json.dumps({"status": "open", "group": "billing"}))
+    if r.status != 200 or r.json()["status"] != "open" or r.json()["group"] != "billing":
+        p.append("PATCH %d %s" % (r.status, r.text[:200]))
+    hdr = dict(agent_h(), **{"Content-Type": "application/json"})
+    r = fetch("POST", "/api/v1/tickets/%s/comments" % ref, hdr, json.dumps({"body": "secret note", "public": False}))
+    if r.status != 201:
+        p.append("note %d %s" % (r.status, r.text[:200]))
+    r = fetch("POST", "/api/v1/tickets/%s/comments" % ref, hdr, json.dumps({"body": "Hello from support"}))
+    if r.status != 201 or r.json()["first_response_at"] is None:
+        p.append("reply %d %s" % (r.status, r.text[:200]))
+    kinds = [e["kind"] for e in r.json()["events"]]
+    for k in ("created", "status", "group", "note", "reply"):
+        if k not in kinds:
+            p.append("event %s missing: %r" % (k, kinds))
+    path = urllib.parse.urlsplit(STATE["api_url"])
+    page = fetch("GET", path.path + "?" + path.query)
+    if "Hello from support" not in page.text:
+        p.append("requester does not see the public reply")
+    if "secret note" in page.text:
+        p.append("internal note shown to the requester")
+    return p
+
+
+def flow_agent_pages():
+    p = []
+    a = Browser()
+    r = a.req("GET", "/agent")
+    if r.status != 303 or r.header("location") != "/login?next=/agent":
+        p.append("/agent unauthenticated: %d %s" % (r.status, r.header("location")))
+    r, hidden = a.form_page("/login?next=/agent")
+    if hidden.get("next") != "/agent":
+        p.append("login next %r" % hidden.get("next"))
+    r = a.post_form("/login", {"csrf": hidden["csrf"], "next": "/agent", "token": AGENT["token"]})
+    if r.status != 303 or r.header("location") != "/agent" or "hc_staff" not in a.cookies:
+        return p + ["login %d %s" % (r.status, r.header("location"))]
+    r = a.req("GET", "/agent")
+    if r.status != 200 or STATE["ref"] not in r.text:
+        p.append("queue %d, ticket listed: %s" % (r.status, STATE["ref"] in r.text))
+    r = a.req("GET", "/agent/tickets/" + STATE["ref"])
+    if r.status != 200 or "refund-policy" not in r.text or "refund" not in r.text:
+        p.append("agent ticket page %d, context shown?" % r.status)
+    if "&lt;script&gt;alert(1)" not in r.text:
+        p.append("agent page does not escape the subject")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', r.text).group(1)
+    r = a.post_form("/agent/tickets/" + STATE["ref"], {"csrf": csrf, "action": "reply", "body": "We refunded you."})
+    if r.status != 303:
+        p.append("agent reply %d %s" % (r.status, r.text[:200]))
+    r = a.post_form("/agent/tickets/" + STATE["ref"], {"csrf": csrf, "action": "update", "status": "pending", "priority": "urgent", "group": "billing"})
+    if r.status != 303:
+        p.append("agent update %d" % r.status)
+    v = STATE["browser"]
+    page = v.req("GET", STATE["loc"])
+    if "We refunded you." not in page.text:
+        p.append("requester does not see the agent's reply")
+    # The requester answers: the ticket opens again.
+    csrf_v = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    r = v.post_form("/tickets/" + STATE["ref"], {"csrf": csrf_v, "t": STATE["token"], "body": "Thanks, received!"})
+    if r.status != 303:
+        p.append("requester reply %d %s" % (r.status, r.text[:200]))
+    t = fetch("GET", "/api/v1/tickets/" + STATE["ref"], agent_h()).json()
+    if t["status"] != "open" or t["priority"] != "urgent":
+        p.append("after requester reply: %s/%s" % (t["status"], t["priority"]))
+    r = a.post_form("/logout", {"csrf": csrf})
+    if r.status != 303 or "hc_staff" in a.cookies:
+        p.append("logout %d" % r.status)
+    return p
+
+
+def flow_suggestions():
+    p = []
+    v = Browser()
+    r = v.req("GET", "/api/v1/tickets/suggest?q=refund")
+    if r.status != 200:
+        return ["suggest %d" % r.status]
+    s = r.json()["suggestions"]
+    if not s or not s[0]["url"].startswith("/tickets/suggested?to="):
+        return ["suggestions %r" % s]
+    r = v.req("GET", s[0]["url"])
+    if r.status != 303 or not (r.header("location") or "").startswith("/articles/"):
+        p.append("suggested redirect %d %s" % (r.status, r.header("location")))
+    r, hidden = v.form_page("/tickets/new?q=refund")
+    if "/tickets/suggested?to=" not in r.text:
+        p.append("form without JS shows no suggestions")
+    r = v.post_form("/tickets/deflected", {"csrf": hidden["csrf"], "article": "refund-policy"})
+    if r.status != 200:
+        p.append("deflected %d" % r.status)
+    time.sleep(1.2)
+    for ev in ("suggestion_shown", "suggestion_clicked", "deflected"):
+        if count("SELECT count(*) FROM events WHERE type=? AND visitor=?", (ev, v.cookies["hc_v"])) < 1:
+            p.append("no %s event" % ev)
+    return p
+
+
+def flow_hcctl():
+    p = []
+    rc, out, err = hcctl("tickets", "list")
+    if rc != 0 or STATE["ref"] not in out:
+        p.append("list rc %d %s" % (rc, err))
+    rc, out, err = hcctl("tickets", "show", STATE["api_ref"])
+    if rc != 0 or "Hello from support" not in out or "/tickets/%s?t=" % STATE["api_ref"] not in out:
+        p.append("show rc %d %s" % (rc, out[:200]))
+    rc, out, err = hcctl("tickets", "reply", STATE["api_ref"], "From the console")
+    if rc != 0:
+        p.append("reply rc %d %s" % (rc, err))
+    rc, out, err = hcctl("tickets", "close", STATE["api_ref"])
+    t = fetch("GET", "/api/v1/tickets/" + STATE["api_ref"], agent_h()).json()
+    if rc != 0 or t["status"] != "closed":
+        p.append("close rc %d status %s" % (rc, t["status"]))
+    rc, out, err = hcctl("tickets", "show", "HC-1999-000000")
+    if rc == 0:
+        p.append("show of a missing ticket succeeded")
+    rc, out, err = hcctl("export")
+    lines = [json.loads(l) for l in out.splitlines()]
+    tickets = [l for l in lines if l["type"] == "ticket"]
+    if rc != 0 or len(tickets) != count() or not any(l["type"] == "event" for l in lines):
+        p.append("export rc %d, %d tickets vs %d" % (rc, len(tickets), count()))
+    return p
+
+
+# ---------------------------------------------------------------- bad input
+
+BIG = 70 * 1024
+
+
+def bad_api_rows():
+    j = json.dumps
+    return [
+        ("missing name", api_body(name=...), None, 400, "name"),
+        ("missing email", api_body(email=...), None, 400, "email"),
+        ("missing subject", api_body(subject=...), None, 400, "subject"),
+        ("missing body", api_body(body=...), None, 400, "body"),
+        ("blank name", api_body(name="   "), None, 400, "name"),
+        ("name too long", api_body(name="x" * 101), None, 400, "name"),
+        ("email too long", api_body(email="a" * 250 + "@example.com"), None, 400, "email"),
+        ("subject too long", api_body(subject="长" * 201), None, 400, "subject"),
+        ("body too long", api_body(body="x" * 10001), None, 400, "body"),
+        ("email without @", api_body(email="bo.example.com"), None, 400, "email"),
+        ("email with two @", api_body(email="bo@@example.com"), None, 400, "email"),
+        ("email without dot", api_body(email="bo@localhost"), None, 400, "email"),
+        ("email with space", api_body(email="b o@example.com"), None, 400, "email"),
+        ("header injection in name", api_body(name="Bo\r\nBcc: x@evil.com"), None, 400, "name"),
+        ("header injection in subject", api_body(subject="Hi\nBcc: x@evil.com"), None, 400, "subject"),
+        ("header injection in email", api_body(email="bo@example.com\r\nBcc: x@evil.com"), None, 400, "email"),
+        ("control character in body", api_body(body="bell \u0007"), None, 400, "body"),
+        ("NUL in subject", api_body(subject="a\u0000b"), None, 400, None),
+        ("bad UTF-8 body", b'{"name":"Bo","email":"bo@example.com","subject":"x","body":"\xff\xfe"}', None, 400, None),
+        ("unknown category", api_body(category="nope"), None, 400, "category"),
+        ("SQL in category", api_body(category="billing' OR '1'='1"), None, 400, "category"),
+        ("unknown priority", api_body(priority="asap"), None, 400, "priority"),
+        ("urgent from a customer", api_body(priority="urgent"), None, 400, "priority"),
+        ("priority as a number", api_body(priority=3), None, 400, "priority"),
+        ("name as an array", api_body(name=["Bo"]), None, 400, "name"),
+        ("body as an object", api_body(body={"x": 1}), None, 400, "body"),
+        ("not JSON", "name=Bo&email=bo@example.com", None, 400, None),
+        ("JSON array", j([1, 2]), None, 400, None),
+        ("duplicate keys", '{"name":"a","name":"b","email":"bo@example.com","subject":"s","body":"b"}', None, 400, None),
+        ("idempotency key too short", api_body(), "abc", 400, "idempotency_key"),
+        ("idempotency key with spaces", api_body(), "a b c d e f g h", 400, "idempotency_key"),
+        ("body over 64 KiB", api_body(body="x" * BIG), None, (400, 413), None),
+    ]
+
+
+def run_bad_api():
+    for name, body, key, want, field in bad_api_rows():
+        def case(body=body, key=key, want=want, field=field):
+            before = count()
+            r = api_post(body, key)
+            p = []
+            wants = want if isinstance(want, tuple) else (want,)
+            if r.status not in wants:
+                p.append("status %d, want %s: %s" % (r.status, want, r.text[:200]))
+            elif r.status != 413:
+                e = r.json().get("error", {})
+                if not e.get("message") or not e.get("code"):
+                    p.append("no error code/message: %s" % r.text[:200])
+                if field and e.get("field") != field:
+                    p.append("field %r, want %r" % (e.get("field"), field))
+            if count() != before:
+                p.append("a ticket was stored")
+            return p
+        check("bad api: " + name, case)
+
+    def wrong_ctype(ctype):
+        def case():
+            before = count()
+            r = api_post(api_body(), None, ctype=ctype)
+            return ([] if r.status == 415 else ["status %d" % r.status]) + \
+                   ([] if count() == before else ["stored"])
+        return case
+    check("bad api: text/plain body is 415", wrong_ctype("text/plain"))
+    check("bad api: form-encoded body is 415", wrong_ctype("application/x-www-form-urlencoded"))
+
+    def replay_other_content():
+        key = "replay-%d" % time.time_ns()
+        r1 = api_post(api_body(subject="first"), key)
+        before = count()
+        r2 = api_post(api_body(subject="second"), key)
+        p = []
+        if r1.status != 201:
+            p.append("first %d" % r1.status)
+        if r2.status != 409 or r2.json()["error"]["code"] != "idempotency_conflict":
+            p.append("replay with other content: %d %s" % (r2.status, r2.text[:200]))
+        if count() != before:
+            p.append("stored")
+        return p
+    check("bad api: idempotency key replayed with other content is 409", replay_other_content)
+
+
+def run_bad_form():
+    v = Browser()
+    r, hidden = v.form_page()
+    time.sleep(2.1)
+    rows = [
+        ("no CSRF token", dict(good_fields(hidden), csrf=None), 403, None),
+        ("wrong CSRF token", dict(good_fields(hidden), csrf="0" * 64), 403, None),
+        ("honeypot filled", dict(good_fields(hidden), website="http://spam"), 400, None),
+        ("forged start time", dict(good_fields(hidden), ts="1000-" + "0" * 32), 400, None),
+        ("no start time", dict(good_fields(hidden), ts=None), 400, None),
+        ("bad email", good_fields(hidden, email="ann(at)example"), 400, "email"),
+        ("missing name", good_fields(hidden, name=""), 400, "name"),
+        ("newline in subject", good_fields(hidden, subject="Hi\r\nBcc: x@evil.com"), 400, "subject"),
+        ("control character in name", good_fields(hidden, name="A\u001bnn"), 400, "name"),
+        ("unknown category", good_fields(hidden, category="nope"), 400, "category"),
+        ("urgent priority", good_fields(hidden, priority="urgent"), 400, "priority"),
+        ("bad thread id", good_fields(hidden, thread="12abc"), 400, None),
+        ("body too long", good_fields(hidden, body="x" * 10001), 400, "body"),
+    ]
+    for name, fields, want, field in rows:
+        def case(fields=fields, want=want, field=field):
+            before = count()
+            v.addr = fresh_addr()
+            r = v.post_form("/tickets/new", fields)
+            p = []
+            if r.status != want:
+                p.append("status %d, want %d: %s" % (r.status, want, r.text[:200]))
+            if field and 'id="tk-%s-err"' % field not in r.text:
+                p.append("no error message at field %s" % field)
+            # What was typed is kept.
+            if want == 400 and fields.get("body") and len(fields["body"]) < 100 and \
+                    fields["body"].replace("\n", "") not in unescape(r.text).replace("\n", ""):
+                p.append("the description was not kept")
+            if count() != before:
+                p.append("a ticket was stored")
+            return p
+        check("bad form: " + name, case)
+
+    def too_fast():
+        w = Browser()
+        r, h = w.form_page()
+        before = count()
+        r = w.post_form("/tickets/new", good_fields(h))
+        return ([] if r.status == 400 else ["status %d" % r.status]) + \
+               ([] if count() == before else ["stored"])
+    check("bad form: sent faster than a person can", too_fast)
+
+    def bad_escape():
+        before = count()
+        v.addr = fresh_addr()
+        r = v.req("POST", "/tickets/new", "name=%zz&csrf=" + hidden["csrf"],
+                  ctype="application/x-www-form-urlencoded")
+        return ([] if r.status == 400 else ["status %d" % r.status]) + \
+               ([] if count() == before else ["stored"])
+    check("bad form: malformed percent-escape", bad_escape)
+
+    def multipart():
+        v.addr = fresh_addr()
+        r = v.req("POST", "/tickets/new", "--x--", ctype="multipart/form-data; boundary=x")
+        return [] if r.status == 415 else ["status %d" % r.status]
+    check("bad form: multipart body is 415", multipart)
+
+    def replay_other():
+        w = Browser()
+        r, h = w.form_page()
+        time.sleep(2.1)
+        r1 = w.post_form("/tickets/new", good_fields(h, subject="one"))
+        before = count()
+        r2 = w.post_form("/tickets/new", good_fields(h, subject="two"))
+        p = []
+        if r1.status != 303:
+            p.append("first %d" % r1.status)
+        if r2.status != 409:
+            p.append("second %d" % r2.status)
+        if count() != before:
+            p.append("stored")
+        return p
+    check("bad form: same form sent again with other content is 409", replay_other)
+
+
+def run_bad_misc():
+    ref, tok = STATE["ref"], STATE["token"]
+    rows = [
+        ("status page, wrong token", "GET", "/tickets/%s?t=%s" % (ref, "0" * 32), None, 404),
+        ("status page, missing token", "GET", "/tickets/%s" % ref, None, 404),
+        ("status page, token of another ticket", "GET", "/tickets/HC-2000-000001?t=%s" % tok, None, 404),
+        ("status page, short ref", "GET", "/tickets/HC-2026-12?t=%s" % tok, None, 404),
+        ("status page, SQL in ref", "GET", "/tickets/HC-2026-1'%20OR%201=1?t=x", None, 404),
+        ("form link, negative thread", "GET", "/tickets/new?thread=-1", None, 400),
+        ("form link, path in article", "GET", "/tickets/new?article=../etc/passwd", None, 400),
+        ("form link, q too long", "GET", "/tickets/new?q=" + "x" * 257, None, 400),
+        ("form link, bad UTF-8 q", "GET", "/tickets/new?q=%ff", None, 400),
+        ("form link, unknown from", "GET", "/tickets/new?from=evil", None, 400),
+        ("suggest, bad UTF-8", "GET", "/api/v1/tickets/suggest?q=%ff", None, 400),
+        ("suggested, unknown article", "GET", "/tickets/suggested?to=nope&pos=1", None, 404),
+        ("agent list without token", "GET", "/api/v1/tickets", {}, 401),
+        ("agent list with a bogus token", "GET", "/api/v1/tickets", {"Authorization": "Bearer hc_" + "0" * 40}, 401),
+        ("agent list, unknown status", "GET", "/api/v1/tickets?status=lost", "agent", 400),
+        ("agent list, per_page 51", "GET", "/api/v1/tickets?per_page=51", "agent", 400),
+        ("agent list, page 0", "GET", "/api/v1/tickets?page=0", "agent", 400),
+        ("agent show, unknown ref", "GET", "/api/v1/tickets/HC-2000-000000", "agent", 404),
+        ("deflected by GET", "GET", "/tickets/deflected", None, 405),
+        ("logout by GET", "GET", "/logout", None, 405),
+    ]
+    for name, method, path, headers, want in rows:
+        def case(method=method, path=path, headers=headers, want=want):
+            h = agent_h() if headers == "agent" else (headers or {})
+            r = fetch(method, path, h)
+            return [] if r.status == want else ["status %d, want %d: %s" % (r.status, want, r.text[:150])]
+        check("bad request: " + name, case)
+
+    hdr = lambda: dict(agent_h(), **{"Content-Type": "application/json"})
+    patches = [
+        ("PATCH unknown status", {"status": "lost"}, 400, "status"),
+        ("PATCH unknown priority", {"priority": "asap"}, 400, "priority"),
+        ("PATCH unknown group", {"group": "nobody"}, 400, "group"),
+        ("PATCH nothing", {}, 400, None),
+        ("PATCH status as number", {"status": 1}, 400, "status"),
+    ]
+    for name, body, want, field in patches:
+        def case(body=body, want=want, field=field):
+            before = count("SELECT count(*) FROM ticket_events")
+            r = fetch("PATCH", "/api/v1/tickets/" + ref, hdr(), json.dumps(body))
+            p = [] if r.status == want else ["status %d: %s" % (r.status, r.text[:150])]
+            if field and r.status == want and r.json()["error"].get("field") != field:
+                p.append("field %r" % r.json()["error"].get("field"))
+            if count("SELECT count(*) FROM ticket_events") != before:
+                p.append("an event was stored")
+            return p
+        check("bad agent API: " + name, case)
+
+    def empty_comment():
+        r = fetch("POST", "/api/v1/tickets/%s/comments" % ref, hdr(), json.dumps({"body": " "}))
+        return [] if r.status == 400 else ["status %d" % r.status]
+    check("bad agent API: empty comment", empty_comment)
+
+    def reply_rows():
+        v = STATE["browser"]
+        page = v.req("GET", STATE["loc"])
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+        p = []
+        for fields, want in (({"t": tok, "body": "no csrf"}, 403),
+                             ({"csrf": csrf, "t": tok, "body": "   "}, 400),
+                             ({"csrf": csrf, "t": "0" * 32, "body": "wrong token"}, 404)):
+            before = count("SELECT count(*) FROM ticket_events")
+            r = v.post_form("/tickets/" + ref, fields)
+            if r.status != want:
+                p.append("%r: %d want %d" % (fields.get("body"), r.status, want))
+            if count("SELECT count(*) FROM ticket_events") != before:
+                p.append("%r stored" % fields.get("body"))
+        return p
+    check("bad reply: without CSRF, empty, wrong token", reply_rows)
+
+    def login_rows():
+        b = Browser()
+        r, h = b.form_page("/login?next=//evil.example/")
+        p = []
+        if h.get("next") != "/agent":
+            p.append("next %r" % h.get("next"))
+        r = b.post_form("/login", {"csrf": h["csrf"], "next": "/agent", "token": "hc_" + "1" * 40})
+        if r.status != 403 or "hc_staff" in b.cookies:
+            p.append("bad token: %d" % r.status)
+        r = b.post_form("/login", {"next": "/agent", "token": AGENT["token"]})
+        if r.status != 403 or "hc_staff" in b.cookies:
+            p.append("no csrf: %d" % r.status)
+        r = b.post_form("/login", {"csrf": h["csrf"], "next": "https://evil.example/", "token": AGENT["token"]})
+        if r.status != 303 or r.header("location") != "/agent":
+            p.append("open redirect: %d %s" % (r.status, r.header("location")))
+        return p
+    check("bad login: wrong token, no CSRF, foreign next", login_rows)
+
+
+def flood():
+    addr = fresh_addr()
+    got = None
+    for i in range(40):
+        r = api_post(api_body(subject="flood %d" % i, name=""), None, addr=addr)
+        if r.status == 429:
+            got = r
+            break
+        if r.status >= 500:
+            return ["5xx during the flood: %d" % r.status]
+    if got is None:
+        return ["no 429 after 40 writes"]
+    ra = got.header("retry-after")
+    if not ra or not ra.isdigit() or not (0 < int(ra) <= 60):
+        return ["Retry-After %r" % ra]
+    return []
+
+
+def main():
+    rc, out, err = hcctl("token", "add", "agent", "e2e-agent")
+    AGENT["token"] = out.strip()
+    check("flow: form with context -> 303 -> status page, replay is one ticket", flow_form_to_ticket)
+    if "ref" in STATE:
+        check("flow: routing, SLA and the customer's context", flow_context_routing)
+    check("flow: channels from ?from=feedback and ?thread=", flow_channels)
+    check("flow: API create, replay, keyword priority", flow_api)
+    if "api_ref" in STATE:
+        check("flow: agent API list/patch/note/reply; requester sees only the reply", flow_agent_api)
+    if "ref" in STATE:
+        check("flow: /login, /agent queue and ticket, reply, update, requester reply, logout", flow_agent_pages)
+    check("flow: suggestions, the suggestion redirect, 'this solved my problem'", flow_suggestions)
+    if "api_ref" in STATE and "ref" in STATE:
+        check("flow: hcctl tickets list/show/reply/close and export", flow_hcctl)
+    run_bad_api()
+    run_bad_form()
+    if "ref" in STATE:
+        run_bad_misc()
+    check("integrity: PRAGMA integrity_check", lambda: [] if count("PRAGMA integrity_check") == "ok" else ["not ok"])
+    check("flood: POST /api/v1/tickets until 429 with Retry-After", flood)
+    print("tickets: %d passed, %d failed" % (passed, failed))
+    with open(COUNTS, "w") as f:
+        f.write("%d %d\n" % (passed, failed))
+
+
+if __name__ == "__main__":
+    main()
