@@ -36,6 +36,9 @@ static const struct command {
 	    "      staff access tokens for /admin, /agent and the agents' API;\n"
 	    "      the token is printed once, only its digest is kept",
 	    cmd_token },
+	{ "threads", "threads export ID\n"
+	    "      a solved community thread as a draft article (Markdown)",
+	    cmd_threads },
 };
 
 static int
@@ -117,6 +120,7 @@ cmd_reindex(int argc, char **argv)
 		return (1);
 	}
 	(void)fold_init();
+	memset(&b, 0, sizeof(b));
 	b.articles = settings.articles;
 	b.snapshot = snapshot;
 	b.index = index;
@@ -128,7 +132,8 @@ cmd_reindex(int argc, char **argv)
 	if (cat == NULL)
 		return (1);
 	catalog_free(cat);
-	return (0);
+	/* community: thread documents kept in line (all rewritten with --full). */
+	return (cmd_reindex_threads(index, full));
 }
 
 int

@@ -12,5 +12,8 @@ sqlite3	*hcctl_db(void);
 
 /* Commands: argv[0] is the command's name; return the exit status. */
 int	 cmd_token(int, char **);
+/* cmd_threads.c: hcctl reindex's thread documents; 0 or 1. */
+int	 cmd_reindex_threads(const char *index, int full);
+int	 cmd_threads(int, char **);
 
 #endif
