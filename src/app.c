@@ -21,6 +21,7 @@
 
 #include "catalog/builder.h"
 #include "catalog/snapshot.h"
+#include "community/community.h"
 #include "http/assets.h"
 #include "deflection/events.h"
 #include "deflection/retention.h"
@@ -205,6 +206,9 @@ kore_parent_configure(int argc, char **argv)
 		chown_tree(index_path, pw->pw_uid, pw->pw_gid);
 	}
 	builder.index = index_path;
+	/* community: the watcher also drains the threads' search outbox. */
+	builder.tick = cm_watch_tick;
+	builder.tick_arg = settings.data;
 	start_watcher();
 
 	/* Read before the fork: workers cannot see these files later. */

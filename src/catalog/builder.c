@@ -129,11 +129,15 @@ builder_watch(struct builder *b)
 	/* The first pass: the index (the catalog comes from the cache). */
 	catalog_free(builder_run(b));
 	for (;;) {
+		if (b->tick != NULL)
+			b->tick(b->tick_arg);
 		pfd.fd = fd;
 		pfd.events = POLLIN;
-		n = poll(&pfd, 1, -1);
+		n = poll(&pfd, 1, b->tick != NULL ? BUILDER_TICK_MS : -1);
 		if (n < 0 && errno != EINTR)
 			exit(1);
+		if (n <= 0)
+			continue;
 		/* Wait for a quiet moment: an editor's save is many events. */
 		while (n > 0) {
 			drain(fd);

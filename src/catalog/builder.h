@@ -11,7 +11,15 @@ struct builder {
 	const char		*default_lang;
 	int			 force_index;	/* rewrite every document */
 	struct catalog_cache	*cache;
+	/*
+	 * Called by the watcher about every BUILDER_TICK_MS while idle and
+	 * after each build (the community's search outbox), or NULL.
+	 */
+	void			(*tick)(const void *);
+	const void		*tick_arg;
 };
+
+#define BUILDER_TICK_MS	200
 
 /*
  * Builds the catalog, writes the snapshot and brings the search index up

@@ -4,5 +4,62 @@
 #include "store/db.h"
 
 const struct migration	community_migrations[] = {
+	{ "community-1",
+	    /* One display name per visitor cookie, chosen on the first post. */
+	    "CREATE TABLE community_names ("
+	    " visitor TEXT PRIMARY KEY, name TEXT NOT NULL,"
+	    " created INTEGER NOT NULL);"
+	    /* Bodies are stored as written and as rendered once (HTML). */
+	    "CREATE TABLE threads ("
+	    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	    " visitor TEXT NOT NULL, author TEXT NOT NULL,"
+	    " title TEXT NOT NULL, body_md TEXT NOT NULL,"
+	    " body_html TEXT NOT NULL, body_plain TEXT NOT NULL,"
+	    " category TEXT NOT NULL DEFAULT '', tags TEXT NOT NULL DEFAULT '',"
+	    " lang TEXT NOT NULL, status TEXT NOT NULL, queue_reason TEXT,"
+	    " duplicate_of TEXT, locked INTEGER NOT NULL DEFAULT 0,"
+	    " pinned INTEGER NOT NULL DEFAULT 0, accepted INTEGER,"
+	    " score INTEGER NOT NULL DEFAULT 0,"
+	    " answers INTEGER NOT NULL DEFAULT 0,"
+	    " reports INTEGER NOT NULL DEFAULT 0,"
+	    " body_hash TEXT NOT NULL, created INTEGER NOT NULL,"
+	    " updated INTEGER NOT NULL, activity INTEGER NOT NULL);"
+	    "CREATE INDEX threads_list ON threads(status, pinned, created);"
+	    "CREATE INDEX threads_hash ON threads(body_hash);"
+	    "CREATE INDEX threads_visitor ON threads(visitor);"
+	    "CREATE TABLE answers ("
+	    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	    " thread_id INTEGER NOT NULL REFERENCES threads(id),"
+	    " visitor TEXT NOT NULL, author TEXT NOT NULL,"
+	    " body_md TEXT NOT NULL, body_html TEXT NOT NULL,"
+	    " body_plain TEXT NOT NULL, status TEXT NOT NULL,"
+	    " queue_reason TEXT, score INTEGER NOT NULL DEFAULT 0,"
+	    " reports INTEGER NOT NULL DEFAULT 0,"
+	    " body_hash TEXT NOT NULL, created INTEGER NOT NULL,"
+	    " updated INTEGER NOT NULL);"
+	    "CREATE INDEX answers_thread ON answers(thread_id, status);"
+	    "CREATE INDEX answers_hash ON answers(body_hash);"
+	    "CREATE INDEX answers_visitor ON answers(visitor);"
+	    /* kind: 't' thread, 'a' answer. One vote per visitor and post. */
+	    "CREATE TABLE community_votes ("
+	    " kind TEXT NOT NULL, post_id INTEGER NOT NULL,"
+	    " visitor TEXT NOT NULL, value INTEGER NOT NULL,"
+	    " ts INTEGER NOT NULL, PRIMARY KEY (kind, post_id, visitor))"
+	    " WITHOUT ROWID;"
+	    "CREATE TABLE community_reports ("
+	    " kind TEXT NOT NULL, post_id INTEGER NOT NULL,"
+	    " visitor TEXT NOT NULL, ts INTEGER NOT NULL,"
+	    " PRIMARY KEY (kind, post_id, visitor)) WITHOUT ROWID;"
+	    "CREATE TABLE community_log ("
+	    " id INTEGER PRIMARY KEY, staff TEXT NOT NULL,"
+	    " action TEXT NOT NULL, kind TEXT NOT NULL,"
+	    " post_id INTEGER NOT NULL, ts INTEGER NOT NULL);"
+	    /*
+	     * Threads whose search document must be redone, written in the
+	     * same transaction as the change; the watcher (the index's one
+	     * writer) drains it.
+	     */
+	    "CREATE TABLE search_outbox ("
+	    " id INTEGER PRIMARY KEY, thread_id INTEGER NOT NULL);" },
 	{ NULL, NULL }
 };

@@ -48,6 +48,9 @@ static const struct command {
 	{ "export", "export\n"
 	    "      every ticket, then every ticket event, as JSON lines",
 	    cmd_export },
+	{ "threads", "threads export ID\n"
+	    "      a solved community thread as a draft article (Markdown)",
+	    cmd_threads },
 };
 
 static int
@@ -129,6 +132,7 @@ cmd_reindex(int argc, char **argv)
 		return (1);
 	}
 	(void)fold_init();
+	memset(&b, 0, sizeof(b));
 	b.articles = settings.articles;
 	b.snapshot = snapshot;
 	b.index = index;
@@ -140,7 +144,8 @@ cmd_reindex(int argc, char **argv)
 	if (cat == NULL)
 		return (1);
 	catalog_free(cat);
-	return (0);
+	/* community: thread documents kept in line (all rewritten with --full). */
+	return (cmd_reindex_threads(index, full));
 }
 
 int

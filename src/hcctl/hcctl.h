@@ -15,5 +15,8 @@ int	 cmd_token(int, char **);
 int	 cmd_analytics(int, char **);
 int	 cmd_tickets(int, char **);
 int	 cmd_export(int, char **);
+/* cmd_threads.c: hcctl reindex's thread documents; 0 or 1. */
+int	 cmd_reindex_threads(const char *index, int full);
+int	 cmd_threads(int, char **);
 
 #endif

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "site.h"
+#include "community/community.h"
 #include "assets.h"
 #include "bodies.h"
 #include "funnel.h"
@@ -85,6 +86,10 @@ page_home(struct http_request *req)
 	}
 	json_object_set_new(ctx, "popular", top);
 	json_object_set_new(ctx, "recent", recent);
+	/* community: the teaser's newest questions (pinned first). */
+	if (site.db != NULL)
+		json_object_set_new(ctx, "community_threads",
+		    cm_recent(site.db, 5));
 	return (respond_page(req, 200, "home", ctx));
 }
 

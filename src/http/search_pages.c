@@ -7,6 +7,7 @@
 #include <openssl/rand.h>
 
 #include "site.h"
+#include "community_http.h"
 #include "bodies.h"
 #include "funnel.h"
 #include "render/i18n.h"
@@ -280,6 +281,10 @@ result_json(const struct hc_hit *hit, const struct hc_results *r,
 	struct strbuf			 url;
 	json_t				*o;
 
+	/* community: thread hits come from the database. */
+	if (!strncmp(hit->id, "thread:", 7))
+		return (cm_search_result(hit, r->highlight, r->nhighlight,
+		    lang, search_id, position));
 	if (hit_version(hit, &a, &v) != 0 ||
 	    (plain = bodies_snippet_text(a, v)) == NULL)
 		return (NULL);
@@ -397,7 +402,7 @@ api_suggest(struct http_request *req)
 	hc_index		*ix;
 	const struct article		*art;
 	const struct article_version	*v;
-	json_t			*arr;
+	json_t			*arr, *o;
 	char			*folded, url[256];
 	size_t			 i;
 
@@ -420,6 +425,13 @@ api_suggest(struct http_request *req)
 		if (search_cached(ix, &q, &r) == HC_SEARCH_OK) {
 			/* Titles only: no snippets while typing. */
 			for (i = 0; i < r->nhits; i++) {
+				/* community: threads by title too. */
+				if (!strncmp(r->hits[i].id, "thread:", 7)) {
+					if ((o = cm_suggest_result(
+					    &r->hits[i])) != NULL)
+						json_array_append_new(arr, o);
+					continue;
+				}
 				if (hit_version(&r->hits[i], &art, &v) != 0)
 					continue;
 				(void)snprintf(url, sizeof(url),

@@ -1,0 +1,238 @@
+/* community.h: the community Q&A domain: threads, answers, votes, reports, moderation, search outbox, draft export. */
+#ifndef HC_COMMUNITY_H
+#define HC_COMMUNITY_H
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+/* Limits (characters, code points). */
+#define CM_TITLE_MIN		8
+#define CM_TITLE_MAX		150
+#define CM_BODY_MAX		10000
+#define CM_ANSWER_MIN		2
+#define CM_NAME_MAX		40
+#define CM_TAGS_MAX		5
+#define CM_TAG_MAX		30
+/* The asker may edit own posts this long after posting. */
+#define CM_EDIT_WINDOW		(30 * 60)
+/* A visitor's first posts may carry at most this many links. */
+#define CM_NEW_POSTS		3
+#define CM_NEW_LINKS		1
+#define CM_PER_PAGE		20
+/* Minimum seconds between showing a form and posting it. */
+#define CM_MIN_FILL		3
+#define CM_FORM_MAX_AGE		(24 * 3600)
+
+/* Post states (threads.status, answers.status). */
+#define CM_PUBLISHED		"published"
+#define CM_QUEUED		"queued"	/* held for a moderator */
+#define CM_HIDDEN		"hidden"
+#define CM_DELETED		"deleted"
+
+/*
+ * A thread or an answer as stored. Every string is malloc'd and owned by
+ * the struct; cm_thread_free / cm_answer_free release them.
+ */
+struct cm_thread {
+	long long	 id;
+	char		*visitor;	/* the asker's cookie id: never shown */
+	char		*author;	/* display name */
+	char		*title;
+	char		*body_md;
+	char		*body_html;	/* rendered once, at write time */
+	char		*body_plain;
+	char		*category;	/* "" when none */
+	char		*tags;		/* " a b " (space delimited) */
+	char		*lang;
+	char		*status;
+	char		*queue_reason;	/* or NULL */
+	char		*duplicate_of;	/* "thread:<id>", "article:<slug>" */
+	int		 locked;
+	int		 pinned;
+	long long	 accepted;	/* answer id, or 0 */
+	long long	 score;
+	long long	 answers;	/* published answers */
+	long long	 created;
+	long long	 updated;
+	long long	 reports;
+};
+
+struct cm_answer {
+	long long	 id;
+	long long	 thread_id;
+	char		*visitor;
+	char		*author;
+	char		*body_md;
+	char		*body_html;
+	char		*body_plain;
+	char		*status;
+	char		*queue_reason;
+	long long	 score;
+	long long	 created;
+	long long	 updated;
+	long long	 reports;
+};
+
+/* A new post; strings borrowed. Rendering and checks are the caller's. */
+struct cm_new {
+	const char	*visitor;
+	const char	*author;
+	const char	*title;		/* threads only */
+	const char	*body_md;
+	const char	*body_html;
+	const char	*body_plain;
+	const char	*category;	/* threads: "" or a slug */
+	const char	*tags;		/* threads: normalised, " a b " */
+	const char	*lang;
+	const char	*status;	/* CM_PUBLISHED or CM_QUEUED */
+	const char	*queue_reason;	/* or NULL */
+	const char	*body_hash;	/* cm_body_hash */
+};
+
+void	cm_thread_free(struct cm_thread *);
+void	cm_answer_free(struct cm_answer *);
+
+/* ---- store.c: every statement of the domain. Writes are transactions. ---- */
+
+/* The display name this visitor chose, malloc'd, or NULL. */
+char	*cm_name_get(sqlite3 *, const char *visitor);
+
+/*
+ * Creates a thread (and the visitor's display name on first post) and
+ * queues it for the search index, in one transaction. 0 with *id, or -1.
+ */
+int	cm_thread_create(sqlite3 *, const struct cm_new *, long long *id);
+/* Same for an answer to thread_id. */
+int	cm_answer_create(sqlite3 *, long long thread_id, const struct cm_new *,
+	    long long *id);
+
+/* 1 and *t filled when found (in any status), 0 when not, -1 on error. */
+int	cm_thread_get(sqlite3 *, long long id, struct cm_thread *t);
+int	cm_answer_get(sqlite3 *, long long id, struct cm_answer *a);
+
+/*
+ * The answers of a thread, accepted first, then by score, then oldest;
+ * all_states also lists queued and hidden ones (moderators). The caller
+ * frees each with cm_answer_free and then the array.
+ */
+int	cm_answers_of(sqlite3 *, long long thread_id, int all_states,
+	    struct cm_answer **out, size_t *n);
+
+/*
+ * Published threads, pinned first, as JSON summaries {"id","title",
+ * "author","category","tags":[],"lang","score","answers","solved",
+ * "locked","pinned","created","updated","url"}. sort: "newest", "top",
+ * "unanswered", "solved". category and tag filter when not NULL. *total
+ * counts all matches. Returns a new array, or NULL on error.
+ */
+json_t	*cm_thread_list(sqlite3 *, const char *sort, const char *category,
+	    const char *tag, long long page, long long per_page,
+	    long long *total);
+
+/*
+ * Sets this visitor's vote (value 1, -1, or 0 to withdraw) on a thread
+ * (kind 't') or answer ('a') and recomputes its score. 0 with *score,
+ * or -1.
+ */
+int	cm_vote(sqlite3 *, char kind, long long id, const char *visitor,
+	    int value, long long *score);
+/* This visitor's votes on a thread and its answers: {"t<id>":1,"a<id>":-1}. */
+json_t	*cm_votes_of(sqlite3 *, long long thread_id, const char *visitor);
+
+/* Marks answer_id the accepted answer of thread_id (0 clears it). */
+int	cm_accept(sqlite3 *, long long thread_id, long long answer_id);
+
+/* Replaces the text of a post (title NULL for answers); re-indexed. */
+int	cm_thread_edit(sqlite3 *, long long id, const char *title,
+	    const char *md, const char *html, const char *plain);
+int	cm_answer_edit(sqlite3 *, long long id, const char *md,
+	    const char *html, const char *plain);
+
+/* Moves a post to status (CM_*), clearing its reports; re-indexed. */
+int	cm_set_status(sqlite3 *, char kind, long long id, const char *status);
+/* Sets the flag "locked" or "pinned" of a thread to 0 or 1. */
+int	cm_thread_flag(sqlite3 *, long long id, const char *flag, int on);
+/* Marks a thread a duplicate of target ("thread:<n>", "article:<slug>", or NULL to clear). */
+int	cm_thread_duplicate(sqlite3 *, long long id, const char *target);
+/* Records who did what, for the moderation log. */
+int	cm_log(sqlite3 *, const char *staff, const char *action, char kind,
+	    long long id);
+
+/* A visitor's report of a post: it is listed in the queue. 0, 1 when already reported, -1. */
+int	cm_report(sqlite3 *, char kind, long long id, const char *visitor);
+
+/*
+ * The moderation queue: queued posts and reported posts, oldest first,
+ * as [{"kind","id","thread_id","title","excerpt","author","status",
+ * "reason","reports","created"}]. Also solved threads for draft export
+ * in *solved ([{"id","title"}], newest first, up to 50).
+ */
+json_t	*cm_queue(sqlite3 *, json_t **solved);
+/* The moderators' recent actions: [{"staff","action","kind","id","at"}]. */
+json_t	*cm_log_recent(sqlite3 *, int limit);
+
+/* Posts this visitor wrote (any status), for the new-poster link rule. */
+long long	cm_posts_by(sqlite3 *, const char *visitor);
+/* 1 when a post with this body hash exists from visitor, or from anyone since. */
+int	cm_duplicate(sqlite3 *, const char *hash, const char *visitor,
+	    long long since);
+
+/* Newest published threads for the home page: [{"id","title","url","answers","solved"}]. */
+json_t	*cm_recent(sqlite3 *, int limit);
+
+/* Title, plain question text, category, lang and updated of a published thread, for search results. 1, 0 or -1. */
+int	cm_thread_brief(sqlite3 *, long long id, struct cm_thread *t);
+
+/* ---- spam.c: the anti-spam rules, pure functions ---- */
+
+/* Links in Markdown text: http(s)://, www., and [..](..) targets. */
+int	cm_count_links(const char *md);
+/*
+ * 0 when user Markdown is safe to hand to cmark (size and nesting within
+ * bounds, see spam.c), or -1: cmark 0.30.2 is quadratic on some inputs.
+ */
+int	cm_markdown_bounded(const char *md);
+/* A hash of text with white space and case folded (duplicate detection); out is 17 bytes. */
+void	cm_body_hash(const char *title, const char *body, char out[17]);
+/*
+ * Tags from "a, b c" into " a b " (lower-cased ASCII); malloc'd, or NULL
+ * with *why set when a tag is bad or there are too many.
+ */
+char	*cm_tags_normalise(const char *in, const char **why);
+/* 1 when s is a plausible display name (one line, 1..CM_NAME_MAX). */
+int	cm_name_ok(const char *s);
+
+/* ---- outbox.c: the search index side (the one writer: the watcher) ---- */
+
+/*
+ * Brings the index's thread documents in line with the outbox: every
+ * thread queued since is put (when published) or deleted, and the rows
+ * removed, in one index commit. Returns the number handled, or -1
+ * (rows stay for the next try).
+ */
+int	cm_outbox_drain(sqlite3 *, const char *index_path);
+/*
+ * Compares every thread document in the index with the database and puts
+ * missing or stale ones, deletes those not published (after a rebuild of a
+ * damaged index, or hcctl reindex). force rewrites all. Returns the number
+ * changed, or -1.
+ */
+int	cm_index_reconcile(sqlite3 *, const char *index_path, int force);
+/*
+ * For the watcher: called every ~200 ms; drains the outbox when the
+ * database changed (PRAGMA data_version) and reconciles once at start and
+ * whenever the index folder was replaced. arg: the data folder.
+ */
+void	cm_watch_tick(const void *arg);
+
+/* ---- export.c ---- */
+
+/*
+ * A solved thread as a draft article: front matter (title, summary,
+ * tags, lang, draft: true, source) and question + accepted answer as the
+ * body. Returns a malloc'd string, or NULL when the thread is not solved
+ * or not found. *slug gets a suggested file name stem (malloc'd).
+ */
+char	*cm_export_draft(sqlite3 *, long long id, char **slug);
+
+#endif

@@ -1,0 +1,82 @@
+/* community_http.h: what the community's page, API and moderation handlers share: input checks and posting. */
+#ifndef HC_COMMUNITY_HTTP_H
+#define HC_COMMUNITY_HTTP_H
+
+#include <kore/kore.h>
+#include <kore/http.h>
+
+#include <jansson.h>
+
+#include "auth/tokens.h"
+#include "community/community.h"
+
+/* Per-client, per-minute write limits (ratelimit buckets "post", "vote"). */
+#define CM_POSTS_PER_MINUTE	20
+#define CM_VOTES_PER_MINUTE	60
+#define CM_REPORTS_PER_MINUTE	20
+
+/* What a visitor sent to ask or answer; strings borrowed. */
+struct cm_input {
+	const char	*title;		/* threads only */
+	const char	*body;
+	const char	*category;
+	const char	*tags;
+	const char	*display_name;
+	int		 honeypot;	/* the hidden field was filled */
+	int		 too_fast;	/* sent sooner than CM_MIN_FILL */
+};
+
+/* The outcome of a post: status 201 (published), 202 (queued) or 4xx. */
+struct cm_result {
+	int		 status;
+	const char	*code;		/* error code, snake_case */
+	const char	*message;	/* for a person (English) */
+	const char	*field;		/* the field at fault, or NULL */
+	const char	*reason;	/* why it was queued */
+	long long	 id;		/* the new post */
+};
+
+/*
+ * Checks and stores a thread (thread_id 0) or an answer to thread_id for
+ * this visitor: lengths, UTF-8, Markdown bounds, category, tags, display
+ * name, the thread's state; then the moderation rules (honeypot, fill
+ * time, links of new posters, duplicates). Fills r.
+ */
+void	cm_submit(struct http_request *, long long thread_id,
+	    const struct cm_input *, struct cm_result *r);
+
+/* A staff member (agent or editor) behind the request: 1 and owner, or 0. */
+int	cm_staff(struct http_request *, struct token_owner *owner);
+
+/* The signed time stamp of a form ("<unix>.<mac>"), for the fill-time rule. */
+void	cm_form_stamp(char out[64]);
+/*
+ * 1 when stamp is ours and younger than CM_FORM_MAX_AGE (with *too_fast
+ * set when it is younger than CM_MIN_FILL), 0 when forged or expired.
+ */
+int	cm_form_stamp_check(const char *stamp, int *too_fast);
+
+/* Parses the decimal id after prefix in path; rest points after it. 1 or 0. */
+int	cm_path_id(const char *path, const char *prefix, long long *id,
+	    const char **rest);
+
+/* Renders user Markdown (bounded) once: 0 with html and plain (free()), or -1. */
+int	cm_render(const char *md, char **html, char **plain);
+
+/* JSON of a thread and its answers for the API and the page. */
+json_t	*cm_thread_json(const struct cm_thread *, const struct cm_answer *,
+	    size_t);
+json_t	*cm_answer_json(const struct cm_answer *, int accepted);
+
+/*
+ * A search result (SPEC section 4) for a "thread:<id>" index hit, with a
+ * snippet marked from highlight; NULL when the thread is not published.
+ */
+struct hc_hit;
+json_t	*cm_search_result(const struct hc_hit *, char **highlight,
+	    size_t nhighlight, const char *lang, const char *search_id,
+	    size_t position);
+/* {"title","url","type":"thread"} for search as you type, or NULL. */
+json_t	*cm_suggest_result(const struct hc_hit *);
+
+#endif

@@ -1,0 +1,389 @@
+/* community_pages.c: /community (list), /community/new (ask, suggestions, deflection) and /community/similar. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "community_http.h"
+#include "deflection/events.h"
+#include "forms.h"
+#include "assets.h"
+#include "ratelimit.h"
+#include "render/i18n.h"
+#include "search/fold.h"
+#include "search/indexer.h"
+#include "site.h"
+#include "util/text.h"
+#include "visitor.h"
+
+int	page_community(struct http_request *);
+int	page_community_new(struct http_request *);
+int	community_similar(struct http_request *);
+
+#define SIMILAR_MAX	8
+#define MAX_LIST_PAGE	1000
+
+static const char *const sorts[] = { "newest", "top", "unanswered",
+    "solved" };
+
+/* The community's own script and stylesheet, for its templates. */
+void	cm_page_assets(json_t *);
+
+void
+cm_page_assets(json_t *ctx)
+{
+	json_object_set_new(ctx, "cm_js", json_string(
+	    assets_url("community.js")));
+	json_object_set_new(ctx, "cm_css", json_string(
+	    assets_url("community.css")));
+}
+
+static json_t *
+category_options(const char *lang, const char *selected)
+{
+	json_t	*arr;
+	size_t	 i;
+
+	arr = json_array();
+	for (i = 0; i < site.cat->ncats; i++) {
+		const struct category *c = &site.cat->cats[i];
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:b}",
+		    "slug", c->slug, "title", category_text_in(c, lang)->title,
+		    "selected", selected != NULL && !strcmp(selected,
+		    c->slug)));
+	}
+	return (arr);
+}
+
+int
+page_community(struct http_request *req)
+{
+	const char	*lang, *ui, *sort;
+	char		*s = NULL, *cat = NULL, *tag = NULL, *pg = NULL, *end;
+	json_t		*ctx, *list, *tabs;
+	long long	 page = 1, total = 0;
+	struct strbuf	 base, u;
+	size_t		 i;
+	int		 bad = 0;
+
+	if (!allow_get(req))
+		return (KORE_RESULT_OK);
+	lang = request_lang(req);
+	ui = i18n_ui_lang(lang);
+	bad |= query_get(req, "sort", &s) < 0;
+	bad |= query_get(req, "category", &cat) < 0;
+	bad |= query_get(req, "tag", &tag) < 0;
+	bad |= query_get(req, "page", &pg) < 0;
+	sort = "newest";
+	for (i = 0; s != NULL && i < sizeof(sorts) / sizeof(sorts[0]); i++)
+		if (!strcmp(s, sorts[i]))
+			sort = sorts[i];
+	if (s != NULL && *s != '\0' && strcmp(s, sort))
+		bad = 1;
+	if (pg != NULL && *pg != '\0') {
+		page = strtoll(pg, &end, 10);
+		if (*end != '\0' || page < 1 || page > MAX_LIST_PAGE)
+			bad = 1;
+	}
+	if ((cat && strlen(cat) > 200) || (tag && utf8_length(tag) > CM_TAG_MAX))
+		bad = 1;
+	if (bad) {
+		free(s);
+		free(cat);
+		free(tag);
+		free(pg);
+		return (respond_error_page(req, 400, "sort, category, tag or "
+		    "page is not valid."));
+	}
+	if (cat && *cat == '\0') {
+		free(cat);
+		cat = NULL;
+	}
+	if (tag && *tag == '\0') {
+		free(tag);
+		tag = NULL;
+	}
+	ctx = page_context(req, lang, i18n_get(ui, "cm_title"));
+	cm_page_assets(ctx);
+	list = site.db ? cm_thread_list(site.db, sort, cat, tag, page,
+	    CM_PER_PAGE, &total) : NULL;
+	if (list == NULL)
+		list = json_array();
+	json_object_set_new(ctx, "threads", list);
+	/* Tabs keep the filters. */
+	sb_init(&base);
+	if (cat) {
+		sb_puts(&base, "&category=");
+		url_encode(&base, cat);
+	}
+	if (tag) {
+		sb_puts(&base, "&tag=");
+		url_encode(&base, tag);
+	}
+	tabs = json_array();
+	sb_init(&u);
+	for (i = 0; i < sizeof(sorts) / sizeof(sorts[0]); i++) {
+		char key[32];
+
+		sb_reset(&u);
+		sb_printf(&u, "/community?sort=%s%s", sorts[i],
+		    base.data ? base.data : "");
+		(void)snprintf(key, sizeof(key), "cm_sort_%s", sorts[i]);
+		json_array_append_new(tabs, json_pack("{s:s, s:s, s:b}",
+		    "label", i18n_get(ui, key), "url", u.data,
+		    "current", !strcmp(sort, sorts[i])));
+	}
+	json_object_set_new(ctx, "tabs", tabs);
+	if (page > 1) {
+		sb_reset(&u);
+		sb_printf(&u, "/community?sort=%s%s&page=%lld", sort,
+		    base.data ? base.data : "", page - 1);
+		json_object_set_new(ctx, "prev_url", json_string(u.data));
+	}
+	if (page * CM_PER_PAGE < total && page < MAX_LIST_PAGE) {
+		sb_reset(&u);
+		sb_printf(&u, "/community?sort=%s%s&page=%lld", sort,
+		    base.data ? base.data : "", page + 1);
+		json_object_set_new(ctx, "next_url", json_string(u.data));
+	}
+	if (cat || tag) {
+		json_object_set_new(ctx, "filter_category", json_string(cat ?
+		    cat : ""));
+		json_object_set_new(ctx, "filter_tag", json_string(tag ? tag :
+		    ""));
+		json_object_set_new(ctx, "filtered", json_true());
+	}
+	json_object_set_new(ctx, "total", json_integer(total));
+	sb_free(&u);
+	sb_free(&base);
+	free(s);
+	free(cat);
+	free(tag);
+	free(pg);
+	return (respond_page(req, 200, "community_list", ctx));
+}
+
+/* The ask form, with values and an error when it is shown again. */
+static int
+ask_form(struct http_request *req, int status, const struct cm_input *in,
+    const char *error)
+{
+	const char	*lang, *ui;
+	json_t		*ctx;
+	char		 csrf[65], stamp[64], *name;
+
+	lang = request_lang(req);
+	ui = i18n_ui_lang(lang);
+	ctx = page_context(req, lang, i18n_get(ui, "cm_new_title"));
+	cm_page_assets(ctx);
+	json_object_set_new(ctx, "noindex", json_true());
+	csrf_token(req, csrf);
+	cm_form_stamp(stamp);
+	json_object_set_new(ctx, "csrf", json_string(csrf));
+	json_object_set_new(ctx, "stamp", json_string(stamp));
+	name = site.db ? cm_name_get(site.db, visitor_id(req)) : NULL;
+	if (name != NULL)
+		json_object_set_new(ctx, "display_name_known",
+		    json_string(name));
+	free(name);
+	json_object_set_new(ctx, "categories", category_options(lang,
+	    in ? in->category : NULL));
+	if (in != NULL) {
+		json_object_set_new(ctx, "v_title", json_string(in->title ?
+		    in->title : ""));
+		json_object_set_new(ctx, "v_body", json_string(in->body ?
+		    in->body : ""));
+		json_object_set_new(ctx, "v_tags", json_string(in->tags ?
+		    in->tags : ""));
+		json_object_set_new(ctx, "v_name", json_string(
+		    in->display_name ? in->display_name : ""));
+	}
+	if (error != NULL)
+		json_object_set_new(ctx, "error", json_string(error));
+	return (respond_page(req, status, "community_new", ctx));
+}
+
+/* The page after a post that went to moderators, or a deflection. */
+int	cm_done_page(struct http_request *, int status, const char *title_key,
+	    const char *text_key, long long thread_id);
+
+int
+cm_done_page(struct http_request *req, int status, const char *title_key,
+    const char *text_key, long long thread_id)
+{
+	const char	*lang, *ui;
+	json_t		*ctx;
+	char		 url[64];
+
+	lang = request_lang(req);
+	ui = i18n_ui_lang(lang);
+	ctx = page_context(req, lang, i18n_get(ui, title_key));
+	cm_page_assets(ctx);
+	json_object_set_new(ctx, "noindex", json_true());
+	json_object_set_new(ctx, "heading", json_string(i18n_get(ui,
+	    title_key)));
+	json_object_set_new(ctx, "text", json_string(i18n_get(ui, text_key)));
+	if (thread_id > 0) {
+		(void)snprintf(url, sizeof(url), "/community/questions/%lld",
+		    thread_id);
+		json_object_set_new(ctx, "thread_url", json_string(url));
+	}
+	return (respond_page(req, status, "community_done", ctx));
+}
+
+int
+page_community_new(struct http_request *req)
+{
+	struct form		 f;
+	struct cm_input		 in;
+	struct cm_result	 r;
+	struct event		 ev = EVENT_INIT;
+	const char		*hp, *action;
+	char			 url[64];
+
+	site_refresh();
+	if (req->method == HTTP_METHOD_GET || req->method == HTTP_METHOD_HEAD)
+		return (ask_form(req, 200, NULL, NULL));
+	if (req->method != HTTP_METHOD_POST) {
+		http_response_header(req, "allow", "GET, HEAD, POST");
+		return (respond_error_page(req, 405, NULL));
+	}
+	if (!form_read(req, &f))
+		return (KORE_RESULT_OK);
+	if (!csrf_valid(req, form_get(&f, CSRF_FIELD))) {
+		form_free(&f);
+		return (respond_error_page(req, 403, "This form has expired "
+		    "or came from another site; reload the page and send it "
+		    "again."));
+	}
+	action = form_get(&f, "action");
+	if (action != NULL && !strcmp(action, "deflected")) {
+		/* Explicit deflection: nothing is posted. */
+		ev.type = EV_DEFLECTED;
+		ev.visitor = visitor_id(req);
+		ev.target = form_get(&f, "answered_by");
+		if (ev.target != NULL && strncmp(ev.target, "article:", 8) &&
+		    strncmp(ev.target, "thread:", 7))
+			ev.target = NULL;
+		if (site.db == NULL || events_write(site.db, &ev) != 0) {
+			form_free(&f);
+			return (respond_error_page(req, 503, NULL));
+		}
+		form_free(&f);
+		return (cm_done_page(req, 200, "cm_deflected_title",
+		    "cm_deflected_text", 0));
+	}
+	if (!ratelimit_check(req, "post", CM_POSTS_PER_MINUTE)) {
+		form_free(&f);
+		return (KORE_RESULT_OK);
+	}
+	memset(&in, 0, sizeof(in));
+	in.title = form_get(&f, "title");
+	in.body = form_get(&f, "body");
+	in.category = form_get(&f, "category");
+	in.tags = form_get(&f, "tags");
+	in.display_name = form_get(&f, "display_name");
+	hp = form_get(&f, "website");
+	in.honeypot = hp != NULL && *hp != '\0';
+	if (!cm_form_stamp_check(form_get(&f, "ts"), &in.too_fast)) {
+		(void)ask_form(req, 400, &in, "This form is too old or "
+		    "incomplete; check your text and send it again.");
+		form_free(&f);
+		return (KORE_RESULT_OK);
+	}
+	cm_submit(req, 0, &in, &r);
+	if (r.status >= 400) {
+		(void)ask_form(req, r.status, &in, r.message);
+		form_free(&f);
+		return (KORE_RESULT_OK);
+	}
+	form_free(&f);
+	if (r.status == 202)
+		return (cm_done_page(req, 202, "cm_queued_title",
+		    "cm_queued_text", 0));
+	(void)snprintf(url, sizeof(url), "/community/questions/%lld", r.id);
+	http_response_header(req, "location", url);
+	security_headers(req);
+	http_response(req, 303, NULL, 0);
+	return (KORE_RESULT_OK);
+}
+
+/* Matching articles and threads while the title is typed. */
+int
+community_similar(struct http_request *req)
+{
+	struct hc_query		 q;
+	struct hc_results	*r;
+	struct event		 ev = EVENT_INIT;
+	const struct article		*a;
+	const struct article_version	*v;
+	struct cm_thread	 t;
+	hc_index		*ix;
+	json_t			*arr;
+	char			*text = NULL, *folded, *slug, *vl, url[300], ref[200];
+	long long		 tid;
+	size_t			 i;
+
+	if (!allow_get(req))
+		return (KORE_RESULT_OK);
+	if (query_get(req, "q", &text) < 0 || (text && utf8_length(text) >
+	    256)) {
+		free(text);
+		return (respond_json_error(req, 400, "bad_query", "q must be "
+		    "UTF-8 text of at most 256 characters.", "q"));
+	}
+	arr = json_array();
+	if (text != NULL && utf8_length(text) >= 2 &&
+	    (ix = search_reader()) != NULL) {
+		folded = fold_text(text, strlen(text));
+		memset(&q, 0, sizeof(q));
+		q.text = folded;
+		q.limit = SIMILAR_MAX;
+		q.prefix_last = 1;
+		q.prefer_lang = request_lang(req);
+		if (hc_search(ix, &q, &r) == HC_SEARCH_OK) {
+			for (i = 0; i < r->nhits; i++) {
+				if (indexer_parse_article_id(r->hits[i].id,
+				    &slug, &vl) == 0) {
+					a = catalog_article(site.cat, slug);
+					v = a ? article_version_in(a, vl) : NULL;
+					if (v != NULL) {
+						(void)snprintf(url, sizeof(url),
+						    "/articles/%s?lang=%s",
+						    a->slug, v->lang);
+						(void)snprintf(ref, sizeof(ref),
+						    "article:%s", a->slug);
+						json_array_append_new(arr,
+						    json_pack("{s:s, s:s, s:s, "
+						    "s:s}", "title", v->title,
+						    "url", url, "type",
+						    "article", "ref", ref));
+					}
+					free(slug);
+					free(vl);
+				} else if (cm_path_id(r->hits[i].id, "thread:",
+				    &tid, NULL) && site.db != NULL &&
+				    cm_thread_brief(site.db, tid, &t) == 1) {
+					(void)snprintf(url, sizeof(url),
+					    "/community/questions/%lld", tid);
+					json_array_append_new(arr, json_pack(
+					    "{s:s, s:s, s:s, s:s}", "title",
+					    t.title, "url", url, "type",
+					    "thread", "ref", r->hits[i].id));
+					cm_thread_free(&t);
+				}
+			}
+			hc_results_free(r);
+		}
+		free(folded);
+		if (json_array_size(arr) > 0) {
+			ev.type = EV_SUGGESTION_SHOWN;
+			ev.visitor = visitor_id(req);
+			ev.query = text;
+			ev.result_count = (long long)json_array_size(arr);
+			events_record(&ev);
+		}
+	}
+	free(text);
+	return (respond_json(req, 200, json_pack("{s:o}", "suggestions",
+	    arr)));
+}

@@ -1,0 +1,157 @@
+/* test_community.c: unit tests of the community domain: anti-spam rules, Markdown bounds, the store (in-memory SQLite), draft export. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "community/community.h"
+#include "store/db.h"
+
+static void
+test_links(void **state)
+{
+	(void)state;
+	assert_int_equal(cm_count_links("no links here"), 0);
+	assert_int_equal(cm_count_links("see https://a.example and "
+	    "http://b.example"), 2);
+	assert_int_equal(cm_count_links("www.spam.example"), 1);
+	assert_int_equal(cm_count_links("[x](relative)"), 1);
+}
+
+static void
+test_markdown_bounds(void **state)
+{
+	char	*s;
+
+	(void)state;
+	assert_int_equal(cm_markdown_bounded("> quote\n> > nested\n- list"), 0);
+	assert_int_equal(cm_markdown_bounded("> > > > > > > > > > deep"), -1);
+	s = malloc(2000);
+	memset(s, '[', 1999);
+	s[1999] = '\0';
+	assert_int_equal(cm_markdown_bounded(s), -1);
+	free(s);
+}
+
+static void
+test_hash_folds_case_and_space(void **state)
+{
+	char	a[17], b[17], c[17];
+
+	(void)state;
+	cm_body_hash("Title", "Some   body\ntext", a);
+	cm_body_hash("title", "some body text", b);
+	cm_body_hash("title", "other text", c);
+	assert_string_equal(a, b);
+	assert_string_not_equal(a, c);
+}
+
+static void
+test_tags(void **state)
+{
+	const char	*why;
+	char		*t;
+
+	(void)state;
+	t = cm_tags_normalise("Refund, card  refund", &why);
+	assert_non_null(t);
+	assert_string_equal(t, " refund card ");
+	free(t);
+	t = cm_tags_normalise("", &why);
+	assert_string_equal(t, "");
+	free(t);
+	assert_null(cm_tags_normalise("a b c d e f", &why));
+	assert_null(cm_tags_normalise("<b>", &why));
+	assert_non_null(why);
+}
+
+static sqlite3 *
+memdb(void)
+{
+	sqlite3	*db;
+
+	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+	assert_true(db_migrate(db) > 0);
+	return (db);
+}
+
+static void
+test_store_flow(void **state)
+{
+	struct cm_new	 n;
+	struct cm_thread t;
+	sqlite3		*db;
+	long long	 tid, aid, score, total;
+	char		*md, *slug;
+	json_t		*list;
+
+	(void)state;
+	db = memdb();
+	memset(&n, 0, sizeof(n));
+	n.visitor = "v1";
+	n.author = "Alice";
+	n.title = "How to pair the remote?";
+	n.body_md = "It *blinks*.";
+	n.body_html = "<p>It <em>blinks</em>.</p>";
+	n.body_plain = "It blinks.";
+	n.lang = "en";
+	n.status = CM_PUBLISHED;
+	n.body_hash = "0000000000000001";
+	assert_int_equal(cm_thread_create(db, &n, &tid), 0);
+	assert_int_equal(cm_duplicate(db, "0000000000000001", "v1", 0), 1);
+	n.visitor = "v2";
+	n.author = "Bob";
+	n.body_md = n.body_plain = n.body_html = "Hold the button.";
+	n.body_hash = "0000000000000002";
+	assert_int_equal(cm_answer_create(db, tid, &n, &aid), 0);
+	assert_int_equal(cm_vote(db, 'a', aid, "v1", 1, &score), 0);
+	assert_int_equal(score, 1);
+	assert_int_equal(cm_vote(db, 'a', aid, "v1", -1, &score), 0);
+	assert_int_equal(score, -1);
+	assert_int_equal(cm_vote(db, 'a', aid, "v1", 0, &score), 0);
+	assert_int_equal(score, 0);
+	assert_null(cm_export_draft(db, tid, &slug));
+	assert_int_equal(cm_accept(db, tid, aid), 0);
+	assert_int_equal(cm_thread_get(db, tid, &t), 1);
+	assert_int_equal(t.accepted, aid);
+	assert_int_equal(t.answers, 1);
+	cm_thread_free(&t);
+	md = cm_export_draft(db, tid, &slug);
+	assert_non_null(md);
+	assert_non_null(strstr(md, "draft: true"));
+	assert_non_null(strstr(md, "Hold the button."));
+	free(md);
+	free(slug);
+	list = cm_thread_list(db, "solved", NULL, NULL, 1, 20, &total);
+	assert_int_equal(total, 1);
+	json_decref(list);
+	/* Hiding the accepted answer un-solves the thread. */
+	assert_int_equal(cm_set_status(db, 'a', aid, CM_HIDDEN), 0);
+	assert_int_equal(cm_thread_get(db, tid, &t), 1);
+	assert_int_equal(t.accepted, 0);
+	assert_int_equal(t.answers, 0);
+	cm_thread_free(&t);
+	assert_int_equal(cm_report(db, 't', tid, "v3"), 0);
+	assert_int_equal(cm_report(db, 't', tid, "v3"), 1);
+	assert_int_equal(cm_posts_by(db, "v1"), 1);
+	sqlite3_close(db);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_links),
+		cmocka_unit_test(test_markdown_bounds),
+		cmocka_unit_test(test_hash_folds_case_and_space),
+		cmocka_unit_test(test_tags),
+		cmocka_unit_test(test_store_flow),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
