@@ -313,7 +313,7 @@ do_vote(struct http_request *req, const struct cm_thread *t, struct form *f)
 	char			 kind;
 	int			 value, rc;
 
-	if (!ratelimit_check(req, "vote", CM_VOTES_PER_MINUTE))
+	if (!ratelimit_check(req, "post_vote", CM_VOTES_PER_MINUTE))
 		return (KORE_RESULT_OK);
 	v = form_get(f, "value");
 	if (v == NULL || (strcmp(v, "1") && strcmp(v, "-1") && strcmp(v, "0")))
