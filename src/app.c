@@ -2,6 +2,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 
 #include <kore/kore.h>
 #include <kore/http.h>
@@ -141,6 +142,8 @@ chown_tree(const char *dir, uid_t uid, gid_t gid)
 	closedir(d);
 }
 
+static pid_t			 watcher_pid = -1;
+
 static void
 start_watcher(void)
 {
@@ -151,6 +154,7 @@ start_watcher(void)
 		fatal("cannot fork the watcher: %s", errno_s);
 	if (pid > 0) {
 		kore_log(LOG_NOTICE, "watcher started (pid %d)", (int)pid);
+		watcher_pid = pid;
 		return;
 	}
 	(void)prctl(PR_SET_NAME, "hc-watcher");
@@ -162,6 +166,17 @@ start_watcher(void)
 	if (getppid() != parent)
 		_exit(0);
 	builder_watch(&builder);
+}
+
+/* Stops the watcher and reaps it, so that no zombie outlives the server. */
+void
+kore_parent_teardown(void)
+{
+	if (watcher_pid > 0) {
+		(void)kill(watcher_pid, SIGTERM);
+		(void)waitpid(watcher_pid, NULL, 0);
+		watcher_pid = -1;
+	}
 }
 
 void
