@@ -7,6 +7,7 @@
 #include "community_http.h"
 #include "deflection/events.h"
 #include "forms.h"
+#include "funnel.h"
 #include "ratelimit.h"
 #include "render/i18n.h"
 #include "site.h"
@@ -116,6 +117,7 @@ page_thread(struct http_request *req)
 	const char		*lang, *visitor;
 	json_t			*ctx, *tj, *votes, *arr, *aj, *dup;
 	char			 csrf[65], stamp[64], url[80], key[32];
+	char			 target[48];
 	char			*jsonld, *name;
 	long long		 id;
 	size_t			 n = 0, i;
@@ -149,6 +151,8 @@ page_thread(struct http_request *req)
 	ev.visitor = visitor;
 	ev.thread_id = id;
 	events_record(&ev);
+	(void)snprintf(target, sizeof(target), "thread:%lld", id);
+	funnel_search_click(req, visitor, target, NULL);
 
 	ctx = page_context(req, lang, t.title);
 	cm_page_assets(ctx);

@@ -38,11 +38,12 @@ search_id_valid(const char *s)
 	return (1);
 }
 
-static void
-record_click(struct http_request *req, const char *visitor, const char *slug)
+void
+funnel_search_click(struct http_request *req, const char *visitor,
+    const char *target, const char *slug)
 {
 	struct event	 ev = EVENT_INIT;
-	char		*sid, *pos, *end, target[160];
+	char		*sid, *pos, *end;
 	long		 n;
 
 	sid = pos = NULL;
@@ -53,7 +54,6 @@ record_click(struct http_request *req, const char *visitor, const char *slug)
 	n = strtol(pos, &end, 10);
 	if (*end != '\0' || n < 1 || n > MAX_POSITION)
 		goto done;
-	(void)snprintf(target, sizeof(target), "article:%s", slug);
 	ev.type = EV_SEARCH_CLICK;
 	ev.visitor = visitor;
 	ev.search_id = sid;
@@ -122,6 +122,7 @@ funnel_article(struct http_request *req, json_t *ctx, const char *slug,
 {
 	struct event	 ev = EVENT_INIT;
 	const char	*visitor;
+	char		 target[160];
 
 	visitor = visitor_id(req);
 	feedback_block(req, ctx, slug);
@@ -134,7 +135,8 @@ funnel_article(struct http_request *req, json_t *ctx, const char *slug,
 	ev.slug = slug;
 	ev.lang = lang;
 	events_record(&ev);
-	record_click(req, visitor, slug);
+	(void)snprintf(target, sizeof(target), "article:%s", slug);
+	funnel_search_click(req, visitor, target, slug);
 }
 
 /* The query folded (one written form) and with runs of blanks made one. */

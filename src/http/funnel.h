@@ -15,6 +15,14 @@
 void	 funnel_article(struct http_request *, json_t *ctx, const char *slug,
 	    const char *lang);
 
+/*
+ * Buffers EV_SEARCH_CLICK when the request carries a valid ?sid=&pos= (a
+ * link from search results) for target ("article:<slug>", "thread:<id>");
+ * slug may be NULL. Malformed sid/pos record nothing.
+ */
+void	 funnel_search_click(struct http_request *, const char *visitor,
+	    const char *target, const char *slug);
+
 /* A search (page 1 of /search or /api/v1/search) ran: buffers EV_SEARCH. */
 void	 funnel_search(struct http_request *, const char *query,
 	    long long total, const char *search_id);

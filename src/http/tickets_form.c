@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "community/community.h"
 #include "deflection/events.h"
 #include "forms.h"
 #include "ratelimit.h"
@@ -341,8 +342,10 @@ render_form(struct http_request *req, int status, const struct form_values *v,
 	const struct article		*art;
 	const struct article_version	*ver;
 	const char			*lang, *ui;
+	struct cm_thread		 thread;
 	json_t				*ctx, *form, *errors, *list;
 	char				 csrf[65];
+	long long			 tid;
 	int				 i;
 
 	lang = request_lang(req);
@@ -368,8 +371,16 @@ render_form(struct http_request *req, int status, const struct form_values *v,
 	    (ver = article_version_in(art, lang)) != NULL)
 		json_object_set_new(form, "article_title",
 		    json_string(ver->title));
-	if (v->thread != NULL && v->thread[0] != '\0')
+	if (v->thread != NULL && v->thread[0] != '\0') {
 		json_object_set_new(form, "has_thread", json_true());
+		/* The community thread the customer came from, by its title. */
+		if ((tid = thread_id(v->thread)) > 0 &&
+		    cm_thread_brief(site.db, tid, &thread) == 1) {
+			json_object_set_new(form, "thread_title",
+			    json_string(thread.title));
+			cm_thread_free(&thread);
+		}
+	}
 	json_object_set_new(ctx, "form", form);
 	json_object_set_new(ctx, "categories", category_options(lang,
 	    v->category));
