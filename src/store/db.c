@@ -25,6 +25,26 @@ static const struct migration	*all_migrations[] = {
 	community_migrations,
 };
 
+/*
+ * Waits for another connection's write lock in steps of 0.5 ms, up to
+ * DB_BUSY_MS. SQLite's own busy_timeout backs off to 100 ms sleeps, so a
+ * worker could sleep long after the other worker's short commit ended.
+ */
+#define DB_BUSY_MS	5000
+#define DB_BUSY_STEP_US	500
+
+static int
+busy_wait(void *arg, int tries)
+{
+	struct timespec	ts = { 0, DB_BUSY_STEP_US * 1000 };
+
+	(void)arg;
+	if ((long long)tries * DB_BUSY_STEP_US >= DB_BUSY_MS * 1000LL)
+		return (0);
+	(void)nanosleep(&ts, NULL);
+	return (1);
+}
+
 sqlite3 *
 db_open(const char *path)
 {
@@ -38,7 +58,7 @@ db_open(const char *path)
 		sqlite3_close(db);
 		return (NULL);
 	}
-	sqlite3_busy_timeout(db, 5000);
+	sqlite3_busy_handler(db, busy_wait, NULL);
 	if (sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
 	    " PRAGMA foreign_keys=ON;", NULL, NULL, &err) != SQLITE_OK) {
 		fprintf(stderr, "db: %s: %s\n", path, err);
