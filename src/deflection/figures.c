@@ -499,6 +499,7 @@ csv_field(struct strbuf *sb, json_t *v)
 {
 	const char	*s, *p;
 	char		 num[64];
+	int		 formula;
 
 	if (json_is_string(v))
 		s = json_string_value(v);
@@ -511,14 +512,19 @@ csv_field(struct strbuf *sb, json_t *v)
 		s = num;
 	} else
 		s = "";
-	/* A leading = + - @ would be a formula in a spreadsheet. */
-	if (json_is_string(v) && strchr("=+-@", s[0]) != NULL && s[0] != '\0')
-		sb_putc(sb, '\'');
-	if (strpbrk(s, ",\"\r\n") == NULL) {
+	/*
+	 * A leading = + - @ (or tab, CR) would be a formula in a spreadsheet:
+	 * such a value is quoted with a ' inside the quotes.
+	 */
+	formula = json_is_string(v) && s[0] != '\0' &&
+	    strchr("=+-@\t\r", s[0]) != NULL;
+	if (!formula && strpbrk(s, ",\"\r\n") == NULL) {
 		sb_puts(sb, s);
 		return;
 	}
 	sb_putc(sb, '"');
+	if (formula)
+		sb_putc(sb, '\'');
 	for (p = s; *p != '\0'; p++) {
 		if (*p == '"')
 			sb_putc(sb, '"');

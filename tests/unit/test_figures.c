@@ -325,6 +325,26 @@ test_retention(void **state)
 	json_decref(s);
 }
 
+/* A comment that a spreadsheet would run as a formula stays text. */
+static void
+test_csv_formula_stays_text(void **state)
+{
+	json_t	*s;
+	char	*csv;
+
+	(void)state;
+	s = json_pack("{s:[{s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s}]}",
+	    "comments", "slug", "a", "reason", "other", "comment",
+	    "=a,=cmd|' /C calc'!A0,x", "at", "2026-11-20",
+	    "slug", "b", "reason", "other", "comment", "@SUM(1)", "at",
+	    "2026-11-20");
+	assert_non_null(csv = figures_csv(s, "comments"));
+	assert_non_null(strstr(csv, "a,other,\"'=a,=cmd|' /C calc'!A0,x\","));
+	assert_non_null(strstr(csv, "b,other,\"'@SUM(1)\","));
+	free(csv);
+	json_decref(s);
+}
+
 int
 main(void)
 {
@@ -333,6 +353,7 @@ main(void)
 		cmocka_unit_test(test_ratio),
 		cmocka_unit_test(test_parse_day),
 		cmocka_unit_test(test_summary),
+		cmocka_unit_test(test_csv_formula_stays_text),
 		cmocka_unit_test(test_empty_range),
 		cmocka_unit_test(test_votes),
 		cmocka_unit_test(test_retention),
