@@ -369,3 +369,24 @@ cm_suggest_result(const struct hc_hit *hit)
 	cm_thread_free(&t);
 	return (o);
 }
+
+void
+cm_add_tag_links(json_t *thread)
+{
+	struct strbuf	 url;
+	json_t		*links, *tag;
+	size_t		 i;
+
+	links = json_array();
+	json_array_foreach(json_object_get(thread, "tags"), i, tag) {
+		if (!json_is_string(tag))
+			continue;
+		sb_init(&url);
+		sb_puts(&url, "/community?tag=");
+		url_encode(&url, json_string_value(tag));
+		json_array_append_new(links, json_pack("{s:O, s:s}", "name",
+		    tag, "url", url.data));
+		sb_free(&url);
+	}
+	json_object_set_new(thread, "tag_links", links);
+}

@@ -64,6 +64,12 @@ int	cm_path_id(const char *path, const char *prefix, long long *id,
 int	cm_render(const char *md, char **html, char **plain);
 
 /* JSON of a thread and its answers for the API and the page. */
+/*
+ * Adds "tag_links": [{"name", "url"}] to a thread object from its "tags",
+ * each URL percent-encoded (a tag may hold + or #).
+ */
+void	 cm_add_tag_links(json_t *thread);
+
 json_t	*cm_thread_json(const struct cm_thread *, const struct cm_answer *,
 	    size_t);
 json_t	*cm_answer_json(const struct cm_answer *, int accepted);

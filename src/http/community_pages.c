@@ -59,7 +59,7 @@ page_community(struct http_request *req)
 {
 	const char	*lang, *ui, *sort;
 	char		*s = NULL, *cat = NULL, *tag = NULL, *pg = NULL, *end;
-	json_t		*ctx, *list, *tabs;
+	json_t		*ctx, *list, *tabs, *item;
 	long long	 page = 1, total = 0;
 	struct strbuf	 base, u;
 	size_t		 i;
@@ -108,6 +108,8 @@ page_community(struct http_request *req)
 	    CM_PER_PAGE, &total) : NULL;
 	if (list == NULL)
 		list = json_array();
+	json_array_foreach(list, i, item)
+		cm_add_tag_links(item);
 	json_object_set_new(ctx, "threads", list);
 	/* Tabs keep the filters. */
 	sb_init(&base);
@@ -230,6 +232,20 @@ cm_done_page(struct http_request *req, int status, const char *title_key,
 	return (respond_page(req, status, "community_done", ctx));
 }
 
+/* "article:<slug>" or "thread:<id>": what the asker says answered them. */
+static int
+deflection_target_ok(const char *t)
+{
+	size_t	n;
+
+	if (!strncmp(t, "article:", 8))
+		return (slug_valid(t + 8));
+	if (strncmp(t, "thread:", 7))
+		return (0);
+	n = strspn(t + 7, "0123456789");
+	return (n > 0 && n <= 18 && t[7 + n] == '\0');
+}
+
 int
 page_community_new(struct http_request *req)
 {
@@ -255,14 +271,18 @@ page_community_new(struct http_request *req)
 		    "or came from another site; reload the page and send it "
 		    "again."));
 	}
+	/* Posts and "an article answered me" share one budget. */
+	if (!ratelimit_check(req, "post", CM_POSTS_PER_MINUTE)) {
+		form_free(&f);
+		return (KORE_RESULT_OK);
+	}
 	action = form_get(&f, "action");
 	if (action != NULL && !strcmp(action, "deflected")) {
 		/* Explicit deflection: nothing is posted. */
 		ev.type = EV_DEFLECTED;
 		ev.visitor = visitor_id(req);
 		ev.target = form_get(&f, "answered_by");
-		if (ev.target != NULL && strncmp(ev.target, "article:", 8) &&
-		    strncmp(ev.target, "thread:", 7))
+		if (ev.target != NULL && !deflection_target_ok(ev.target))
 			ev.target = NULL;
 		if (site.db == NULL || events_write(site.db, &ev) != 0) {
 			form_free(&f);
@@ -271,10 +291,6 @@ page_community_new(struct http_request *req)
 		form_free(&f);
 		return (cm_done_page(req, 200, "cm_deflected_title",
 		    "cm_deflected_text", 0));
-	}
-	if (!ratelimit_check(req, "post", CM_POSTS_PER_MINUTE)) {
-		form_free(&f);
-		return (KORE_RESULT_OK);
 	}
 	memset(&in, 0, sizeof(in));
 	in.title = form_get(&f, "title");

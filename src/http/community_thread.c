@@ -191,6 +191,7 @@ page_thread(struct http_request *req)
 	json_decref(votes);
 	if ((dup = duplicate_link(t.duplicate_of, lang)) != NULL)
 		json_object_set_new(ctx, "duplicate", dup);
+	cm_add_tag_links(tj);
 	json_object_set_new(ctx, "thread", tj);
 	if (t.category[0] != '\0')
 		json_object_set_new(ctx, "category_ref", category_ref_json(
@@ -403,6 +404,16 @@ do_edit(struct http_request *req, const struct cm_thread *t,
 	    TEXT_OK))
 		return (action_error(req, 400, "bad_body", "The text must be 1 "
 		    "to 10000 characters."));
+	/*
+	 * An edit must not slip past the rules a new post meets: a new
+	 * poster's links are limited here too (the other rules judge the
+	 * first version, which was published).
+	 */
+	if (!staff && cm_count_links(body) + (kind == 't' ?
+	    cm_count_links(title) : 0) > CM_NEW_LINKS &&
+	    cm_posts_by(site.db, visitor_id(req)) < CM_NEW_POSTS)
+		return (action_error(req, 400, "too_many_links", "Your first "
+		    "posts may hold one link at most; remove the others."));
 	if (cm_render(body, &html, &plain) != 0)
 		return (action_error(req, 400, "too_complex", "The text is "
 		    "nested too deeply; simplify it."));

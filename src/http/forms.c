@@ -44,8 +44,12 @@ content_type_is(struct http_request *req, const char *type)
 static void
 form_add(struct form *f, char *name, char *value)
 {
-	f->names = xrealloc(f->names, (f->n + 1) * sizeof(char *));
-	f->values = xrealloc(f->values, (f->n + 1) * sizeof(char *));
+	/* Doubling: a 64 KiB body of "a&a&..." stays linear. */
+	if (f->n == f->cap) {
+		f->cap = f->cap ? f->cap * 2 : 16;
+		f->names = xrealloc(f->names, f->cap * sizeof(char *));
+		f->values = xrealloc(f->values, f->cap * sizeof(char *));
+	}
 	f->names[f->n] = name;
 	f->values[f->n] = value;
 	f->n++;

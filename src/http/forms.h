@@ -10,6 +10,7 @@
 /* A parsed form: names and values, percent-decoded, valid UTF-8. */
 struct form {
 	size_t	  n;
+	size_t	  cap;
 	char	**names;
 	char	**values;
 };

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "community_http.h"
 #include "forms.h"
@@ -99,7 +100,8 @@ moderation_act(struct http_request *req)
 	if (!form_read(req, &f))
 		return (KORE_RESULT_OK);
 	/* A bearer token cannot ride on a cross-site form; a cookie can. */
-	bearer = http_request_header(req, "authorization", &auth);
+	bearer = http_request_header(req, "authorization", &auth) &&
+	    !strncasecmp(auth, "Bearer ", 7);
 	if (!bearer && !csrf_valid(req, form_get(&f, CSRF_FIELD))) {
 		form_free(&f);
 		return (respond_error_page(req, 403, "This form has expired; "

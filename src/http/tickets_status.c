@@ -82,6 +82,9 @@ status_post(struct http_request *req, const char *ref)
 	case 0:
 		rc = respond_error_page(req, 404, NULL);
 		break;
+	case 2:
+		rc = render_status(req, 409, ref, token, body, "tk_err_closed");
+		break;
 	default:
 		http_response_header(req, "retry-after", "5");
 		rc = render_status(req, 503, ref, token, body,

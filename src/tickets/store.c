@@ -4,6 +4,7 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,8 +207,8 @@ insert_ticket(sqlite3 *db, const struct ticket_input *in, long long now,
 			break;
 		(void)snprintf(ref, TICKET_REF_LEN, "HC-%04u-%06u",
 		    (unsigned)(tm.tm_year + 1900) % 10000u,
-		    (unsigned)((rnd[0] << 24 | rnd[1] << 16 | rnd[2] << 8 |
-		    rnd[3]) % 1000000u));
+		    (unsigned)(((uint32_t)rnd[0] << 24 | (uint32_t)rnd[1] << 16 |
+		    (uint32_t)rnd[2] << 8 | rnd[3]) % 1000000u));
 		sqlite3_reset(st);
 		sqlite3_bind_text(st, 1, ref, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(st, 2, now);
@@ -652,6 +653,11 @@ ticket_comment(sqlite3 *db, const char *ref, const char *actor,
 		return (-1);
 	if ((rc = current_get(db, ref, &c)) != 1)
 		goto fail;
+	/* Closed is final for the requester: a new question, a new ticket. */
+	if (!is_agent && !strcmp(c.status, "closed")) {
+		rc = 2;
+		goto fail;
+	}
 	rc = -1;
 	if (!is_agent)
 		public_reply = 1;
@@ -662,7 +668,7 @@ ticket_comment(sqlite3 *db, const char *ref, const char *actor,
 	if (is_agent && public_reply && !strcmp(c.status, "new"))
 		next = "open";
 	else if (!is_agent && (!strcmp(c.status, "pending") ||
-	    !strcmp(c.status, "solved") || !strcmp(c.status, "closed")))
+	    !strcmp(c.status, "solved")))
 		next = "open";
 	if (next != NULL && set_field(db, &c, "status", "status", actor,
 	    c.status, next, now) != 0)

@@ -73,6 +73,9 @@ const struct ui_string	ticket_strings[] = {
 	{ "tk_err_conflict", "这张表单已经提交过不同的内容。请刷新页面后重新填写。",
 	    "This form was already sent with different content. Reload the "
 	    "page to write a new request." },
+	{ "tk_err_closed", "这个工单已关闭，不能再回复。如有新问题，请提交新的工单。",
+	    "This request is closed and takes no more replies. For a new "
+	    "question, please submit a new request." },
 	{ "tk_err_unavailable", "暂时无法保存，您的内容没有丢失，请稍后再试。",
 	    "We could not save this just now; nothing is lost, try again in a "
 	    "moment." },

@@ -169,7 +169,8 @@ int		 ticket_update(sqlite3 *, const char *ref, const char *actor,
  * Adds a reply. From an agent (is_agent): public replies set the first
  * response time and move a new ticket to open, notes are internal
  * (public 0). From the requester: always public; a pending or solved
- * ticket opens again. Returns 1, 0 (no such ticket), -1 (error).
+ * ticket opens again, a closed one takes no more replies. Returns 1, 0 (no
+ * such ticket), 2 (closed, requester), -1 (error).
  */
 int		 ticket_comment(sqlite3 *, const char *ref, const char *actor,
 		    int is_agent, int public_reply, const char *body);

@@ -225,6 +225,11 @@ expect("asker edits within 30 min: 303", r, 303)
 expect("edit shows", anon.get("/community/questions/%d" % tid), 200, ["(edited)", "Edited body text."])
 r = alice.post_form("/community/questions/%d/edit" % tid, {"csrf": a_csrf2, "post": "a%d" % bob_answer, "body": "hijack"})
 expect("editing another's answer: 403", r, 403)
+r = alice.post_form("/community/questions/%d/edit" % tid, {"csrf": a_csrf2, "post": "t%d" % tid,
+    "title": "How do I pair the %s remote? (edited)" % word,
+    "body": "Cheap pills http://spam.example/a http://spam.example/b"})
+expect("a new poster's edit adding links: 400", r, 400)
+expect("the links did not replace the text", anon.get("/community/questions/%d" % tid), 200, ["Edited body text."])
 
 # Moderation
 r = anon.get("/admin/moderation")

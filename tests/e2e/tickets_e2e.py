@@ -689,6 +689,28 @@ def run_bad_misc():
         return p
     check("bad reply: without CSRF, empty, wrong token", reply_rows)
 
+    def reply_to_closed():
+        # flow_hcctl closed the API ticket: its requester cannot reopen it.
+        v = STATE["browser"]
+        path = urllib.parse.urlsplit(STATE["api_url"])
+        page = v.req("GET", path.path + "?" + path.query)
+        p = [] if page.status == 200 and 'name="body"' not in page.text else ["the closed ticket offers a reply box"]
+        # The page has no reply form: the visitor's token from another form.
+        page = v.req("GET", "/tickets/new")
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+        tok = urllib.parse.parse_qs(path.query)["t"][0]
+        before = count("SELECT count(*) FROM ticket_events")
+        r = v.post_form(path.path, {"csrf": csrf, "t": tok, "body": "one more thing"})
+        if r.status != 409:
+            p.append("status %d" % r.status)
+        if count("SELECT count(*) FROM ticket_events") != before:
+            p.append("a reply was stored")
+        t = fetch("GET", "/api/v1/tickets/" + STATE["api_ref"], agent_h()).json()
+        if t["status"] != "closed":
+            p.append("status now %s" % t["status"])
+        return p
+    check("bad reply: the requester replies to a closed ticket -> 409", reply_to_closed)
+
     def login_rows():
         b = Browser()
         r, h = b.form_page("/login?next=//evil.example/")
