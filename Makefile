@@ -105,6 +105,7 @@ unit: test-deps $(UNIT_TESTS)
 e2e: test-deps all
 	@./tests/e2e/run.sh
 	@./tests/e2e/crash.sh
+	@./tests/e2e/proxy.sh
 
 browser: test-deps all
 	@./tests/browser/run.sh

@@ -1,4 +1,4 @@
-/* settings.c: PORT, ARTICLES, DATA, BASE_URL, DEFAULT_LANG, RATE_LIMITS, EVENTS, RETENTION_DAYS from the environment. */
+/* settings.c: PORT, ARTICLES, DATA, BASE_URL, DEFAULT_LANG, RATE_LIMITS, EVENTS, RETENTION_DAYS, TRUST_PROXY from the environment. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +20,7 @@ env_or(const char *name, const char *fallback)
 int
 settings_load(void)
 {
-	const char	*rl, *ev, *rd;
+	const char	*rl, *ev, *rd, *tp;
 	char		*end;
 	long		 days;
 
@@ -33,6 +33,7 @@ settings_load(void)
 	rl = env_or("RATE_LIMITS", "on");
 	ev = env_or("EVENTS", "on");
 	rd = env_or("RETENTION_DAYS", "180");
+	tp = env_or("TRUST_PROXY", "off");
 
 	if (!lang_supported(settings.default_lang)) {
 		fprintf(stderr, "DEFAULT_LANG must be zh-CN, zh-TW or en, "
@@ -57,5 +58,11 @@ settings_load(void)
 		return (-1);
 	}
 	settings.retention_days = (int)days;
+	/* On only behind a reverse proxy that sets X-Forwarded-For. */
+	if (strcmp(tp, "on") && strcmp(tp, "off")) {
+		fprintf(stderr, "TRUST_PROXY must be on or off\n");
+		return (-1);
+	}
+	settings.trust_proxy = !strcmp(tp, "on");
 	return (0);
 }

@@ -12,6 +12,8 @@ struct settings {
 	int		 rate_limits;	/* RATE_LIMITS: on (1) or off (0) */
 	int		 events;	/* EVENTS: funnel recording on (1) or off */
 	int		 retention_days;	/* RETENTION_DAYS: raw events kept (180) */
+	int		 trust_proxy;	/* TRUST_PROXY: client address from the
+					   proxy's X-Forwarded-For (off) */
 };
 
 extern struct settings	settings;

@@ -98,12 +98,27 @@ client_key(struct http_request *req, char out[33])
 	time_t			 now;
 	struct tm		 tm;
 	const void		*addr;
+	const char		*fwd, *last;
 	size_t			 len;
 
 	now = time(NULL);
 	(void)gmtime_r(&now, &tm);
 	(void)strftime(day, sizeof(day), "salt:%Y-%m-%d", &tm);
 	hmac(NULL, day, "", 0, salt);
+	/*
+	 * Behind a reverse proxy every connection comes from the proxy: the
+	 * client is the last address it appended to X-Forwarded-For (earlier
+	 * ones are whatever the client sent, so they are not trusted).
+	 */
+	if (settings.trust_proxy &&
+	    http_request_header(req, "x-forwarded-for", &fwd)) {
+		if ((last = strrchr(fwd, ',')) != NULL)
+			fwd = last + 1;
+		fwd += strspn(fwd, " ");
+		hmac(salt, "client:", fwd, strlen(fwd), mac);
+		to_hex(mac, 16, out);
+		return;
+	}
 	c = req->owner;
 	if (c->family == AF_INET6) {
 		addr = &c->addr.ipv6.sin6_addr;
