@@ -80,9 +80,11 @@ show(sqlite3 *db, const char *ref)
 	char		 token[TICKET_TOKEN_LEN];
 	json_t		*t, *ev, *ctx;
 	size_t		 i;
+	int		 missing;
 
-	if ((t = ticket_get(db, ref, 0)) == NULL) {
-		fprintf(stderr, "hcctl tickets show: no ticket %s\n", ref);
+	if ((t = ticket_get(db, ref, 0, &missing)) == NULL) {
+		fprintf(stderr, "hcctl tickets show: %s %s\n", missing ?
+		    "no ticket" : "cannot read the database for", ref);
 		return (1);
 	}
 	printf("%-10s %s\n", "ref", ref);

@@ -231,6 +231,7 @@ agent_ticket(struct http_request *req)
 	const char		*ui;
 	char			 ref[TICKET_REF_LEN];
 	json_t			*ctx, *t;
+	int			 missing;
 
 	if (req->method == HTTP_METHOD_POST)
 		site_refresh();
@@ -243,8 +244,8 @@ agent_ticket(struct http_request *req)
 	if (req->method == HTTP_METHOD_POST)
 		return (agent_post(req, ref, &owner));
 	ui = i18n_ui_lang(request_lang(req));
-	if ((t = ticket_get(site.db, ref, 0)) == NULL)
-		return (respond_error_page(req, 404, NULL));
+	if ((t = ticket_get(site.db, ref, 0, &missing)) == NULL)
+		return (respond_error_page(req, missing ? 404 : 503, NULL));
 	tickets_decorate(t, ui);
 	ctx = agent_context(req, &owner, ref);
 	json_object_set_new(ctx, "statuses", options(statuses, "tk_status_",

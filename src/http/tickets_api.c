@@ -249,7 +249,7 @@ patch(struct http_request *req, const char *ref, const char *actor)
 	struct ticket_change	 ch;
 	const char		*v[3], *bad;
 	json_t			*body, *t;
-	int			 rc;
+	int			 rc, missing;
 
 	if (!json_read(req, &body))
 		return (KORE_RESULT_OK);
@@ -283,7 +283,7 @@ patch(struct http_request *req, const char *ref, const char *actor)
 	ch.group = v[2];
 	switch (ticket_update(site.db, ref, actor, &ch)) {
 	case 1:
-		if ((t = ticket_get(site.db, ref, 0)) == NULL)
+		if ((t = ticket_get(site.db, ref, 0, &missing)) == NULL)
 			rc = unavailable(req);
 		else
 			rc = respond_json(req, 200, t);
@@ -331,6 +331,7 @@ api_ticket(struct http_request *req)
 {
 	char	 ref[TICKET_REF_LEN], actor[80];
 	json_t	*t;
+	int	 missing;
 
 	if (!agent_request(req, NULL, ref, actor, sizeof(actor)))
 		return (KORE_RESULT_OK);
@@ -338,9 +339,9 @@ api_ticket(struct http_request *req)
 		return (patch(req, ref, actor));
 	if (req->method != HTTP_METHOD_GET && req->method != HTTP_METHOD_HEAD)
 		return (method_not_allowed(req, "GET, PATCH"));
-	if ((t = ticket_get(site.db, ref, 0)) == NULL)
-		return (respond_json_error(req, 404, "not_found", "No ticket "
-		    "has this reference.", NULL));
+	if ((t = ticket_get(site.db, ref, 0, &missing)) == NULL)
+		return (missing ? respond_json_error(req, 404, "not_found",
+		    "No ticket has this reference.", NULL) : unavailable(req));
 	return (respond_json(req, 200, t));
 }
 
@@ -350,7 +351,7 @@ api_ticket_comments(struct http_request *req)
 	char		 ref[TICKET_REF_LEN], actor[80];
 	const char	*text;
 	json_t		*body, *pub, *t;
-	int		 rc, is_public;
+	int		 rc, is_public, missing;
 
 	if (!agent_request(req, "/comments", ref, actor, sizeof(actor)))
 		return (KORE_RESULT_OK);
@@ -374,7 +375,7 @@ api_ticket_comments(struct http_request *req)
 	is_public = pub == NULL || json_is_true(pub);
 	switch (ticket_comment(site.db, ref, actor, 1, is_public, text)) {
 	case 1:
-		if ((t = ticket_get(site.db, ref, 0)) == NULL)
+		if ((t = ticket_get(site.db, ref, 0, &missing)) == NULL)
 			rc = unavailable(req);
 		else
 			rc = respond_json(req, 201, t);

@@ -20,11 +20,12 @@ render_status(struct http_request *req, int status, const char *ref,
 	const char	*lang, *ui;
 	json_t		*ctx, *t;
 	char		 csrf[65];
+	int		 missing;
 
 	lang = request_lang(req);
 	ui = i18n_ui_lang(lang);
-	if ((t = ticket_get(site.db, ref, 1)) == NULL)
-		return (respond_error_page(req, 404, NULL));
+	if ((t = ticket_get(site.db, ref, 1, &missing)) == NULL)
+		return (respond_error_page(req, missing ? 404 : 503, NULL));
 	tickets_decorate(t, ui);
 	ctx = tickets_page_context(req, lang, ref);
 	json_object_set_new(ctx, "ticket", t);

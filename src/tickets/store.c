@@ -420,18 +420,22 @@ events_json(sqlite3 *db, long long id, int public_only)
 }
 
 json_t *
-ticket_get(sqlite3 *db, const char *ref, int public_only)
+ticket_get(sqlite3 *db, const char *ref, int public_only, int *missing)
 {
 	sqlite3_stmt	*st;
 	json_t		*o, *ev;
 	long long	 id;
+	int		 rc;
 
+	*missing = 0;
 	if (sqlite3_prepare_v2(db, "SELECT " TICKET_COLUMNS " FROM tickets "
 	    "WHERE ref = ?", -1, &st, NULL) != SQLITE_OK)
 		return (NULL);
 	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
 	o = NULL;
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if ((rc = sqlite3_step(st)) == SQLITE_DONE)
+		*missing = 1;
+	if (rc == SQLITE_ROW) {
 		id = sqlite3_column_int64(st, 0);
 		o = row_json(st, 1, (long long)time(NULL));
 		if ((ev = events_json(db, id, public_only)) == NULL) {

@@ -128,9 +128,11 @@ int		 ticket_ref_valid(const char *);
  * "priority","status","channel","created_at","updated_at","due_at",
  * "first_response_at","escalated","overdue","context","events":[{"id",
  * "ts","kind","actor","public","body","old","new"}]}; events with public
- * set only when public_only. NULL when there is no such ticket (or error).
+ * set only when public_only. NULL when there is no such ticket (*missing
+ * set to 1) or on a database error (*missing 0: answer 503, not 404).
  */
-json_t		*ticket_get(sqlite3 *, const char *ref, int public_only);
+json_t		*ticket_get(sqlite3 *, const char *ref, int public_only,
+		    int *missing);
 
 /* Filters of the agents' list; NULL/0 fields do not filter. */
 struct ticket_filter {
