@@ -119,6 +119,7 @@ test: test-deps all unit e2e relevance browser
 bench: all
 	@./tests/bench/run.sh
 	@./tests/bench/tickets.sh
+	@./tests/bench/community.sh
 	@CRASH_SECONDS=10 CRASH_CLIENTS=16 ./tests/e2e/crash.sh
 
 clean:

@@ -12,6 +12,10 @@
 #include "util/strbuf.h"
 #include "util/strmap.h"
 
+/* Threads one drain handles (one index commit); more wait for the next tick. */
+#define DRAIN_BATCH	1000
+#define DRAIN_BATCH_S	"1000"
+
 /* Text of other answers indexed per thread (bytes): enough for search. */
 #define BODY_INDEX_MAX	(200 * 1024)
 
@@ -135,8 +139,8 @@ cm_outbox_drain(sqlite3 *db, const char *index_path)
 	int		 rc = 0;
 
 	if (sqlite3_prepare_v2(db, "SELECT max(id), thread_id FROM "
-	    "search_outbox GROUP BY thread_id ORDER BY 1 LIMIT 1000", -1, &st,
-	    NULL) != SQLITE_OK)
+	    "search_outbox GROUP BY thread_id ORDER BY 1 LIMIT " DRAIN_BATCH_S,
+	    -1, &st, NULL) != SQLITE_OK)
 		return (-1);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		if (sqlite3_column_int64(st, 0) > maxid)
@@ -255,7 +259,7 @@ cm_watch_tick(const void *arg)
 	struct stat		 sb;
 	char			 path[1100], index[1100];
 	long long		 version = -1;
-	int			 pending = 0;
+	int			 pending = 0, n;
 
 	(void)snprintf(index, sizeof(index), "%s/index", data);
 	if (db == NULL) {
@@ -285,6 +289,11 @@ cm_watch_tick(const void *arg)
 			pending = sqlite3_column_int(st, 0);
 		sqlite3_finalize(st);
 	}
-	if (!pending || cm_outbox_drain(db, index) >= 0)
+	/*
+	 * A full batch may have left rows: the next tick drains on even
+	 * though no other connection has committed since.
+	 */
+	if (!pending || ((n = cm_outbox_drain(db, index)) >= 0 &&
+	    n < DRAIN_BATCH))
 		seen_version = version;
 }

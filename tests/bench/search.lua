@@ -1,7 +1,9 @@
 -- search.lua: wrk script for make bench: GET /api/v1/search?q=... cycling
 -- through tests/bench/queries.txt (or $BENCH_QUERIES), URL-encoded.
+-- $BENCH_PARAMS (e.g. "type=thread") is put before q= in every request.
 
 local file = os.getenv("BENCH_QUERIES") or "tests/bench/queries.txt"
+local params = os.getenv("BENCH_PARAMS") or ""
 local paths = {}
 
 local function urlencode(s)
@@ -12,7 +14,8 @@ end
 
 for line in io.lines(file) do
 	if line ~= "" and line:sub(1, 1) ~= "#" then
-		paths[#paths + 1] = "/api/v1/search?q=" .. urlencode(line)
+		paths[#paths + 1] = "/api/v1/search?" ..
+		    (params ~= "" and params .. "&" or "") .. "q=" .. urlencode(line)
 	end
 end
 
