@@ -116,8 +116,9 @@ prepare_data_dir(void)
 	    db_secret(db, site.secret) == -1)
 		fatal("cannot prepare the database %s", path);
 	sqlite3_close(db);
-	/* Before the workers fork, so that they all count in one table. */
+	/* Before the workers fork, so that they all share these. */
 	ratelimit_init();
+	db_write_queue_init();
 	if (pw != NULL)
 		(void)chown(path, pw->pw_uid, pw->pw_gid);
 }

@@ -1,6 +1,9 @@
 /* db.c: SQLite connection setup, the shared secret, and running every domain's schema migrations. */
+#include <sys/mman.h>
+
 #include <openssl/rand.h>
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -177,24 +180,114 @@ db_usable(sqlite3 *db)
 	    SQLITE_OK);
 }
 
+/*
+ * The workers' write queue: a ticket lock in memory shared by the workers
+ * (mapped by the parent before they fork). SQLite's file lock is not fair:
+ * under load one worker could take it again and again while the other
+ * polled, and some of its requests waited most of a second. Taking a
+ * ticket first serves write transactions in arrival order. The queue only
+ * orders the workers; SQLite's lock still guards the data, so a holder that
+ * dies or stalls is skipped after WRITE_QUEUE_PATIENCE_US without harm.
+ */
+#define WRITE_QUEUE_STEP_US		50
+#define WRITE_QUEUE_PATIENCE_US		1000000
+
+struct write_queue {
+	uint32_t	next;		/* the next ticket to hand out */
+	uint32_t	serving;	/* the ticket allowed to write */
+};
+
+static struct write_queue	*queue;
+static uint32_t			 my_ticket;
+static int			 queued;
+
+void
+db_write_queue_init(void)
+{
+	queue = mmap(NULL, sizeof(*queue), PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (queue == MAP_FAILED)
+		queue = NULL;
+}
+
+static void
+queue_enter(void)
+{
+	struct timespec	ts = { 0, WRITE_QUEUE_STEP_US * 1000 };
+	uint32_t	serving, seen;
+	long		waited;
+
+	if (queue == NULL)
+		return;
+	my_ticket = __atomic_fetch_add(&queue->next, 1, __ATOMIC_ACQ_REL);
+	queued = 1;
+	seen = __atomic_load_n(&queue->serving, __ATOMIC_ACQUIRE);
+	waited = 0;
+	while ((serving = __atomic_load_n(&queue->serving, __ATOMIC_ACQUIRE))
+	    != my_ticket) {
+		/* Skipped past us (see below): go, SQLite still guards. */
+		if ((int32_t)(my_ticket - serving) < 0)
+			return;
+		if (serving != seen) {
+			seen = serving;
+			waited = 0;
+		} else if ((waited += WRITE_QUEUE_STEP_US) >=
+		    WRITE_QUEUE_PATIENCE_US) {
+			/* The holder died or stalled: skip its turn. */
+			(void)__atomic_compare_exchange_n(&queue->serving,
+			    &serving, serving + 1, 0, __ATOMIC_ACQ_REL,
+			    __ATOMIC_ACQUIRE);
+			waited = 0;
+		}
+		(void)nanosleep(&ts, NULL);
+	}
+}
+
+static void
+queue_leave(void)
+{
+	uint32_t	mine;
+
+	if (queue == NULL || !queued)
+		return;
+	queued = 0;
+	/* Only our own turn is passed on (it may have been skipped). */
+	mine = my_ticket;
+	(void)__atomic_compare_exchange_n(&queue->serving, &mine,
+	    my_ticket + 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+}
+
 int
 db_begin(sqlite3 *db)
 {
-	return (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) ==
-	    SQLITE_OK ? 0 : -1);
+	/* Not nested: the open transaction keeps its turn in the queue. */
+	if (!sqlite3_get_autocommit(db))
+		return (-1);
+	queue_enter();
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) ==
+	    SQLITE_OK)
+		return (0);
+	queue_leave();
+	return (-1);
 }
 
 int
 db_commit(sqlite3 *db)
 {
-	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
-		return (0);
-	(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-	return (-1);
+	int	rc;
+
+	rc = 0;
+	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		rc = -1;
+	}
+	queue_leave();
+	return (rc);
 }
 
 void
 db_rollback(sqlite3 *db)
 {
 	(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	queue_leave();
 }

@@ -41,7 +41,18 @@ int	 db_secret(sqlite3 *, unsigned char secret[DB_SECRET_LEN]);
 /* 1 when a trivial query works (for /healthz). */
 int	 db_usable(sqlite3 *);
 
-/* BEGIN IMMEDIATE / COMMIT (rolls back when it fails) / ROLLBACK; 0 or -1. */
+/*
+ * Maps the workers' shared write queue; the parent calls it before the
+ * workers fork. Without it (hcctl, the watcher) db_begin does not queue.
+ */
+void	 db_write_queue_init(void);
+
+/*
+ * BEGIN IMMEDIATE (after this worker's turn in the write queue) / COMMIT
+ * (rolls back when it fails) / ROLLBACK; 0 or -1. Every write transaction
+ * goes through these, and each db_begin that returned 0 ends with exactly
+ * one db_commit or db_rollback.
+ */
 int	 db_begin(sqlite3 *);
 int	 db_commit(sqlite3 *);
 void	 db_rollback(sqlite3 *);
