@@ -199,6 +199,7 @@ test_create_and_idempotency(void **state)
 	struct ticket_input	 in;
 	sqlite3			*db;
 	json_t			*t;
+	int			 missing;
 
 	(void)state;
 	tickets_config_reset();
@@ -217,8 +218,11 @@ test_create_and_idempotency(void **state)
 	/* The same key, other content: refused. */
 	in.body = "something else";
 	assert_int_equal(ticket_create(db, secret, &in, &b), TICKET_CONFLICT);
-	t = ticket_get(db, a.ref, 0);
+	assert_null(ticket_get(db, "HC-1999-000000", 0, &missing));
+	assert_int_equal(missing, 1);
+	t = ticket_get(db, a.ref, 0, &missing);
 	assert_non_null(t);
+	assert_int_equal(missing, 0);
 	assert_string_equal(json_string_value(json_object_get(t, "status")),
 	    "new");
 	assert_string_equal(json_string_value(json_object_get(t, "priority")),
@@ -251,6 +255,7 @@ test_comment_update_escalate(void **state)
 	struct ticket_input	 in;
 	sqlite3			*db;
 	json_t			*t, *l;
+	int			 missing;
 	long long		 now;
 
 	(void)state;
@@ -278,7 +283,7 @@ test_comment_update_escalate(void **state)
 	/* Escalation once, however often the job runs. */
 	assert_int_equal(tickets_escalate(db, now), 1);
 	assert_int_equal(tickets_escalate(db, now), 0);
-	t = ticket_get(db, a.ref, 0);
+	t = ticket_get(db, a.ref, 0, &missing);
 	assert_string_equal(json_string_value(json_object_get(t, "priority")),
 	    "high");
 	assert_true(json_is_true(json_object_get(t, "escalated")));
@@ -286,7 +291,7 @@ test_comment_update_escalate(void **state)
 	/* An internal note is not public; a public reply answers. */
 	assert_int_equal(ticket_comment(db, a.ref, "agent:bob", 1, 0, "n"), 1);
 	assert_int_equal(ticket_comment(db, a.ref, "agent:bob", 1, 1, "r"), 1);
-	t = ticket_get(db, a.ref, 1);
+	t = ticket_get(db, a.ref, 1, &missing);
 	assert_string_equal(json_string_value(json_object_get(t, "status")),
 	    "open");
 	assert_false(json_is_null(json_object_get(t, "first_response_at")));
@@ -299,7 +304,7 @@ test_comment_update_escalate(void **state)
 	/* The requester's reply opens it again. */
 	assert_int_equal(ticket_comment(db, a.ref, "requester", 0, 1, "ok?"),
 	    1);
-	t = ticket_get(db, a.ref, 1);
+	t = ticket_get(db, a.ref, 1, &missing);
 	assert_string_equal(json_string_value(json_object_get(t, "status")),
 	    "open");
 	json_decref(t);
@@ -316,6 +321,7 @@ test_keyword_priority(void **state)
 	struct ticket_input	 in;
 	sqlite3	*db;
 	json_t	*t;
+	int	 missing;
 	FILE	*fp;
 
 	(void)state;
@@ -328,7 +334,7 @@ test_keyword_priority(void **state)
 	in = good_input();
 	in.body = "My account was HACKED";
 	assert_int_equal(ticket_create(db, secret, &in, &a), TICKET_CREATED);
-	t = ticket_get(db, a.ref, 0);
+	t = ticket_get(db, a.ref, 0, &missing);
 	assert_string_equal(json_string_value(json_object_get(t, "priority")),
 	    "urgent");
 	json_decref(t);
