@@ -205,46 +205,30 @@ events_dropped(void)
 /* Appends the rows of sql (visitor, since bound as 1, 2) to arr as objects named by cols. */
 static int
 context_rows(sqlite3 *db, const char *sql, const char *visitor,
-    long long since, json_t *arr, const char **cols)
+    long long since, json_t *arr, const char *const *cols)
 {
 	sqlite3_stmt	*st;
-	json_t		*row;
-	int		 i, rc;
+	int		 rc;
 
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return (-1);
 	sqlite3_bind_text(st, 1, visitor, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, since);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		row = json_object();
-		for (i = 0; cols[i] != NULL; i++) {
-			switch (sqlite3_column_type(st, i)) {
-			case SQLITE_INTEGER:
-				json_object_set_new(row, cols[i], json_integer(
-				    sqlite3_column_int64(st, i)));
-				break;
-			case SQLITE_TEXT:
-				json_object_set_new(row, cols[i], json_string(
-				    (const char *)sqlite3_column_text(st, i)));
-				break;
-			default:
-				json_object_set_new(row, cols[i], json_null());
-			}
-		}
-		json_array_append_new(arr, row);
-	}
+	rc = db_rows_json(st, cols, arr);
 	sqlite3_finalize(st);
-	return (rc == SQLITE_DONE ? 0 : -1);
+	return (rc);
 }
 
 json_t *
 events_visitor_context(sqlite3 *db, const char *visitor, long long seconds)
 {
-	static const char	*search_cols[] = { "query", "results", "at", NULL };
-	static const char	*article_cols[] = { "slug", "lang", "at", NULL };
-	static const char	*vote_cols[] = { "slug", "helpful", "reason",
+	static const char *const search_cols[] = { "query", "results", "at",
+				    NULL };
+	static const char *const article_cols[] = { "slug", "lang", "at",
+				    NULL };
+	static const char *const vote_cols[] = { "slug", "helpful", "reason",
 				    "at", NULL };
-	static const char	*thread_cols[] = { "id", "at", NULL };
+	static const char *const thread_cols[] = { "id", "at", NULL };
 	json_t			*ctx;
 	long long		 since;
 	int			 rc;

@@ -7,6 +7,7 @@
 
 #include "events.h"
 #include "figures.h"
+#include "store/db.h"
 #include "util/strbuf.h"
 
 #define WILSON_Z	1.96
@@ -152,31 +153,13 @@ rows(sqlite3 *db, const char *sql, const struct range *r, json_t *arr,
     const char *const *cols)
 {
 	sqlite3_stmt	*st;
-	json_t		*row;
-	int		 i, rc;
+	int		 rc;
 
 	if ((st = prepare(db, sql, r)) == NULL)
 		return (-1);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		row = json_object();
-		for (i = 0; cols[i] != NULL; i++) {
-			switch (sqlite3_column_type(st, i)) {
-			case SQLITE_INTEGER:
-				json_object_set_new(row, cols[i], json_integer(
-				    sqlite3_column_int64(st, i)));
-				break;
-			case SQLITE_TEXT:
-				json_object_set_new(row, cols[i], json_string(
-				    (const char *)sqlite3_column_text(st, i)));
-				break;
-			default:
-				json_object_set_new(row, cols[i], json_null());
-			}
-		}
-		json_array_append_new(arr, row);
-	}
+	rc = db_rows_json(st, cols, arr);
 	sqlite3_finalize(st);
-	return (rc == SQLITE_DONE ? 0 : -1);
+	return (rc);
 }
 
 static json_t *

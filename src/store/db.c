@@ -291,3 +291,34 @@ db_rollback(sqlite3 *db)
 	(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	queue_leave();
 }
+
+int
+db_rows_json(sqlite3_stmt *st, const char *const *cols, json_t *arr)
+{
+	json_t	*row;
+	int	 i, rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		row = json_object();
+		for (i = 0; cols[i] != NULL; i++) {
+			switch (sqlite3_column_type(st, i)) {
+			case SQLITE_INTEGER:
+				json_object_set_new(row, cols[i], json_integer(
+				    sqlite3_column_int64(st, i)));
+				break;
+			case SQLITE_FLOAT:
+				json_object_set_new(row, cols[i], json_real(
+				    sqlite3_column_double(st, i)));
+				break;
+			case SQLITE_TEXT:
+				json_object_set_new(row, cols[i], json_string(
+				    (const char *)sqlite3_column_text(st, i)));
+				break;
+			default:
+				json_object_set_new(row, cols[i], json_null());
+			}
+		}
+		json_array_append_new(arr, row);
+	}
+	return (rc == SQLITE_DONE ? 0 : -1);
+}

@@ -2,6 +2,7 @@
 #ifndef HC_DB_H
 #define HC_DB_H
 
+#include <jansson.h>
 #include <sqlite3.h>
 
 /* One schema step: a unique name and the SQL that makes it. */
@@ -56,5 +57,12 @@ void	 db_write_queue_init(void);
 int	 db_begin(sqlite3 *);
 int	 db_commit(sqlite3 *);
 void	 db_rollback(sqlite3 *);
+
+/*
+ * Steps st to the end, appending one object per row to arr: member
+ * cols[i] holds column i (integer, real, text or null). The statement is
+ * not finalized. Returns 0, or -1 when a step failed.
+ */
+int	 db_rows_json(sqlite3_stmt *, const char *const *cols, json_t *arr);
 
 #endif
