@@ -242,14 +242,30 @@ api_tickets(struct http_request *req)
 	return (list(req));
 }
 
+/* Answers a change's outcome (1 done, 0 no such ticket, -1 error) with the ticket. */
+static int
+changed(struct http_request *req, const char *ref, int outcome, int status)
+{
+	json_t	*t;
+	int	 missing;
+
+	if (outcome == 0)
+		return (respond_json_error(req, 404, "not_found", "No ticket "
+		    "has this reference.", NULL));
+	if (outcome != 1 || (t = ticket_get(site.db, ref, 0, &missing)) ==
+	    NULL)
+		return (unavailable(req));
+	return (respond_json(req, status, t));
+}
+
 static int
 patch(struct http_request *req, const char *ref, const char *actor)
 {
 	static const char	*names[] = { "status", "priority", "group" };
 	struct ticket_change	 ch;
 	const char		*v[3], *bad;
-	json_t			*body, *t;
-	int			 rc, missing;
+	json_t			*body;
+	int			 rc;
 
 	if (!json_read(req, &body))
 		return (KORE_RESULT_OK);
@@ -281,21 +297,7 @@ patch(struct http_request *req, const char *ref, const char *actor)
 	ch.status = v[0];
 	ch.priority = v[1];
 	ch.group = v[2];
-	switch (ticket_update(site.db, ref, actor, &ch)) {
-	case 1:
-		if ((t = ticket_get(site.db, ref, 0, &missing)) == NULL)
-			rc = unavailable(req);
-		else
-			rc = respond_json(req, 200, t);
-		break;
-	case 0:
-		rc = respond_json_error(req, 404, "not_found", "No ticket has "
-		    "this reference.", NULL);
-		break;
-	default:
-		rc = unavailable(req);
-		break;
-	}
+	rc = changed(req, ref, ticket_update(site.db, ref, actor, &ch), 200);
 done:
 	json_decref(body);
 	return (rc);
@@ -350,8 +352,8 @@ api_ticket_comments(struct http_request *req)
 {
 	char		 ref[TICKET_REF_LEN], actor[80];
 	const char	*text;
-	json_t		*body, *pub, *t;
-	int		 rc, is_public, missing;
+	json_t		*body, *pub;
+	int		 rc, is_public;
 
 	if (!agent_request(req, "/comments", ref, actor, sizeof(actor)))
 		return (KORE_RESULT_OK);
@@ -373,21 +375,8 @@ api_ticket_comments(struct http_request *req)
 		goto done;
 	}
 	is_public = pub == NULL || json_is_true(pub);
-	switch (ticket_comment(site.db, ref, actor, 1, is_public, text)) {
-	case 1:
-		if ((t = ticket_get(site.db, ref, 0, &missing)) == NULL)
-			rc = unavailable(req);
-		else
-			rc = respond_json(req, 201, t);
-		break;
-	case 0:
-		rc = respond_json_error(req, 404, "not_found", "No ticket has "
-		    "this reference.", NULL);
-		break;
-	default:
-		rc = unavailable(req);
-		break;
-	}
+	rc = changed(req, ref, ticket_comment(site.db, ref, actor, 1,
+	    is_public, text), 201);
 done:
 	json_decref(body);
 	return (rc);
