@@ -116,11 +116,15 @@ relevance: test-deps all
 test: test-deps all unit e2e relevance browser
 	@echo "make test: all suites passed"
 
+# Every part runs even when one fails; the target fails at the end if any did.
 bench: all
-	@./tests/bench/run.sh
-	@./tests/bench/tickets.sh
-	@./tests/bench/community.sh
-	@CRASH_SECONDS=10 CRASH_CLIENTS=16 ./tests/e2e/crash.sh
+	@failed=0; \
+	    ./tests/bench/run.sh || failed=1; \
+	    ./tests/bench/deflection.sh || failed=1; \
+	    ./tests/bench/tickets.sh || failed=1; \
+	    ./tests/bench/community.sh || failed=1; \
+	    CRASH_SECONDS=10 CRASH_CLIENTS=16 ./tests/e2e/crash.sh || failed=1; \
+	    exit $$failed
 
 clean:
 	rm -rf $(BUILD)

@@ -39,7 +39,7 @@
 /* How often an idle worker looks for a new catalog snapshot. */
 #define RELOAD_CHECK_MS		1000
 /* How often a worker writes its buffered funnel events. */
-#define EVENTS_FLUSH_MS		1000
+#define EVENTS_FLUSH_MS		100
 /* deflection: how often, and how many days at most, raw events are rolled up. */
 #define RETENTION_MS		(5 * 60 * 1000)
 #define RETENTION_MAX_DAYS	7
