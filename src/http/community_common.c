@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "community_http.h"
+#include "render/i18n.h"
 #include "render/markdown.h"
 #include "search/search.h"
 #include "search/snippet.h"
@@ -389,4 +390,23 @@ cm_add_tag_links(json_t *thread)
 		sb_free(&url);
 	}
 	json_object_set_new(thread, "tag_links", links);
+}
+
+const char *
+cm_result_message(const struct cm_result *r, const char *ui)
+{
+	const char	*text;
+	char		 key[80];
+
+	/* The most precise key first: code and field, then code alone. */
+	if (r->field != NULL) {
+		(void)snprintf(key, sizeof(key), "cm_err_%s_%s", r->code,
+		    r->field);
+		if ((text = i18n_get(ui, key)) != key)
+			return (text);
+	}
+	(void)snprintf(key, sizeof(key), "cm_err_%s", r->code);
+	if ((text = i18n_get(ui, key)) != key)
+		return (text);
+	return (r->message);
 }

@@ -45,6 +45,12 @@ struct cm_result {
 void	cm_submit(struct http_request *, long long thread_id,
 	    const struct cm_input *, struct cm_result *r);
 
+/*
+ * The message of a refused post in the page's UI language (zh-CN or en),
+ * from the cm_err_* strings; the English message when none fits.
+ */
+const char	*cm_result_message(const struct cm_result *, const char *ui);
+
 /* A staff member (agent or editor) behind the request: 1 and owner, or 0. */
 int	cm_staff(struct http_request *, struct token_owner *owner);
 

@@ -301,14 +301,15 @@ page_community_new(struct http_request *req)
 	hp = form_get(&f, "website");
 	in.honeypot = hp != NULL && *hp != '\0';
 	if (!cm_form_stamp_check(form_get(&f, "ts"), &in.too_fast)) {
-		(void)ask_form(req, 400, &in, "This form is too old or "
-		    "incomplete; check your text and send it again.");
+		(void)ask_form(req, 400, &in, i18n_get(i18n_ui_lang(
+		    request_lang(req)), "cm_err_stamp"));
 		form_free(&f);
 		return (KORE_RESULT_OK);
 	}
 	cm_submit(req, 0, &in, &r);
 	if (r.status >= 400) {
-		(void)ask_form(req, r.status, &in, r.message);
+		(void)ask_form(req, r.status, &in, cm_result_message(&r,
+		    i18n_ui_lang(request_lang(req))));
 		form_free(&f);
 		return (KORE_RESULT_OK);
 	}

@@ -286,7 +286,7 @@ do_answer(struct http_request *req, long long id, struct form *f)
 {
 	struct cm_input		 in;
 	struct cm_result	 r;
-	const char		*hp;
+	const char		*hp, *ui;
 	char			 anchor[32];
 
 	if (!ratelimit_check(req, "post", CM_POSTS_PER_MINUTE))
@@ -296,12 +296,14 @@ do_answer(struct http_request *req, long long id, struct form *f)
 	in.display_name = form_get(f, "display_name");
 	hp = form_get(f, "website");
 	in.honeypot = hp != NULL && *hp != '\0';
+	ui = i18n_ui_lang(request_lang(req));
 	if (!cm_form_stamp_check(form_get(f, "ts"), &in.too_fast))
-		return (respond_error_page(req, 400, "This form is too old or "
-		    "incomplete; reload the page and send your answer again."));
+		return (respond_error_page(req, 400, i18n_get(ui,
+		    "cm_err_stamp")));
 	cm_submit(req, id, &in, &r);
 	if (r.status >= 400)
-		return (respond_error_page(req, r.status, r.message));
+		return (respond_error_page(req, r.status,
+		    cm_result_message(&r, ui)));
 	if (r.status == 202)
 		return (cm_done_page(req, 202, "cm_queued_title",
 		    "cm_queued_text", id));

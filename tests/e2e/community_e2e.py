@@ -317,6 +317,8 @@ rows = [
     ("form with a forged time stamp: 400", "form", "/community/new", {"title": T("Forged stamp title"), "body": "b", "ts": "1.00000000000000000000000000000000"}, 400, None, [], [], None),
     ("form honeypot filled: queued", "form", "/community/new", {"title": T("Honeypot filled title"), "body": "b", "website": "http://spam"}, 202, None, [], [], None),
     ("form sent too fast: queued", "fastform", "/community/new", {"title": T("Too fast title here"), "body": "b"}, 202, None, [], [], None),
+    ("form, title too short: 400 in the page's language (zh-CN)", "form", "/community/new", {"title": "短标题", "body": "b"}, 400, None, ["标题太短", "短标题"], ["too short"], None),
+    ("form, title too short: 400 in English with ?lang=en", "form", "/community/new?lang=en", {"title": "Short", "body": "b"}, 400, None, ["The title is too short", "Short"], [], None),
     ("thread id not a number: 404", "get", "/community/questions/abc", None, 404, None, [], [], None),
     ("thread id zero: 404", "get", "/api/v1/threads/0", None, 404, None, [], [], None),
     ("thread id overflow: 404", "get", "/api/v1/threads/99999999999999999999999", None, 404, None, [], [], None),
