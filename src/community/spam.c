@@ -20,6 +20,65 @@
 #define MD_MAX_BRACKETS		300
 #define MD_MAX_EMPHASIS		1000
 #define MD_MAX_LINES		800
+/*
+ * A GFM table pads every row to the header's width: a 2 KB post of 300
+ * one-character columns and 300 rows rendered to 1 MB of HTML. Cells
+ * (columns times rows, all tables) are bounded instead.
+ */
+#define MD_MAX_TABLE_CELLS	2000
+
+/* The columns of a table delimiter row ("| --- | :-: |"), else 0. */
+static int
+table_delimiter_columns(const char *line, size_t len)
+{
+	size_t	i;
+	int	cols = 0, dash = 0, pipe = 0;
+
+	for (i = 0; i < len; i++) {
+		if (line[i] == '-') {
+			if (!dash)
+				cols++;
+			dash = 1;
+			continue;
+		}
+		if (line[i] == '|')
+			pipe = 1;
+		else if (line[i] != ':' && line[i] != ' ' && line[i] != '\t')
+			return (0);
+		dash = 0;
+	}
+	return (pipe || cols > 1 ? cols : 0);
+}
+
+/* Cells of every table: from a delimiter row to the next blank line. */
+static int
+table_cells_bounded(const char *md)
+{
+	const char	*line, *end;
+	size_t		 len;
+	long		 cells = 0;
+	int		 cols = 0;
+
+	for (line = md; *line != '\0'; line = *end ? end + 1 : end) {
+		end = strchr(line, '\n');
+		if (end == NULL)
+			end = line + strlen(line);
+		len = (size_t)(end - line);
+		if (len > 0 && line[len - 1] == '\r')
+			len--;
+		if (strspn(line, " \t") >= len)
+			cols = 0;	/* a blank line ends a table */
+		else if (cols == 0) {
+			/* The header row above counts as a row too. */
+			if ((cols = table_delimiter_columns(line, len)) > 0)
+				cells += 2L * cols;
+		} else
+			cells += cols;
+		if (cells > MD_MAX_TABLE_CELLS)
+			return (-1);
+	}
+	return (0);
+}
 
 int
 cm_count_links(const char *md)
@@ -80,7 +139,7 @@ cm_markdown_bounded(const char *md)
 	}
 	if (brackets > MD_MAX_BRACKETS || emph > MD_MAX_EMPHASIS)
 		return (-1);
-	return (0);
+	return (table_cells_bounded(md));
 }
 
 void

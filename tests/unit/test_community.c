@@ -27,6 +27,7 @@ static void
 test_markdown_bounds(void **state)
 {
 	char	*s;
+	int	 i;
 
 	(void)state;
 	assert_int_equal(cm_markdown_bounded("> quote\n> > nested\n- list"), 0);
@@ -34,6 +35,21 @@ test_markdown_bounds(void **state)
 	s = malloc(2000);
 	memset(s, '[', 1999);
 	s[1999] = '\0';
+	assert_int_equal(cm_markdown_bounded(s), -1);
+	free(s);
+	/* A table of honest size passes; a padded wide one does not. */
+	assert_int_equal(cm_markdown_bounded("| a | b |\n| --- | :-: |\n"
+	    "| 1 | 2 |\n\nafter"), 0);
+	assert_int_equal(cm_markdown_bounded("- - -\ntext"), 0);
+	s = malloc(4000);
+	s[0] = '\0';
+	for (i = 0; i < 300; i++)
+		strcat(s, "|a");
+	strcat(s, "|\n");
+	for (i = 0; i < 300; i++)
+		strcat(s, "|-");
+	for (i = 0; i < 10; i++)
+		strcat(s, "|\n|b");
 	assert_int_equal(cm_markdown_bounded(s), -1);
 	free(s);
 }
