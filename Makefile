@@ -116,6 +116,12 @@ relevance: test-deps all
 test: test-deps all unit e2e relevance browser
 	@echo "make test: all suites passed"
 
+# The bare Kore handler of tests/bench/article.sh, with the server's flags.
+$(BUILD)/bench/bare.so: tests/bench/bare_kore/bare.c
+	@mkdir -p $(dir $@)
+	@echo "CC $<"
+	@$(CC) $(CFLAGS) $(KORE_FEATURES) -shared -o $@ $<
+
 # Every part runs even when one fails; the target fails at the end if any did.
 bench: all
 	@failed=0; \
