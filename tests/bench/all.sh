@@ -25,7 +25,10 @@ part() {
 	t0=$(date +%s)
 	"$@"
 	rc=$?
-	printf '%s\t%s\t%s\n' "$name" "$rc" "$(($(date +%s) - t0))" >>"$STATUS"
+	# The machine's 1-minute load average as the part ends: other work on
+	# the same cores shows there.
+	printf '%s\t%s\t%s\t%s\n' "$name" "$rc" "$(($(date +%s) - t0))" \
+	    "$(cut -d' ' -f1 /proc/loadavg)" >>"$STATUS"
 	[ $rc -eq 0 ] || FAILED=1
 }
 

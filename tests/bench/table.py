@@ -195,8 +195,8 @@ def status():
         with open(path, encoding="utf-8") as f:
             for line in f:
                 f_ = line.rstrip("\n").split("\t")
-                if len(f_) == 3:
-                    parts.append(f_)
+                if len(f_) >= 3:
+                    parts.append(f_ + ["?"] * (4 - len(f_)))
     return parts
 
 
@@ -233,8 +233,8 @@ def main():
     out.append("")
     out.append("Targets: %d met, %d missed." % (met, miss))
     if parts:
-        out.append("Parts: " + ", ".join("%s %s (%s s)" % (
-            p[0], "ok" if p[1] == "0" else "FAILED (status %s)" % p[1], p[2])
+        out.append("Parts: " + ", ".join("%s %s (%s s, load %s)" % (
+            p[0], "ok" if p[1] == "0" else "FAILED (status %s)" % p[1], p[2], p[3])
             for p in parts) + "; total %d s (%.1f min)." % (total, total / 60))
     text = "\n".join(out) + "\n"
     with open(os.path.join(OUT, "bench-table.md"), "w", encoding="utf-8") as f:
