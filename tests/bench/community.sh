@@ -21,7 +21,8 @@
 #    /api/v1/search with type=thread and with no filter, repeated queries
 #    (the workers' result cache answers many) and every query made unique;
 #    reference: the bare in-process Xapian query (bare_query.cc, no filter).
-# One line per figure on stdout and in tests/out/bench-community.txt.
+# One line per figure on stdout and in tests/out/bench-community.txt; the
+# figures also in tests/out/bench-community.tsv (key TAB value, for table.py).
 # Exit status 1 when something failed outright (errors under load, a lost
 # acknowledged write, a server that did not start).
 
@@ -34,6 +35,7 @@ NTHREADS=${BENCH_THREADS:-100000}
 NART=${BENCH_ARTICLES:-10000}
 NDRAIN=${BENCH_DRAIN:-5000}
 OUT=tests/out/bench-community.txt
+KV=tests/out/bench-community.tsv
 BB=$PWD/build/bench
 MALLOC_WORKAROUND="glibc.malloc.mmap_threshold=33554432"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/hc-bench-community.XXXXXX") || exit 1
@@ -45,6 +47,13 @@ FAILED=0
 T0=$(date +%s)
 
 log() { printf '%s community bench: %s\n' "$(date +%T)" "$*" >&2; }
+kv() { printf '%s\t%s\n' "$1" "$2" >>"$KV"; }
+# kv_sum PREFIX "R req/s, p50 A ms, p99 B ms, ...": the figures of a
+# summarise line for table.py.
+kv_sum() {
+	echo "$2" | awk -v p="$1" '$2 == "req/s," { gsub(",", "")
+	    printf "%s.rps\t%s\n%s.p50\t%s\n%s.p99\t%s\n", p, $1, p, $4, p, $7 }' >>"$KV"
+}
 # One figure: to stdout and the output file.
 fig() { echo "$*" | tee -a "$OUT"; }
 sql() { python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1], timeout=30).execute(sys.argv[2]).fetchone()[0])' "$DATA/helpcenter.db" "$1"; }
@@ -127,6 +136,7 @@ log_check() {
 }
 
 : >"$OUT"
+: >"$KV"
 fig "$(date -u +"community bench %Y-%m-%d %H:%M UTC, $(nproc) cores, $(git rev-parse --short HEAD 2>/dev/null)")"
 
 # ---- 1 and 2: the e2e articles, a fresh database ----
@@ -160,7 +170,9 @@ shown=$(curl -s "$BASE/community/questions/$TID" | grep -o 'class="cm-answer[ "]
 [ "$shown" = 200 ] || { fig "thread page shows $shown answers, not 200"; FAILED=1; }
 wrk -t2 -c16 -d1s "$BASE/community/questions/$TID" >/dev/null 2>&1	# warm up
 run_wrk "$TMP/thread.txt" "$BASE/community/questions/$TID"
-fig "thread page, 200 answers ($(curl -s "$BASE/community/questions/$TID" | wc -c) bytes), wrk -c16 ${SECS}s: $(summarise "$TMP/thread.txt")"
+r=$(summarise "$TMP/thread.txt")
+kv_sum community.thread_page "$r"
+fig "thread page, 200 answers ($(curl -s "$BASE/community/questions/$TID" | wc -c) bytes), wrk -c16 ${SECS}s: $r"
 wrk -t2 -c16 -d1s "$BASE/articles/refund-policy" >/dev/null 2>&1
 run_wrk "$TMP/article.txt" "$BASE/articles/refund-policy"
 fig "  reference: article page /articles/refund-policy ($(curl -s "$BASE/articles/refund-policy" | wc -c) bytes), same server: $(summarise "$TMP/article.txt")"
@@ -198,7 +210,11 @@ PY
 )
 stored=$((after - before))
 rate=$(awk -v n="$acked" -v s="$SECS" 'BEGIN { printf "%.0f", n / s }')
-fig "answer POST (JSON, new visitor and text each, durable), wrk -c16 ${SECS}s: $rate posts/s acknowledged; $(summarise "$TMP/post.txt")"
+r=$(summarise "$TMP/post.txt")
+kv_sum community.answer_wrk "$r"
+kv community.answer.rate "$rate"
+kv community.answer.lost "$lost"
+fig "answer POST (JSON, new visitor and text each, durable), wrk -c16 ${SECS}s: $rate posts/s acknowledged; $r"
 fig "  acknowledged 201/202: $acked ($n202 held); stored: $stored; acknowledged but not stored as answered: $lost; stored beyond acknowledged (requests in flight when wrk stopped): $((stored - acked))"
 [ "$lost" = 0 ] && [ "$stored" -ge "$acked" ] && [ $((stored - acked)) -le 16 ] || FAILED=1
 # The watcher catches up with the busy thread.
@@ -269,14 +285,21 @@ for filter in type=thread ""; do
 		label="${filter:-no filter}, $( [ $uniq = 1 ] && echo 'every query new' || echo 'repeated queries')"
 		log "wrk search: $label"
 		BENCH_PARAMS=$filter BENCH_UNIQUE=$uniq run_wrk "$TMP/search.txt" -s tests/bench/search.lua "$BASE"
-		fig "search /api/v1/search ($label), $NTHREADS threads + $NART articles, wrk -c16 ${SECS}s: $(summarise "$TMP/search.txt")"
+		r=$(summarise "$TMP/search.txt")
+		kv_sum "community.search_$( [ -n "$filter" ] && echo thread || echo all)_$uniq" "$r"
+		fig "search /api/v1/search ($label), $NTHREADS threads + $NART articles, wrk -c16 ${SECS}s: $r"
 	done
 done
 if [ -x "$BB/bare_query" ]; then
 	"$BB/bare_query" "$d/index" tests/bench/queries.txt 20 >"$TMP/bare.out" 2>"$TMP/bare.err"
+	kv community.bare_p50 "$(awk '/^bare_query:/ { printf "%.2f", $8 / 1000 }' "$TMP/bare.out")"
+	kv community.bare_p99 "$(awk '/^bare_query:/ { printf "%.2f", $11 / 1000 }' "$TMP/bare.out")"
 	fig "  reference: bare in-process Xapian query, no filter, 1 thread: $(awk '/^bare_query:/ { printf "p50 %.2f ms, p99 %.2f ms", $8 / 1000, $11 / 1000 }' "$TMP/bare.out")"
 fi
 server_stop
 log_check
+kv community.threads "$NTHREADS"
+kv community.articles "$NART"
+kv community.failed "$FAILED"
 fig "total run $(($(date +%s) - T0)) s; sizes: $NART articles, $NTHREADS + $NDRAIN threads; $( [ $FAILED = 0 ] && echo ok || echo FAILED)"
 exit $FAILED

@@ -7,7 +7,8 @@
 #
 # Corpora come from gen_articles.py and are cached in build/bench/corpus-N.
 # Progress goes to stderr; the table goes to stdout and to
-# tests/out/bench-search.txt. Exit status 1 when something failed outright
+# tests/out/bench-search.txt, the figures to tests/out/bench-search.tsv
+# (key TAB value, for table.py). Exit status 1 when something failed outright
 # (server did not start, search errors, dead workers); figures that miss
 # their target are marked MISS but do not fail the run.
 #
@@ -23,6 +24,7 @@ ROOT=$PWD
 SIZES=${BENCH_SIZES:-"1000 10000"}
 BB=$ROOT/build/bench
 OUT=tests/out/bench-search.txt
+KV=tests/out/bench-search.tsv
 QUERIES=$ROOT/tests/bench/queries.txt
 WRK_DURATION=${BENCH_WRK_DURATION:-10s}
 TARGET_SIZE=10000
@@ -35,10 +37,13 @@ ROWS=$BB/rows.tsv
 NOTES=$BB/notes.txt
 printf 'figure\tsize\tthis project\treference\ttarget\n' >"$ROWS"
 : >"$NOTES"
+: >"$KV"
 FAILED=0
 T_START=$(date +%s)
 
 log() { printf '%s bench: %s\n' "$(date +%T)" "$*" >&2; }
+# kv N KEY VALUE: one figure for table.py, as search.N.KEY.
+kv() { printf 'search.%s.%s\t%s\n' "$1" "$2" "$3" >>"$KV"; }
 row() { printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" >>"$ROWS"; }
 note() { printf '%s\n' "$*" >>"$NOTES"; log "NOTE: $*"; }
 now() { date +%s.%N; }
@@ -190,6 +195,12 @@ for N in $SIZES; do
 	bratio=$(calc "($buser + $bsys) / $bwall")
 	log "N=$N: bare loop $bare_rate articles/s (${bwall}s)"
 
+	kv "$N" index_rate "$rate"
+	kv "$N" index_wall "$wall"
+	kv "$N" bare_index_rate "${bare_rate:-x}"
+	kv "$N" bare_index_wall "$bwall"
+	kv "$N" index_mb "$(mb "$idx_kb")"
+	kv "$N" bare_index_mb "$(mb "${bare_kb:-0}")"
 	row "indexing rate, whole-tree build" "$NICE" \
 	    "$rate art/s (${wall} s wall)" "bare loop $bare_rate art/s (${bwall} s)" \
 	    "$(tgt "$N" "$rate" ">=" "${bare_rate:-0}" ">= bare")"
@@ -208,6 +219,8 @@ for N in $SIZES; do
 	read -r rwall ruser rsys <"$BB/time.txt"
 	reput=$(sed -n 's/^index: \([0-9]*\) added.*/\1/p' "$BB/reindex.err" | tail -1)
 	[ -n "$reput" ] || { reput="n/a"; note "N=$N: no index: line from hcctl reindex: $(tail -2 "$BB/reindex.err" | tr '\n' ' ')"; FAILED=1; }
+	kv "$N" restart_reindexed "$reput"
+	kv "$N" restart_wall "$rwall"
 	row "restart, unchanged tree: wall" "$NICE" "${rwall} s" \
 	    "whole-tree build ${wall} s" "-"
 	row "restart: documents re-indexed" "$NICE" "$reput" "-" \
@@ -235,6 +248,7 @@ for N in $SIZES; do
 		t1=$(now)
 	fi
 	mark=${workaround:+ (*)}
+	[ -z "$workaround" ] || kv "$N" malloc_workaround yes
 	if [ $src -ne 0 ]; then
 		note "N=$N: server did not answer /healthz (status $src); log tail: $(tail -5 "$SERVER_LOG" | tr '\n' ' ')"
 		row "server start to /healthz$mark" "$NICE" "FAIL" "-" "-"
@@ -290,6 +304,15 @@ for N in $SIZES; do
 	bqps=$(calc "1000 / ${bp50:-1000}" "%.0f")
 	[ -n "$bp50" ] || note "N=$N: bare_query failed: $(cat "$BB/bare-query.err")"
 
+	kv "$N" rps "${rps:-x}"
+	kv "$N" p50 "${p50:-x}"
+	kv "$N" p99 "${p99:-x}"
+	kv "$N" unique_rps "${urps:-x}"
+	kv "$N" unique_p50 "${up50:-x}"
+	kv "$N" unique_p99 "${up99:-x}"
+	kv "$N" bare_p50 "${bp50:-x}"
+	kv "$N" bare_p99 "${bp99:-x}"
+	kv "$N" errors "$((non2xx + sockerr))"
 	row "search req/s (wrk -t2 -c16, repeated queries)$mark" "$NICE" "${rps:-n/a} /s ($nreq req)" \
 	    "bare: 1 thread ~$bqps q/s at p50" "$(tgt "$N" "${rps:-x}" ">=" 2000 ">= 2000")"
 	row "search req/s (wrk -t2 -c16, every query new)$mark" "$NICE" "${urps:-n/a} /s ($unreq req)" \
@@ -314,11 +337,13 @@ for N in $SIZES; do
 		/^catalog: .* built in/ && !c { c = $(NF - 1) }
 		/^index: .* in [0-9]+ ms$/ && !i { i = $(NF - 1) }
 		END { if (c != "") printf "watcher: catalog %s ms + index %s ms", c, (i != "" ? i : "?") }')
+	kv "$N" edit_ms "${edit_ms:-x}"
 	row "one edit searchable$mark" "$NICE" "$edit_ms${edit_ms:+ ms}" \
 	    "${rebuild:-watcher: no rebuild logged}" "$(tgt "$N" "$edit_ms" "<" 1000 "< 1000 ms")"
 	[ "$edit_ms" != timeout ] || note "N=$N: the edited article was not searchable within 10 s"
 
 	# 7. Memory.
+	kv "$N" rss "$(for r in $rss_after; do printf '%s/%s ' "$(mb "${r%/*}")" "$(mb "${r#*/}")"; done)"
 	row "RSS per kore worker (private)$mark" "$NICE" "after load: $(rss_list $rss_after)" \
 	    "before load: $(rss_list $rss_before)" "-"
 
@@ -332,6 +357,7 @@ for N in $SIZES; do
 		note "N=$N: server log: $(head -3 "$BB/logclean.err" | tr '\n' ' ')"
 	fi
 	errs=$(grep -c 'search: ' "$SERVER_LOG")
+	kv "$N" log_clean "$logclean"
 	row "server log (dead workers, search errors)$mark" "$NICE" "$logclean, $errs search errors" "-" "clean"
 	cp "$SERVER_LOG" "$BB/server-$N.log"
 done
@@ -367,5 +393,6 @@ done
 	fi
 } >"$BB/table.txt"
 cp "$BB/table.txt" "$OUT"
+printf 'search.sizes\t%s\nsearch.failed\t%s\n' "$SIZES" "$FAILED" >>"$KV"
 cat "$BB/table.txt"
 exit $FAILED

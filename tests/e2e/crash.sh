@@ -6,7 +6,8 @@
 # the same data folder and checks (tests/e2e/crash.py): every ticket whose
 # 201 reached a client exists, the unanswered ones sent again with their
 # idempotency keys make one ticket each, nothing is duplicated, and
-# PRAGMA integrity_check is ok. Prints "N passed, M failed".
+# PRAGMA integrity_check is ok. Prints "N passed, M failed"; with CRASH_KV
+# set, also writes the figures there (key TAB value; make bench's table.py).
 
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/server.sh
@@ -45,5 +46,10 @@ cat "$TMP/out"
 server_stop
 p=$(grep -c '^ok' "$TMP/out")
 f=$(grep -c '^FAIL' "$TMP/out")
+if [ -n "${CRASH_KV:-}" ]; then
+	printf 'crash.seconds\t%s\ncrash.clients\t%s\ncrash.acked\t%s\ncrash.unanswered\t%s\ncrash.passed\t%s\ncrash.failed\t%s\n' \
+	    "$SECS" "$CLIENTS" "$(grep -c '^ack' "$TMP/state")" \
+	    "$(grep -c '^lost' "$TMP/state")" "$p" "$f" >"$CRASH_KV"
+fi
 echo "$p passed, $f failed"
 [ "$f" -eq 0 ] && [ "$p" -gt 0 ]
