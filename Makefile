@@ -49,7 +49,8 @@ SERVER_OBJ	= $(SERVER_SRC:%.c=$(BUILD)/%.o)
 HCCTL_OBJ	= $(HCCTL_SRC:%.c=$(BUILD)/%.o)
 UNIT_TESTS	= $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all deps test-deps run test unit e2e browser relevance check bench clean
+.PHONY: all deps test-deps run test unit e2e browser relevance check bench soak \
+	 faults clean
 
 all: deps $(BUILD)/helpcenter.so $(BUILD)/hcctl
 
@@ -125,6 +126,14 @@ bench: all
 	    ./tests/bench/community.sh || failed=1; \
 	    CRASH_SECONDS=10 CRASH_CLIENTS=16 ./tests/e2e/crash.sh || failed=1; \
 	    exit $$failed
+
+# Bounded (loopback, SOAK_SECONDS, 300 by default): never part of make test.
+soak: all
+	@./tests/soak/soak.sh
+
+# Every fault case runs even when one fails (tests/faults/*.sh).
+faults: all
+	@./tests/faults/run.sh
 
 clean:
 	rm -rf $(BUILD)
