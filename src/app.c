@@ -62,6 +62,8 @@ KORE_SECCOMP_FILTER("helpcenter",
 	/* Durable SQLite commits from workers (votes, tickets, posts). */
 	KORE_SYSCALL_ALLOW(fdatasync),
 	KORE_SYSCALL_ALLOW(fsync),
+	/* /healthz: the free space of the data folder (statvfs). */
+	KORE_SYSCALL_ALLOW(statfs),
 );
 
 static struct builder		 builder;
