@@ -37,6 +37,10 @@ static const struct migration	*all_migrations[] = {
 #define DB_BUSY_STEP_US	500
 /* db_write_probe waits this long: a worker's commit takes milliseconds. */
 #define DB_PROBE_MS	250
+/* After a write failed on the lock, the next ones wait DB_PROBE_MS. */
+#define DB_BUSY_RECENT_S	10
+
+static long long	busy_limit_ms(void);
 
 static int
 busy_wait(void *arg, int tries)
@@ -48,7 +52,7 @@ busy_wait(void *arg, int tries)
 	long long			 limit_ms, waited_ms;
 
 	/* arg: an int of milliseconds for a shorter wait (db_write_probe). */
-	limit_ms = arg != NULL ? *(const int *)arg : DB_BUSY_MS;
+	limit_ms = arg != NULL ? *(const int *)arg : busy_limit_ms();
 	/*
 	 * By the clock, not by tries: each sleep lasts longer than asked
 	 * (timer slack, scheduling), and 10,000 tries took 7 s, not 5.
@@ -266,6 +270,28 @@ write_outcome(sqlite3 *db, int code)
 	__atomic_store_n(&q->last_error_at, (int64_t)time(NULL),
 	    __ATOMIC_RELEASE);
 	__atomic_store_n(&q->last_error, code, __ATOMIC_RELEASE);
+}
+
+/*
+ * How long a write waits for the lock: DB_BUSY_MS, but only DB_PROBE_MS
+ * while the last write failed on a lock in the last DB_BUSY_RECENT_S
+ * seconds. Another program holding the lock for long would otherwise make
+ * every write wait 5 s, and with it every request of that worker's event
+ * loop; after the first refusal the others are refused at once, until a
+ * write gets through again.
+ */
+static long long
+busy_limit_ms(void)
+{
+	struct write_queue	*q;
+	long long		 at;
+
+	q = queue != NULL ? queue : &local_outcome;
+	if (__atomic_load_n(&q->last_error, __ATOMIC_ACQUIRE) != SQLITE_BUSY)
+		return (DB_BUSY_MS);
+	at = __atomic_load_n(&q->last_error_at, __ATOMIC_ACQUIRE);
+	return ((long long)time(NULL) - at < DB_BUSY_RECENT_S ? DB_PROBE_MS :
+	    DB_BUSY_MS);
 }
 
 int
