@@ -122,12 +122,25 @@ drain(int fd)
  * for an article to change (indexer_sync moves a damaged index aside).
  */
 static int
-index_broken(const char *path)
+index_broken(const char *path, ino_t built, int deep)
 {
+	struct stat		 st;
 	hc_index		*ix;
 	hc_search_status	 s;
 
 	if (path == NULL)
+		return (0);
+	/*
+	 * Removed, or replaced by another folder: the community's outbox
+	 * (the tick) opens the index for writing and would create an empty
+	 * one with only the threads in it, so the folder's identity counts.
+	 */
+	if (stat(path, &st) != 0 || st.st_ino != built) {
+		fprintf(stderr, "index: %s was removed or replaced: rebuilding "
+		    "it\n", path);
+		return (1);
+	}
+	if (!deep)
 		return (0);
 	s = hc_index_open(path, 0, &ix);
 	hc_index_close(ix);
@@ -141,6 +154,8 @@ void
 builder_watch(struct builder *b)
 {
 	struct pollfd	 pfd;
+	struct stat	 st;
+	ino_t		 built;
 	int		 fd, n, ticks;
 
 	(void)signal(SIGTERM, SIG_DFL);
@@ -153,13 +168,15 @@ builder_watch(struct builder *b)
 		exit(1);
 	/* The first pass: the index (the catalog comes from the cache). */
 	catalog_free(builder_run(b));
+	built = b->index != NULL && stat(b->index, &st) == 0 ? st.st_ino : 0;
 	ticks = 0;
 	for (;;) {
-		/* Every INDEX_CHECK_TICKS: is the index still readable? */
-		if (++ticks >= INDEX_CHECK_TICKS) {
+		/* Still there? Every INDEX_CHECK_TICKS: still readable? */
+		if (++ticks >= INDEX_CHECK_TICKS)
 			ticks = 0;
-			if (index_broken(b->index))
-				catalog_free(builder_run(b));
+		if (index_broken(b->index, built, ticks == 0)) {
+			catalog_free(builder_run(b));
+			built = stat(b->index, &st) == 0 ? st.st_ino : 0;
 		}
 		if (b->tick != NULL)
 			b->tick(b->tick_arg);
@@ -184,5 +201,7 @@ builder_watch(struct builder *b)
 		if ((fd = open_watches(b->articles)) == -1)
 			exit(1);
 		catalog_free(builder_run(b));
+		built = b->index != NULL && stat(b->index, &st) == 0 ?
+		    st.st_ino : built;
 	}
 }
