@@ -107,6 +107,7 @@ e2e: test-deps all
 	@./tests/e2e/run.sh
 	@./tests/e2e/crash.sh
 	@./tests/e2e/proxy.sh
+	@./tests/faults/run.sh quick
 
 browser: test-deps all
 	@./tests/browser/run.sh

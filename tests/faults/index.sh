@@ -13,7 +13,6 @@ rebuilt() {
 	until http GET "/api/v1/search?q=%E5%8F%91%E7%A5%A8" && [ "$CODE" = 200 ] &&
 	    [ "$(echo "$BODY" | python3 -c 'import json, sys; print(json.load(sys.stdin)["total"])')" -ge 1 ] &&
 	    [ "$(health status)" = ok ]; do
-		echo "     $(date +%T.%N) search $CODE $(echo "$BODY" | head -c 40) health $(health status)"
 		awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { exit !(b - a > 6) }' && break
 		sleep 0.1
 	done
