@@ -420,7 +420,8 @@ db_commit(sqlite3 *db)
 	rc = 0;
 	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		write_outcome(db, sqlite3_errcode(db));
-		(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		if (!sqlite3_get_autocommit(db))
+			(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 		rc = -1;
 	} else
 		write_outcome(db, SQLITE_OK);
@@ -433,7 +434,13 @@ db_rollback(sqlite3 *db)
 {
 	/* A statement's failure (disk full, I/O) is why most rollbacks happen. */
 	write_outcome(db, sqlite3_errcode(db));
-	(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	/*
+	 * SQLite has already rolled back after SQLITE_FULL or an I/O error;
+	 * a second ROLLBACK would replace the error the caller logs with
+	 * "cannot rollback - no transaction is active".
+	 */
+	if (!sqlite3_get_autocommit(db))
+		(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	queue_leave();
 }
 
