@@ -49,7 +49,8 @@ SERVER_OBJ	= $(SERVER_SRC:%.c=$(BUILD)/%.o)
 HCCTL_OBJ	= $(HCCTL_SRC:%.c=$(BUILD)/%.o)
 UNIT_TESTS	= $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all deps test-deps run test unit e2e browser relevance check bench clean
+.PHONY: all deps test-deps run test unit e2e browser relevance check bench soak \
+	 faults clean
 
 all: deps $(BUILD)/helpcenter.so $(BUILD)/hcctl
 
@@ -106,6 +107,7 @@ e2e: test-deps all
 	@./tests/e2e/run.sh
 	@./tests/e2e/crash.sh
 	@./tests/e2e/proxy.sh
+	@./tests/faults/run.sh quick
 
 browser: test-deps all
 	@./tests/browser/run.sh
@@ -126,6 +128,14 @@ $(BUILD)/bench/bare.so: tests/bench/bare_kore/bare.c
 # fails if a part failed outright, not on a missed speed target.
 bench: all $(BUILD)/bench/bare.so
 	@./tests/bench/all.sh
+
+# Bounded (loopback, SOAK_SECONDS, 300 by default): never part of make test.
+soak: all
+	@./tests/soak/soak.sh
+
+# Every fault case runs even when one fails (tests/faults/*.sh).
+faults: all
+	@./tests/faults/run.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -62,6 +62,8 @@ KORE_SECCOMP_FILTER("helpcenter",
 	/* Durable SQLite commits from workers (votes, tickets, posts). */
 	KORE_SYSCALL_ALLOW(fdatasync),
 	KORE_SYSCALL_ALLOW(fsync),
+	/* /healthz: the free space of the data folder (statvfs). */
+	KORE_SYSCALL_ALLOW(statfs),
 );
 
 static struct builder		 builder;
@@ -285,11 +287,18 @@ refresh_timer(void *arg, u_int64_t now)
 static void
 events_timer(void *arg, u_int64_t now)
 {
+	static time_t	logged;
+
 	(void)arg;
 	(void)now;
-	if (site.db != NULL && events_flush(site.db) == -1)
+	/* Every 100 ms while the disk is full: log once every 10 s. */
+	if (site.db != NULL && events_flush(site.db) == -1 &&
+	    time(NULL) - logged >= 10) {
+		logged = time(NULL);
 		kore_log(LOG_ERR, "events: flush failed (kept for the next "
-		    "try): %s", sqlite3_errmsg(site.db));
+		    "try; logged at most every 10 s): %s", db_error_message(
+		    db_write_error(NULL), NULL));
+	}
 }
 
 /*

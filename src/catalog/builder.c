@@ -15,10 +15,13 @@
 #include "builder.h"
 #include "snapshot.h"
 #include "search/indexer.h"
+#include "search/search.h"
 #include "util/strbuf.h"
 
 #define QUIET_MS	100	/* a burst of events ends after this */
 #define MAX_LOGGED	20	/* problems printed per build */
+/* The index is checked every 10 ticks of BUILDER_TICK_MS: 2 s. */
+#define INDEX_CHECK_TICKS	10
 
 static long long
 now_ms(void)
@@ -112,11 +115,48 @@ drain(int fd)
 		;
 }
 
+/*
+ * 1 when the index can no longer be opened for reading (its folder was
+ * removed or a file damaged while serving): the workers' searches fail
+ * until the next build, so the watcher builds at once instead of waiting
+ * for an article to change (indexer_sync moves a damaged index aside).
+ */
+static int
+index_broken(const char *path, ino_t built, int deep)
+{
+	struct stat		 st;
+	hc_index		*ix;
+	hc_search_status	 s;
+
+	if (path == NULL)
+		return (0);
+	/*
+	 * Removed, or replaced by another folder: the community's outbox
+	 * (the tick) opens the index for writing and would create an empty
+	 * one with only the threads in it, so the folder's identity counts.
+	 */
+	if (stat(path, &st) != 0 || st.st_ino != built) {
+		fprintf(stderr, "index: %s was removed or replaced: rebuilding "
+		    "it\n", path);
+		return (1);
+	}
+	if (!deep)
+		return (0);
+	s = hc_index_open(path, 0, &ix);
+	hc_index_close(ix);
+	if (s != HC_SEARCH_OK)
+		fprintf(stderr, "index: %s cannot be opened (%s): rebuilding "
+		    "it\n", path, hc_search_status_to_string(s));
+	return (s != HC_SEARCH_OK);
+}
+
 void
 builder_watch(struct builder *b)
 {
 	struct pollfd	 pfd;
-	int		 fd, n;
+	struct stat	 st;
+	ino_t		 built;
+	int		 fd, n, ticks;
 
 	(void)signal(SIGTERM, SIG_DFL);
 	(void)signal(SIGINT, SIG_DFL);
@@ -128,12 +168,21 @@ builder_watch(struct builder *b)
 		exit(1);
 	/* The first pass: the index (the catalog comes from the cache). */
 	catalog_free(builder_run(b));
+	built = b->index != NULL && stat(b->index, &st) == 0 ? st.st_ino : 0;
+	ticks = 0;
 	for (;;) {
+		/* Still there? Every INDEX_CHECK_TICKS: still readable? */
+		if (++ticks >= INDEX_CHECK_TICKS)
+			ticks = 0;
+		if (index_broken(b->index, built, ticks == 0)) {
+			catalog_free(builder_run(b));
+			built = stat(b->index, &st) == 0 ? st.st_ino : 0;
+		}
 		if (b->tick != NULL)
 			b->tick(b->tick_arg);
 		pfd.fd = fd;
 		pfd.events = POLLIN;
-		n = poll(&pfd, 1, b->tick != NULL ? BUILDER_TICK_MS : -1);
+		n = poll(&pfd, 1, BUILDER_TICK_MS);
 		if (n < 0 && errno != EINTR)
 			exit(1);
 		if (n <= 0)
@@ -152,5 +201,7 @@ builder_watch(struct builder *b)
 		if ((fd = open_watches(b->articles)) == -1)
 			exit(1);
 		catalog_free(builder_run(b));
+		built = b->index != NULL && stat(b->index, &st) == 0 ?
+		    st.st_ino : built;
 	}
 }

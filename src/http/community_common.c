@@ -255,8 +255,7 @@ cm_submit(struct http_request *req, long long thread_id,
 	    cm_thread_create(site.db, &n, &r->id)) != 0) {
 		kore_log(LOG_ERR, "community: post not stored: %s",
 		    sqlite3_errmsg(site.db));
-		fail(r, 503, "unavailable", NULL, "Your post could not be "
-		    "saved just now; try again shortly.");
+		fail(r, 503, "unavailable", NULL, write_unavailable(req));
 		goto out;
 	}
 	r->status = reason ? 202 : 201;

@@ -338,8 +338,8 @@ do_vote(struct http_request *req, const struct cm_thread *t, struct form *f)
 	}
 	cm_answer_free(&a);
 	if (cm_vote(site.db, kind, pid, visitor_id(req), value, &score) != 0)
-		return (action_error(req, 503, "unavailable", "Your vote could "
-		    "not be saved just now; try again."));
+		return (action_error(req, 503, "unavailable",
+		    write_unavailable(req)));
 	if (wants_json(req))
 		return (respond_json(req, 200, json_pack("{s:I, s:i}",
 		    "score", (json_int_t)score, "vote", value)));
@@ -366,8 +366,8 @@ do_accept(struct http_request *req, const struct cm_thread *t,
 		    "not one of this question's."));
 	cm_answer_free(&a);
 	if (cm_accept(site.db, t->id, aid) != 0)
-		return (action_error(req, 503, "unavailable", "Could not save "
-		    "just now; try again."));
+		return (action_error(req, 503, "unavailable",
+		    write_unavailable(req)));
 	(void)snprintf(anchor, sizeof(anchor), "#a%lld", aid);
 	return (back_to(req, t->id, anchor));
 }
@@ -424,8 +424,8 @@ do_edit(struct http_request *req, const struct cm_thread *t,
 	free(html);
 	free(plain);
 	if (rc != 0)
-		return (action_error(req, 503, "unavailable", "Could not save "
-		    "just now; try again."));
+		return (action_error(req, 503, "unavailable",
+		    write_unavailable(req)));
 	return (back_to(req, t->id, NULL));
 }
 
@@ -444,8 +444,8 @@ do_report(struct http_request *req, const struct cm_thread *t,
 		    "post in this question."));
 	cm_answer_free(&a);
 	if (cm_report(site.db, kind, pid, visitor_id(req)) < 0)
-		return (action_error(req, 503, "unavailable", "Could not save "
-		    "just now; try again."));
+		return (action_error(req, 503, "unavailable",
+		    write_unavailable(req)));
 	if (wants_json(req))
 		return (respond_json(req, 200, json_pack("{s:b}", "reported",
 		    1)));

@@ -147,6 +147,7 @@ page_feedback(struct http_request *req)
 	if (vote_cast(site.db, visitor_id(req), slug, yes, reason,
 	    comment) == -1) {
 		kore_log(LOG_ERR, "vote: %s", sqlite3_errmsg(site.db));
+		(void)write_unavailable(req);
 		rc = respond_error_page(req, 503, i18n_get(ui, "fb_not_saved"));
 		goto done;
 	}
@@ -216,8 +217,8 @@ api_feedback(struct http_request *req)
 	if ((cast = vote_cast(site.db, visitor_id(req), slug, yes, reason,
 	    comment)) == -1) {
 		kore_log(LOG_ERR, "vote: %s", sqlite3_errmsg(site.db));
-		rc = respond_json_error(req, 503, "not_saved", "The vote could "
-		    "not be saved; try again in a moment.", NULL);
+		rc = respond_json_error(req, 503, "not_saved",
+		    write_unavailable(req), NULL);
 		goto done;
 	}
 	o = json_pack("{s:s, s:b, s:s?, s:s?, s:b}", "slug", slug, "helpful",

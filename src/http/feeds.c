@@ -1,6 +1,11 @@
 /* feeds.c: sitemap.xml, feed.atom, robots.txt and healthz. */
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "site.h"
 #include "settings.h"
@@ -142,32 +147,111 @@ page_robots(struct http_request *req)
 	return (KORE_RESULT_OK);
 }
 
+/* Below this much free space in the data folder, writes are about to fail. */
+#define HEALTH_MIN_FREE		(1024 * 1024)
+/* A failed write this recent still makes the database "not writable". */
+#define HEALTH_ERROR_SECS	30
+
+/*
+ * The database part of /healthz: readable, writable now (the write lock
+ * can be taken, the disk has room, the last write did not fail just now),
+ * and a sentence saying what is wrong.
+ */
+static json_t *
+health_database(int *ok)
+{
+	struct statvfs	 vfs;
+	long long	 since, free_bytes;
+	const char	*msg;
+	char		 buf[320];
+	int		 code, readable, writable;
+
+	readable = db_usable(site.db);
+	free_bytes = -1;
+	/* The snapshot lives in the data folder: the same file system. */
+	if (statvfs(site.snapshot, &vfs) == 0)
+		free_bytes = (long long)vfs.f_bavail * (long long)vfs.f_frsize;
+	msg = "ok";
+	writable = 1;
+	if (!readable) {
+		writable = 0;
+		msg = "The database cannot be read; writes are refused.";
+	} else if (free_bytes >= 0 && free_bytes < HEALTH_MIN_FREE) {
+		writable = 0;
+		(void)snprintf(buf, sizeof(buf), "The data folder's disk is "
+		    "full (%lld KB free): writes are refused until an operator "
+		    "frees space.", free_bytes / 1024);
+		msg = buf;
+	} else if ((code = db_write_probe(site.db)) != SQLITE_OK) {
+		writable = 0;
+		msg = db_error_message(code, NULL);
+	} else if ((code = db_write_error(&since)) != 0 &&
+	    time(NULL) - since < HEALTH_ERROR_SECS) {
+		writable = 0;
+		(void)snprintf(buf, sizeof(buf), "A write failed %llds ago: %s",
+		    (long long)(time(NULL) - since), db_error_message(code,
+		    NULL));
+		msg = buf;
+	}
+	*ok = readable && writable;
+	return (json_pack("{s:b, s:b, s:I, s:s}", "usable", readable,
+	    "writable", writable, "free_bytes", (json_int_t)free_bytes,
+	    "message", msg));
+}
+
+/* The index part: open or not, and why not. */
+static json_t *
+health_index(int *ok)
+{
+	struct stat	 st;
+	hc_index	*ix;
+	const char	*msg;
+	json_int_t	 docs;
+
+	ix = search_reader();
+	docs = ix ? (json_int_t)hc_index_doccount(ix) : 0;
+	msg = "ok";
+	if (ix == NULL && stat(site.index_path, &st) != 0)
+		msg = "The search index folder is missing: search answers 503 "
+		    "until the watcher has rebuilt it (seconds).";
+	else if (ix == NULL)
+		msg = "The search index cannot be opened (damaged or being "
+		    "built): search answers 503 until the watcher has rebuilt "
+		    "it.";
+	else if (docs == 0 && site.cat->narts > 0)
+		msg = "The search index is empty: the watcher is rebuilding it.";
+	*ok = ix != NULL && !(docs == 0 && site.cat->narts > 0);
+	return (json_pack("{s:b, s:I, s:s}", "usable", ix != NULL,
+	    "documents", docs, "message", msg));
+}
+
 int
 page_healthz(struct http_request *req)
 {
-	hc_index	*ix;
-	json_t		*o;
-	char		 built[40];
-	int		 db_ok, ok;
+	json_t		*o, *db, *ix;
+	char		 built[40], problems[160];
+	int		 db_ok, ix_ok, ok;
 
 	if (!allow_get(req))
 		return (KORE_RESULT_OK);
-	db_ok = db_usable(site.db);
-	ix = search_reader();
-	ok = db_ok && site.cat->built > 0 && ix != NULL;
+	db = health_database(&db_ok);
+	ix = health_index(&ix_ok);
+	ok = db_ok && ix_ok && site.cat->built > 0;
 	format_rfc3339(site.cat->built, built, sizeof(built));
-	o = json_pack("{s:s, s:{s:b, s:I, s:I, s:I, s:s}, s:{s:b, s:s}, "
-	    "s:{s:b, s:I, s:s}}",
+	if (site.cat->nproblems > 0)
+		(void)snprintf(problems, sizeof(problems), "%zu files have "
+		    "problems and are not served (their last good version "
+		    "is): hcctl check or /admin lists them.",
+		    site.cat->nproblems);
+	else
+		(void)snprintf(problems, sizeof(problems), "ok");
+	o = json_pack("{s:s, s:{s:b, s:I, s:I, s:I, s:s, s:s}, s:o, s:o}",
 	    "status", ok ? "ok" : "degraded",
 	    "catalog", "usable", site.cat->built > 0,
 	    "articles", (json_int_t)site.cat->narts,
 	    "categories", (json_int_t)site.cat->ncats,
 	    "problems", (json_int_t)site.cat->nproblems,
-	    "built", built,
-	    "database", "usable", db_ok, "message", db_ok ? "ok" :
-	    "the database cannot be read; writes are refused",
-	    "index", "usable", ix != NULL, "documents",
-	    (json_int_t)(ix ? hc_index_doccount(ix) : 0), "message",
-	    ix ? "ok" : "the search index is being built or cannot be read");
+	    "built", built, "message", problems,
+	    "database", db, "index", ix);
 	return (respond_json(req, ok ? 200 : 503, o));
 }

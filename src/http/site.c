@@ -6,6 +6,7 @@
 #include "assets.h"
 #include "render/i18n.h"
 #include "settings.h"
+#include "store/db.h"
 #include "util/text.h"
 
 struct site	site;
@@ -287,6 +288,28 @@ respond_json_error(struct http_request *req, int status, const char *code,
 	if (field != NULL)
 		json_object_set_new(err, "field", json_string(field));
 	return (respond_json(req, status, json_pack("{s:o}", "error", err)));
+}
+
+const char *
+write_unavailable(struct http_request *req)
+{
+	const char	*msg;
+	char		 secs[16];
+	int		 retry;
+
+	msg = db_error_message(db_write_error(NULL), &retry);
+	(void)snprintf(secs, sizeof(secs), "%d", retry);
+	http_response_header(req, "retry-after", secs);
+	return (msg);
+}
+
+int
+respond_write_unavailable(struct http_request *req)
+{
+	const char	*msg;
+
+	msg = write_unavailable(req);
+	return (respond_json_error(req, 503, "unavailable", msg, NULL));
 }
 
 int

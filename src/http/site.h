@@ -63,6 +63,14 @@ int		 respond_error_page(struct http_request *, int status,
 		    const char *message);
 /* Sends value (consumed) as JSON. */
 int		 respond_json(struct http_request *, int status, json_t *value);
+/*
+ * A write was refused because the database failed: sets Retry-After from
+ * the failure (disk full, locked, I/O error: src/store/db.h) and returns
+ * the sentence that says what happened; for a JSON body or a page's notice.
+ */
+const char	*write_unavailable(struct http_request *);
+/* write_unavailable, answered as a JSON 503 {"error": {"code": "unavailable"}}. */
+int		 respond_write_unavailable(struct http_request *);
 /* {"error": {"code", "message", "field"?}}; field may be NULL. */
 int		 respond_json_error(struct http_request *, int status,
 		    const char *code, const char *message, const char *field);

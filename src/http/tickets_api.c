@@ -38,9 +38,7 @@ method_not_allowed(struct http_request *req, const char *allow)
 static int
 unavailable(struct http_request *req)
 {
-	http_response_header(req, "retry-after", "5");
-	return (respond_json_error(req, 503, "unavailable", "The ticket store "
-	    "is busy or unavailable; nothing was changed. Try again.", NULL));
+	return (respond_write_unavailable(req));
 }
 
 /* Reads the string members; a member of another type is a 400. */

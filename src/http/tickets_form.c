@@ -581,7 +581,7 @@ form_post(struct http_request *req)
 		rc = render_form(req, 409, &v, NULL, 0, "tk_err_conflict");
 		break;
 	default:
-		http_response_header(req, "retry-after", "5");
+		(void)write_unavailable(req);
 		rc = render_form(req, 503, &v, NULL, 0, "tk_err_unavailable");
 		break;
 	}

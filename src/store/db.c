@@ -35,14 +35,34 @@ static const struct migration	*all_migrations[] = {
  */
 #define DB_BUSY_MS	5000
 #define DB_BUSY_STEP_US	500
+/* db_write_probe waits this long: a worker's commit takes milliseconds. */
+#define DB_PROBE_MS	250
+/* After a write failed on the lock, the next ones wait DB_PROBE_MS. */
+#define DB_BUSY_RECENT_S	10
+
+static long long	busy_limit_ms(void);
 
 static int
 busy_wait(void *arg, int tries)
 {
-	struct timespec	ts = { 0, DB_BUSY_STEP_US * 1000 };
+	/* One connection per process and thread: the wait's start. */
+	static __thread struct timespec	 start;
+	struct timespec			 ts = { 0, DB_BUSY_STEP_US * 1000 };
+	struct timespec			 now;
+	long long			 limit_ms, waited_ms;
 
-	(void)arg;
-	if ((long long)tries * DB_BUSY_STEP_US >= DB_BUSY_MS * 1000LL)
+	/* arg: an int of milliseconds for a shorter wait (db_write_probe). */
+	limit_ms = arg != NULL ? *(const int *)arg : busy_limit_ms();
+	/*
+	 * By the clock, not by tries: each sleep lasts longer than asked
+	 * (timer slack, scheduling), and 10,000 tries took 7 s, not 5.
+	 */
+	(void)clock_gettime(CLOCK_MONOTONIC, &now);
+	if (tries == 0)
+		start = now;
+	waited_ms = (now.tv_sec - start.tv_sec) * 1000LL +
+	    (now.tv_nsec - start.tv_nsec) / 1000000;
+	if (waited_ms >= limit_ms)
 		return (0);
 	(void)nanosleep(&ts, NULL);
 	return (1);
@@ -174,6 +194,24 @@ db_secret(sqlite3 *db, unsigned char secret[DB_SECRET_LEN])
 }
 
 int
+db_write_probe(sqlite3 *db)
+{
+	static int		probe_ms = DB_PROBE_MS;
+	int			rc;
+
+	if (db == NULL)
+		return (SQLITE_CANTOPEN);
+	if (!sqlite3_get_autocommit(db))
+		return (SQLITE_OK);
+	sqlite3_busy_handler(db, busy_wait, &probe_ms);
+	rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_busy_handler(db, busy_wait, NULL);
+	return (rc & 0xff);
+}
+
+int
 db_usable(sqlite3 *db)
 {
 	return (db != NULL && sqlite3_exec(db, "SELECT 1", NULL, NULL, NULL) ==
@@ -195,7 +233,13 @@ db_usable(sqlite3 *db)
 struct write_queue {
 	uint32_t	next;		/* the next ticket to hand out */
 	uint32_t	serving;	/* the ticket allowed to write */
+	/* The last write transaction's outcome, for /healthz and 503s. */
+	int32_t		last_error;	/* SQLite primary code, 0 when it worked */
+	int64_t		last_error_at;	/* time() of the last failure */
 };
+
+/* Without the shared queue (hcctl, tests) the outcome is this process's. */
+static struct write_queue	 local_outcome;
 
 static struct write_queue	*queue;
 static uint32_t			 my_ticket;
@@ -208,6 +252,102 @@ db_write_queue_init(void)
 	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (queue == MAP_FAILED)
 		queue = NULL;
+}
+
+/* Records how the write transaction ended: code is a SQLite result code. */
+static void
+write_outcome(sqlite3 *db, int code)
+{
+	struct write_queue	*q;
+
+	(void)db;
+	q = queue != NULL ? queue : &local_outcome;
+	code &= 0xff;
+	if (code == SQLITE_OK || code == SQLITE_DONE || code == SQLITE_ROW) {
+		__atomic_store_n(&q->last_error, 0, __ATOMIC_RELEASE);
+		return;
+	}
+	__atomic_store_n(&q->last_error_at, (int64_t)time(NULL),
+	    __ATOMIC_RELEASE);
+	__atomic_store_n(&q->last_error, code, __ATOMIC_RELEASE);
+}
+
+/*
+ * How long a write waits for the lock: DB_BUSY_MS, but only DB_PROBE_MS
+ * while the last write failed on a lock in the last DB_BUSY_RECENT_S
+ * seconds. Another program holding the lock for long would otherwise make
+ * every write wait 5 s, and with it every request of that worker's event
+ * loop; after the first refusal the others are refused at once, until a
+ * write gets through again.
+ */
+static long long
+busy_limit_ms(void)
+{
+	struct write_queue	*q;
+	long long		 at;
+
+	q = queue != NULL ? queue : &local_outcome;
+	if (__atomic_load_n(&q->last_error, __ATOMIC_ACQUIRE) != SQLITE_BUSY)
+		return (DB_BUSY_MS);
+	at = __atomic_load_n(&q->last_error_at, __ATOMIC_ACQUIRE);
+	return ((long long)time(NULL) - at < DB_BUSY_RECENT_S ? DB_PROBE_MS :
+	    DB_BUSY_MS);
+}
+
+int
+db_write_error(long long *since)
+{
+	struct write_queue	*q;
+
+	q = queue != NULL ? queue : &local_outcome;
+	if (since != NULL)
+		*since = __atomic_load_n(&q->last_error_at, __ATOMIC_ACQUIRE);
+	return (__atomic_load_n(&q->last_error, __ATOMIC_ACQUIRE));
+}
+
+const char *
+db_error_message(int code, int *retry_after)
+{
+	int	 retry;
+	const char *msg;
+
+	switch (code & 0xff) {
+	case SQLITE_FULL:
+		retry = 60;
+		msg = "The server's disk is full, so nothing was saved. An "
+		    "operator must free space in the data folder; try again "
+		    "later.";
+		break;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		retry = 5;
+		msg = "The database is locked by another program, so nothing "
+		    "was saved. Try again in a few seconds.";
+		break;
+	case SQLITE_READONLY:
+	case SQLITE_CANTOPEN:
+	case SQLITE_PERM:
+		retry = 60;
+		msg = "The database cannot be written (read-only or missing), "
+		    "so nothing was saved. An operator must check the data "
+		    "folder; try again later.";
+		break;
+	case SQLITE_IOERR:
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		retry = 30;
+		msg = "The database could not be written (input/output error), "
+		    "so nothing was saved. An operator must check the data "
+		    "folder's disk; try again later.";
+		break;
+	default:
+		retry = 5;
+		msg = "The data could not be saved just now, so nothing was "
+		    "changed. Try again in a few seconds.";
+	}
+	if (retry_after != NULL)
+		*retry_after = retry;
+	return (msg);
 }
 
 static void
@@ -267,6 +407,7 @@ db_begin(sqlite3 *db)
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) ==
 	    SQLITE_OK)
 		return (0);
+	write_outcome(db, sqlite3_errcode(db));
 	queue_leave();
 	return (-1);
 }
@@ -278,9 +419,12 @@ db_commit(sqlite3 *db)
 
 	rc = 0;
 	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-		(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		write_outcome(db, sqlite3_errcode(db));
+		if (!sqlite3_get_autocommit(db))
+			(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 		rc = -1;
-	}
+	} else
+		write_outcome(db, SQLITE_OK);
 	queue_leave();
 	return (rc);
 }
@@ -288,7 +432,15 @@ db_commit(sqlite3 *db)
 void
 db_rollback(sqlite3 *db)
 {
-	(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	/* A statement's failure (disk full, I/O) is why most rollbacks happen. */
+	write_outcome(db, sqlite3_errcode(db));
+	/*
+	 * SQLite has already rolled back after SQLITE_FULL or an I/O error;
+	 * a second ROLLBACK would replace the error the caller logs with
+	 * "cannot rollback - no transaction is active".
+	 */
+	if (!sqlite3_get_autocommit(db))
+		(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	queue_leave();
 }
 

@@ -39,6 +39,13 @@ int	 db_migrate(sqlite3 *);
  */
 int	 db_secret(sqlite3 *, unsigned char secret[DB_SECRET_LEN]);
 
+/*
+ * Whether a write could start now (for /healthz): takes and releases the
+ * write lock, waiting at most a quarter of a second. SQLITE_OK, or the
+ * code (SQLITE_BUSY when another program holds the lock).
+ */
+int	 db_write_probe(sqlite3 *);
+
 /* 1 when a trivial query works (for /healthz). */
 int	 db_usable(sqlite3 *);
 
@@ -57,6 +64,16 @@ void	 db_write_queue_init(void);
 int	 db_begin(sqlite3 *);
 int	 db_commit(sqlite3 *);
 void	 db_rollback(sqlite3 *);
+
+/*
+ * The SQLite result code (primary) of the last write transaction that
+ * failed, shared by the workers, or 0 when the last one committed; *since
+ * gets the failure's time(). db_error_message turns a code into a sentence
+ * for the person whose write was refused, and the seconds worth waiting
+ * before trying again (disk full, locked by another program, I/O error).
+ */
+int		 db_write_error(long long *since);
+const char	*db_error_message(int code, int *retry_after);
 
 /*
  * Steps st to the end, appending one object per row to arr: member

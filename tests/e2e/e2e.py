@@ -377,7 +377,9 @@ CASES = [
     dict(name="healthz", path="/healthz", hdr=JSONCT,
          json=[("status", "==", "ok"), ("catalog.usable", "==", True),
                ("catalog.articles", "==", 6), ("catalog.categories", "==", 3),
-               ("catalog.problems", "==", 0), ("database.usable", "==", True)]),
+               ("catalog.problems", "==", 0), ("database.usable", "==", True),
+               ("database.writable", "==", True), ("database.message", "==", "ok"),
+               ("index.usable", "==", True), ("index.message", "==", "ok")]),
 
     # --- JSON API
     dict(name="api categories", path="/api/v1/categories", hdr=JSONCT,

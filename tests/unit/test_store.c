@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "auth/tokens.h"
@@ -177,6 +178,57 @@ test_events_buffer_then_flush(void **state)
 	sqlite3_close(db);
 }
 
+static double
+seconds(void)
+{
+	struct timespec	ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (ts.tv_sec + ts.tv_nsec / 1e9);
+}
+
+/*
+ * Another program holds the write lock: the first write gives up after
+ * about 5 s (by the clock: counting 0.5 ms sleeps took 7 s), says why,
+ * and the next ones give up at once (250 ms) until a write gets through.
+ */
+static void
+test_locked_write_refused_in_time(void **state)
+{
+	sqlite3		*db, *other;
+	const char	*msg;
+	double		 t0, t1, t2;
+	int		 retry;
+
+	(void)state;
+	db = open_fresh("lock.db");
+	other = db_open(sqlite3_db_filename(db, "main"));
+	assert_non_null(other);
+	assert_int_equal(sqlite3_exec(other, "BEGIN EXCLUSIVE", NULL, NULL,
+	    NULL), SQLITE_OK);
+	t0 = seconds();
+	assert_int_equal(db_begin(db), -1);
+	t1 = seconds();
+	assert_true(t1 - t0 >= 4.9 && t1 - t0 < 5.5);
+	assert_int_equal(db_write_error(NULL), SQLITE_BUSY);
+	msg = db_error_message(db_write_error(NULL), &retry);
+	assert_non_null(strstr(msg, "locked by another program"));
+	assert_int_equal(retry, 5);
+	assert_int_equal(db_write_probe(db), SQLITE_BUSY);
+	assert_int_equal(db_begin(db), -1);
+	t2 = seconds();
+	assert_true(t2 - t1 < 1.0);
+	(void)sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL);
+	assert_int_equal(db_write_probe(db), SQLITE_OK);
+	assert_int_equal(db_begin(db), 0);
+	assert_int_equal(db_commit(db), 0);
+	assert_int_equal(db_write_error(NULL), 0);
+	assert_non_null(strstr(db_error_message(SQLITE_FULL, NULL),
+	    "disk is full"));
+	sqlite3_close(other);
+	sqlite3_close(db);
+}
+
 int
 main(void)
 {
@@ -185,6 +237,7 @@ main(void)
 		cmocka_unit_test(test_secret_is_stable),
 		cmocka_unit_test(test_tokens_add_check_revoke),
 		cmocka_unit_test(test_events_buffer_then_flush),
+		cmocka_unit_test(test_locked_write_refused_in_time),
 	};
 	char	cmd[300];
 	int	rc;
