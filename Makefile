@@ -13,6 +13,10 @@ BUILD_PKGS	= kore libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev \
 		  libsqlite3-dev libjansson-dev libssl-dev git pkg-config \
 		  libxapian-dev libopencc-dev libicu-dev g++
 TEST_PKGS	= libcmocka-dev chromium fonts-noto-cjk curl
+# make asan (GCC's runtimes), make leakcheck, make fuzz (clang's libFuzzer).
+ASAN_PKGS	= libasan8 libubsan1
+LEAK_PKGS	= valgrind
+FUZZ_PKGS	= clang libclang-rt-14-dev
 
 CC		= cc
 CXX		= g++
@@ -20,16 +24,20 @@ KORE_FEATURES	= $(shell cat /usr/share/kore/features 2>/dev/null)
 WARNINGS	= -Wall -Werror -Wstrict-prototypes -Wmissing-prototypes \
 		  -Wmissing-declarations -Wshadow -Wpointer-arith -Wcast-qual \
 		  -Wsign-compare -Wtype-limits
+# SAN_FLAGS: sanitizer flags for compiling and linking (make asan sets them).
+SAN_FLAGS	=
 CFLAGS		+= -std=gnu99 -O2 -g -fPIC -fstack-protector-strong $(WARNINGS) \
-		   -Isrc -D_GNU_SOURCE
-CXXFLAGS	+= -std=c++17 -O2 -g -fPIC -Wall -Werror -Isrc -fvisibility=hidden
+		   -Isrc -D_GNU_SOURCE $(SAN_FLAGS)
+CXXFLAGS	+= -std=c++17 -O2 -g -fPIC -Wall -Werror -Isrc -fvisibility=hidden \
+		   $(SAN_FLAGS)
 LIBS		= -lcmark-gfm-extensions -lcmark-gfm -lyaml -lsqlite3 -ljansson \
 		  -lcrypto -lxapian -lopencc -licuuc -licudata -lstdc++ -lpthread -lm
 
 BUILD		= build
 # Domain code shared by the server module and hcctl (no Kore in it).
 CORE_SRC	= src/settings.c src/util/strbuf.c src/util/text.c \
-		  src/util/strmap.c src/util/file.c src/catalog/frontmatter.c \
+		  src/util/strmap.c src/util/file.c src/util/urlform.c \
+		  src/catalog/frontmatter.c \
 		  src/catalog/catalog.c src/catalog/catalog_model.c \
 		  src/catalog/gittimes.c src/catalog/snapshot.c \
 		  src/catalog/builder.c src/render/markdown.c \
@@ -50,7 +58,7 @@ HCCTL_OBJ	= $(HCCTL_SRC:%.c=$(BUILD)/%.o)
 UNIT_TESTS	= $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
 .PHONY: all deps test-deps run test unit e2e browser relevance check bench soak \
-	 faults clean
+	faults clean binaries fuzzers asan leakcheck fuzz
 
 all: deps $(BUILD)/helpcenter.so $(BUILD)/hcctl
 
@@ -73,11 +81,11 @@ $(BUILD)/%.o: %.cc
 
 $(BUILD)/helpcenter.so: $(CORE_OBJ) $(SERVER_OBJ)
 	@echo "LD $@"
-	@$(CC) -shared -o $@ $^ $(LIBS)
+	@$(CC) $(SAN_FLAGS) -shared -o $@ $^ $(LIBS)
 
 $(BUILD)/hcctl: $(CORE_OBJ) $(HCCTL_OBJ)
 	@echo "LD $@"
-	@$(CC) -o $@ $^ $(LIBS)
+	@$(CC) $(SAN_FLAGS) -o $@ $^ $(LIBS)
 
 # The tracked kore.conf with PORT applied; DATA holds it, no tracked file changes.
 $(DATA)/kore.conf: kore.conf FORCE
@@ -137,8 +145,57 @@ soak: all
 faults: all
 	@./tests/faults/run.sh
 
+# ---- Sanitizers, leaks, fuzzing: each in its own build folder, so that
+# build/ stays the plain build (README "Sanitizers and fuzzing").
+ASAN_FLAGS	= -fsanitize=address,undefined -fno-omit-frame-pointer \
+		  -fno-sanitize-recover=undefined -DHC_ASAN
+FUZZ_FLAGS	= -fsanitize=fuzzer-no-link,address,undefined \
+		  -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+FUZZ_SECONDS	?= 30
+FUZZ_BINS	= $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,\
+		  $(wildcard tests/fuzz/fuzz_*.c))
+export FUZZ_SECONDS
+
+# Everything one build folder holds (make asan builds it into build-asan).
+binaries: $(BUILD)/helpcenter.so $(BUILD)/hcctl $(UNIT_TESTS)
+
+# libFuzzer executables (clang only; make fuzz builds them into build-fuzz),
+# linked by clang++ for UBSan's C++ runtime (the shim is C++).
+$(BUILD)/fuzz/%.o: tests/fuzz/%.c
+	@mkdir -p $(dir $@)
+	@echo "CC $<"
+	@$(CC) $(CFLAGS) -Wno-missing-prototypes -Wno-missing-declarations \
+	    -c $< -o $@
+
+$(BUILD)/fuzz/%: $(BUILD)/fuzz/%.o $(CORE_OBJ)
+	@echo "LD $@"
+	@$(CXX) $(SAN_FLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+
+.PRECIOUS: $(BUILD)/fuzz/%.o
+fuzzers: $(FUZZ_BINS)
+
+# Unit tests and the e2e suites with ASan and UBSan; ASAN_SHORT=1 runs the
+# unit tests and e2e.py only (what CI runs).
+asan: test-deps
+	@./tests/install-deps.sh $(ASAN_PKGS)
+	@$(MAKE) --no-print-directory BUILD=build-asan \
+	    SAN_FLAGS="$(ASAN_FLAGS)" binaries
+	@./tests/sanitize/asan.sh
+
+# The unit tests and hcctl's commands under valgrind; any leak fails.
+leakcheck: test-deps all $(UNIT_TESTS)
+	@./tests/install-deps.sh $(LEAK_PKGS)
+	@./tests/sanitize/leakcheck.sh
+
+# Every target in tests/fuzz for FUZZ_SECONDS each, from its corpus.
+fuzz: test-deps
+	@./tests/install-deps.sh $(FUZZ_PKGS)
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang CXX=clang++ \
+	    SAN_FLAGS="$(FUZZ_FLAGS)" fuzzers
+	@./tests/fuzz/run.sh
+
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) build-asan build-fuzz
 
 FORCE:
 

@@ -52,6 +52,21 @@
  * uses for blocks above its mmap threshold (workers died of it loading a
  * 1,000-article catalog; mmap and munmap are already allowed).
  */
+#ifdef HC_ASAN
+/*
+ * make asan only: what AddressSanitizer's reports need in a worker, as
+ * "seccomp_tracing yes" showed: pipe2 (probing whether memory is readable
+ * while unwinding a stack), gettid (the thread in the report) and tgkill
+ * (abort_on_error raises SIGABRT). Without them the sandbox kills the
+ * worker half-way through its report.
+ */
+#define ASAN_SYSCALLS	KORE_SYSCALL_ALLOW(pipe2),		\
+			KORE_SYSCALL_ALLOW(gettid),		\
+			KORE_SYSCALL_ALLOW(tgkill),
+#else
+#define ASAN_SYSCALLS
+#endif
+
 KORE_SECCOMP_FILTER("helpcenter",
 	KORE_SYSCALL_ALLOW(mremap),
 	KORE_SYSCALL_ALLOW(newfstatat),
@@ -64,6 +79,7 @@ KORE_SECCOMP_FILTER("helpcenter",
 	KORE_SYSCALL_ALLOW(fsync),
 	/* /healthz: the free space of the data folder (statvfs). */
 	KORE_SYSCALL_ALLOW(statfs),
+	ASAN_SYSCALLS
 );
 
 static struct builder		 builder;

@@ -68,6 +68,8 @@ bad_utf8_line(const char *text, size_t len)
 	return (0);
 }
 
+static void	free_list(char **, size_t);
+
 static int
 scalar_list(yaml_document_t *doc, yaml_node_t *val, char ***out, size_t *n,
     const char *key, struct fm_error *err)
@@ -75,6 +77,11 @@ scalar_list(yaml_document_t *doc, yaml_node_t *val, char ***out, size_t *n,
 	yaml_node_item_t	*it;
 	yaml_node_t		*item;
 	size_t			 count;
+
+	/* A key given twice: the last one wins, as for single values. */
+	free_list(*out, *n);
+	*out = NULL;
+	*n = 0;
 
 	if (val->type == YAML_SCALAR_NODE) {
 		/* "tags: refund" is taken as a one-element list. */

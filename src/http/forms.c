@@ -41,25 +41,12 @@ content_type_is(struct http_request *req, const char *type)
 	    ct[n] == ' '));
 }
 
-static void
-form_add(struct form *f, char *name, char *value)
-{
-	/* Doubling: a 64 KiB body of "a&a&..." stays linear. */
-	if (f->n == f->cap) {
-		f->cap = f->cap ? f->cap * 2 : 16;
-		f->names = xrealloc(f->names, f->cap * sizeof(char *));
-		f->values = xrealloc(f->values, f->cap * sizeof(char *));
-	}
-	f->names[f->n] = name;
-	f->values[f->n] = value;
-	f->n++;
-}
-
 int
 form_read(struct http_request *req, struct form *f)
 {
-	char	*body, *pair, *next, *eq, *name, *value;
-	size_t	 len, nlen, vlen;
+	char	*body;
+	size_t	 len;
+	int	 rc;
 
 	memset(f, 0, sizeof(*f));
 	if (!content_type_is(req, "application/x-www-form-urlencoded")) {
@@ -71,52 +58,13 @@ form_read(struct http_request *req, struct form *f)
 		(void)respond_error_page(req, 400, NULL);
 		return (0);
 	}
-	for (pair = body; pair != NULL && *pair != '\0'; pair = next) {
-		if ((next = strchr(pair, '&')) != NULL)
-			*next++ = '\0';
-		if (*pair == '\0')
-			continue;
-		if ((eq = strchr(pair, '=')) != NULL)
-			*eq++ = '\0';
-		name = xstrdup(pair);
-		value = xstrdup(eq ? eq : "");
-		form_add(f, name, value);
-		if (url_decode(name, 1, &nlen) == -1 ||
-		    url_decode(value, 1, &vlen) == -1 ||
-		    strlen(name) != nlen || strlen(value) != vlen) {
-			free(body);
-			form_free(f);
-			(void)respond_error_page(req, 400, NULL);
-			return (0);
-		}
-	}
+	rc = form_parse(body, f);
 	free(body);
-	return (1);
-}
-
-const char *
-form_get(const struct form *f, const char *name)
-{
-	size_t	i;
-
-	for (i = 0; i < f->n; i++)
-		if (!strcmp(f->names[i], name))
-			return (f->values[i]);
-	return (NULL);
-}
-
-void
-form_free(struct form *f)
-{
-	size_t	i;
-
-	for (i = 0; i < f->n; i++) {
-		free(f->names[i]);
-		free(f->values[i]);
+	if (rc == -1) {
+		(void)respond_error_page(req, 400, NULL);
+		return (0);
 	}
-	free(f->names);
-	free(f->values);
-	memset(f, 0, sizeof(*f));
+	return (1);
 }
 
 int

@@ -7,13 +7,7 @@
 
 #include <jansson.h>
 
-/* A parsed form: names and values, percent-decoded, valid UTF-8. */
-struct form {
-	size_t	  n;
-	size_t	  cap;
-	char	**names;
-	char	**values;
-};
+#include "util/urlform.h"
 
 /*
  * Parses an application/x-www-form-urlencoded POST body. Kore 4.1 drops
@@ -24,10 +18,7 @@ struct form {
  */
 int		 form_read(struct http_request *, struct form *);
 
-/* The value of the first field called name, or NULL. */
-const char	*form_get(const struct form *, const char *name);
-
-void		 form_free(struct form *);
+/* form_get() and form_free() are in util/urlform.h. */
 
 /*
  * Reads a JSON object body for the API. Returns 1 with *out (json_decref

@@ -150,35 +150,6 @@ parse_args(struct http_request *req, struct search_args *a,
 	return (0);
 }
 
-/* Folds the query but keeps the operators AND, OR, NOT upper case. */
-static char *
-fold_query(const char *q)
-{
-	struct strbuf	 sb;
-	const char	*p, *end;
-	char		*f;
-	size_t		 n;
-
-	sb_init(&sb);
-	for (p = q; *p != '\0'; p = end) {
-		end = p + strcspn(p, " ");
-		n = (size_t)(end - p);
-		if ((n == 3 && (!strncmp(p, "AND", 3) || !strncmp(p, "NOT", 3))) ||
-		    (n == 2 && !strncmp(p, "OR", 2))) {
-			sb_append(&sb, p, n);
-		} else {
-			f = fold_text(p, n);
-			sb_puts(&sb, f);
-			free(f);
-		}
-		while (*end == ' ') {
-			sb_putc(&sb, ' ');
-			end++;
-		}
-	}
-	return (sb_detach(&sb));
-}
-
 hc_index *
 search_reader(void)
 {

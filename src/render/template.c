@@ -38,6 +38,8 @@ struct template_set {
 #define MAX_DEPTH	32
 #define MAX_TEMPLATE_BYTES	(256 * 1024)
 
+static int	check_partials(const struct template_set *, char *, size_t);
+
 struct parse {
 	const char	*src;
 	const char	*p;
@@ -222,7 +224,8 @@ template_set_from_string(const char *name, const char *text, char *err,
 	struct template_set	*set;
 
 	set = xcalloc(1, sizeof(*set));
-	if (add_template(set, name, text, err, errlen) != 0) {
+	if (add_template(set, name, text, err, errlen) != 0 ||
+	    check_partials(set, err, errlen) != 0) {
 		template_set_free(set);
 		return (NULL);
 	}
@@ -263,6 +266,8 @@ template_set_load(const char *dir, char *err, size_t errlen)
 	}
 	closedir(d);
 	sb_free(&path);
+	if (rc == 0)
+		rc = check_partials(set, err, errlen);
 	if (rc != 0) {
 		template_set_free(set);
 		return (NULL);
@@ -348,6 +353,62 @@ find_template(const struct template_set *set, const char *name)
 		if (!strcmp(set->t[i].name, name))
 			return (&set->t[i]);
 	return (NULL);
+}
+
+/*
+ * The template on path[depth - 1] includes, through the partials under n,
+ * one already on path: returns it, or NULL.
+ */
+static const struct template *
+partial_cycle(const struct template_set *set, const struct tnode *n,
+    const struct template **path, size_t depth)
+{
+	const struct template	*t, *c;
+	size_t			 i, k;
+
+	for (i = 0; i < n->nchildren; i++) {
+		if (n->children[i].type != T_PARTIAL) {
+			if ((c = partial_cycle(set, &n->children[i], path,
+			    depth)) != NULL)
+				return (c);
+			continue;
+		}
+		if ((t = find_template(set, n->children[i].text)) == NULL)
+			continue;
+		for (k = 0; k < depth; k++)
+			if (path[k] == t)
+				return (t);
+		path[depth] = t;
+		if ((c = partial_cycle(set, &t->root, path, depth + 1)) != NULL)
+			return (c);
+	}
+	return (NULL);
+}
+
+/*
+ * A template that includes itself, directly or through other partials,
+ * would render 2^32 copies for two such includes (the fuzzer found it):
+ * refused when the set is loaded, so the mistake stops the start.
+ */
+static int
+check_partials(const struct template_set *set, char *err, size_t errlen)
+{
+	const struct template	**path, *c;
+	size_t			  i;
+
+	path = xcalloc(set->n + 1, sizeof(*path));
+	for (i = 0; i < set->n; i++) {
+		path[0] = &set->t[i];
+		if ((c = partial_cycle(set, &set->t[i].root, path, 1)) != NULL) {
+			(void)snprintf(err, errlen, "template %s: includes "
+			    "itself through {{>%s}} (a partial cannot be "
+			    "recursive)", set->t[i].name, c->name);
+			free(path);
+			return (-1);
+		}
+	}
+	free(path);
+	return (0);
 }
 
 static void

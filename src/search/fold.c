@@ -212,3 +212,32 @@ fold_text(const char *s, size_t len)
 	}
 	return (sb_detach(&sb));
 }
+
+/* Folds the query but keeps the operators AND, OR, NOT upper case. */
+char *
+fold_query(const char *q)
+{
+	struct strbuf	 sb;
+	const char	*p, *end;
+	char		*f;
+	size_t		 n;
+
+	sb_init(&sb);
+	for (p = q; *p != '\0'; p = end) {
+		end = p + strcspn(p, " ");
+		n = (size_t)(end - p);
+		if ((n == 3 && (!strncmp(p, "AND", 3) || !strncmp(p, "NOT", 3))) ||
+		    (n == 2 && !strncmp(p, "OR", 2))) {
+			sb_append(&sb, p, n);
+		} else {
+			f = fold_text(p, n);
+			sb_puts(&sb, f);
+			free(f);
+		}
+		while (*end == ' ') {
+			sb_putc(&sb, ' ');
+			end++;
+		}
+	}
+	return (sb_detach(&sb));
+}

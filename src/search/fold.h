@@ -20,6 +20,13 @@ int	fold_init(void);
  */
 char	*fold_text(const char *, size_t);
 
+/*
+ * A search query folded word by word (fold_text), with the operators AND,
+ * OR and NOT kept upper case for the query parser. Returns a malloc'd
+ * string.
+ */
+char	*fold_query(const char *);
+
 /* Folds one code point; writes up to 4 code points to out, returns count. */
 size_t	 fold_codepoint(unsigned int cp, unsigned int out[4]);
 

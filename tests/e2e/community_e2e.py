@@ -18,6 +18,9 @@ import sys
 import time
 import urllib.parse
 
+# The tool of the build under test (make asan: build-asan/hcctl).
+HCCTL = os.environ.get("HC_BUILD", "build") + "/hcctl"
+
 BASE = sys.argv[1].rstrip("/")
 COUNTS = sys.argv[4]
 DATA = sys.argv[5]
@@ -139,7 +142,7 @@ def expect(name, r, status, contains=(), absent=(), field=None):
 
 
 def token(role, name):
-    out = subprocess.run(["build/hcctl", "token", "add", role, name],
+    out = subprocess.run([HCCTL, "token", "add", role, name],
                          env=dict(os.environ, DATA=DATA),
                          capture_output=True, text=True)
     m = re.search(r"hc_[0-9a-f]{40}", out.stdout + out.stderr)

@@ -23,6 +23,9 @@ import sys
 import time
 import urllib.parse
 
+# The tool of the build under test (make asan: build-asan/hcctl).
+HCCTL = os.environ.get("HC_BUILD", "build") + "/hcctl"
+
 BASE = sys.argv[1].rstrip("/")
 COUNTS = sys.argv[4]
 DATA = sys.argv[5]
@@ -130,7 +133,7 @@ def main():
     X, Y = "payment-methods", "refund-policy"
     A, B, C, D, E, F, G = (vid(i) for i in range(1, 8))
     mine = [A, B, C, D, E, F, G]
-    tok = subprocess.run(["build/hcctl", "token", "add", "editor",
+    tok = subprocess.run([HCCTL, "token", "add", "editor",
                           "deflection-e2e"], env=dict(os.environ, DATA=DATA),
                          capture_output=True, text=True)
     m = re.search(r"hc_[0-9a-f]{40}", tok.stdout)
@@ -289,7 +292,7 @@ def main():
         probs.append("helpfulness of 1 yes of 1 %r" % h)
     record("summary: exactly the hand-computed figures", probs)
 
-    cli = subprocess.run(["build/hcctl", "analytics", "--from", DAY, "--to",
+    cli = subprocess.run([HCCTL, "analytics", "--from", DAY, "--to",
                           DAY, "--json"], env=dict(os.environ, DATA=DATA),
                          capture_output=True, text=True)
     try:

@@ -29,6 +29,9 @@ import sys
 import time
 import urllib.parse
 
+# The tool of the build under test (make asan: build-asan/hcctl).
+HCCTL = os.environ.get("HC_BUILD", "build") + "/hcctl"
+
 BASE = sys.argv[1].rstrip("/")
 COUNTS = sys.argv[4]
 DATA = sys.argv[5]
@@ -157,7 +160,7 @@ def query(sql, args=()):
 
 
 def token(role, name):
-    p = subprocess.run(["build/hcctl", "token", "add", role, name],
+    p = subprocess.run([HCCTL, "token", "add", role, name],
                        env=dict(os.environ, DATA=DATA),
                        capture_output=True, text=True, timeout=30)
     m = re.search(r"hc_[0-9a-f]{40}", p.stdout)

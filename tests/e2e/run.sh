@@ -8,13 +8,17 @@
 # hcctl token add), stops the server, checks its log and
 # that no process of it is left behind, and prints "N passed, M failed".
 # Exit status 0 only when nothing failed. Build first: make all.
-# E2E_VERBOSE=0 prints only the failures.
+# E2E_VERBOSE=0 prints only the failures. For make asan: HC_BUILD picks the
+# build folder (build-asan), E2E_SUITES the suites to run (e2e.py alone in
+# the short run), E2E_KEEP_LOG a path to copy the server log to.
 
 cd "$(dirname "$0")/../.." || exit 1
 umask 022
 
-if [ ! -f build/helpcenter.so ]; then
-	echo "e2e: build/helpcenter.so missing; run make all first" >&2
+HC_BUILD=${HC_BUILD:-build}
+export HC_BUILD
+if [ ! -f "$HC_BUILD/helpcenter.so" ]; then
+	echo "e2e: $HC_BUILD/helpcenter.so missing; run make all first" >&2
 	exit 1
 fi
 
@@ -79,7 +83,7 @@ echo "e2e: server at $BASE (log $SERVER_LOG)"
 # dies before writing it counts as one failure).
 passed=0
 failed=0
-for suite in tests/e2e/e2e.py tests/e2e/*_e2e.py; do
+for suite in ${E2E_SUITES:-tests/e2e/e2e.py tests/e2e/*_e2e.py}; do
 	[ -f "$suite" ] || continue
 	echo "0 1" > "$TMP/counts"
 	python3 "$suite" "$BASE" "$TMP/articles" "$SERVER_LOG" "$TMP/counts" \
@@ -91,6 +95,7 @@ done
 
 remember_tree
 server_stop
+[ -z "${E2E_KEEP_LOG:-}" ] || cp "$SERVER_LOG" "$E2E_KEEP_LOG"
 if server_log_clean; then
 	passed=$((passed + 1))
 	echo "ok   server log: no dead worker, no sandbox violation"

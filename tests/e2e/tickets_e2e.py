@@ -22,6 +22,9 @@ import sys
 import time
 import urllib.parse
 
+# The tool of the build under test (make asan: build-asan/hcctl).
+HCCTL = os.environ.get("HC_BUILD", "build") + "/hcctl"
+
 BASE = sys.argv[1].rstrip("/")
 COUNTS = sys.argv[4]
 DATA = sys.argv[5]
@@ -110,7 +113,7 @@ def count(sql="SELECT count(*) FROM tickets", args=()):
 
 def hcctl(*args):
     env = dict(os.environ, DATA=DATA)
-    p = subprocess.run(["build/hcctl"] + list(args), env=env,
+    p = subprocess.run([HCCTL] + list(args), env=env,
                        capture_output=True, text=True, timeout=30)
     return p.returncode, p.stdout, p.stderr
 

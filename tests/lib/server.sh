@@ -26,7 +26,9 @@ server_start() {
 	export ARTICLES DATA PORT BASE_URL
 	mkdir -p "$DATA"
 	SERVER_LOG="$DATA/server.log"
-	sed -e "s/^\(\s*bind\s\+127\.0\.0\.1\s\+\)8888/\1$PORT/" kore.conf > "$DATA/kore.conf"
+	sed -e "s/^\(\s*bind\s\+127\.0\.0\.1\s\+\)8888/\1$PORT/" \
+	    -e "s#^\(load\s\+\./\)build/#\1${HC_BUILD:-build}/#" \
+	    kore.conf > "$DATA/kore.conf"
 	if [ "$(id -u)" = 0 ]; then
 		id helpcenter >/dev/null 2>&1 ||
 		    useradd --system --no-create-home --shell /usr/sbin/nologin helpcenter
@@ -67,7 +69,9 @@ server_stop() {
 
 # Worker deaths and seccomp kills show in the log; tests call this at the end.
 server_log_clean() {
+	# The last three are sanitizer reports (make asan).
 	pattern='exited with status [1-9]|fatal|violation|restarting'
+	pattern="$pattern|AddressSanitizer|LeakSanitizer|runtime error:"
 	if grep -E "$pattern" "$SERVER_LOG" >/dev/null; then
 		echo "server log shows a dead worker or a sandbox violation:" >&2
 		grep -E "$pattern" "$SERVER_LOG" >&2

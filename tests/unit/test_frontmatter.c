@@ -116,6 +116,24 @@ test_defaults_and_draft_true(void **state)
 	frontmatter_free(&fm);
 }
 
+/* Found by fuzzing: a list key given twice leaked the first list. */
+static void
+test_list_key_twice(void **state)
+{
+	struct front_matter	fm;
+	struct fm_error		err;
+	const char		*body;
+
+	(void)state;
+	assert_int_equal(parse("---\ntitle: T\ntags: [a, b]\naliases: [x]\n"
+	    "tags: [c]\naliases: y\n---\nx", 1, &fm, &body, &err), 0);
+	assert_int_equal(fm.ntags, 1);
+	assert_string_equal(fm.tags[0], "c");
+	assert_int_equal(fm.naliases, 1);
+	assert_string_equal(fm.aliases[0], "y");
+	frontmatter_free(&fm);
+}
+
 static void
 test_tags_single_word(void **state)
 {
@@ -477,6 +495,7 @@ main(void)
 		cmocka_unit_test(test_every_key),
 		cmocka_unit_test(test_defaults_and_draft_true),
 		cmocka_unit_test(test_tags_single_word),
+		cmocka_unit_test(test_list_key_twice),
 		cmocka_unit_test(test_index_description_without_title),
 		cmocka_unit_test(test_missing_opening),
 		cmocka_unit_test(test_no_closing),

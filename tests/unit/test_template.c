@@ -328,6 +328,16 @@ test_error_empty_tag(void **state)
 	check_error("x\n\n{{ }}", "page:3: empty tag");
 }
 
+/* Found by fuzzing: {{>page}}{{>page}} in page rendered 2^32 copies. */
+static void
+test_error_recursive_partial(void **state)
+{
+	(void)state;
+	check_error("a{{#x}}{{>page}}{{/x}}{{>page}}", "template page: "
+	    "includes itself through {{>page}} (a partial cannot be "
+	    "recursive)");
+}
+
 /*
  * The line to report for a section that is never closed is where it opens:
  * that is what the editor has to find. The implementation reports the
@@ -378,6 +388,7 @@ main(void)
 		cmocka_unit_test(test_load_missing_dir),
 		cmocka_unit_test(test_error_mismatched_close),
 		cmocka_unit_test(test_error_empty_tag),
+		cmocka_unit_test(test_error_recursive_partial),
 		cmocka_unit_test(test_error_unclosed_section),
 		cmocka_unit_test(test_error_unclosed_tag),
 	};
