@@ -1,21 +1,37 @@
 /* site.js: small additions on top of pages that work without JavaScript. */
 "use strict";
 
-/* Mark the table-of-contents entry of the section being read. */
+/*
+ * Mark the table-of-contents entry of the section being read: the last
+ * heading above the top third of the window, or the one just jumped to.
+ */
 document.addEventListener("DOMContentLoaded", function () {
   var links = document.querySelectorAll(".toc a");
   if (!links.length || !("IntersectionObserver" in window)) return;
   var byId = {};
   links.forEach(function (a) { byId[decodeURIComponent(a.hash.slice(1))] = a; });
-  var observer = new IntersectionObserver(function (entries) {
-    entries.forEach(function (e) {
-      if (!e.isIntersecting || !byId[e.target.id]) return;
-      links.forEach(function (a) { a.removeAttribute("aria-current"); });
-      byId[e.target.id].setAttribute("aria-current", "location");
+  var headings = Array.prototype.filter.call(
+    document.querySelectorAll(".article-body h2[id], .article-body h3[id]"),
+    function (h) { return byId[h.id]; });
+  function mark(id) {
+    links.forEach(function (a) { a.removeAttribute("aria-current"); });
+    if (byId[id]) byId[id].setAttribute("aria-current", "location");
+  }
+  function current() {
+    var line = window.innerHeight * 0.3, id = null;
+    headings.forEach(function (h) {
+      if (h.getBoundingClientRect().top <= line) id = h.id;
     });
-  }, { rootMargin: "0px 0px -70% 0px" });
-  document.querySelectorAll(".article-body h2[id], .article-body h3[id]")
-    .forEach(function (h) { observer.observe(h); });
+    if (id) mark(id);
+  }
+  /* Headings crossing the top third are the moments the answer changes. */
+  var observer = new IntersectionObserver(current,
+    { rootMargin: "0px 0px -70% 0px" });
+  headings.forEach(function (h) { observer.observe(h); });
+  /* A heading near the end may never reach the top: the jump decides. */
+  window.addEventListener("hashchange", function () {
+    mark(decodeURIComponent(location.hash.slice(1)));
+  });
 });
 
 /*
