@@ -303,10 +303,17 @@ refresh_timer(void *arg, u_int64_t now)
 static void
 events_timer(void *arg, u_int64_t now)
 {
-	static time_t	logged;
+	static time_t		logged;
+	static unsigned long	dropped;
 
 	(void)arg;
 	(void)now;
+	/* The buffer was full (the disk too slow or refusing): say so. */
+	if (events_dropped() != dropped) {
+		kore_log(LOG_WARNING, "events: %lu page-view events dropped "
+		    "(buffer full)", events_dropped() - dropped);
+		dropped = events_dropped();
+	}
 	/* Every 100 ms while the disk is full: log once every 10 s. */
 	if (site.db != NULL && events_flush(site.db) == -1 &&
 	    time(NULL) - logged >= 10) {

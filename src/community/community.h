@@ -199,8 +199,6 @@ void	cm_body_hash(const char *title, const char *body, char out[17]);
  * with *why set when a tag is bad or there are too many.
  */
 char	*cm_tags_normalise(const char *in, const char **why);
-/* 1 when s is a plausible display name (one line, 1..CM_NAME_MAX). */
-int	cm_name_ok(const char *s);
 
 /* ---- outbox.c: the search index side (the one writer: the watcher) ---- */
 

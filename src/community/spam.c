@@ -231,8 +231,3 @@ cm_tags_normalise(const char *in, const char **why)
 	return (sb_detach(&sb));
 }
 
-int
-cm_name_ok(const char *s)
-{
-	return (text_field_check(s, CM_NAME_MAX, 0) == TEXT_OK);
-}

@@ -14,7 +14,10 @@
 #define EV_SUGGESTION_SHOWN	"suggestion_shown"
 #define EV_SUGGESTION_CLICKED	"suggestion_clicked"
 #define EV_TICKET_SUBMITTED	"ticket_submitted"
-#define EV_TICKET_FORM_LEFT	"ticket_form_left"
+/*
+ * "Ticket form left after a suggestion click" is not recorded: figures.c
+ * derives it (a suggestion click with no ticket from that visitor in 24 h).
+ */
 /* The visitor said an article or thread solved it (explicit deflection). */
 #define EV_DEFLECTED		"deflected"
 #define EV_THREAD_VIEW		"thread_view"

@@ -14,7 +14,6 @@ struct entry {
 };
 
 static struct entry	slots[RESULT_CACHE_SLOTS];
-static unsigned long	hits, misses;
 
 static long long
 now_ms(void)
@@ -73,11 +72,9 @@ search_cached(hc_index *ix, const struct hc_query *q,
 	if (e->key != NULL && !strcmp(e->key, key) &&
 	    now - e->at_ms < RESULT_CACHE_TTL_MS) {
 		free(key);
-		hits++;
 		*out = e->results;
 		return (HC_SEARCH_OK);
 	}
-	misses++;
 	if ((s = hc_search(ix, q, out)) != HC_SEARCH_OK) {
 		free(key);
 		return (s);
@@ -96,11 +93,4 @@ result_cache_clear(void)
 
 	for (i = 0; i < RESULT_CACHE_SLOTS; i++)
 		entry_free(&slots[i]);
-}
-
-void
-result_cache_stats(unsigned long *h, unsigned long *m)
-{
-	*h = hits;
-	*m = misses;
 }

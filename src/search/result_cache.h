@@ -19,8 +19,4 @@ hc_search_status	search_cached(hc_index *, const struct hc_query *,
 /* Drops every entry (a new catalog snapshot or synonyms list). */
 void			result_cache_clear(void);
 
-/* Hits and misses since start, for the bench and /healthz. */
-void			result_cache_stats(unsigned long *hits,
-			    unsigned long *misses);
-
 #endif
