@@ -18,6 +18,8 @@ import sys
 import time
 import urllib.parse
 
+import hclib
+
 # The tool of the build under test (make asan: build-asan/hcctl).
 HCCTL = os.environ.get("HC_BUILD", "build") + "/hcctl"
 
@@ -32,20 +34,7 @@ VERBOSE = os.environ.get("E2E_VERBOSE", "1") != "0"
 passed = failed = 0
 
 
-class Resp:
-    def __init__(self, status, headers, body):
-        self.status = status
-        self.headers = headers
-        self.text = body.decode("utf-8", errors="replace")
-
-    def header(self, name):
-        return self.headers.get(name.lower())
-
-    def json(self):
-        try:
-            return json.loads(self.text)
-        except ValueError:
-            return {}
+Resp = hclib.Resp
 
 
 class Visitor:

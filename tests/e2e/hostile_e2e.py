@@ -21,7 +21,6 @@ Rate limits are on and count per client address: every request here comes
 from its own loopback address in 127.0.9.x-127.0.11.x (tickets_e2e.py uses
 127.0.0.x, journey_e2e.py 127.0.7.x). Python 3 standard library only.
 """
-import http.client
 import json
 import os
 import re
@@ -32,6 +31,8 @@ import sys
 import time
 import urllib.parse
 from html.parser import HTMLParser
+
+import hclib
 
 BASE = sys.argv[1].rstrip("/")
 ARTICLES = sys.argv[2]
@@ -44,60 +45,20 @@ VERBOSE = os.environ.get("E2E_VERBOSE", "1") != "0"
 RUN = "%x" % int(time.time() * 1000)
 
 passed = failed = 0
-next_addr = [0]
+ADDRS = hclib.AddressPool(9, wrap=3)
+Resp = hclib.Resp
 TABLES = ("tickets", "ticket_events", "threads", "answers", "votes",
           "community_votes", "community_reports", "community_names", "tokens")
 
 
 def fresh_addr():
-    n = next_addr[0]
-    next_addr[0] += 1
-    return "127.0.%d.%d" % (9 + (n // 250) % 3, n % 250 + 1)
-
-
-class Resp:
-    def __init__(self, status, headers, cookies, body):
-        self.status = status
-        self.headers = headers
-        self.cookies = cookies            # every Set-Cookie value, raw
-        self.body = body
-        self.text = body.decode("utf-8", errors="replace")
-
-    def header(self, name):
-        return self.headers.get(name.lower())
-
-    def json(self):
-        try:
-            return json.loads(self.text)
-        except ValueError:
-            return {}
+    return ADDRS.next()
 
 
 def fetch(method, path, headers=None, body=None, addr=None):
     """One request on its own connection; path is sent as given (bytes ok)."""
-    conn = http.client.HTTPConnection(HOST, PORT, timeout=15,
-                                      source_address=(addr or fresh_addr(), 0))
-    try:
-        conn.putrequest(method, path, skip_host=True,
-                        skip_accept_encoding=True)
-        hdrs = {"Host": "%s:%d" % (HOST, PORT)}
-        hdrs.update(headers or {})
-        if body is not None:
-            body = body.encode("utf-8") if isinstance(body, str) else body
-            hdrs["Content-Length"] = str(len(body))
-        for k, v in hdrs.items():
-            conn.putheader(k, v)
-        conn.endheaders(body)
-        r = conn.getresponse()
-        data = r.read()
-        hd, cookies = {}, []
-        for k, v in r.getheaders():
-            if k.lower() == "set-cookie":
-                cookies.append(v)
-            hd[k.lower()] = hd[k.lower()] + ", " + v if k.lower() in hd else v
-        return Resp(r.status, hd, cookies, data)
-    finally:
-        conn.close()
+    return hclib.fetch(HOST, PORT, method, path, headers, body,
+                       addr or fresh_addr())
 
 
 def raw(data, addr=None, timeout=10):

@@ -19,7 +19,6 @@ one flood some buckets from 127.0.0.1, so every request here comes from
 its own loopback address (127.0.7.N; tickets_e2e.py uses 127.0.0.N).
 Python 3 standard library only.
 """
-import http.client
 import json
 import os
 import re
@@ -28,6 +27,8 @@ import subprocess
 import sys
 import time
 import urllib.parse
+
+import hclib
 
 # The tool of the build under test (make asan: build-asan/hcctl).
 HCCTL = os.environ.get("HC_BUILD", "build") + "/hcctl"
@@ -44,52 +45,17 @@ QUERY = "支付方式"                        # finds billing/payment-methods
 REASON = "unclear"
 
 passed = failed = 0
-next_addr = [0]
-
-
-class Resp:
-    def __init__(self, status, headers, body):
-        self.status = status
-        self.headers = headers
-        self.text = body.decode("utf-8", errors="replace")
-
-    def header(self, name):
-        return self.headers.get(name.lower())
-
-    def json(self):
-        try:
-            return json.loads(self.text)
-        except ValueError:
-            return {}
+ADDRS = hclib.AddressPool(7, start=1)
+Resp = hclib.Resp
 
 
 def fresh_addr():
-    next_addr[0] += 1
-    n = next_addr[0]
-    return "127.0.%d.%d" % (7 + n // 250, n % 250 + 1)
+    return ADDRS.next()
 
 
 def fetch(method, path, headers=None, body=None, addr=None):
-    conn = http.client.HTTPConnection(HOST, PORT, timeout=15,
-                                      source_address=(addr or fresh_addr(), 0))
-    try:
-        conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
-        hdrs = {"Host": "%s:%d" % (HOST, PORT)}
-        hdrs.update(headers or {})
-        if body is not None:
-            body = body.encode("utf-8") if isinstance(body, str) else body
-            hdrs["Content-Length"] = str(len(body))
-        for k, v in hdrs.items():
-            conn.putheader(k, v)
-        conn.endheaders(body)
-        r = conn.getresponse()
-        data = r.read()
-        hd = {}
-        for k, v in r.getheaders():
-            hd[k.lower()] = hd[k.lower()] + ", " + v if k.lower() in hd else v
-        return Resp(r.status, hd, data)
-    finally:
-        conn.close()
+    return hclib.fetch(HOST, PORT, method, path, headers, body,
+                       addr or fresh_addr())
 
 
 class Browser:

@@ -1,0 +1,77 @@
+"""hclib.py: what the end-to-end suites share: a response value and one
+request per connection from a chosen loopback address.
+
+Each suite binds its requests to its own range of 127.0.x.y source
+addresses, so that the per-client rate limits of one case (or suite) do not
+spend another's budget. Python 3 standard library only.
+"""
+import http.client
+import json
+
+
+class Resp:
+    """A response: status, lower-case headers (repeats joined with ", "),
+    every Set-Cookie value raw, the body as bytes and as text."""
+
+    def __init__(self, status, headers, body, cookies=()):
+        self.status = status
+        self.headers = headers
+        self.cookies = list(cookies)
+        self.body = body
+        self.text = body.decode("utf-8", errors="replace")
+
+    def header(self, name):
+        return self.headers.get(name.lower())
+
+    def json(self):
+        """The body as JSON, or {} when it is not JSON (a check on a
+        member then fails)."""
+        try:
+            return json.loads(self.text)
+        except ValueError:
+            return {}
+
+
+class AddressPool:
+    """Loopback source addresses 127.0.<base + k>.<1..250>, one after the
+    other from number start; with wrap, k cycles through wrap values."""
+
+    def __init__(self, base, start=0, wrap=None):
+        self.base = base
+        self.n = start
+        self.wrap = wrap
+
+    def next(self):
+        n = self.n
+        self.n += 1
+        k = n // 250 if self.wrap is None else (n // 250) % self.wrap
+        return "127.0.%d.%d" % (self.base + k, n % 250 + 1)
+
+
+def fetch(host, port, method, path, headers, body, addr):
+    """One request on its own connection from addr; path is sent as given
+    (it may hold anything the test wants to send)."""
+    conn = http.client.HTTPConnection(host, port, timeout=15,
+                                      source_address=(addr, 0))
+    try:
+        conn.putrequest(method, path, skip_host=True,
+                        skip_accept_encoding=True)
+        hdrs = {"Host": "%s:%d" % (host, port)}
+        hdrs.update(headers or {})
+        if body is not None:
+            body = body.encode("utf-8") if isinstance(body, str) else body
+            hdrs["Content-Length"] = str(len(body))
+        for k, v in hdrs.items():
+            conn.putheader(k, v)
+        conn.endheaders(body)
+        r = conn.getresponse()
+        data = r.read()
+        hd, cookies = {}, []
+        for k, v in r.getheaders():
+            k = k.lower()
+            if k == "set-cookie":
+                cookies.append(v)
+            hd[k] = hd[k] + ", " + v if k in hd else v
+        return Resp(r.status, hd, data, cookies)
+    finally:
+        conn.close()
