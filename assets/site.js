@@ -17,8 +17,20 @@ document.addEventListener("DOMContentLoaded", function () {
     links.forEach(function (a) { a.removeAttribute("aria-current"); });
     if (byId[id]) byId[id].setAttribute("aria-current", "location");
   }
+  var jumped = null, jumpedAt = 0;
   function current() {
-    var line = window.innerHeight * 0.3, id = null;
+    var line = window.innerHeight * 0.3, id = null, top;
+    /* The heading jumped to stays marked while the smooth scroll brings it
+       up (a second), then while it is near the top, even when a short
+       section lets the next heading in too. */
+    if (jumped && document.getElementById(jumped)) {
+      top = document.getElementById(jumped).getBoundingClientRect().top;
+      if ((top >= -10 && top <= line) || Date.now() - jumpedAt < 1000) {
+        mark(jumped);
+        return;
+      }
+      jumped = null;
+    }
     headings.forEach(function (h) {
       if (h.getBoundingClientRect().top <= line) id = h.id;
     });
@@ -30,7 +42,9 @@ document.addEventListener("DOMContentLoaded", function () {
   headings.forEach(function (h) { observer.observe(h); });
   /* A heading near the end may never reach the top: the jump decides. */
   window.addEventListener("hashchange", function () {
-    mark(decodeURIComponent(location.hash.slice(1)));
+    jumped = decodeURIComponent(location.hash.slice(1));
+    jumpedAt = Date.now();
+    mark(jumped);
   });
 });
 
