@@ -47,7 +47,7 @@ CORE_SRC	= src/settings.c src/util/strbuf.c src/util/text.c \
 		  $(wildcard src/auth/*.c src/deflection/*.c src/tickets/*.c \
 		  src/community/*.c)
 # The Xapian shim: the only C++, behind src/search/search.h.
-SHIM_SRC	= src/search/shim.cc
+SHIM_SRC	= $(wildcard src/search/*.cc)
 # The HTTP layer: every file in src/http, on top of the core.
 SERVER_SRC	= src/app.c $(wildcard src/http/*.c)
 HCCTL_SRC	= $(wildcard src/hcctl/*.c)

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "query_syntax.h"
 #include "search.h"
 
 #define EXPORT	__attribute__((visibility("default")))
@@ -394,37 +395,6 @@ has_syntax(const std::string &s)
 	return false;
 }
 
-// An operator where Xapian's parser expects a word: first, last, or after
-// another operator (but "AND NOT"). Xapian 1.4.22 then leaks 96 bytes in
-// its failed first parse whenever a mixed CJK-Latin word follows ("NOT x
-// 退a", "x OR NOT y 退b"; found by tests/fuzz/fuzz_search.c), a growth any
-// client could drive; such queries go to the plain words directly.
-bool
-operators_misplaced(const std::string &s)
-{
-	std::vector<std::string> w;
-	size_t i = 0, end;
-
-	while ((i = s.find_first_not_of(' ', i)) != std::string::npos) {
-		end = s.find(' ', i);
-		w.push_back(s.substr(i, end == std::string::npos ?
-		    std::string::npos : end - i));
-		i = end;
-	}
-	auto is_op = [](const std::string &x) {
-		return x == "AND" || x == "OR" || x == "NOT";
-	};
-	for (size_t k = 0; k < w.size(); k++) {
-		if (!is_op(w[k]))
-			continue;
-		if (k == 0 || k + 1 == w.size())
-			return true;
-		if (is_op(w[k - 1]) && !(w[k - 1] == "AND" && w[k] == "NOT"))
-			return true;
-	}
-	return false;
-}
-
 Xapian::Query
 syntax_query(hc_index *h, const std::string &text)
 {
@@ -553,13 +523,13 @@ run_query(hc_index *h, const hc_query *q)
 	std::vector<Token> tokens = tokenize(syntax ? strip_syntax(text) : text);
 	Xapian::Query plain = plain_query(h, q, tokens, hl, suggestion);
 	query = plain;
-	if (syntax && !q->titles_only && operators_misplaced(text)) {
+	if (syntax && !q->titles_only && !syntax_well_formed(text)) {
 		fallback = true;
 	} else if (syntax && !q->titles_only) {
 		try {
 			query = syntax_query(h, text);
 		} catch (const Xapian::Error &) {
-			// Xapian 1.4.22 throws on some CJK+operator mixes.
+			// Not expected after syntax_well_formed; words then.
 			fallback = true;
 		}
 		if (!fallback && query.empty())
