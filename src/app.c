@@ -27,6 +27,7 @@
 #include "deflection/events.h"
 #include "deflection/retention.h"
 #include "http/bodies.h"
+#include "http/page_cache.h"
 #include "http/ratelimit.h"
 #include "http/site.h"
 #include "render/i18n.h"
@@ -284,6 +285,7 @@ site_refresh(void)
 	site.cat = cat;
 	bodies_reset(site.snapshot);
 	result_cache_clear();
+	page_cache_clear();
 	free(site.synonyms);
 	site.synonyms = fold_text(cat->synonyms ? cat->synonyms : "",
 	    cat->synonyms ? strlen(cat->synonyms) : 0);
@@ -387,6 +389,7 @@ kore_worker_teardown(void)
 		catalog_free(site.cat);
 	bodies_reset(NULL);
 	result_cache_clear();
+	page_cache_clear();
 	template_set_free(site.tpl);
 	i18n_free();
 }

@@ -9,6 +9,7 @@
 
 #include "store/db.h"
 #include "tokens.h"
+#include "util/text.h"
 
 const struct migration	auth_migrations[] = {
 	{ "auth-1", "CREATE TABLE tokens("
@@ -23,25 +24,12 @@ const struct migration	auth_migrations[] = {
 };
 
 static void
-hex(const unsigned char *in, size_t n, char *out)
-{
-	static const char	digits[] = "0123456789abcdef";
-	size_t			i;
-
-	for (i = 0; i < n; i++) {
-		out[i * 2] = digits[in[i] >> 4];
-		out[i * 2 + 1] = digits[in[i] & 15];
-	}
-	out[n * 2] = '\0';
-}
-
-static void
 digest_of(const char *token, char out[SHA256_DIGEST_LENGTH * 2 + 1])
 {
 	unsigned char	md[SHA256_DIGEST_LENGTH];
 
 	SHA256((const unsigned char *)token, strlen(token), md);
-	hex(md, sizeof(md), out);
+	hex_encode(md, sizeof(md), out);
 }
 
 static int
@@ -81,7 +69,7 @@ token_add(sqlite3 *db, const char *role, const char *name,
 		return (-1);
 	}
 	memcpy(out, "hc_", 3);
-	hex(raw, sizeof(raw), out + 3);
+	hex_encode(raw, sizeof(raw), out + 3);
 	digest_of(out, digest);
 	rc = -1;
 	if (sqlite3_prepare_v2(db, "INSERT INTO tokens(role, name, digest, "

@@ -67,18 +67,22 @@ done:
 }
 
 static void
-feedback_block(struct http_request *req, json_t *ctx, const char *slug)
+feedback_block(struct http_request *req, json_t *ctx, const char *slug,
+    const char *csrf)
 {
 	const char	*ui, *lang;
 	json_t		*fb, *reasons;
-	char		*state, csrf[65], key[48];
+	char		*state, own_csrf[65], key[48];
 	struct strbuf	 url;
 	size_t		 i;
 
 	/* The visitor's language, kept when the plain form comes back. */
 	lang = request_lang(req);
 	ui = i18n_ui_lang(lang);
-	csrf_token(req, csrf);
+	if (csrf == NULL) {
+		csrf_token(req, own_csrf);
+		csrf = own_csrf;
+	}
 	state = NULL;
 	if (query_get(req, "feedback", &state) != 1) {
 		free(state);
@@ -118,6 +122,17 @@ feedback_block(struct http_request *req, json_t *ctx, const char *slug)
 
 void
 funnel_article(struct http_request *req, json_t *ctx, const char *slug,
+    const char *lang, const char *csrf)
+{
+	(void)visitor_id(req);
+	feedback_block(req, ctx, slug, csrf);
+	/* Back from the plain vote form (?feedback=): not another read. */
+	if (json_object_get(json_object_get(ctx, "feedback"), "ask") != NULL)
+		funnel_article_view(req, slug, lang);
+}
+
+void
+funnel_article_view(struct http_request *req, const char *slug,
     const char *lang)
 {
 	struct event	 ev = EVENT_INIT;
@@ -125,10 +140,7 @@ funnel_article(struct http_request *req, json_t *ctx, const char *slug,
 	char		 target[160];
 
 	visitor = visitor_id(req);
-	feedback_block(req, ctx, slug);
-	/* Back from the plain vote form (?feedback=): not another read. */
-	if (!settings.events || req->method != HTTP_METHOD_GET ||
-	    json_object_get(json_object_get(ctx, "feedback"), "ask") == NULL)
+	if (!settings.events || req->method != HTTP_METHOD_GET)
 		return;
 	ev.type = EV_ARTICLE_VIEW;
 	ev.visitor = visitor;

@@ -8,11 +8,19 @@
 #include <jansson.h>
 
 /*
- * An article page is being shown: buffers EV_ARTICLE_VIEW (and
- * EV_SEARCH_CLICK when the link came from a search: ?sid=&pos=), and sets
- * ctx's "feedback" member (the vote form, its state from ?feedback=).
+ * An article page is being shown: sets ctx's "feedback" member (the vote
+ * form with csrf, the visitor's token when NULL; its state from
+ * ?feedback=) and, unless the visitor is back from that form, calls
+ * funnel_article_view.
  */
 void	 funnel_article(struct http_request *, json_t *ctx, const char *slug,
+	    const char *lang, const char *csrf);
+
+/*
+ * Buffers EV_ARTICLE_VIEW, and EV_SEARCH_CLICK when the link came from a
+ * search (?sid=&pos=). Sets the visitor cookie of a new visitor.
+ */
+void	 funnel_article_view(struct http_request *, const char *slug,
 	    const char *lang);
 
 /*

@@ -7,6 +7,8 @@
 #include "assets.h"
 #include "bodies.h"
 #include "funnel.h"
+#include "page_cache.h"
+#include "visitor.h"
 #include "render/i18n.h"
 #include "settings.h"
 #include "util/text.h"
@@ -223,6 +225,30 @@ send_asset(struct http_request *req, const char *key)
 	return (KORE_RESULT_OK);
 }
 
+/*
+ * The page depends on the path, the language and the query, which the
+ * language switcher keeps; the page cache takes requests whose query holds
+ * only what the switcher drops (lang, sid, pos), none that the page reads
+ * otherwise (feedback). Returns the cache key (free() it) or NULL.
+ */
+static char *
+page_key(struct http_request *req, const char *lang)
+{
+	struct strbuf	 key;
+	const char	*p, *amp;
+
+	for (p = req->query_string; p != NULL && *p != '\0'; p = amp ?
+	    amp + 1 : "") {
+		amp = strchr(p, '&');
+		if (strncmp(p, "lang=", 5) && strncmp(p, "sid=", 4) &&
+		    strncmp(p, "pos=", 4) && p != amp)
+			return (NULL);
+	}
+	sb_init(&key);
+	sb_printf(&key, "%s\x1f%s", req->path, lang);
+	return (sb_detach(&key));
+}
+
 static int
 send_article(struct http_request *req, const struct article *a,
     int markdown)
@@ -231,7 +257,8 @@ send_article(struct http_request *req, const struct article *a,
 	const char			*lang;
 	const struct version_body	*body;
 	json_t				*ctx, *toc, *others, *rel;
-	char				 date[32];
+	struct strbuf			 page;
+	char				 date[32], csrf[65], *cache_key;
 	size_t				 i;
 	int				 fallback;
 
@@ -247,6 +274,14 @@ send_article(struct http_request *req, const struct article *a,
 		http_response_header(req, "cache-control", "no-cache");
 		return (respond_bytes(req, 200, "text/markdown; charset=utf-8",
 		    body->markdown, strlen(body->markdown)));
+	}
+	sb_init(&page);
+	if ((cache_key = page_key(req, lang)) != NULL) {
+		csrf_token(req, csrf);
+		if (page_cache_get(cache_key, csrf, &page)) {
+			funnel_article_view(req, a->slug, v->lang);
+			goto send;
+		}
 	}
 	/* The interface is the visitor's; the article has its own lang. */
 	ctx = page_context(req, lang, v->title);
@@ -286,12 +321,23 @@ send_article(struct http_request *req, const struct article *a,
 	json_object_set_new(ctx, "other_langs", others);
 	json_object_set_new(ctx, "breadcrumb", breadcrumb(a->category, lang));
 	/* Deflection: the view, a search click, the helpfulness vote. */
-	funnel_article(req, ctx, a->slug, v->lang);
+	funnel_article(req, ctx, a->slug, v->lang,
+	    cache_key != NULL ? page_cache_placeholder() : NULL);
 	rel = related(a, v, lang);
 	json_object_set_new(ctx, "has_related",
 	    json_boolean(json_array_size(rel) > 0));
 	json_object_set_new(ctx, "related", rel);
-	return (respond_page(req, 200, "article", ctx));
+	render_page("article", ctx, &page);
+	if (cache_key != NULL) {
+		page_cache_put(cache_key, page.data, page.len);
+		sb_reset(&page);
+		(void)page_cache_get(cache_key, csrf, &page);
+	}
+send:
+	(void)respond_html(req, 200, &page);
+	sb_free(&page);
+	free(cache_key);
+	return (KORE_RESULT_OK);
 }
 
 int

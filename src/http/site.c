@@ -217,6 +217,25 @@ respond_bytes(struct http_request *req, int status, const char *type,
 	return (KORE_RESULT_OK);
 }
 
+void
+render_page(const char *name, json_t *ctx, struct strbuf *out)
+{
+	if (template_render(site.tpl, name, ctx, out) != 0) {
+		kore_log(LOG_ERR, "template %s missing", name);
+		sb_puts(out, "<!doctype html><title>Error</title>");
+	}
+	json_decref(ctx);
+}
+
+int
+respond_html(struct http_request *req, int status, const struct strbuf *html)
+{
+	http_response_header(req, "cache-control", "no-cache");
+	http_response_header(req, "vary", "Cookie, Accept-Language");
+	return (respond_bytes(req, status, "text/html; charset=utf-8",
+	    html->data, html->len));
+}
+
 int
 respond_page(struct http_request *req, int status, const char *name,
     json_t *ctx)
@@ -224,15 +243,8 @@ respond_page(struct http_request *req, int status, const char *name,
 	struct strbuf	out;
 
 	sb_init(&out);
-	if (template_render(site.tpl, name, ctx, &out) != 0) {
-		kore_log(LOG_ERR, "template %s missing", name);
-		sb_puts(&out, "<!doctype html><title>Error</title>");
-	}
-	json_decref(ctx);
-	http_response_header(req, "cache-control", "no-cache");
-	http_response_header(req, "vary", "Cookie, Accept-Language");
-	(void)respond_bytes(req, status, "text/html; charset=utf-8", out.data,
-	    out.len);
+	render_page(name, ctx, &out);
+	(void)respond_html(req, status, &out);
 	sb_free(&out);
 	return (KORE_RESULT_OK);
 }

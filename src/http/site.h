@@ -11,6 +11,7 @@
 #include "catalog/catalog.h"
 #include "render/template.h"
 #include "search/search.h"
+#include "util/strbuf.h"
 
 /* Per-worker state, set up by app.c. */
 struct site {
@@ -55,6 +56,12 @@ int		 allow_get(struct http_request *);
 json_t		*page_context(struct http_request *, const char *lang,
 		    const char *title);
 
+/* Appends template rendered with ctx (consumed) to out. */
+void		 render_page(const char *template, json_t *ctx,
+		    struct strbuf *out);
+/* Sends a rendered page with status (not cached by browsers). */
+int		 respond_html(struct http_request *, int status,
+		    const struct strbuf *html);
 /* Renders template with ctx (consumed) and sends it with status. */
 int		 respond_page(struct http_request *, int status,
 		    const char *template, json_t *ctx);

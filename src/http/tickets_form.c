@@ -41,19 +41,14 @@ struct form_values {
 static void
 ts_mac(long long t, char out[33])
 {
-	static const char	digits[] = "0123456789abcdef";
 	unsigned char		mac[EVP_MAX_MD_SIZE];
-	unsigned int		len, i;
+	unsigned int		len;
 	char			msg[64];
 
 	(void)snprintf(msg, sizeof(msg), "ticket-form:%lld", t);
 	(void)HMAC(EVP_sha256(), site.secret, sizeof(site.secret),
 	    (const unsigned char *)msg, strlen(msg), mac, &len);
-	for (i = 0; i < 16; i++) {
-		out[i * 2] = digits[mac[i] >> 4];
-		out[i * 2 + 1] = digits[mac[i] & 15];
-	}
-	out[32] = '\0';
+	hex_encode(mac, 16, out);
 }
 
 static void
@@ -91,17 +86,11 @@ ts_age(const char *v)
 static void
 random_key(char out[33])
 {
-	static const char	digits[] = "0123456789abcdef";
 	unsigned char		raw[16];
-	size_t			i;
 
 	if (RAND_bytes(raw, sizeof(raw)) != 1)
 		fatal("no random bytes for an idempotency key");
-	for (i = 0; i < sizeof(raw); i++) {
-		out[i * 2] = digits[raw[i] >> 4];
-		out[i * 2 + 1] = digits[raw[i] & 15];
-	}
-	out[32] = '\0';
+	hex_encode(raw, sizeof(raw), out);
 }
 
 /* A positive thread id, 0 when absent, -1 when malformed. */

@@ -13,6 +13,7 @@
 #include "settings.h"
 #include "site.h"
 #include "visitor.h"
+#include "util/text.h"
 
 #define VISITOR_COOKIE_AGE	(365 * 24 * 3600)
 #define STAFF_COOKIE_AGE	(12 * 3600)
@@ -21,19 +22,6 @@
 struct request_state {
 	char	visitor[VISITOR_ID_LEN];
 };
-
-static void
-to_hex(const unsigned char *in, size_t n, char *out)
-{
-	static const char	digits[] = "0123456789abcdef";
-	size_t			i;
-
-	for (i = 0; i < n; i++) {
-		out[i * 2] = digits[in[i] >> 4];
-		out[i * 2 + 1] = digits[in[i] & 15];
-	}
-	out[n * 2] = '\0';
-}
 
 static int
 is_hex(const char *s, size_t n)
@@ -84,7 +72,7 @@ visitor_id(struct http_request *req)
 	}
 	if (RAND_bytes(raw, sizeof(raw)) != 1)
 		fatal("no random bytes for a visitor id");
-	to_hex(raw, sizeof(raw), rs->visitor);
+	hex_encode(raw, sizeof(raw), rs->visitor);
 	set_cookie(req, VISITOR_COOKIE, rs->visitor, VISITOR_COOKIE_AGE);
 	return (rs->visitor);
 }
@@ -116,7 +104,7 @@ client_key(struct http_request *req, char out[33])
 			fwd = last + 1;
 		fwd += strspn(fwd, " ");
 		hmac(salt, "client:", fwd, strlen(fwd), mac);
-		to_hex(mac, 16, out);
+		hex_encode(mac, 16, out);
 		return;
 	}
 	c = req->owner;
@@ -128,7 +116,7 @@ client_key(struct http_request *req, char out[33])
 		len = sizeof(c->addr.ipv4.sin_addr);
 	}
 	hmac(salt, "client:", addr, len, mac);
-	to_hex(mac, 16, out);
+	hex_encode(mac, 16, out);
 }
 
 void
@@ -139,7 +127,7 @@ csrf_token(struct http_request *req, char out[65])
 
 	id = visitor_id(req);
 	hmac(NULL, "csrf:", id, strlen(id), mac);
-	to_hex(mac, sizeof(mac), out);
+	hex_encode(mac, sizeof(mac), out);
 }
 
 /* An Origin header, when present, must be this site (BASE_URL or Host). */

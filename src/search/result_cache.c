@@ -6,6 +6,7 @@
 
 #include "result_cache.h"
 #include "util/strbuf.h"
+#include "util/text.h"
 
 struct entry {
 	char			*key;	/* NULL: empty */
@@ -42,11 +43,7 @@ make_key(const struct hc_query *q)
 static size_t
 slot_of(const char *key)
 {
-	unsigned int	h;
-
-	for (h = 2166136261u; *key != '\0'; key++)
-		h = (h ^ (unsigned char)*key) * 16777619u;
-	return (h % RESULT_CACHE_SLOTS);
+	return (str_hash(key) % RESULT_CACHE_SLOTS);
 }
 
 static void

@@ -15,6 +15,7 @@
 #include "store/db.h"
 #include "tickets.h"
 #include "util/strbuf.h"
+#include "util/text.h"
 
 #define REF_ATTEMPTS	20
 
@@ -27,19 +28,6 @@
 static const char	*raise_sql = "CASE priority WHEN 'low' THEN 'normal' "
 			    "WHEN 'normal' THEN 'high' ELSE 'urgent' END";
 
-static void
-hex(const unsigned char *in, size_t n, char *out)
-{
-	static const char	digits[] = "0123456789abcdef";
-	size_t			i;
-
-	for (i = 0; i < n; i++) {
-		out[i * 2] = digits[in[i] >> 4];
-		out[i * 2 + 1] = digits[in[i] & 15];
-	}
-	out[n * 2] = '\0';
-}
-
 void
 ticket_token(const unsigned char secret[32], const char *ref,
     char out[TICKET_TOKEN_LEN])
@@ -51,7 +39,7 @@ ticket_token(const unsigned char secret[32], const char *ref,
 	(void)snprintf(msg, sizeof(msg), "ticket:%s", ref);
 	(void)HMAC(EVP_sha256(), secret, 32, (const unsigned char *)msg,
 	    strlen(msg), mac, &len);
-	hex(mac, (TICKET_TOKEN_LEN - 1) / 2, out);
+	hex_encode(mac, (TICKET_TOKEN_LEN - 1) / 2, out);
 }
 
 int
@@ -117,7 +105,7 @@ content_digest(const struct ticket_input *in, char out[65])
 	}
 	(void)EVP_DigestFinal_ex(c, md, &len);
 	EVP_MD_CTX_free(c);
-	hex(md, 32, out);
+	hex_encode(md, 32, out);
 }
 
 /* Inside the transaction: an earlier ticket with this key, if any. */

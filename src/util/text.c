@@ -231,3 +231,26 @@ text_field_check(const char *s, size_t max_chars, int multiline)
 		return (TEXT_TOO_LONG);
 	return (TEXT_OK);
 }
+
+void
+hex_encode(const unsigned char *in, size_t n, char *out)
+{
+	static const char	digits[] = "0123456789abcdef";
+	size_t			i;
+
+	for (i = 0; i < n; i++) {
+		out[i * 2] = digits[in[i] >> 4];
+		out[i * 2 + 1] = digits[in[i] & 15];
+	}
+	out[n * 2] = '\0';
+}
+
+unsigned int
+str_hash(const char *s)
+{
+	unsigned int	h;
+
+	for (h = 2166136261u; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return (h);
+}

@@ -56,4 +56,10 @@ enum text_problem	text_field_check(const char *, size_t max_chars,
 /* Number of code points in well-formed UTF-8 s. */
 size_t	utf8_length(const char *);
 
+/* Writes n bytes as 2n lowercase hex digits and a NUL to out. */
+void	hex_encode(const unsigned char *, size_t n, char *out);
+
+/* FNV-1a of a string: for hash tables, not for secrets. */
+unsigned int	str_hash(const char *);
+
 #endif

@@ -388,6 +388,30 @@ def main():
     r = vote_json(H, X, {"helpful": False, "comment": "字" * 500})
     expect("JSON vote, comment of exactly 500 characters -> 201", r, 201)
 
+    # ---- the page cache: one rendered page, each visitor's own token ----
+    I, J = vid(97), vid(96)
+    p1, p2, p3 = (fetch("GET", "/articles/" + X, v) for v in (I, I, J))
+    t1, t2, t3 = csrf_of(p1), csrf_of(p2), csrf_of(p3)
+    probs = []
+    if not t1 or t1 != t2:
+        probs.append("one visitor, two tokens %r %r" % (t1, t2))
+    if t3 == t1:
+        probs.append("two visitors, one token")
+    if p1.text.replace(t1, "") != p3.text.replace(t3, ""):
+        probs.append("the pages differ beyond the token")
+    for p, t in ((p1, t1), (p3, t3)):
+        if t and p.text.count(t) != 2:
+            probs.append("token shown %d times, not 2" % p.text.count(t))
+    record("article page from the cache: each visitor's own CSRF token",
+           probs)
+    expect("a plain vote with the cached page's token -> 303",
+           vote_form(J, X, {"csrf": t3, "helpful": "yes"}), 303)
+    fresh = fetch("GET", "/articles/" + X)
+    cookie = (fresh.header("set-cookie") or "").split(";")[0]
+    expect("a new visitor's cached page votes with its new cookie -> 303",
+           vote_form(cookie.partition("=")[2], X,
+                     {"csrf": csrf_of(fresh), "helpful": "no"}), 303)
+
     # ---- last: the flood (one client for the whole e2e run) ----
     seen = None
     for i in range(80):
