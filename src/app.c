@@ -24,6 +24,8 @@
 #include "catalog/snapshot.h"
 #include "community/community.h"
 #include "http/assets.h"
+#include "deflection/event_ring.h"
+#include "deflection/event_writer.h"
 #include "deflection/events.h"
 #include "deflection/retention.h"
 #include "http/bodies.h"
@@ -88,6 +90,8 @@ static char			 snapshot_path[1024];
 static char			 index_path[1024];
 static struct stat		 snapshot_seen;
 static struct catalog		 empty_catalog;
+/* deflection: the workers' events go to the event writer (event_ring.c). */
+static int			 event_rings;
 
 /* Kore's runas user when the server starts as root and drops to it. */
 static struct passwd *
@@ -138,6 +142,10 @@ prepare_data_dir(void)
 	/* Before the workers fork, so that they all share these. */
 	ratelimit_init();
 	db_write_queue_init();
+	event_rings = event_ring_init(worker_count + KORE_WORKER_BASE) == 0;
+	if (!event_rings)
+		kore_log(LOG_WARNING, "events: no shared rings; each worker "
+		    "writes its own");
 	if (pw != NULL)
 		(void)chown(path, pw->pw_uid, pw->pw_gid);
 }
@@ -163,21 +171,22 @@ chown_tree(const char *dir, uid_t uid, gid_t gid)
 }
 
 static pid_t			 watcher_pid = -1;
+static pid_t			 event_writer_pid = -1;
 
-static void
-start_watcher(void)
+/* Forks a helper process, named name, running as the workers' user. */
+static pid_t
+start_helper(const char *name, void (*run)(void))
 {
 	pid_t	pid, parent;
 
 	parent = getpid();
 	if ((pid = fork()) == -1)
-		fatal("cannot fork the watcher: %s", errno_s);
+		fatal("cannot fork %s: %s", name, errno_s);
 	if (pid > 0) {
-		kore_log(LOG_NOTICE, "watcher started (pid %d)", (int)pid);
-		watcher_pid = pid;
-		return;
+		kore_log(LOG_NOTICE, "%s started (pid %d)", name, (int)pid);
+		return (pid);
 	}
-	(void)prctl(PR_SET_NAME, "hc-watcher");
+	(void)prctl(PR_SET_NAME, name);
 	/* Do not hold the server's listening sockets. */
 	(void)close_range(3, ~0U, 0);
 	drop_to_runas();
@@ -185,18 +194,44 @@ start_watcher(void)
 	(void)prctl(PR_SET_PDEATHSIG, SIGTERM);
 	if (getppid() != parent)
 		_exit(0);
+	run();
+	_exit(0);
+}
+
+static void
+run_watcher(void)
+{
 	builder_watch(&builder);
 }
 
-/* Stops the watcher and reaps it, so that no zombie outlives the server. */
+static void
+run_event_writer(void)
+{
+	char	path[1100];
+
+	(void)snprintf(path, sizeof(path), "%s/helpcenter.db", settings.data);
+	event_writer_run(path);
+}
+
+static void
+stop_helper(pid_t *pid)
+{
+	if (*pid > 0) {
+		(void)kill(*pid, SIGTERM);
+		(void)waitpid(*pid, NULL, 0);
+		*pid = -1;
+	}
+}
+
+/*
+ * Stops the helpers and reaps them, so that no zombie outlives the server;
+ * the event writer writes what the workers left in their rings first.
+ */
 void
 kore_parent_teardown(void)
 {
-	if (watcher_pid > 0) {
-		(void)kill(watcher_pid, SIGTERM);
-		(void)waitpid(watcher_pid, NULL, 0);
-		watcher_pid = -1;
-	}
+	stop_helper(&watcher_pid);
+	stop_helper(&event_writer_pid);
 }
 
 void
@@ -244,7 +279,10 @@ kore_parent_configure(int argc, char **argv)
 	/* community: the watcher also drains the threads' search outbox. */
 	builder.tick = cm_watch_tick;
 	builder.tick_arg = settings.data;
-	start_watcher();
+	watcher_pid = start_helper("hc-watcher", run_watcher);
+	/* deflection: the workers' page views reach the disk through it. */
+	if (event_rings)
+		event_writer_pid = start_helper("hc-events", run_event_writer);
 
 	/* Read before the fork: workers cannot see these files later. */
 	if ((site.tpl = template_set_load(settings.templates, err,
@@ -367,7 +405,9 @@ kore_worker_configure(void)
 	    db_secret(site.db, site.secret) == -1)
 		kore_log(LOG_ERR, "database %s unavailable", path);
 	kore_timer_add(refresh_timer, RELOAD_CHECK_MS, NULL, 0);
-	kore_timer_add(events_timer, EVENTS_FLUSH_MS, NULL, 0);
+	/* Without a ring (none could be mapped) the worker writes. */
+	if (!event_rings || event_ring_attach(worker->id) != 0)
+		kore_timer_add(events_timer, EVENTS_FLUSH_MS, NULL, 0);
 	kore_timer_add(retention_timer, RETENTION_MS, NULL, 0);
 	/* tickets: the SLA escalation job. */
 	tickets_http_worker_configure();

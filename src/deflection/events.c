@@ -3,6 +3,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "event_ring.h"
 #include "events.h"
 #include "store/db.h"
 #include "util/strbuf.h"
@@ -59,6 +60,9 @@ events_record(const struct event *ev)
 {
 	struct owned_event	*o;
 
+	/* In a worker: to the event writer (event_ring.c). */
+	if (event_ring_push(ev) != -1)
+		return;
 	if (buffered == EVENTS_BUFFER_MAX) {
 		dropped++;
 		return;
@@ -153,53 +157,84 @@ events_discard(void)
 	buffered = 0;
 }
 
+static int
+insert_each(const struct event *ev, void *st)
+{
+	return (insert(st, ev));
+}
+
+static int
+insert_buffered(int (*each)(const struct event *, void *), void *st)
+{
+	size_t	i;
+
+	(void)each;
+	for (i = 0; i < buffered; i++)
+		if (insert(st, &buffer[i].ev) == -1)
+			return (-1);
+	return ((int)buffered);
+}
+
+/*
+ * Runs read (the buffer or the rings) into the events table in one
+ * transaction. Page views may be lost in a crash anyway, so the commit
+ * does not wait for the disk: with WAL, synchronous=NORMAL skips the
+ * fsync, and the next durable commit (a vote, a ticket) or checkpoint
+ * syncs these frames too. Returns the number written or -1.
+ */
+static int
+write_batch(sqlite3 *db, int (*read)(int (*)(const struct event *,
+    void *), void *))
+{
+	sqlite3_stmt	*st;
+	int		 n;
+
+	if (sqlite3_prepare_v2(db, insert_sql, -1, &st, NULL) != SQLITE_OK)
+		return (-1);
+	(void)sqlite3_exec(db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
+	n = -1;
+	if (db_begin(db) == 0) {
+		if ((n = read(insert_each, st)) == -1)
+			db_rollback(db);
+		else if (db_commit(db) == -1)
+			n = -1;
+	}
+	sqlite3_finalize(st);
+	(void)sqlite3_exec(db, "PRAGMA synchronous=FULL", NULL, NULL, NULL);
+	return (n);
+}
+
 int
 events_flush(sqlite3 *db)
 {
-	sqlite3_stmt	*st;
-	size_t		 i, n;
-	int		 rc;
+	int	n;
 
-	if (buffered == 0 || db == NULL)
-		return (db == NULL ? -1 : 0);
-	if (sqlite3_prepare_v2(db, insert_sql, -1, &st, NULL) != SQLITE_OK)
+	if (db == NULL)
 		return (-1);
-	/*
-	 * Page views may be lost in a crash anyway (the buffer), so their
-	 * commit does not wait for the disk: with WAL, synchronous=NORMAL
-	 * skips the fsync, and the next durable commit (a vote, a ticket) or
-	 * checkpoint syncs these frames too. The event loop stays free.
-	 */
-	(void)sqlite3_exec(db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
-	if (db_begin(db) == -1) {
-		sqlite3_finalize(st);
-		(void)sqlite3_exec(db, "PRAGMA synchronous=FULL", NULL, NULL,
-		    NULL);
-		return (-1);
-	}
-	for (i = 0; i < buffered; i++)
-		if (insert(st, &buffer[i].ev) == -1)
-			break;
-	sqlite3_finalize(st);
-	if (i < buffered) {
-		db_rollback(db);
-		(void)sqlite3_exec(db, "PRAGMA synchronous=FULL", NULL, NULL,
-		    NULL);
-		return (-1);
-	}
-	rc = db_commit(db);
-	(void)sqlite3_exec(db, "PRAGMA synchronous=FULL", NULL, NULL, NULL);
-	if (rc == -1)
-		return (-1);
-	n = buffered;
-	events_discard();
-	return ((int)n);
+	/* A worker's events are the writer's: wait until they are in. */
+	if (event_ring_wait(EVENTS_WAIT_MS) == 0 || buffered == 0)
+		return (0);
+	if ((n = write_batch(db, insert_buffered)) != -1)
+		events_discard();
+	return (n);
+}
+
+int
+events_write_rings(sqlite3 *db)
+{
+	int	n;
+
+	if ((n = write_batch(db, event_ring_read)) == -1)
+		event_ring_unread();
+	else
+		event_ring_release();
+	return (n);
 }
 
 unsigned long
 events_dropped(void)
 {
-	return (dropped);
+	return (dropped + event_ring_dropped());
 }
 
 /* Appends the rows of sql (visitor, since bound as 1, 2) to arr as objects named by cols. */

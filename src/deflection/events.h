@@ -57,8 +57,17 @@ struct event {
 #define EVENTS_BUFFER_MAX	20000
 void		 events_record(const struct event *);
 
-/* Writes the buffered events in one transaction; returns the number, or -1 (kept for the next try). */
+/*
+ * Writes the buffered events in one transaction; returns the number, or
+ * -1 (kept for the next try). In a worker, whose events go through the
+ * shared rings, waits instead (at most EVENTS_WAIT_MS) until the event
+ * writer has written them, so that a read afterwards sees them.
+ */
+#define EVENTS_WAIT_MS	1000
 int		 events_flush(sqlite3 *);
+
+/* The event writer: the workers' rings into the table; number or -1. */
+int		 events_write_rings(sqlite3 *);
 
 /*
  * Writes one event now, inside the caller's transaction if one is open
@@ -66,7 +75,7 @@ int		 events_flush(sqlite3 *);
  */
 int		 events_write(sqlite3 *, const struct event *);
 
-/* Events dropped because the buffer was full, since start. */
+/* Events dropped because the buffer (or a worker's ring) was full. */
 unsigned long	 events_dropped(void);
 
 /* Frees the buffer without writing (tests, hcctl). */

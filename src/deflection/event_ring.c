@@ -1,0 +1,261 @@
+/* event_ring.c: one single-producer ring per worker in shared memory; the event writer is the only reader. */
+#include <sys/mman.h>
+
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+
+#include "event_ring.h"
+
+/*
+ * A record: its length (a multiple of 8; WRAP marks a jump to the ring's
+ * start), five numbers, then ten strings as a 16-bit length (NO_STRING
+ * for NULL) and the bytes. A worker publishes a record by moving tail
+ * after writing it, so a worker killed mid-write publishes nothing; the
+ * writer moves head once the records are committed.
+ */
+#define WRAP		UINT32_MAX
+#define NO_STRING	UINT16_MAX
+#define NSTRINGS	10
+#define NNUMBERS	5
+/* Longer strings are cut (a query is at most 256 characters). */
+#define STRING_MAX	2048
+#define RECORD_MAX	(8 + NNUMBERS * 8 + NSTRINGS * (2 + STRING_MAX))
+
+struct ring {
+	uint64_t	head;		/* bytes the writer released */
+	uint64_t	read_to;	/* the writer's own: read, not released */
+	char		pad[48];	/* head and tail on separate lines */
+	uint64_t	tail;		/* bytes the worker published */
+	uint64_t	dropped;
+	unsigned char	data[EVENT_RING_BYTES];
+};
+
+static struct ring	*rings;
+static unsigned int	 nrings;
+static struct ring	*mine;		/* this worker's, once attached */
+
+int
+event_ring_init(unsigned int nworkers)
+{
+	rings = mmap(NULL, (size_t)nworkers * sizeof(*rings),
+	    PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (rings == MAP_FAILED) {
+		rings = NULL;
+		return (-1);
+	}
+	nrings = nworkers;
+	return (0);
+}
+
+int
+event_ring_attach(unsigned int id)
+{
+	if (rings == NULL || id >= nrings)
+		return (-1);
+	mine = &rings[id];
+	return (0);
+}
+
+static struct ring *
+my_ring(void)
+{
+	return (mine);
+}
+
+static const char *
+string_of(const struct event *ev, int i)
+{
+	const char	*s[NSTRINGS] = { ev->type, ev->visitor, ev->search_id,
+			    ev->query, ev->norm_query, ev->target, ev->slug,
+			    ev->lang, ev->reason, ev->ticket_ref };
+
+	return (s[i]);
+}
+
+/* Encodes ev into out (RECORD_MAX bytes); returns the record's length. */
+static uint32_t
+encode(const struct event *ev, unsigned char *out)
+{
+	int64_t		 nums[NNUMBERS];
+	const char	*s;
+	uint32_t	 len;
+	uint16_t	 n;
+	int		 i;
+
+	nums[0] = ev->ts ? ev->ts : (int64_t)time(NULL);
+	nums[1] = ev->result_count;
+	nums[2] = ev->position;
+	nums[3] = ev->helpful;
+	nums[4] = ev->thread_id;
+	memcpy(out + 8, nums, sizeof(nums));
+	len = 8 + sizeof(nums);
+	for (i = 0; i < NSTRINGS; i++) {
+		s = string_of(ev, i);
+		n = s == NULL ? NO_STRING : (uint16_t)(strlen(s) > STRING_MAX ?
+		    STRING_MAX : strlen(s));
+		memcpy(out + len, &n, 2);
+		len += 2;
+		if (n != NO_STRING) {
+			memcpy(out + len, s, n);
+			len += n;
+		}
+	}
+	len = (len + 7) & ~7u;
+	memcpy(out, &len, 4);
+	return (len);
+}
+
+int
+event_ring_push(const struct event *ev)
+{
+	struct ring	*r;
+	unsigned char	 rec[RECORD_MAX + 8];
+	uint64_t	 head, tail, pos, gap;
+	uint32_t	 len, wrap = WRAP;
+
+	if ((r = my_ring()) == NULL)
+		return (-1);
+	len = encode(ev, rec);
+	head = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE);
+	tail = r->tail;
+	pos = tail % EVENT_RING_BYTES;
+	/* A record never wraps: the rest of the ring is skipped instead. */
+	gap = EVENT_RING_BYTES - pos < len ? EVENT_RING_BYTES - pos : 0;
+	if (tail + gap + len - head > EVENT_RING_BYTES) {
+		__atomic_add_fetch(&r->dropped, 1, __ATOMIC_RELAXED);
+		return (0);
+	}
+	if (gap > 0) {
+		memcpy(r->data + pos, &wrap, 4);
+		pos = 0;
+	}
+	memcpy(r->data + pos, rec, len);
+	__atomic_store_n(&r->tail, tail + gap + len, __ATOMIC_RELEASE);
+	return (1);
+}
+
+/* Decodes the record at data into ev, its strings copied into strs. */
+static void
+decode(const unsigned char *data, struct event *ev,
+    char strs[NSTRINGS][STRING_MAX + 1])
+{
+	const char	*s[NSTRINGS];
+	int64_t		 nums[NNUMBERS];
+	size_t		 at;
+	uint16_t	 n;
+	int		 i;
+
+	memcpy(nums, data + 8, sizeof(nums));
+	at = 8 + sizeof(nums);
+	for (i = 0; i < NSTRINGS; i++) {
+		memcpy(&n, data + at, 2);
+		at += 2;
+		s[i] = NULL;
+		if (n != NO_STRING) {
+			memcpy(strs[i], data + at, n);
+			strs[i][n] = '\0';
+			s[i] = strs[i];
+			at += n;
+		}
+	}
+	memset(ev, 0, sizeof(*ev));
+	ev->ts = nums[0];
+	ev->result_count = nums[1];
+	ev->position = nums[2];
+	ev->helpful = nums[3];
+	ev->thread_id = nums[4];
+	ev->type = s[0];
+	ev->visitor = s[1];
+	ev->search_id = s[2];
+	ev->query = s[3];
+	ev->norm_query = s[4];
+	ev->target = s[5];
+	ev->slug = s[6];
+	ev->lang = s[7];
+	ev->reason = s[8];
+	ev->ticket_ref = s[9];
+}
+
+int
+event_ring_read(int (*each)(const struct event *, void *), void *arg)
+{
+	static char	 strs[NSTRINGS][STRING_MAX + 1];
+	struct ring	*r;
+	struct event	 ev;
+	uint64_t	 at, tail, pos;
+	uint32_t	 len;
+	unsigned int	 i;
+	int		 n;
+
+	n = 0;
+	for (i = 0; i < nrings; i++) {
+		r = &rings[i];
+		tail = __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE);
+		for (at = r->head; at < tail; at += len) {
+			pos = at % EVENT_RING_BYTES;
+			memcpy(&len, r->data + pos, 4);
+			if (len == WRAP) {
+				len = EVENT_RING_BYTES - pos;
+				continue;
+			}
+			decode(r->data + pos, &ev, strs);
+			if (each(&ev, arg) == -1)
+				return (-1);
+			n++;
+		}
+		r->read_to = at;
+	}
+	return (n);
+}
+
+void
+event_ring_release(void)
+{
+	unsigned int	i;
+
+	for (i = 0; i < nrings; i++)
+		if (rings[i].read_to > rings[i].head)
+			__atomic_store_n(&rings[i].head, rings[i].read_to,
+			    __ATOMIC_RELEASE);
+}
+
+void
+event_ring_unread(void)
+{
+	unsigned int	i;
+
+	for (i = 0; i < nrings; i++)
+		rings[i].read_to = rings[i].head;
+}
+
+int
+event_ring_wait(int max_ms)
+{
+	struct ring	*r;
+	struct timespec	 nap = { 0, 2 * 1000 * 1000 };
+	uint64_t	 tail;
+	int		 waited;
+
+	if ((r = my_ring()) == NULL)
+		return (-1);
+	tail = r->tail;
+	for (waited = 0; __atomic_load_n(&r->head, __ATOMIC_ACQUIRE) < tail;
+	    waited += 2) {
+		if (waited >= max_ms)
+			return (-1);
+		(void)nanosleep(&nap, NULL);
+	}
+	return (0);
+}
+
+unsigned long
+event_ring_dropped(void)
+{
+	unsigned long	n;
+	unsigned int	i;
+
+	for (n = 0, i = 0; i < nrings; i++)
+		n += __atomic_load_n(&rings[i].dropped, __ATOMIC_RELAXED);
+	return (n);
+}

@@ -1,0 +1,48 @@
+/* event_ring.h: shared-memory rings that carry the workers' buffered events to the event writer process. */
+#ifndef HC_EVENT_RING_H
+#define HC_EVENT_RING_H
+
+#include "events.h"
+
+/* Bytes per worker: about 40,000 page views, 2 s of a busy server. */
+#define EVENT_RING_BYTES	(8u << 20)
+
+/*
+ * The parent maps one ring per possible worker before the workers fork
+ * (Kore's worker ids are below nworkers). 0, or -1 when mapping failed
+ * (events then stay in each process, as in hcctl).
+ */
+int		 event_ring_init(unsigned int nworkers);
+
+/* A worker takes the ring of its Kore worker id. 0, or -1 (no ring). */
+int		 event_ring_attach(unsigned int id);
+
+/*
+ * Copies ev into this worker's ring. Returns 1 when taken, 0 when the ring
+ * is full (the event is dropped and counted), -1 when this process has no
+ * ring (not a worker, or no rings).
+ */
+int		 event_ring_push(const struct event *ev);
+
+/*
+ * The writer's side: calls each(ev, arg) for every event published in
+ * every ring, oldest first per ring; the ring space is not reused until
+ * event_ring_release. Returns the number read, or -1 when each failed.
+ */
+int		 event_ring_read(int (*each)(const struct event *, void *),
+		    void *arg);
+/* Frees what the last event_ring_read read (after its commit). */
+void		 event_ring_release(void);
+/* Forgets what the last event_ring_read read (its commit failed). */
+void		 event_ring_unread(void);
+
+/*
+ * A worker waits, at most max_ms, until the writer has released every
+ * event this worker pushed. 0 then, -1 on time-out or without a ring.
+ */
+int		 event_ring_wait(int max_ms);
+
+/* Events dropped since start because a ring was full, all rings. */
+unsigned long	 event_ring_dropped(void);
+
+#endif

@@ -1,0 +1,61 @@
+/* event_writer.c: the event writer process: the workers' rings into the events table, so that no worker waits for the disk. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "event_ring.h"
+#include "event_writer.h"
+#include "events.h"
+#include "store/db.h"
+
+static volatile sig_atomic_t	stopping;
+
+static void
+on_term(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+void
+event_writer_run(const char *db_path)
+{
+	struct timespec	 nap = { 0, EVENT_WRITER_MS * 1000 * 1000 };
+	sqlite3		*db = NULL;
+	unsigned long	 dropped = 0;
+	time_t		 logged = 0;
+	int		 last;
+
+	(void)signal(SIGTERM, on_term);
+	(void)signal(SIGINT, SIG_IGN);
+	(void)signal(SIGHUP, SIG_IGN);
+	(void)signal(SIGPIPE, SIG_IGN);
+	for (;;) {
+		/* The parent stops the writer after the workers: one more. */
+		last = stopping;
+		if (db == NULL)
+			db = db_open(db_path);
+		/* Kept in the rings when it fails; said once every 10 s. */
+		if ((db == NULL || events_write_rings(db) == -1) &&
+		    time(NULL) - logged >= 10) {
+			logged = time(NULL);
+			fprintf(stderr, "events: writing failed (kept for the "
+			    "next try): %s\n", db == NULL ? "no database" :
+			    db_error_message(db_write_error(NULL), NULL));
+		}
+		if (event_ring_dropped() != dropped) {
+			fprintf(stderr, "events: %lu page-view events dropped "
+			    "(a worker's ring was full)\n",
+			    event_ring_dropped() - dropped);
+			dropped = event_ring_dropped();
+		}
+		if (last)
+			break;
+		(void)nanosleep(&nap, NULL);
+	}
+	if (db != NULL)
+		sqlite3_close(db);
+	_exit(0);
+}
