@@ -4,11 +4,14 @@
 
 #include "bodies.h"
 #include "util/strbuf.h"
+#include "util/text.h"
 
 /* About 15 KB an entry: a few MB per worker, whatever the tree's size. */
 #define CACHE_SIZE	256
 /* Bytes of plain text a snippet is made from (snippet.c scans 4 KB). */
 #define SNIPPET_SOURCE	4096
+/* Snippet texts kept, direct-mapped: at most 8 MB per worker. */
+#define SNIPPET_SLOTS	2048
 
 struct entry {
 	char			*key;		/* "slug\nlang", or NULL */
@@ -20,6 +23,15 @@ static struct entry		 cache[CACHE_SIZE];
 static unsigned long		 tick;
 static struct snapshot_bodies	*reader;
 
+/* Search results show the same articles again and again. */
+struct snippet_text {
+	char	*key;		/* "slug\nlang", or NULL */
+	char	*text;
+};
+static struct snippet_text	 snippet_texts[SNIPPET_SLOTS];
+/* The last one cut from a catalog read in full (hcctl, tests). */
+static char			*inline_text;
+
 void
 bodies_reset(const char *path)
 {
@@ -29,6 +41,13 @@ bodies_reset(const char *path)
 		free(cache[i].key);
 		body_free(&cache[i].body);
 		memset(&cache[i], 0, sizeof(cache[i]));
+	}
+	free(inline_text);
+	inline_text = NULL;
+	for (i = 0; i < SNIPPET_SLOTS; i++) {
+		free(snippet_texts[i].key);
+		free(snippet_texts[i].text);
+		memset(&snippet_texts[i], 0, sizeof(snippet_texts[i]));
 	}
 	snapshot_bodies_close(reader);
 	reader = path != NULL ? snapshot_bodies_open(path) : NULL;
@@ -79,20 +98,39 @@ miss:
 	return (NULL);
 }
 
-char *
+const char *
 bodies_snippet_text(const struct article *a, const struct article_version *v)
 {
-	size_t	n;
+	struct snippet_text	*e;
+	struct strbuf		 key;
+	char			*text;
+	size_t			 n;
 
 	if (v->plain != NULL) {
 		/* Cut on a character boundary. */
 		n = strnlen(v->plain, SNIPPET_SOURCE);
 		while (n > 0 && ((unsigned char)v->plain[n] & 0xc0) == 0x80)
 			n--;
-		return (xstrndup(v->plain, n));
+		free(inline_text);
+		inline_text = xstrndup(v->plain, n);
+		return (inline_text);
 	}
 	if (reader == NULL)
 		return (NULL);
-	return (snapshot_bodies_plain(reader, a->slug, v->lang,
-	    SNIPPET_SOURCE / 3));
+	sb_init(&key);
+	sb_printf(&key, "%s\n%s", a->slug, v->lang);
+	e = &snippet_texts[str_hash(key.data) % SNIPPET_SLOTS];
+	if (e->key == NULL || strcmp(e->key, key.data) != 0) {
+		if ((text = snapshot_bodies_plain(reader, a->slug, v->lang,
+		    SNIPPET_SOURCE / 3)) == NULL) {
+			sb_free(&key);
+			return (NULL);
+		}
+		free(e->key);
+		free(e->text);
+		e->key = sb_detach(&key);
+		e->text = text;
+	}
+	sb_free(&key);
+	return (e->text);
 }

@@ -17,10 +17,11 @@ const struct version_body	*bodies_get(const struct article *a,
 
 /*
  * The start of a version's plain text, for a search snippet: read from the
- * snapshot without going through the cache (results are many and varied).
- * malloc'd; NULL when the snapshot does not have the version.
+ * snapshot into a cache of its own (results are many and varied).
+ * Owned by the cache: valid until the next call. NULL when the snapshot
+ * does not have the version.
  */
-char				*bodies_snippet_text(const struct article *a,
+const char			*bodies_snippet_text(const struct article *a,
 				    const struct article_version *v);
 
 #endif

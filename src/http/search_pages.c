@@ -247,7 +247,8 @@ result_json(const struct hc_hit *hit, const struct hc_results *r,
 {
 	const struct article		*a;
 	const struct article_version	*v;
-	char				*snip, *plain;
+	const char			*plain;
+	char				*snip;
 	char				 date[32];
 	struct strbuf			 url;
 	json_t				*o;
@@ -260,7 +261,6 @@ result_json(const struct hc_hit *hit, const struct hc_results *r,
 	    (plain = bodies_snippet_text(a, v)) == NULL)
 		return (NULL);
 	snip = snippet_make(plain, r->highlight, r->nhighlight, SNIPPET_CHARS);
-	free(plain);
 	sb_init(&url);
 	/* sid and pos let the article page count the click (deflection). */
 	sb_printf(&url, "/articles/%s?lang=%s&sid=%s&pos=%zu", a->slug,

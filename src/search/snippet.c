@@ -10,12 +10,26 @@
 #define CONTEXT_BEFORE	16	/* characters shown before the first match */
 #define SCAN_BYTES	4096	/* the excerpt comes from the text's start */
 
+/*
+ * At most SCAN_BYTES characters are scanned, so the work arrays have a
+ * fixed size and live in static storage: a results page makes ten
+ * snippets, and allocating these each time cost more than the matching.
+ * Not reentrant (one request at a time per worker).
+ */
 struct chars {
-	unsigned int	*folded;	/* first code point of each fold */
-	size_t		*offset;	/* byte offset of each character */
+	unsigned int	 folded[SCAN_BYTES + 4];	/* first code point of each fold */
+	size_t		 offset[SCAN_BYTES + 5];	/* byte offset of each character */
 	size_t		 n;
 	int		 truncated;	/* text goes on after SCAN_BYTES */
 };
+
+/* A highlight found in the text. */
+struct match {
+	size_t	start, len, which;
+};
+
+static struct chars	scan;
+static struct match	matches[SCAN_BYTES + 1];
 
 static void
 decode(const char *text, struct chars *c)
@@ -27,9 +41,6 @@ decode(const char *text, struct chars *c)
 	c->truncated = len > SCAN_BYTES;
 	if (c->truncated)
 		len = SCAN_BYTES;
-	/* Plain malloc: these are filled below; zeroing them cost more. */
-	c->folded = xmalloc((len + 4) * sizeof(unsigned int));
-	c->offset = xmalloc((len + 5) * sizeof(size_t));
 	c->n = 0;
 	for (i = 0; i < len;) {
 		c->offset[c->n] = i;
@@ -90,15 +101,15 @@ char *
 snippet_make(const char *text, char *const *highlight, size_t n,
     size_t max_chars)
 {
-	struct chars	  c;
+	struct chars	 *c = &scan;
 	struct strbuf	  sb;
 	unsigned int	**hl;
-	size_t		 *hlen, *mstart, *mlen, *mwhich, nm, i, k, len, which;
+	size_t		 *hlen, nm, i, k, len, which;
 	size_t		  start, end, best_start, best_score, score;
 	unsigned char	 *seen;
 	unsigned int	  cp;
 
-	decode(text, &c);
+	decode(text, c);
 	hl = xcalloc(n + 1, sizeof(*hl));
 	hlen = xcalloc(n + 1, sizeof(size_t));
 	for (k = 0; k < n; k++) {
@@ -109,15 +120,12 @@ snippet_make(const char *text, char *const *highlight, size_t n,
 		}
 	}
 	/* All matches, left to right, not overlapping. */
-	mstart = xmalloc((c.n + 1) * sizeof(size_t));
-	mlen = xmalloc((c.n + 1) * sizeof(size_t));
-	mwhich = xmalloc((c.n + 1) * sizeof(size_t));
 	nm = 0;
-	for (i = 0; i < c.n;) {
-		if ((len = match_at(&c, i, hl, hlen, n, &which)) > 0) {
-			mstart[nm] = i;
-			mlen[nm] = len;
-			mwhich[nm++] = which;
+	for (i = 0; i < c->n;) {
+		if ((len = match_at(c, i, hl, hlen, n, &which)) > 0) {
+			matches[nm].start = i;
+			matches[nm].len = len;
+			matches[nm++].which = which;
 			i += len;
 		} else {
 			i++;
@@ -128,15 +136,15 @@ snippet_make(const char *text, char *const *highlight, size_t n,
 	best_start = 0;
 	best_score = 0;
 	for (i = 0; i < nm; i++) {
-		start = mstart[i] > CONTEXT_BEFORE ? mstart[i] - CONTEXT_BEFORE :
-		    0;
+		start = matches[i].start > CONTEXT_BEFORE ?
+		    matches[i].start - CONTEXT_BEFORE : 0;
 		memset(seen, 0, n + 1);
 		score = 0;
-		for (k = i; k < nm && mstart[k] + mlen[k] <= start + max_chars;
-		    k++) {
-			if (!seen[mwhich[k]]) {
-				seen[mwhich[k]] = 1;
-				score += 2 * hlen[mwhich[k]];
+		for (k = i; k < nm && matches[k].start + matches[k].len <=
+		    start + max_chars; k++) {
+			if (!seen[matches[k].which]) {
+				seen[matches[k].which] = 1;
+				score += 2 * hlen[matches[k].which];
 			}
 		}
 		if (score > best_score) {
@@ -145,34 +153,31 @@ snippet_make(const char *text, char *const *highlight, size_t n,
 		}
 	}
 	start = best_start;
-	end = start + max_chars < c.n ? start + max_chars : c.n;
+	end = start + max_chars < c->n ? start + max_chars : c->n;
 
 	sb_init(&sb);
 	if (start > 0)
 		sb_puts(&sb, "…");
 	i = start;
 	for (k = 0; k < nm; k++) {
-		if (mstart[k] < start || mstart[k] + mlen[k] > end)
+		if (matches[k].start < start ||
+		    matches[k].start + matches[k].len > end)
 			continue;
-		put_range(&sb, text, &c, i, mstart[k]);
+		put_range(&sb, text, c, i, matches[k].start);
 		sb_puts(&sb, "<mark>");
-		put_range(&sb, text, &c, mstart[k], mstart[k] + mlen[k]);
+		put_range(&sb, text, c, matches[k].start,
+		    matches[k].start + matches[k].len);
 		sb_puts(&sb, "</mark>");
-		i = mstart[k] + mlen[k];
+		i = matches[k].start + matches[k].len;
 	}
-	put_range(&sb, text, &c, i, end);
-	if (end < c.n || c.truncated)
+	put_range(&sb, text, c, i, end);
+	if (end < c->n || c->truncated)
 		sb_puts(&sb, "…");
 
 	for (k = 0; k < n; k++)
 		free(hl[k]);
 	free(hl);
 	free(hlen);
-	free(mstart);
-	free(mlen);
-	free(mwhich);
 	free(seen);
-	free(c.folded);
-	free(c.offset);
 	return (sb_detach(&sb));
 }
