@@ -1,4 +1,4 @@
-/* page_cache.h: article pages rendered once per catalog snapshot by each worker; a view then costs a copy and the visitor's CSRF token. */
+/* page_cache.h: answers rendered once and sent many times by each worker (article pages per snapshot, search answers for a second), with a per-request token written in. */
 #ifndef HC_PAGE_CACHE_H
 #define HC_PAGE_CACHE_H
 
@@ -6,28 +6,33 @@
 
 #include "util/strbuf.h"
 
-#define PAGE_CACHE_SLOTS	512
+#define PAGE_CACHE_SLOTS	1024
 
 /*
- * The 64 hex characters to render where the visitor's CSRF token goes: a
- * random value per worker, so no article text can hold it by chance.
+ * The 64 hex characters to render where the per-request token goes (a
+ * visitor's CSRF token, a search id): a random value per worker, so no
+ * text can hold it by chance. A shorter token takes its first characters.
  */
 const char	*page_cache_placeholder(void);
 
 /*
- * On a hit appends the page stored under key to out, every placeholder
- * replaced by csrf (64 hex characters), and returns 1; 0 on a miss.
+ * Stores text under key, replacing what was in its slot: the places where
+ * the first token_len characters of the placeholder occur are noted, so
+ * that page_cache_get writes a token of that length there. max_age_ms 0
+ * keeps it until page_cache_clear; aux is a number kept with it.
  */
-int		 page_cache_get(const char *key, const char *csrf,
-		    struct strbuf *out);
+void		 page_cache_put(const char *key, const char *text, size_t len,
+		    size_t token_len, long long max_age_ms, long long aux);
 
 /*
- * Stores html (rendered with the placeholder) under key, replacing what
- * was in its slot; a page_cache_get of key then hits.
+ * On a hit appends the text stored under key to out with token (of the
+ * length given to page_cache_put) at every noted place, sets *aux (when
+ * not NULL) and returns 1; 0 on a miss or when the entry is too old.
  */
-void		 page_cache_put(const char *key, const char *html, size_t len);
+int		 page_cache_get(const char *key, const char *token,
+		    struct strbuf *out, long long *aux);
 
-/* Drops every page (a new catalog snapshot). */
+/* Drops every entry (a new catalog snapshot). */
 void		 page_cache_clear(void);
 
 #endif

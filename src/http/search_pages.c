@@ -10,6 +10,7 @@
 #include "community_http.h"
 #include "bodies.h"
 #include "funnel.h"
+#include "page_cache.h"
 #include "render/i18n.h"
 #include "search/fold.h"
 #include "search/indexer.h"
@@ -28,6 +29,7 @@ int	api_suggest(struct http_request *);
 #define MAX_PER_PAGE		50
 #define SUGGEST_LEN		8
 #define SNIPPET_CHARS		120
+#define SEARCH_ID_LEN		16	/* hex digits */
 
 /* A validated search request. Strings are malloc'd. */
 struct search_args {
@@ -189,15 +191,13 @@ now_us(void)
 }
 
 static void
-new_search_id(char *out, size_t len)
+new_search_id(char out[SEARCH_ID_LEN + 1])
 {
-	unsigned char	r[8];
-	size_t		i;
+	unsigned char	r[SEARCH_ID_LEN / 2];
 
 	if (RAND_bytes(r, sizeof(r)) != 1)
 		memset(r, 0, sizeof(r));
-	for (i = 0; i < sizeof(r) && 2 * i + 2 < len; i++)
-		(void)snprintf(out + 2 * i, 3, "%02x", r[i]);
+	hex_encode(r, sizeof(r), out);
 }
 
 static json_t *
@@ -277,27 +277,26 @@ result_json(const struct hc_hit *hit, const struct hc_results *r,
 }
 
 /*
- * Runs the search and builds the SPEC's JSON object. Returns NULL with
- * *status set when the index is unusable.
+ * Runs the search and builds the SPEC's JSON object, but for took_ms,
+ * with search_id in it and in the result links. Returns NULL with *status
+ * set when the index is unusable.
  */
 static json_t *
 run_search(struct http_request *req, const struct search_args *a,
-    const char *lang, int *status)
+    const char *lang, const char *search_id, int *status)
 {
 	struct hc_query		 q;
 	struct hc_results	*r;
 	hc_search_status	 s;
 	hc_index		*ix;
 	json_t			*results, *o, *res;
-	char			*folded, search_id[20];
-	long long		 start;
+	char			*folded;
 	size_t			 i;
 
 	if ((ix = search_reader()) == NULL) {
 		*status = 503;
 		return (NULL);
 	}
-	start = now_us();
 	folded = fold_query(a->q);
 	memset(&q, 0, sizeof(q));
 	q.text = folded;
@@ -315,7 +314,6 @@ run_search(struct http_request *req, const struct search_args *a,
 		*status = 503;
 		return (NULL);
 	}
-	new_search_id(search_id, sizeof(search_id));
 	results = json_array();
 	for (i = 0; i < r->nhits; i++) {
 		res = result_json(&r->hits[i], r, lang, search_id,
@@ -323,13 +321,9 @@ run_search(struct http_request *req, const struct search_args *a,
 		if (res != NULL)
 			json_array_append_new(results, res);
 	}
-	/* Deflection: one search event per search, not per page turned. */
-	if (a->page == 1)
-		funnel_search(req, a->q, (long long)r->total, search_id);
-	o = json_pack("{s:s, s:I, s:i, s:i, s:I, s:s?, s:{s:o, s:o, s:o}, "
+	o = json_pack("{s:s, s:I, s:i, s:i, s:s?, s:{s:o, s:o, s:o}, "
 	    "s:o, s:s}", "query", a->q, "total", (json_int_t)r->total,
 	    "page", (int)a->page, "per_page", (int)a->per_page,
-	    "took_ms", (json_int_t)((now_us() - start) / 1000),
 	    "suggestion", r->suggestion,
 	    "facets", "categories", facet_json(r->categories, r->ncategories,
 	    1, lang), "types", facet_json(r->types, r->ntypes, 0, lang),
@@ -338,12 +332,22 @@ run_search(struct http_request *req, const struct search_args *a,
 	return (o);
 }
 
+/*
+ * The whole answer, but for the search id and took_ms, depends only on
+ * the query string: a repeated query within RESULT_CACHE_TTL_MS is sent
+ * from the page cache with a new search id written in, and still counts
+ * as a search (the total is kept with it for the event).
+ */
 int
 api_search(struct http_request *req)
 {
 	struct search_args	 a;
 	struct arg_error	 err;
+	struct strbuf		 out, key;
 	json_t			*o;
+	char			*s, search_id[SEARCH_ID_LEN + 1];
+	char			 stand_in[SEARCH_ID_LEN + 1];
+	long long		 start, total;
 	int			 status;
 
 	if (!allow_get(req))
@@ -353,14 +357,47 @@ api_search(struct http_request *req)
 		return (respond_json_error(req, 400, err.code, err.message,
 		    err.field));
 	}
-	o = run_search(req, &a, a.lang && *a.lang ? a.lang : settings.default_lang,
-	    &status);
+	start = now_us();
+	new_search_id(search_id);
+	sb_init(&out);
+	sb_init(&key);
+	sb_printf(&key, "api-search\x1f%s", req->query_string ?
+	    req->query_string : "");
+	if (!page_cache_get(key.data, search_id, &out, &total)) {
+		(void)snprintf(stand_in, sizeof(stand_in), "%s",
+		    page_cache_placeholder());
+		o = run_search(req, &a, a.lang && *a.lang ? a.lang :
+		    settings.default_lang, stand_in, &status);
+		if (o == NULL) {
+			args_free(&a);
+			sb_free(&key);
+			return (respond_json_error(req, status,
+			    "search_unavailable", "Search is starting or "
+			    "unavailable for a moment; try again in a few "
+			    "seconds.", NULL));
+		}
+		total = json_integer_value(json_object_get(o, "total"));
+		s = json_dumps(o, JSON_COMPACT);
+		json_decref(o);
+		page_cache_put(key.data, s, strlen(s), SEARCH_ID_LEN,
+		    RESULT_CACHE_TTL_MS, total);
+		free(s);
+		(void)page_cache_get(key.data, search_id, &out, NULL);
+	}
+	/* Deflection: one search event per search, not per page turned. */
+	if (a.page == 1)
+		funnel_search(req, a.q, total, search_id);
 	args_free(&a);
-	if (o == NULL)
-		return (respond_json_error(req, status, "search_unavailable",
-		    "Search is starting or unavailable for a moment; try again "
-		    "in a few seconds.", NULL));
-	return (respond_json(req, 200, o));
+	sb_free(&key);
+	/* The object's last member: took_ms, this request's own. */
+	if (out.len > 0 && out.data[out.len - 1] == '}')
+		out.len--;
+	sb_printf(&out, ",\"took_ms\":%lld}", (now_us() - start) / 1000);
+	http_response_header(req, "cache-control", "no-cache");
+	(void)respond_bytes(req, 200, "application/json; charset=utf-8",
+	    out.data, out.len);
+	sb_free(&out);
+	return (KORE_RESULT_OK);
 }
 
 int
@@ -493,7 +530,7 @@ page_search(struct http_request *req)
 	struct strbuf		 enc;
 	const char		*lang;
 	json_t			*ctx, *o, *facets, *groups;
-	char			*u;
+	char			*u, search_id[SEARCH_ID_LEN + 1];
 	int			 status, total, pages;
 
 	if (!allow_get(req))
@@ -510,7 +547,9 @@ page_search(struct http_request *req)
 	json_object_set_new(ctx, "noindex", json_true());
 	json_object_set_new(ctx, "hide_header_search", json_true());
 	if (a.q[0] != '\0') {
-		if ((o = run_search(req, &a, lang, &status)) == NULL) {
+		new_search_id(search_id);
+		if ((o = run_search(req, &a, lang, search_id, &status)) ==
+		    NULL) {
 			args_free(&a);
 			json_decref(ctx);
 			return (respond_error_page(req, status,
@@ -526,6 +565,9 @@ page_search(struct http_request *req)
 		    "filter_type", &a, facets, lang));
 		json_object_set_new(ctx, "facet_groups", groups);
 		total = (int)json_integer_value(json_object_get(o, "total"));
+		/* Deflection: one search event per search, not per page. */
+		if (a.page == 1)
+			funnel_search(req, a.q, total, search_id);
 		pages = (total + (int)a.per_page - 1) / (int)a.per_page;
 		if (a.page > 1) {
 			u = search_url(a.q, a.category, a.lang, a.type,

@@ -412,6 +412,32 @@ def main():
            vote_form(cookie.partition("=")[2], X,
                      {"csrf": csrf_of(fresh), "helpful": "no"}), 303)
 
+    # ---- repeated searches: answered from the cache, each its own search ----
+    K = vid(95)
+    path = "/api/v1/search?q=%s&per_page=3" % urllib.parse.quote("退款")
+    answers = [fetch("GET", path, K).json() or {} for _ in range(4)]
+    ids = [a.get("search_id") for a in answers]
+    probs = []
+    if len(set(ids)) != 4 or None in ids:
+        probs.append("search ids %r" % ids)
+    for a in answers:
+        urls = [r.get("url", "") for r in a.get("results", [])]
+        if not urls or any("sid=%s&" % a.get("search_id") not in u
+                           for u in urls):
+            probs.append("result links without their own sid: %r" % urls)
+        if not isinstance(a.get("took_ms"), int):
+            probs.append("took_ms %r" % a.get("took_ms"))
+    if len({json.dumps(a.get("results", []))
+            .replace(a.get("search_id") or "-", "") for a in answers}) != 1:
+        probs.append("the answers differ beyond the search id")
+    time.sleep(0.5)
+    with sqlite3.connect(DB, timeout=10) as c:
+        rows = c.execute("SELECT search_id, result_count FROM events WHERE "
+                         "visitor = ? AND type = 'search'", (K,)).fetchall()
+    if sorted(r[0] for r in rows) != sorted(ids):
+        probs.append("search events %r" % rows)
+    record("a repeated search: new search id, own links, own event", probs)
+
     # ---- last: the flood (one client for the whole e2e run) ----
     seen = None
     for i in range(80):
