@@ -74,21 +74,45 @@ agent_context(struct http_request *req, const struct token_owner *owner,
 	return (ctx);
 }
 
-/* One filter value from the query, kept only when valid. */
-static char *
-filter_value(struct http_request *req, const char *name)
+/*
+ * One filter from the query into *out: NULL when absent or empty (the
+ * pager's links carry empty ones). -1 when the value is not one the
+ * filter takes.
+ */
+static int
+filter_value(struct http_request *req, const char *name, char **out)
 {
-	char	*v;
+	char	*v, *end;
+	long	 n;
+	int	 ok;
 
-	if (query_get(req, name, &v) != 1)
-		return (NULL);
-	if (v[0] == '\0' || (!strcmp(name, "status") &&
-	    !ticket_status_valid(v)) || (!strcmp(name, "group") &&
-	    !tickets_group_known(v))) {
-		free(v);
-		return (NULL);
+	*out = NULL;
+	switch (query_get(req, name, &v)) {
+	case 0:
+		return (0);
+	case -1:
+		return (-1);
 	}
-	return (v);
+	if (v[0] == '\0') {
+		free(v);
+		return (0);
+	}
+	if (!strcmp(name, "status"))
+		ok = ticket_status_valid(v);
+	else if (!strcmp(name, "group"))
+		ok = tickets_group_known(v);
+	else if (!strcmp(name, "overdue"))
+		ok = !strcmp(v, "0") || !strcmp(v, "1");
+	else {
+		n = strtol(v, &end, 10);
+		ok = *end == '\0' && n >= 1 && n <= 100000;
+	}
+	if (!ok) {
+		free(v);
+		return (-1);
+	}
+	*out = v;
+	return (0);
 }
 
 int
@@ -98,11 +122,10 @@ agent_queue(struct http_request *req)
 	struct ticket_filter	 f;
 	struct strbuf		 sb;
 	const char		*ui;
-	char			*status, *group, *overdue, *page, *end;
+	char			*status, *group, *overdue, *page;
 	json_t			*ctx, *list, *t;
-	long			 n;
 	size_t			 i;
-	int			 rc;
+	int			 rc, bad;
 
 	if (!allow_get(req))
 		return (KORE_RESULT_OK);
@@ -110,16 +133,19 @@ agent_queue(struct http_request *req)
 		return (to_login(req));
 	ui = i18n_ui_lang(request_lang(req));
 	memset(&f, 0, sizeof(f));
-	f.status = status = filter_value(req, "status");
-	f.group = group = filter_value(req, "group");
-	overdue = filter_value(req, "overdue");
+	bad = filter_value(req, "status", &status);
+	bad |= filter_value(req, "group", &group);
+	bad |= filter_value(req, "overdue", &overdue);
+	bad |= filter_value(req, "page", &page);
+	f.status = status;
+	f.group = group;
 	f.overdue = overdue != NULL && !strcmp(overdue, "1");
-	f.page = 1;
+	f.page = page != NULL ? atoi(page) : 1;
 	f.per_page = 50;
-	if ((page = filter_value(req, "page")) != NULL) {
-		n = strtol(page, &end, 10);
-		if (*end == '\0' && n >= 1 && n <= 100000)
-			f.page = (int)n;
+	if (bad) {
+		rc = respond_error_page(req, 400, i18n_get(ui,
+		    "tk_err_bad_filter"));
+		goto done;
 	}
 	if ((list = ticket_list(site.db, &f)) == NULL) {
 		http_response_header(req, "retry-after", "5");

@@ -85,6 +85,9 @@ const struct ui_string	ticket_strings[] = {
 	{ "tk_err_reply_body", "回复内容不能为空，且不超过 10000 字。",
 	    "A reply needs 1 to 10000 characters." },
 	{ "tk_err_bad_change", "无法执行这个操作。", "This change is not valid." },
+	{ "tk_err_bad_filter", "筛选条件无效（状态、分组、逾期或页码），请从队列页面重新选择。",
+	    "A filter is not valid (status, group, overdue or page); choose it "
+	    "again on the queue page." },
 	{ "tk_login_title", "客服登录", "Staff sign-in" },
 	{ "tk_login_token", "访问令牌", "Access token" },
 	{ "tk_login_hint", "令牌由管理员用 hcctl token add 生成。",
