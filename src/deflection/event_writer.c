@@ -35,8 +35,14 @@ event_writer_run(const char *db_path)
 	for (;;) {
 		/* The parent stops the writer after the workers: one more. */
 		last = stopping;
-		if (db == NULL)
-			db = db_open(db_path);
+		/*
+		 * 64 MB of pages: the visitor index takes rows in random
+		 * order; re-reading its pages cost a quarter to a third of
+		 * the writer's time per event (measured with 5 s of views).
+		 */
+		if (db == NULL && (db = db_open(db_path)) != NULL)
+			(void)sqlite3_exec(db, "PRAGMA cache_size=-65536", NULL,
+			    NULL, NULL);
 		/* Kept in the rings when it fails; said once every 10 s. */
 		if ((db == NULL || events_write_rings(db) == -1) &&
 		    time(NULL) - logged >= 10) {
