@@ -28,6 +28,7 @@ struct ring {
 	char		pad[48];	/* head and tail on separate lines */
 	uint64_t	tail;		/* bytes the worker published */
 	uint64_t	dropped;
+	uint32_t	writer_failing;	/* the writer's last commit failed */
 	unsigned char	data[EVENT_RING_BYTES];
 };
 
@@ -223,10 +224,13 @@ event_ring_release(void)
 {
 	unsigned int	i;
 
-	for (i = 0; i < nrings; i++)
+	for (i = 0; i < nrings; i++) {
 		if (rings[i].read_to > rings[i].head)
 			__atomic_store_n(&rings[i].head, rings[i].read_to,
 			    __ATOMIC_RELEASE);
+		__atomic_store_n(&rings[i].writer_failing, 0,
+		    __ATOMIC_RELEASE);
+	}
 }
 
 void
@@ -234,8 +238,11 @@ event_ring_unread(void)
 {
 	unsigned int	i;
 
-	for (i = 0; i < nrings; i++)
+	for (i = 0; i < nrings; i++) {
 		rings[i].read_to = rings[i].head;
+		__atomic_store_n(&rings[i].writer_failing, 1,
+		    __ATOMIC_RELEASE);
+	}
 }
 
 int
@@ -251,7 +258,9 @@ event_ring_wait(int max_ms)
 	tail = r->tail;
 	for (waited = 0; __atomic_load_n(&r->head, __ATOMIC_ACQUIRE) < tail;
 	    waited += 2) {
-		if (waited >= max_ms)
+		/* A locked or full disk: the caller's own write will say so. */
+		if (waited >= max_ms ||
+		    __atomic_load_n(&r->writer_failing, __ATOMIC_ACQUIRE))
 			return (-1);
 		(void)nanosleep(&nap, NULL);
 	}

@@ -38,7 +38,8 @@ void		 event_ring_unread(void);
 
 /*
  * A worker waits, at most max_ms, until the writer has released every
- * event this worker pushed. 0 then, -1 on time-out or without a ring.
+ * event this worker pushed. 0 then; -1 on time-out, at once while the
+ * writer's commits fail, or without a ring.
  */
 int		 event_ring_wait(int max_ms);
 

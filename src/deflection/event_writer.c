@@ -32,6 +32,7 @@ event_writer_run(const char *db_path)
 	(void)signal(SIGINT, SIG_IGN);
 	(void)signal(SIGHUP, SIG_IGN);
 	(void)signal(SIGPIPE, SIG_IGN);
+	db_write_queue_opt_out();
 	for (;;) {
 		/* The parent stops the writer after the workers: one more. */
 		last = stopping;

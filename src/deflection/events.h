@@ -63,7 +63,7 @@ void		 events_record(const struct event *);
  * shared rings, waits instead (at most EVENTS_WAIT_MS) until the event
  * writer has written them, so that a read afterwards sees them.
  */
-#define EVENTS_WAIT_MS	1000
+#define EVENTS_WAIT_MS	250
 int		 events_flush(sqlite3 *);
 
 /* The event writer: the workers' rings into the table; number or -1. */

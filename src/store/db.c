@@ -254,6 +254,12 @@ db_write_queue_init(void)
 		queue = NULL;
 }
 
+void
+db_write_queue_opt_out(void)
+{
+	queue = NULL;
+}
+
 /* Records how the write transaction ended: code is a SQLite result code. */
 static void
 write_outcome(sqlite3 *db, int code)

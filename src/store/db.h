@@ -56,6 +56,13 @@ int	 db_usable(sqlite3 *);
 void	 db_write_queue_init(void);
 
 /*
+ * This process's writes stop taking turns in the workers' queue (the
+ * event writer: its batches must never keep a visitor's write waiting,
+ * as when it waits out another program's lock with its turn held).
+ */
+void	 db_write_queue_opt_out(void);
+
+/*
  * BEGIN IMMEDIATE (after this worker's turn in the write queue) / COMMIT
  * (rolls back when it fails) / ROLLBACK; 0 or -1. Every write transaction
  * goes through these, and each db_begin that returned 0 ends with exactly
