@@ -279,7 +279,8 @@ result_json(const struct hc_hit *hit, const struct hc_results *r,
 /*
  * Runs the search and builds the SPEC's JSON object, but for took_ms,
  * with search_id in it and in the result links. Returns NULL with *status
- * set when the index is unusable.
+ * set when the index is unusable (503) or the object could not be built
+ * (500, a bug).
  */
 static json_t *
 run_search(struct http_request *req, const struct search_args *a,
@@ -329,6 +330,10 @@ run_search(struct http_request *req, const struct search_args *a,
 	    1, lang), "types", facet_json(r->types, r->ntypes, 0, lang),
 	    "langs", facet_json(r->langs, r->nlangs, 0, lang),
 	    "results", results, "search_id", search_id);
+	if (o == NULL) {
+		kore_log(LOG_ERR, "search: the answer could not be built");
+		*status = 500;
+	}
 	return (o);
 }
 
@@ -368,7 +373,7 @@ api_search(struct http_request *req)
 		    page_cache_placeholder());
 		o = run_search(req, &a, a.lang && *a.lang ? a.lang :
 		    settings.default_lang, stand_in, &status);
-		if (o == NULL) {
+		if (o == NULL && status == 503) {
 			args_free(&a);
 			sb_free(&key);
 			return (respond_json_error(req, status,
@@ -377,7 +382,12 @@ api_search(struct http_request *req)
 			    "seconds.", NULL));
 		}
 		total = json_integer_value(json_object_get(o, "total"));
-		s = json_dumps(o, JSON_COMPACT);
+		/* NULL (a bug): respond_json says so with a 500. */
+		if ((s = json_dumps(o, JSON_COMPACT)) == NULL) {
+			args_free(&a);
+			sb_free(&key);
+			return (respond_json(req, 500, o));
+		}
 		json_decref(o);
 		page_cache_put(key.data, s, strlen(s), SEARCH_ID_LEN,
 		    RESULT_CACHE_TTL_MS, total);
