@@ -7,49 +7,13 @@
 // throws counts as one failure and the next step goes on. Screenshots go to
 // tests/out/. Ends with "N passed, M failed" and exit status 1 on any failure.
 
-import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
-const BASE = (process.argv[2] || process.env.BASE || '').replace(/\/$/, '');
-if (!BASE) {
-	console.error('usage: node browse.mjs BASE_URL');
-	process.exit(2);
-}
-const HERE = dirname(fileURLToPath(import.meta.url));
-const OUT = resolve(HERE, '..', 'out');
-mkdirSync(OUT, { recursive: true });
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const TIMEOUT = 10000;
+import { OUT, TIMEOUT, PHONE, DESKTOP, args, check, step, finish, launch } from './harness.mjs';
 
-const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2,
-	isMobile: true, hasTouch: true };
-const DESKTOP = { viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 };
+const { BASE, DATA } = args('browse.mjs', false);
+
 const CJK = /[\u3400-\u9fff]/;
-
-let passed = 0, failed = 0;
-function check(name, ok, detail) {
-	if (ok) {
-		passed++;
-		console.log(`ok    ${name}`);
-	} else {
-		failed++;
-		console.log(`FAIL  ${name}${detail !== undefined ? `: ${detail}` : ''}`);
-	}
-	return ok;
-}
-
-// Runs one step; an exception (a timeout, a missing element) is one failure.
-async function step(name, fn) {
-	console.log(`# ${name}`);
-	try {
-		await fn();
-	} catch (e) {
-		check(`${name} (step ran to its end)`, false,
-		    String(e && e.message || e).split('\n')[0]);
-	}
-}
 
 // Console errors, uncaught exceptions, CSP violations and failed subresources,
 // per context; since(mark) returns what came after mark().
@@ -133,12 +97,7 @@ async function loaded(page) {
 	await page.evaluate(() => document.fonts.ready.then(() => true));
 }
 
-const browser = await chromium.launch({
-	executablePath: CHROMIUM,
-	args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic',
-	    '--no-first-run', '--disable-background-networking',
-	    '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 const started = Date.now();
 
 // Shared between steps.
@@ -472,5 +431,4 @@ try {
 }
 
 console.log(`browser run took ${((Date.now() - started) / 1000).toFixed(1)} s`);
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+finish();

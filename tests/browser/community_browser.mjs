@@ -7,34 +7,14 @@
 // Ends with "N passed, M failed" and exit status 1 on any failure;
 // screenshots go to tests/out/community-*.png.
 
-import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
-const BASE = (process.argv[2] || '').replace(/\/$/, '');
-const HERE = dirname(fileURLToPath(import.meta.url));
-const OUT = resolve(HERE, '..', 'out');
-mkdirSync(OUT, { recursive: true });
+import { OUT, PHONE, args, check, step, finish, launch } from './harness.mjs';
+
+const { BASE, DATA } = args('community_browser.mjs', true);
 const RUN = Date.now().toString(36);
-const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2,
-	isMobile: true, hasTouch: true };
 
-let passed = 0, failed = 0;
-function check(name, ok, detail) {
-	if (ok) { passed++; console.log(`ok    ${name}`); }
-	else { failed++; console.log(`FAIL  ${name}${detail !== undefined ? `: ${detail}` : ''}`); }
-	return ok;
-}
-async function step(name, fn) {
-	console.log(`# ${name}`);
-	try { await fn(); } catch (e) {
-		check(`${name} (step ran to its end)`, false, String(e && e.message || e).split('\n')[0]);
-	}
-}
-
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-	args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic'] });
+const browser = await launch();
 
 await step('payload thread: nothing runs', async () => {
 	// Posted through the API, then viewed in a browser that traps every way
@@ -108,6 +88,4 @@ await step('ask and answer on a phone', async () => {
 });
 
 await browser.close();
-console.log(`community browser: ${passed} passed, ${failed} failed`);
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+finish('community browser');

@@ -4,45 +4,12 @@
 //
 //   node tests/browser/deflection_browser.mjs BASE DATA_DIR
 
-import { chromium } from 'playwright-core';
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
 
-const BASE = (process.argv[2] || '').replace(/\/$/, '');
-const DATA = process.argv[3] || '';
-if (!BASE || !DATA) {
-	console.error('usage: node deflection_browser.mjs BASE DATA_DIR');
-	process.exit(2);
-}
-const HERE = dirname(fileURLToPath(import.meta.url));
-const ROOT = resolve(HERE, '..', '..');
-const OUT = resolve(ROOT, 'tests', 'out');
-mkdirSync(OUT, { recursive: true });
-const TIMEOUT = 10000;
-const DESKTOP = { viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 };
+import { ROOT, OUT, TIMEOUT, DESKTOP, args, check, step, finish, hcctl, launch } from './harness.mjs';
 
-let passed = 0, failed = 0;
-function check(name, ok, detail) {
-	if (ok) {
-		passed++;
-		console.log(`ok    ${name}`);
-	} else {
-		failed++;
-		console.log(`FAIL  ${name}${detail !== undefined ? `: ${detail}` : ''}`);
-	}
-	return ok;
-}
-async function step(name, fn) {
-	console.log(`# ${name}`);
-	try {
-		await fn();
-	} catch (e) {
-		check(`${name} (step ran to its end)`, false,
-		    String(e && e.message || e).split('\n')[0]);
-	}
-}
+const { BASE, DATA } = args('deflection_browser.mjs', true);
 
 // Article addresses from the home page, different for each step.
 async function articles(context) {
@@ -54,12 +21,7 @@ async function articles(context) {
 	return hrefs;
 }
 
-const browser = await chromium.launch({
-	executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-	args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic',
-	    '--no-first-run', '--disable-background-networking',
-	    '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 
 try {
 	const nojs = await browser.newContext({ ...DESKTOP, locale: 'zh-CN',
@@ -137,9 +99,7 @@ try {
 	});
 
 	await step('the analytics page, for an editor', async () => {
-		const out = execFileSync(join(ROOT, 'build', 'hcctl'),
-		    ['token', 'add', 'editor', 'browser-test'],
-		    { env: { ...process.env, DATA }, encoding: 'utf8' });
+		const out = hcctl(DATA, 'token', 'add', 'editor', 'browser-test');
 		const token = (out.match(/hc_[0-9a-f]{40}/) || [''])[0];
 		check('editor token made', token !== '');
 		// The views and votes above are flushed within a second.
@@ -172,5 +132,4 @@ try {
 } finally {
 	await browser.close();
 }
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+finish();

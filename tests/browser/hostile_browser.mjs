@@ -13,46 +13,17 @@
 // Prints "N passed, M failed", exit status 1 on failure. Screenshot:
 // tests/out/hostile-thread.png.
 
-import { chromium } from 'playwright-core';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
-const BASE = (process.argv[2] || '').replace(/\/$/, '');
-const DATA = process.argv[3] || '';
-if (!BASE || !DATA) {
-	console.error('usage: node hostile_browser.mjs BASE DATA_DIR');
-	process.exit(2);
-}
-const HERE = dirname(fileURLToPath(import.meta.url));
-const ROOT = resolve(HERE, '..', '..');
-const OUT = resolve(ROOT, 'tests', 'out');
-mkdirSync(OUT, { recursive: true });
-const TIMEOUT = 10000;
+import { OUT, TIMEOUT, args, check, finish, hcctl, launch } from './harness.mjs';
+
+const { BASE, DATA } = args('hostile_browser.mjs', true);
 const RUN = Date.now().toString(36);
 const MARK = `hx${RUN}`;
 // Each part would set window.__hx (or open a dialog) if it ever ran.
 const PAY = `${MARK} <script>window.__hx=1</script><img src=x onerror="window.__hx=2;alert(2)">` +
     `"><svg onload="window.__hx=3">'><iframe srcdoc="<script>parent.__hx=4</script>">` +
     `<a href="javascript:window.__hx=5">j</a>`;
-
-let passed = 0, failed = 0;
-function check(name, ok, detail) {
-	if (ok) {
-		passed++;
-		console.log(`ok    ${name}`);
-	} else {
-		failed++;
-		console.log(`FAIL  ${name}${detail !== undefined ? `: ${detail}` : ''}`);
-	}
-	return ok;
-}
-
-function hcctl(...args) {
-	return execFileSync(join(ROOT, 'build', 'hcctl'), args,
-	    { env: { ...process.env, DATA }, encoding: 'utf8' });
-}
 
 async function post(path, body, cookie) {
 	const r = await fetch(BASE + path, { method: 'POST', redirect: 'manual',
@@ -93,15 +64,10 @@ const stored = {};
 	check(`vote comment with payloads stored (${v.status})`, v.status < 300,
 	    JSON.stringify(v.json));
 }
-const token = (hcctl('token', 'add', 'editor', `hostile-${RUN}`).match(/hc_[0-9a-f]{40}/) || [''])[0];
+const token = (hcctl(DATA, 'token', 'add', 'editor', `hostile-${RUN}`).match(/hc_[0-9a-f]{40}/) || [''])[0];
 check('editor token made', token !== '');
 
-const browser = await chromium.launch({
-	executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-	args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic',
-	    '--no-first-run', '--disable-background-networking',
-	    '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 
 try {
 	const ctx = await browser.newContext({ locale: 'zh-CN' });
@@ -181,5 +147,4 @@ try {
 } finally {
 	await browser.close();
 }
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+finish();

@@ -10,51 +10,16 @@
 // "N passed, M failed", exit status 1 on failure. Screenshots to tests/out/:
 // ticket-form-phone.png, ticket-status.png, agent-queue.png.
 
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-const BASE = (process.argv[2] || '').replace(/\/$/, '');
-const DATA = process.argv[3] || '';
-if (!BASE || !DATA) {
-	console.error('usage: node tickets_browser.mjs BASE DATA_DIR');
-	process.exit(2);
-}
-const HERE = dirname(fileURLToPath(import.meta.url));
-const ROOT = resolve(HERE, '..', '..');
-const OUT = resolve(ROOT, 'tests', 'out');
-mkdirSync(OUT, { recursive: true });
-const TIMEOUT = 10000;
+import { OUT, TIMEOUT, PHONE, DESKTOP, args, check, step, finish, hcctl, launch } from './harness.mjs';
+
+const { BASE, DATA } = args('tickets_browser.mjs', true);
 const MIN_FILL_MS = 2300;	// the form's minimum fill time (2 s) and a margin
-const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2,
-	isMobile: true, hasTouch: true };
-const DESKTOP = { viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 };
 const CJK = /[\u3400-\u9fff]/;
 const SLUG = 'payment-methods';	// in the starter articles (orders-payment)
 const RUN = Date.now().toString(36);
-
-let passed = 0, failed = 0;
-function check(name, ok, detail) {
-	if (ok) {
-		passed++;
-		console.log(`ok    ${name}`);
-	} else {
-		failed++;
-		console.log(`FAIL  ${name}${detail !== undefined ? `: ${detail}` : ''}`);
-	}
-	return ok;
-}
-async function step(name, fn) {
-	console.log(`# ${name}`);
-	try {
-		await fn();
-	} catch (e) {
-		check(`${name} (step ran to its end)`, false,
-		    String(e && e.message || e).split('\n')[0]);
-	}
-}
 
 // Console errors, page errors, CSP violations and failed subresources per
 // context (as in browse.mjs). A form answered 400 on purpose is a document
@@ -112,17 +77,7 @@ async function shot(page, file) {
 	console.log(`      screenshot tests/out/${file}`);
 }
 
-function hcctl(...args) {
-	return execFileSync(join(ROOT, 'build', 'hcctl'), args,
-	    { env: { ...process.env, DATA }, encoding: 'utf8' });
-}
-
-const browser = await chromium.launch({
-	executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-	args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic',
-	    '--no-first-run', '--disable-background-networking',
-	    '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 
 // Shared between steps.
 let articleTitle = null;
@@ -256,7 +211,7 @@ try {
 	const sw = await watch(staff, 'agent');
 	const ap = await staff.newPage();
 	await step('agent: /login with a token, the queue', async () => {
-		const token = (hcctl('token', 'add', 'agent', `browser-${RUN}`)
+		const token = (hcctl(DATA, 'token', 'add', 'agent', `browser-${RUN}`)
 		    .match(/hc_[0-9a-f]{40}/) || [''])[0];
 		check('agent token made', token !== '');
 		await ap.goto(`${BASE}/login?next=/agent`);
@@ -306,5 +261,4 @@ try {
 } finally {
 	await browser.close();
 }
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+finish();
