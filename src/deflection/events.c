@@ -163,14 +163,14 @@ insert_each(const struct event *ev, void *st)
 	return (insert(st, ev));
 }
 
+/* Reads this process's buffer as event_ring_read reads the rings. */
 static int
-insert_buffered(int (*each)(const struct event *, void *), void *st)
+read_buffered(int (*each)(const struct event *, void *), void *arg)
 {
 	size_t	i;
 
-	(void)each;
 	for (i = 0; i < buffered; i++)
-		if (insert(st, &buffer[i].ev) == -1)
+		if (each(&buffer[i].ev, arg) == -1)
 			return (-1);
 	return ((int)buffered);
 }
@@ -214,7 +214,7 @@ events_flush(sqlite3 *db)
 	/* A worker's events are the writer's: wait until they are in. */
 	if (event_ring_wait(EVENTS_WAIT_MS) == 0 || buffered == 0)
 		return (0);
-	if ((n = write_batch(db, insert_buffered)) != -1)
+	if ((n = write_batch(db, read_buffered)) != -1)
 		events_discard();
 	return (n);
 }
