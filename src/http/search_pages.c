@@ -30,6 +30,8 @@ int	api_suggest(struct http_request *);
 #define SUGGEST_LEN		8
 #define SNIPPET_CHARS		120
 #define SEARCH_ID_LEN		16	/* hex digits */
+#define SEARCH_ANSWER_SHORT_MS	1000	/* see api_search */
+#define INDEX_CHECK_MS		25	/* see search_reader */
 
 /* A validated search request. Strings are malloc'd. */
 struct search_args {
@@ -152,24 +154,42 @@ parse_args(struct http_request *req, struct search_args *a,
 	return (0);
 }
 
+static unsigned long long	index_revision;
+
 hc_index *
 search_reader(void)
 {
-	static ino_t	 opened;
-	struct stat	 st;
-	hc_index	*ix;
+	static ino_t		 opened;
+	static uint64_t		 checked_ms;
+	struct stat		 st;
+	hc_index		*ix;
+	uint64_t		 now;
 
+	/*
+	 * The checks cost a stat and Xapian's reopen (open, read, close) per
+	 * search; every INDEX_CHECK_MS is often enough for the writer's
+	 * commits, which come no more than a few times a second.
+	 */
+	now = kore_time_ms();
+	if (site.index != NULL && now - checked_ms < INDEX_CHECK_MS)
+		return (site.index);
+	checked_ms = now;
 	/*
 	 * A damaged index is moved aside and rebuilt in a new folder, which
 	 * Xapian's reopen() does not see: close and open when it changes.
 	 */
 	if (stat(site.index_path, &st) != 0)
 		st.st_ino = 0;
-	if (site.index != NULL && st.st_ino == opened)
+	if (site.index != NULL && st.st_ino == opened) {
+		index_revision = hc_index_revision(site.index);
 		return (site.index);
+	}
 	hc_index_close(site.index);
 	site.index = NULL;
+	index_revision = 0;
+	/* A new index may start again at the revision of the old one. */
 	result_cache_clear();
+	page_cache_clear();
 	/* The builder may also have created the index after this worker began. */
 	if (hc_index_open(site.index_path, 0, &ix) != HC_SEARCH_OK) {
 		hc_index_close(ix);
@@ -177,8 +197,15 @@ search_reader(void)
 	}
 	site.index = ix;
 	opened = st.st_ino;
+	index_revision = hc_index_revision(ix);
 	(void)hc_index_set_synonyms(ix, site.synonyms);
 	return (ix);
+}
+
+unsigned long long
+search_revision(void)
+{
+	return (index_revision);
 }
 
 static long long
@@ -307,7 +334,7 @@ run_search(struct http_request *req, const struct search_args *a,
 	q.prefer_lang = lang;
 	q.offset = (a->page - 1) * a->per_page;
 	q.limit = a->per_page;
-	s = search_cached(ix, &q, &r);
+	s = search_cached(ix, search_revision(), &q, &r);
 	free(folded);
 	if (s != HC_SEARCH_OK) {
 		kore_log(LOG_WARNING, "search: %s: %s",
@@ -337,11 +364,30 @@ run_search(struct http_request *req, const struct search_args *a,
 	return (o);
 }
 
+/* A thread hit in the answer: its fields are read from the database. */
+static int
+has_thread_result(json_t *answer)
+{
+	json_t		*r;
+	const char	*type;
+	size_t		 i;
+
+	json_array_foreach(json_object_get(answer, "results"), i, r) {
+		type = json_string_value(json_object_get(r, "type"));
+		if (type != NULL && !strcmp(type, "thread"))
+			return (1);
+	}
+	return (0);
+}
+
 /*
  * The whole answer, but for the search id and took_ms, depends only on
- * the query string: a repeated query within RESULT_CACHE_TTL_MS is sent
- * from the page cache with a new search id written in, and still counts
- * as a search (the total is kept with it for the event).
+ * the query string and the index: a repeated query is sent from the page
+ * cache while the index revision is the same, with a new search id written
+ * in, and still counts as a search (the total is kept with it for the
+ * event). An answer with community threads is kept one second only, as
+ * their title and state come from the database, which a moderator may
+ * change before the index hears of it.
  */
 int
 api_search(struct http_request *req)
@@ -352,7 +398,8 @@ api_search(struct http_request *req)
 	json_t			*o;
 	char			*s, search_id[SEARCH_ID_LEN + 1];
 	char			 stand_in[SEARCH_ID_LEN + 1];
-	long long		 start, total;
+	long long		 start, total, max_age_ms;
+	unsigned long long	 revision;
 	int			 status;
 
 	if (!allow_get(req))
@@ -366,8 +413,9 @@ api_search(struct http_request *req)
 	new_search_id(search_id);
 	sb_init(&out);
 	sb_init(&key);
-	sb_printf(&key, "api-search\x1f%s", req->query_string ?
-	    req->query_string : "");
+	revision = search_reader() != NULL ? search_revision() : 0;
+	sb_printf(&key, "api-search\x1f%llu\x1f%s", revision,
+	    req->query_string ? req->query_string : "");
 	if (!page_cache_get(key.data, search_id, &out, &total)) {
 		(void)snprintf(stand_in, sizeof(stand_in), "%s",
 		    page_cache_placeholder());
@@ -388,9 +436,12 @@ api_search(struct http_request *req)
 			sb_free(&key);
 			return (respond_json(req, 500, o));
 		}
+		/* Revision 0: unknown, kept one second only. */
+		max_age_ms = revision == 0 || has_thread_result(o) ?
+		    SEARCH_ANSWER_SHORT_MS : 0;
 		json_decref(o);
 		page_cache_put(key.data, s, strlen(s), SEARCH_ID_LEN,
-		    RESULT_CACHE_TTL_MS, total);
+		    max_age_ms, total);
 		free(s);
 		(void)page_cache_get(key.data, search_id, &out, NULL);
 	}
@@ -440,7 +491,7 @@ api_suggest(struct http_request *req)
 		q.prefix_last = 1;
 		q.lang = a.lang;
 		q.prefer_lang = request_lang(req);
-		if (search_cached(ix, &q, &r) == HC_SEARCH_OK) {
+		if (search_cached(ix, search_revision(), &q, &r) == HC_SEARCH_OK) {
 			/* Titles only: no snippets while typing. */
 			for (i = 0; i < r->nhits; i++) {
 				/* community: threads by title too. */

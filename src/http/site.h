@@ -34,8 +34,15 @@ void		 set_cookie(struct http_request *, const char *name,
 /* Loads the builder's newest snapshot if it changed (app.c). */
 void		 site_refresh(void);
 
-/* The search index reader, opened on first use; NULL until it exists. */
+/*
+ * The search index reader, opened on first use; NULL until it exists.
+ * Whether the writer committed or replaced the index is checked at most
+ * every INDEX_CHECK_MS, so a change is seen within that time.
+ */
 hc_index	*search_reader(void);
+
+/* The revision search_reader() last saw; 0: unknown (keep no results). */
+unsigned long long search_revision(void);
 
 /* Request language: ?lang=, then the lang cookie, then Accept-Language. */
 const char	*request_lang(struct http_request *);

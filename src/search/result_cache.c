@@ -1,8 +1,7 @@
-/* result_cache.c: direct-mapped cache of search results keyed by the whole query, entries kept one second. */
+/* result_cache.c: direct-mapped cache of search results keyed by the whole query, kept while the index revision stays the same. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "result_cache.h"
 #include "util/strbuf.h"
@@ -11,19 +10,10 @@
 struct entry {
 	char			*key;	/* NULL: empty */
 	struct hc_results	*results;
-	long long		 at_ms;
+	unsigned long long	 revision;	/* of the index they came from */
 };
 
 static struct entry	slots[RESULT_CACHE_SLOTS];
-
-static long long
-now_ms(void)
-{
-	struct timespec	ts;
-
-	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
-}
 
 /* Every field of the query, separated by a byte no field can hold. */
 static char *
@@ -55,19 +45,17 @@ entry_free(struct entry *e)
 }
 
 hc_search_status
-search_cached(hc_index *ix, const struct hc_query *q,
-    struct hc_results **out)
+search_cached(hc_index *ix, unsigned long long revision,
+    const struct hc_query *q, struct hc_results **out)
 {
 	struct entry		*e;
 	hc_search_status	 s;
-	long long		 now;
 	char			*key;
 
 	key = make_key(q);
 	e = &slots[slot_of(key)];
-	now = now_ms();
-	if (e->key != NULL && !strcmp(e->key, key) &&
-	    now - e->at_ms < RESULT_CACHE_TTL_MS) {
+	if (e->key != NULL && revision != 0 && e->revision == revision &&
+	    !strcmp(e->key, key)) {
 		free(key);
 		*out = e->results;
 		return (HC_SEARCH_OK);
@@ -79,7 +67,11 @@ search_cached(hc_index *ix, const struct hc_query *q,
 	entry_free(e);
 	e->key = key;
 	e->results = *out;
-	e->at_ms = now;
+	/*
+	 * The revision was read before the search: if a commit came
+	 * between, the entry is dropped at the next call, not kept stale.
+	 */
+	e->revision = revision;
 	return (HC_SEARCH_OK);
 }
 

@@ -167,6 +167,13 @@ void			 hc_results_free(struct hc_results *);
 /* Number of documents, or 0 on error. */
 size_t			 hc_index_doccount(hc_index *);
 
+/*
+ * The revision a reader sees after reopening: it changes with every
+ * commit, so results kept under it are current while it stays the same.
+ * Returns 0 when the index cannot be read (then keep nothing).
+ */
+unsigned long long	 hc_index_revision(hc_index *);
+
 #ifdef __cplusplus
 }
 #endif

@@ -916,4 +916,17 @@ hc_index_doccount(hc_index *h)
 	}
 }
 
+EXPORT unsigned long long
+hc_index_revision(hc_index *h)
+{
+	try {
+		if (h->writable)
+			return h->wdb.get_revision();
+		h->db.reopen();
+		return h->db.get_revision();
+	} catch (...) {
+		return 0;
+	}
+}
+
 }  // extern "C"
