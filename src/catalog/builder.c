@@ -18,7 +18,7 @@
 #include "search/search.h"
 #include "util/strbuf.h"
 
-#define QUIET_MS	100	/* a burst of events ends after this */
+#define QUIET_MS	50	/* a burst of events ends after this */
 #define MAX_LOGGED	20	/* problems printed per build */
 /* The index is checked every 10 ticks of BUILDER_TICK_MS: 2 s. */
 #define INDEX_CHECK_TICKS	10

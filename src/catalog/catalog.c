@@ -26,6 +26,7 @@ struct parsed {
 	int			 is_source;	/* no .<lang> in the file name */
 	struct front_matter	 fm;
 	char			*markdown;
+	unsigned long long	 source_hash;	/* of markdown */
 	struct rendered		 r;
 };
 
@@ -48,6 +49,7 @@ struct catalog_cache {
 	struct strmap		 owners;
 	char			**owner_paths;
 	size_t			 nowners;
+	struct git_times	*git;		/* kept while HEAD is the same */
 };
 
 /* Work list for one build. */
@@ -134,6 +136,7 @@ catalog_cache_free(struct catalog_cache *c)
 	free(c->entries);
 	strmap_free(&c->index);
 	forget_owners(c);
+	git_times_free(c->git);
 	free(c);
 }
 
@@ -252,6 +255,7 @@ parse_markdown_file(const char *full, const char *category, const char *slug,
 		return (NULL);
 	}
 	p->markdown = text;
+	p->source_hash = mem_hash(text, len);
 	return (p);
 }
 
@@ -500,6 +504,7 @@ fill_version(struct build *b, struct article_version *v, const char *rel,
 	v->tags = copy_list(p->fm.tags, p->fm.ntags);
 	v->ntags = p->fm.ntags;
 	v->markdown = xstrdup(p->markdown);
+	v->source_hash = p->source_hash;
 	v->html = xstrdup(p->r.html);
 	v->plain = xstrdup(p->r.plain);
 	v->headings = xstrdup(p->r.headings);
@@ -758,7 +763,7 @@ catalog_build(const char *root, const char *default_lang,
 	b.cache = cache;
 	b.cat = xcalloc(1, sizeof(struct catalog));
 	b.cat->built = (long long)time(NULL);
-	b.git = git_times_load(root);
+	b.git = cache->git = git_times_reload(cache->git, root);
 
 	for (i = 0; i < cache->n; i++)
 		cache->entries[i].seen = 0;
@@ -788,6 +793,5 @@ catalog_build(const char *root, const char *default_lang,
 		free(b.paths[i]);
 	free(b.paths);
 	free(b.files);
-	git_times_free(b.git);
 	return (b.cat);
 }

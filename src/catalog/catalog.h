@@ -15,6 +15,8 @@ struct article_version {
 	char			**tags;
 	size_t			 ntags;
 	char			*markdown;	/* the whole file */
+	/* mem_hash of markdown, set by catalog_build; 0 when read back. */
+	unsigned long long	 source_hash;
 	char			*html;		/* rendered once, served as is */
 	char			*plain;		/* body as plain text */
 	char			*headings;

@@ -10,6 +10,7 @@
 
 struct git_times {
 	struct strmap	map;	/* path relative to the tree -> unix seconds */
+	char		head[128];	/* the commit they were read at */
 };
 
 static int
@@ -54,6 +55,48 @@ git_times_load(const char *root)
 		git_times_free(g);
 		return (NULL);
 	}
+	return (g);
+}
+
+/* The HEAD commit of the tree at root into out; -1 when there is none. */
+static int
+read_head(const char *root, char *out, size_t size)
+{
+	struct strbuf	 cmd;
+	FILE		*fp;
+	int		 ok;
+
+	sb_init(&cmd);
+	sb_printf(&cmd, "git -c safe.directory='*' -C '%s' rev-parse HEAD "
+	    "2>/dev/null", root);
+	fp = popen(cmd.data, "r");
+	sb_free(&cmd);
+	if (fp == NULL)
+		return (-1);
+	ok = fgets(out, (int)size, fp) != NULL;
+	if (pclose(fp) != 0 || !ok)
+		return (-1);
+	out[strcspn(out, "\n")] = '\0';
+	return (0);
+}
+
+struct git_times *
+git_times_reload(struct git_times *prev, const char *root)
+{
+	struct git_times	*g;
+	char			 head[128];
+
+	if (!quote_ok(root) || access("/usr/bin/git", X_OK) != 0 ||
+	    read_head(root, head, sizeof(head)) != 0) {
+		git_times_free(prev);
+		return (NULL);
+	}
+	if (prev != NULL && !strcmp(prev->head, head))
+		return (prev);
+	git_times_free(prev);
+	/* A commit between rev-parse and log: the next build reads again. */
+	if ((g = git_times_load(root)) != NULL)
+		(void)snprintf(g->head, sizeof(g->head), "%s", head);
 	return (g);
 }
 

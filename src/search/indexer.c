@@ -11,6 +11,7 @@
 #include "search.h"
 #include "util/strbuf.h"
 #include "util/strmap.h"
+#include "util/text.h"
 
 struct existing {
 	struct strmap	 ids;		/* id -> index into hashes */
@@ -273,7 +274,7 @@ indexer_sync(const char *path, const struct catalog *cat, int force,
 	const struct article_version	*v;
 	struct strmap			 seen;
 	unsigned long long		 h;
-	char				 hash[20], updated[24];
+	char				 hash[20], source[48];
 	struct strbuf			 id;
 	struct item			*items;
 	size_t				 i, j, k, dummy, nitems;
@@ -300,17 +301,18 @@ indexer_sync(const char *path, const struct catalog *cat, int force,
 			sb_reset(&id);
 			sb_printf(&id, "article:%s:%s", a->slug, v->lang);
 			strmap_put(&seen, id.data, 1);
+			/*
+			 * Every indexed field comes from the file's text: its
+			 * hash (kept by the catalog's cache, so an edit does
+			 * not rehash the whole tree), the folder and the date.
+			 */
+			(void)snprintf(source, sizeof(source), "%016llx %lld",
+			    v->source_hash ? v->source_hash :
+			    mem_hash(v->markdown ? v->markdown : "",
+			    v->markdown ? strlen(v->markdown) : 0), v->updated);
 			h = 1469598103934665603ULL;
-			(void)snprintf(updated, sizeof(updated), "%lld",
-			    v->updated);
 			fnv(&h, a->category);
-			fnv(&h, v->title);
-			fnv(&h, v->summary);
-			fnv(&h, v->headings);
-			fnv(&h, v->plain);
-			fnv(&h, updated);
-			for (k = 0; k < v->ntags; k++)
-				fnv(&h, v->tags[k]);
+			fnv(&h, source);
 			(void)snprintf(hash, sizeof(hash), "%016llx", h);
 			known = strmap_get(&ex.ids, id.data, &k);
 			if (!force && known && !strcmp(ex.hashes[k], hash)) {

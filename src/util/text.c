@@ -245,6 +245,19 @@ hex_encode(const unsigned char *in, size_t n, char *out)
 	out[n * 2] = '\0';
 }
 
+unsigned long long
+mem_hash(const void *data, size_t len)
+{
+	const unsigned char	*p = data;
+	unsigned long long	 h;
+	size_t			 i;
+
+	/* FNV-1a, 64 bits. */
+	for (h = 1469598103934665603ULL, i = 0; i < len; i++)
+		h = (h ^ p[i]) * 1099511628211ULL;
+	return (h);
+}
+
 unsigned int
 str_hash(const char *s)
 {

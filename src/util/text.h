@@ -61,5 +61,7 @@ void	hex_encode(const unsigned char *, size_t n, char *out);
 
 /* FNV-1a of a string: for hash tables, not for secrets. */
 unsigned int	str_hash(const char *);
+/* FNV-1a (64 bits) of len bytes: to notice a change, not for secrets. */
+unsigned long long mem_hash(const void *, size_t len);
 
 #endif

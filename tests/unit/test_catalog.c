@@ -934,6 +934,64 @@ test_snapshot_light_and_bodies(void **state)
 	catalog_free(cat);
 }
 
+/* Runs a git command in root with a fixed commit date; fails the test on error. */
+static void
+git_at(const char *args, long long when)
+{
+	char	cmd[1024];
+
+	(void)snprintf(cmd, sizeof(cmd), "cd %s && GIT_AUTHOR_DATE='@%lld +0000' "
+	    "GIT_COMMITTER_DATE='@%lld +0000' git -c user.name=t "
+	    "-c user.email=t@example.com -c init.defaultBranch=main %s "
+	    ">/dev/null 2>&1", root, when, when, args);
+	if (system(cmd) != 0)
+		fail_msg("%s failed", cmd);
+}
+
+/*
+ * Dates come from the last commit touching the file. The times are kept
+ * in the cache while HEAD stays the same, and read again after a commit.
+ */
+static void
+test_git_commit_times(void **state)
+{
+	struct catalog_cache	*cache;
+	struct catalog		*cat;
+
+	(void)state;
+	if (access("/usr/bin/git", X_OK) != 0)
+		fail_msg("git is needed (make test-deps installs it)");
+	put("help/_index.md", INDEX("帮助"));
+	put("help/page.md", "---\ntitle: A\n---\n");
+	git_at("init -q .", 0);
+	git_at("add -A", 0);
+	git_at("commit -qm one", 1700000000);
+	cache = catalog_cache_new();
+	cat = build(cache);
+	assert_int_equal(catalog_article(cat, "page")->versions[0].updated,
+	    1700000000);
+	assert_int_not_equal(catalog_article(cat, "page")->versions[0].
+	    source_hash, 0);
+	catalog_free(cat);
+
+	/* An edit not yet committed keeps the commit's date. */
+	put("help/page.md", "---\ntitle: B\n---\n");
+	bump_mtime("help/page.md", 10);
+	cat = build(cache);
+	assert_string_equal(catalog_article(cat, "page")->versions[0].title, "B");
+	assert_int_equal(catalog_article(cat, "page")->versions[0].updated,
+	    1700000000);
+	catalog_free(cat);
+
+	/* A new commit: the cached times are read again. */
+	git_at("commit -qam two", 1710000000);
+	cat = build(cache);
+	assert_int_equal(catalog_article(cat, "page")->versions[0].updated,
+	    1710000000);
+	catalog_free(cat);
+	catalog_cache_free(cache);
+}
+
 int
 main(void)
 {
@@ -953,6 +1011,7 @@ main(void)
 		T(test_broken_file_keeps_last_good_version),
 		T(test_unchanged_file_taken_from_cache),
 		T(test_deleted_file_removed),
+		T(test_git_commit_times),
 		T(test_asset),
 		T(test_snapshot_round_trip),
 		T(test_snapshot_keeps_rejected_aliases_out),
