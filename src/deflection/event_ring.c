@@ -202,7 +202,8 @@ event_ring_read(int (*each)(const struct event *, void *), void *arg)
 	for (i = 0; i < nrings; i++) {
 		r = &rings[i];
 		tail = __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE);
-		for (at = r->head; at < tail; at += len) {
+		for (at = r->head; at < tail && n < EVENT_RING_READ_MAX;
+		    at += len) {
 			pos = at % EVENT_RING_BYTES;
 			memcpy(&len, r->data + pos, 4);
 			if (len == WRAP) {

@@ -24,10 +24,16 @@ int		 event_ring_attach(unsigned int id);
  */
 int		 event_ring_push(const struct event *ev);
 
+/* Events event_ring_read reads at most: one transaction of the writer. */
+#define EVENT_RING_READ_MAX	1000
+
 /*
- * The writer's side: calls each(ev, arg) for every event published in
- * every ring, oldest first per ring; the ring space is not reused until
- * event_ring_release. Returns the number read, or -1 when each failed.
+ * The writer's side: calls each(ev, arg) for the events published in the
+ * rings, oldest first per ring, at most EVENT_RING_READ_MAX of them, so
+ * that the writer holds the database's write lock briefly (a vote waits
+ * for it); the ring space is not reused until event_ring_release. Returns
+ * the number read (EVENT_RING_READ_MAX: read again), or -1 when each
+ * failed.
  */
 int		 event_ring_read(int (*each)(const struct event *, void *),
 		    void *arg);

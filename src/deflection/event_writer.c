@@ -26,7 +26,7 @@ event_writer_run(const char *db_path)
 	sqlite3		*db = NULL;
 	unsigned long	 dropped = 0;
 	time_t		 logged = 0;
-	int		 last;
+	int		 last, n = 0;
 
 	(void)signal(SIGTERM, on_term);
 	(void)signal(SIGINT, SIG_IGN);
@@ -45,13 +45,24 @@ event_writer_run(const char *db_path)
 			(void)sqlite3_exec(db, "PRAGMA cache_size=-65536", NULL,
 			    NULL, NULL);
 		/* Kept in the rings when it fails; said once every 10 s. */
-		if ((db == NULL || events_write_rings(db) == -1) &&
-		    time(NULL) - logged >= 10) {
+		while (db != NULL && (n = events_write_rings(db)) ==
+		    EVENT_RING_READ_MAX)
+			;	/* more than one transaction's worth */
+		if ((db == NULL || n == -1) && time(NULL) - logged >= 10) {
 			logged = time(NULL);
 			fprintf(stderr, "events: writing failed (kept for the "
 			    "next try): %s\n", db == NULL ? "no database" :
 			    db_error_message(db_write_error(NULL), NULL));
 		}
+		/*
+		 * The workers leave the checkpoints to this process (see
+		 * WORKER_CHECKPOINT_PAGES): copying the log back into the
+		 * database and its fsync stall no request. PASSIVE waits for
+		 * no one; what it cannot copy now is copied next time.
+		 */
+		if (db != NULL)
+			(void)sqlite3_wal_checkpoint_v2(db, NULL,
+			    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 		if (event_ring_dropped() != dropped) {
 			fprintf(stderr, "events: %lu page-view events dropped "
 			    "(a worker's ring was full)\n",

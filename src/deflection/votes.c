@@ -33,7 +33,7 @@ bind_opt(sqlite3_stmt *st, int col, const char *s)
 }
 
 int
-vote_cast(sqlite3 *db, const char *visitor, const char *slug, int helpful,
+vote_write(sqlite3 *db, const char *visitor, const char *slug, int helpful,
     const char *reason, const char *comment)
 {
 	struct event	 ev = EVENT_INIT;
@@ -41,25 +41,21 @@ vote_cast(sqlite3 *db, const char *visitor, const char *slug, int helpful,
 	long long	 now;
 	int		 existed, rc;
 
-	st = NULL;
 	now = (long long)time(NULL);
-	if (db_begin(db) == -1)
-		return (-1);
 	if (sqlite3_prepare_v2(db, "SELECT 1 FROM votes WHERE visitor = ? AND "
 	    "slug = ?", -1, &st, NULL) != SQLITE_OK)
-		goto fail;
+		return (-1);
 	sqlite3_bind_text(st, 1, visitor, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, slug, -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(st)) != SQLITE_ROW && rc != SQLITE_DONE)
 		goto fail;
 	existed = (rc == SQLITE_ROW);
 	sqlite3_finalize(st);
-	st = NULL;
 	/* The latest vote is the visitor's opinion: replace, keep one row. */
 	if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO votes(visitor, slug, "
 	    "helpful, reason, comment, ts) VALUES (?, ?, ?, ?, ?, ?)", -1, &st,
 	    NULL) != SQLITE_OK)
-		goto fail;
+		return (-1);
 	sqlite3_bind_text(st, 1, visitor, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, slug, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 3, helpful ? 1 : 0);
@@ -69,7 +65,6 @@ vote_cast(sqlite3 *db, const char *visitor, const char *slug, int helpful,
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto fail;
 	sqlite3_finalize(st);
-	st = NULL;
 	ev.type = EV_VOTE;
 	ev.visitor = visitor;
 	ev.ts = now;
@@ -77,15 +72,28 @@ vote_cast(sqlite3 *db, const char *visitor, const char *slug, int helpful,
 	ev.helpful = helpful ? 1 : 0;
 	ev.reason = helpful ? NULL : reason;
 	if (events_write(db, &ev) == -1)
-		goto fail;
-	if (db_commit(db) == -1)
 		return (-1);
 	return (existed ? 0 : 1);
 
 fail:
 	sqlite3_finalize(st);
-	db_rollback(db);
 	return (-1);
+}
+
+int
+vote_cast(sqlite3 *db, const char *visitor, const char *slug, int helpful,
+    const char *reason, const char *comment)
+{
+	int	rc;
+
+	if (db_begin(db) == -1)
+		return (-1);
+	if ((rc = vote_write(db, visitor, slug, helpful, reason,
+	    comment)) == -1) {
+		db_rollback(db);
+		return (-1);
+	}
+	return (db_commit(db) == -1 ? -1 : rc);
 }
 
 long long

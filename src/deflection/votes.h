@@ -23,6 +23,13 @@ extern const char *const	vote_reasons[];
 int	vote_cast(sqlite3 *, const char *visitor, const char *slug,
 	    int helpful, const char *reason, const char *comment);
 
+/*
+ * The same rows inside a transaction the caller holds (db_begin), so that
+ * many votes share one commit (http/vote_batch.c); same return values.
+ */
+int	vote_write(sqlite3 *, const char *visitor, const char *slug,
+	    int helpful, const char *reason, const char *comment);
+
 /* Number of votes stored for slug (tests, hcctl); -1 on error. */
 long long	vote_count(sqlite3 *, const char *slug);
 

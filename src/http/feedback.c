@@ -6,6 +6,7 @@
 #include "forms.h"
 #include "ratelimit.h"
 #include "visitor.h"
+#include "vote_batch.h"
 #include "deflection/votes.h"
 #include "render/i18n.h"
 #include "util/strbuf.h"
@@ -100,15 +101,35 @@ vote_fields_ok(int helpful, const char *reason, const char **comment,
 	return (1);
 }
 
+/* The form's answer once the vote's commit is done (see vote_batch.h). */
+static int
+page_feedback_saved(struct http_request *req, struct vote_wait *w)
+{
+	int	rc;
+
+	if (w->result == -1) {
+		(void)write_unavailable(req);
+		rc = respond_error_page(req, 503, i18n_get(w->ui,
+		    "fb_not_saved"));
+	} else
+		rc = respond_redirect(req, 303, w->then);
+	vote_wait_free(w);
+	return (rc);
+}
+
 int
 page_feedback(struct http_request *req)
 {
-	struct form	 form;
-	struct refusal	 why;
-	struct strbuf	 loc;
-	const char	*slug, *helpful, *reason, *comment, *lang, *ui, *state;
-	int		 yes, rc, have_form;
+	struct form		 form;
+	struct refusal		 why;
+	struct strbuf		 loc;
+	struct vote_wait	*w;
+	const char		*slug, *helpful, *reason, *comment, *lang, *ui;
+	const char		*state;
+	int			 yes, rc, have_form;
 
+	if ((w = vote_batch_done(req)) != NULL)
+		return (page_feedback_saved(req, w));
 	site_refresh();
 	have_form = 0;
 	ui = i18n_ui_lang(request_lang(req));
@@ -144,13 +165,6 @@ page_feedback(struct http_request *req)
 		rc = respond_error_page(req, why.status, i18n_get(ui, why.key));
 		goto done;
 	}
-	if (vote_cast(site.db, visitor_id(req), slug, yes, reason,
-	    comment) == -1) {
-		kore_log(LOG_ERR, "vote: %s", sqlite3_errmsg(site.db));
-		(void)write_unavailable(req);
-		rc = respond_error_page(req, 503, i18n_get(ui, "fb_not_saved"));
-		goto done;
-	}
 	/* Back to the article, at the form, in the state that comes next. */
 	state = yes ? "yes" : (reason != NULL || comment != NULL) ? "sent" :
 	    "no";
@@ -160,23 +174,48 @@ page_feedback(struct http_request *req)
 	if (lang != NULL && lang_supported(lang))
 		sb_printf(&loc, "lang=%s&", lang);
 	sb_printf(&loc, "feedback=%s#feedback", state);
-	rc = respond_redirect(req, 303, loc.data);
-	sb_free(&loc);
+	w = vote_wait_new(visitor_id(req), slug, yes, reason, comment);
+	w->then = sb_detach(&loc);
+	w->ui = ui;
+	/* Answered by page_feedback_saved once the vote is committed. */
+	rc = vote_batch_add(req, w);
 done:
 	if (have_form)
 		form_free(&form);
 	return (rc);
 }
 
+/* The API's answer once the vote's commit is done (see vote_batch.h). */
+static int
+api_feedback_saved(struct http_request *req, struct vote_wait *w)
+{
+	int	rc;
+
+	if (w->result == -1)
+		rc = respond_json_error(req, 503, "not_saved",
+		    write_unavailable(req), NULL);
+	else {
+		json_object_set_new(w->answer, "replaced",
+		    json_boolean(w->result == 0));
+		rc = respond_json(req, w->result == 1 ? 201 : 200,
+		    json_incref(w->answer));
+	}
+	vote_wait_free(w);
+	return (rc);
+}
+
 int
 api_feedback(struct http_request *req)
 {
-	struct refusal	 why;
-	struct strbuf	 url;
-	const char	*slug, *reason, *comment;
-	json_t		*body, *h, *o;
-	int		 rc, yes, cast;
+	struct refusal		 why;
+	struct strbuf		 url;
+	struct vote_wait	*w;
+	const char		*slug, *reason, *comment;
+	json_t			*body, *h, *o;
+	int			 rc, yes;
 
+	if ((w = vote_batch_done(req)) != NULL)
+		return (api_feedback_saved(req, w));
 	site_refresh();
 	body = NULL;
 	if (req->method != HTTP_METHOD_POST) {
@@ -214,15 +253,8 @@ api_feedback(struct http_request *req)
 		    why.field);
 		goto done;
 	}
-	if ((cast = vote_cast(site.db, visitor_id(req), slug, yes, reason,
-	    comment)) == -1) {
-		kore_log(LOG_ERR, "vote: %s", sqlite3_errmsg(site.db));
-		rc = respond_json_error(req, 503, "not_saved",
-		    write_unavailable(req), NULL);
-		goto done;
-	}
-	o = json_pack("{s:s, s:b, s:s?, s:s?, s:b}", "slug", slug, "helpful",
-	    yes, "reason", reason, "comment", comment, "replaced", cast == 0);
+	o = json_pack("{s:s, s:b, s:s?, s:s?}", "slug", slug, "helpful",
+	    yes, "reason", reason, "comment", comment);
 	if (!yes) {
 		/* The offer to contact support, pre-filled with this article. */
 		sb_init(&url);
@@ -230,7 +262,10 @@ api_feedback(struct http_request *req)
 		json_object_set_new(o, "contact_url", json_string(url.data));
 		sb_free(&url);
 	}
-	rc = respond_json(req, cast == 1 ? 201 : 200, o);
+	w = vote_wait_new(visitor_id(req), slug, yes, reason, comment);
+	w->answer = o;
+	/* Answered by api_feedback_saved once the vote is committed. */
+	rc = vote_batch_add(req, w);
 done:
 	json_decref(body);
 	return (rc);

@@ -114,13 +114,16 @@ def search_rows():
         bqps = 1000 / bp50 if bp50 else None
         for kind, label in (("", "repeated queries"), ("unique_", "every query new")):
             rps = num(k + kind + "rps")
-            row("search req/s at %s articles, %s (wrk -c16)" % (nice, label),
+            row("search req/s at %s articles, %s (wrk -t1 -c16)" % (nice, label),
                 "%s/s" % n0(rps), "bare query, 1 thread: ~%s/s" % n0(bqps),
                 tg(">= 2,000/s"), res(cmp(rps, ">=", 2000)))
             row("search p50 / p99 at %s, %s" % (nice, label),
                 "%s / %s" % (ms(num(k + kind + "p50")), ms(num(k + kind + "p99"))),
                 "bare query %s / %s" % (ms(bp50), ms(bp99)),
                 tg("p99 < 10 ms"), res(cmp(num(k + kind + "p99"), "<", 10)))
+        row("  repeated queries with wrk -t2 (load on both cores)",
+            "%s/s, p99 %s" % (n0(num(k + "t2_rps")), ms(num(k + "t2_p99"))),
+            "-", "-", "-")
         rate, bare = num(k + "index_rate"), num(k + "bare_index_rate")
         row("indexing rate at %s, whole tree" % nice,
             "%s art/s (%s s)" % (n0(rate), KV.get(k + "index_wall", "?")),

@@ -13,6 +13,7 @@ day must then be exactly the figures computed by hand below. Then the
 refusals (CSRF, unknown slug, reason, oversized comment, content type),
 and last the flood until 429 (all e2e traffic is one client).
 """
+import concurrent.futures
 import http.client
 import json
 import os
@@ -437,6 +438,30 @@ def main():
     if sorted(r[0] for r in rows) != sorted(ids):
         probs.append("search events %r" % rows)
     record("a repeated search: new search id, own links, own event", probs)
+
+    # ---- votes at once: one commit for all, each its own answer ----
+    # The worker writes the votes that arrive together in one transaction
+    # (http/vote_batch.c); each request must still get its own outcome.
+    crowd = [vid(150 + i) for i in range(8)]
+    def both_rounds(v):
+        first = vote_json(v, Y, {"helpful": True})
+        second = vote_json(v, Y, {"helpful": False, "reason": "outdated"})
+        return first, second
+    with concurrent.futures.ThreadPoolExecutor(len(crowd)) as pool:
+        answers = list(pool.map(both_rounds, crowd))
+    probs = []
+    for v, (first, second) in zip(crowd, answers):
+        if first.status != 201 or (first.json() or {}).get("replaced"):
+            probs.append("%s first: %d %s" % (v, first.status,
+                                              first.text[:80]))
+        if second.status != 200 or not (second.json() or {}).get(
+                "replaced"):
+            probs.append("%s second: %d %s" % (v, second.status,
+                                               second.text[:80]))
+        if votes_of(v) != [(Y, 0, "outdated", None)]:
+            probs.append("%s stored %r" % (v, votes_of(v)))
+    record("8 visitors vote twice at once: 201 then 200 replaced, "
+           "each vote stored", probs)
 
     # ---- last: the flood (one client for the whole e2e run) ----
     seen = None
