@@ -22,6 +22,7 @@
 
 #include "catalog/builder.h"
 #include "catalog/snapshot.h"
+#include "util/random.h"
 #include "community/community.h"
 #include "http/assets.h"
 #include "deflection/event_ring.h"
@@ -91,6 +92,7 @@ static struct builder		 builder;
 static char			 snapshot_path[1024];
 static char			 index_path[1024];
 static struct stat		 snapshot_seen;
+static void			 load_new_snapshot(void);
 static struct catalog		 empty_catalog;
 /* deflection: the workers' events go to the event writer (event_ring.c). */
 static int			 event_rings;
@@ -145,6 +147,9 @@ prepare_data_dir(void)
 	ratelimit_init();
 	db_write_queue_init();
 	event_rings = event_ring_init(worker_count + KORE_WORKER_BASE) == 0;
+	if (snapshot_counter_init() != 0)
+		kore_log(LOG_WARNING, "snapshot: no shared counter; workers "
+		    "look at the file for every request");
 	if (!event_rings)
 		kore_log(LOG_WARNING, "events: no shared rings; each worker "
 		    "writes its own");
@@ -297,12 +302,28 @@ kore_parent_configure(int argc, char **argv)
 }
 
 /*
- * Swaps in a new snapshot when the builder has published one. Called for
- * every request, so that all workers switch at once (a stat() is cheap),
- * and by a timer, so that an idle worker frees the old one.
+ * Swaps in a new snapshot when one was published: looked for at every
+ * request, so that all workers switch at once, and by a timer, so that an
+ * idle worker frees the old one. The watcher's snapshots are counted in
+ * shared memory: a request looks at the file only when the count moved.
+ * The timer always looks (hcctl reindex also writes snapshots).
  */
 void
 site_refresh(void)
+{
+	static unsigned long long	seen = ~0ULL;
+	unsigned long long		written;
+
+	if (snapshot_counter_get(&written) == 0) {
+		if (written == seen)
+			return;
+		seen = written;
+	}
+	load_new_snapshot();
+}
+
+static void
+load_new_snapshot(void)
 {
 	struct catalog	*cat;
 	struct stat	 st;
@@ -338,7 +359,7 @@ refresh_timer(void *arg, u_int64_t now)
 {
 	(void)arg;
 	(void)now;
-	site_refresh();
+	load_new_snapshot();
 }
 
 /* Writes the buffered events; a crash loses at most this interval. */
@@ -393,6 +414,8 @@ kore_worker_configure(void)
 	const char	*base;
 	char		 path[1024];
 
+	/* Bytes the parent drew before the fork are not this worker's. */
+	random_forget();
 	/* Inside the chroot the data folder is "/". */
 	base = skip_chroot ? settings.data : "";
 	(void)snprintf(site.snapshot, sizeof(site.snapshot), "%s/catalog.db",

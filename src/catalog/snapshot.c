@@ -1,4 +1,6 @@
 /* snapshot.c: serialise a catalog to SQLite and back (lists as newline-joined text). */
+#include <sys/mman.h>
+
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +11,9 @@
 
 #include "snapshot.h"
 #include "util/strbuf.h"
+
+/* Snapshots written, shared by the server's processes (see snapshot.h). */
+static unsigned long long	*written;
 
 #define SNAPSHOT_FORMAT		"3"
 
@@ -292,8 +297,32 @@ snapshot_write(const struct catalog *cat, const char *path)
 	}
 	if (rc != 0)
 		(void)unlink(tmp.data);
+	else if (written != NULL)
+		(void)__atomic_add_fetch(written, 1, __ATOMIC_RELEASE);
 	sb_free(&tmp);
 	return (rc == 0 ? 0 : -1);
+}
+
+int
+snapshot_counter_init(void)
+{
+	void	*p;
+
+	p = mmap(NULL, sizeof(*written), PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return (-1);
+	written = p;
+	return (0);
+}
+
+int
+snapshot_counter_get(unsigned long long *out)
+{
+	if (written == NULL)
+		return (-1);
+	*out = __atomic_load_n(written, __ATOMIC_ACQUIRE);
+	return (0);
 }
 
 static char *

@@ -12,6 +12,16 @@
 int		 snapshot_write(const struct catalog *, const char *path);
 
 /*
+ * A count of the snapshots written, in memory shared by the processes
+ * forked after snapshot_counter_init (the server's watcher and workers),
+ * so that a worker learns of a new snapshot without a system call per
+ * request. snapshot_write adds one. snapshot_counter_get returns -1 when
+ * there is no shared count (hcctl, or init failed): then stat the file.
+ */
+int		 snapshot_counter_init(void);
+int		 snapshot_counter_get(unsigned long long *out);
+
+/*
  * Reads the snapshot at path; NULL when it is missing or unreadable. With
  * light set, the versions' markdown, html, plain and headings are left
  * NULL (read them with snapshot_bodies_get), so that a worker loads 10,000

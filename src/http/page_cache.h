@@ -1,4 +1,4 @@
-/* page_cache.h: answers rendered once and sent many times by each worker (article pages per snapshot, search answers for a second), with a per-request token written in. */
+/* page_cache.h: answers rendered once and sent many times by each worker (article pages per snapshot, search answers per index revision), with a per-request token written in. */
 #ifndef HC_PAGE_CACHE_H
 #define HC_PAGE_CACHE_H
 

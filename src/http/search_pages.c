@@ -4,7 +4,6 @@
 #include <sys/stat.h>
 #include <sys/time.h>
 
-#include <openssl/rand.h>
 
 #include "site.h"
 #include "community_http.h"
@@ -17,6 +16,7 @@
 #include "search/result_cache.h"
 #include "search/snippet.h"
 #include "settings.h"
+#include "util/random.h"
 #include "util/text.h"
 
 int	page_search(struct http_request *);
@@ -222,7 +222,7 @@ new_search_id(char out[SEARCH_ID_LEN + 1])
 {
 	unsigned char	r[SEARCH_ID_LEN / 2];
 
-	if (RAND_bytes(r, sizeof(r)) != 1)
+	if (random_bytes(r, sizeof(r)) != 0)
 		memset(r, 0, sizeof(r));
 	hex_encode(r, sizeof(r), out);
 }

@@ -3,7 +3,6 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#include <openssl/rand.h>
 
 #include <stdio.h>
 #include <strings.h>
@@ -13,6 +12,7 @@
 #include "settings.h"
 #include "site.h"
 #include "visitor.h"
+#include "util/random.h"
 #include "util/text.h"
 
 #define VISITOR_COOKIE_AGE	(365 * 24 * 3600)
@@ -70,7 +70,7 @@ visitor_id(struct http_request *req)
 		(void)snprintf(rs->visitor, sizeof(rs->visitor), "%s", cookie);
 		return (rs->visitor);
 	}
-	if (RAND_bytes(raw, sizeof(raw)) != 1)
+	if (random_bytes(raw, sizeof(raw)) != 0)
 		fatal("no random bytes for a visitor id");
 	hex_encode(raw, sizeof(raw), rs->visitor);
 	set_cookie(req, VISITOR_COOKIE, rs->visitor, VISITOR_COOKIE_AGE);
