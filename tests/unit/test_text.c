@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "util/strbuf.h"
+#include "util/random.h"
 #include "util/text.h"
 
 /* ---- html_escape ---- */
@@ -531,6 +532,30 @@ test_text_field_check_table(void **state)
 	assert_int_equal(utf8_length("帐号abc"), 5);
 }
 
+/* Ids from the kept random bytes: never the same twice, across refills. */
+static void
+test_random_bytes_distinct(void **state)
+{
+	static unsigned char	ids[2000][16];
+	unsigned char		big[300], zero[300];
+	size_t			i, j;
+
+	(void)state;
+	/* 2,000 ids of 16 bytes: several 4 KB refills. */
+	for (i = 0; i < 2000; i++) {
+		assert_int_equal(random_bytes(ids[i], 16), 0);
+		if (i == 1000)
+			random_forget();
+	}
+	for (i = 0; i < 2000; i++)
+		for (j = i + 1; j < 2000; j++)
+			assert_memory_not_equal(ids[i], ids[j], 16);
+	/* More than is handed out from the kept bytes: drawn directly. */
+	memset(zero, 0, sizeof(zero));
+	assert_int_equal(random_bytes(big, sizeof(big)), 0);
+	assert_memory_not_equal(big, zero, sizeof(big));
+}
+
 int
 main(void)
 {
@@ -558,6 +583,7 @@ main(void)
 		cmocka_unit_test(test_anchor_from_text_is_valid_utf8),
 		cmocka_unit_test(test_anchor_from_text_general_punctuation),
 		cmocka_unit_test(test_text_field_check_table),
+		cmocka_unit_test(test_random_bytes_distinct),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
