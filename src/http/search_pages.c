@@ -4,7 +4,6 @@
 #include <sys/stat.h>
 #include <sys/time.h>
 
-
 #include "site.h"
 #include "community_http.h"
 #include "bodies.h"

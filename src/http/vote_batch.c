@@ -74,7 +74,7 @@ flush(void *arg, u_int64_t now)
 {
 	struct vote_wait	*batch, *w, *next;
 	size_t			 n;
-	int			 failed;
+	int			 begun, failed;
 
 	(void)arg;
 	(void)now;
@@ -84,15 +84,17 @@ flush(void *arg, u_int64_t now)
 	pending_tail = &pending;
 	for (w = batch, n = 0; w != NULL; w = w->next)
 		n++;
-	failed = db_begin(site.db) == -1;
+	begun = site.db != NULL && db_begin(site.db) == 0;
+	failed = !begun;
 	for (w = batch; w != NULL && !failed; w = w->next)
 		if ((w->result = vote_write(site.db, w->visitor, w->slug,
 		    w->helpful, w->reason, w->comment)) == -1)
 			failed = 1;
 	if (failed) {
-		kore_log(LOG_ERR, "votes: %zu not saved: %s", n,
-		    sqlite3_errmsg(site.db));
-		if (!sqlite3_get_autocommit(site.db))
+		kore_log(LOG_ERR, "votes: %zu not saved: %s", n, site.db ?
+		    sqlite3_errmsg(site.db) : "no database");
+		/* Gives back the write queue's turn too. */
+		if (begun)
 			db_rollback(site.db);
 	} else if (db_commit(site.db) == -1) {
 		kore_log(LOG_ERR, "votes: %zu not saved: commit: %s", n,
