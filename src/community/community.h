@@ -148,15 +148,24 @@ int	cm_thread_edit(sqlite3 *, long long id, const char *title,
 int	cm_answer_edit(sqlite3 *, long long id, const char *md,
 	    const char *html, const char *plain);
 
+/*
+ * A moderator's action, written to the moderation log in the same
+ * transaction as the change it records: both are kept, or neither.
+ */
+struct cm_audit {
+	const char	*staff;
+	const char	*action;	/* as the moderator named it */
+};
+
 /* Moves a post to status (CM_*), clearing its reports; re-indexed. */
-int	cm_set_status(sqlite3 *, char kind, long long id, const char *status);
+int	cm_set_status(sqlite3 *, char kind, long long id, const char *status,
+	    const struct cm_audit *);
 /* Sets the flag "locked" or "pinned" of a thread to 0 or 1. */
-int	cm_thread_flag(sqlite3 *, long long id, const char *flag, int on);
+int	cm_thread_flag(sqlite3 *, long long id, const char *flag, int on,
+	    const struct cm_audit *);
 /* Marks a thread a duplicate of target ("thread:<n>", "article:<slug>", or NULL to clear). */
-int	cm_thread_duplicate(sqlite3 *, long long id, const char *target);
-/* Records who did what, for the moderation log. */
-int	cm_log(sqlite3 *, const char *staff, const char *action, char kind,
-	    long long id);
+int	cm_thread_duplicate(sqlite3 *, long long id, const char *target,
+	    const struct cm_audit *);
 
 /* A visitor's report of a post: it is listed in the queue. 0, 1 when already reported, -1. */
 int	cm_report(sqlite3 *, char kind, long long id, const char *visitor);

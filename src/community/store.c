@@ -651,14 +651,49 @@ cm_answer_edit(sqlite3 *db, long long id, const char *md, const char *html,
 	return (thread_change(db, thread_of(db, id), st));
 }
 
+/* The moderation log's row of an action, inside the caller's transaction. */
+static int
+log_action(sqlite3 *db, const struct cm_audit *by, char kind, long long id)
+{
+	sqlite3_stmt	*st;
+	char		 k[2] = { kind, '\0' };
+	int		 rc;
+
+	if ((st = prep(db, "INSERT INTO community_log(staff, action, kind, "
+	    "post_id, ts) VALUES (?, ?, ?, ?, ?)")) == NULL)
+		return (-1);
+	bind_str(st, 1, by->staff);
+	bind_str(st, 2, by->action);
+	bind_str(st, 3, k);
+	sqlite3_bind_int64(st, 4, id);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)time(NULL));
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+	sqlite3_finalize(st);
+	return (rc);
+}
+
+/* db_begin, and the log's row of the action. */
+static int
+begin_action(sqlite3 *db, const struct cm_audit *by, char kind, long long id)
+{
+	if (db_begin(db) != 0)
+		return (-1);
+	if (log_action(db, by, kind, id) != 0) {
+		db_rollback(db);
+		return (-1);
+	}
+	return (0);
+}
+
 int
-cm_set_status(sqlite3 *db, char kind, long long id, const char *status)
+cm_set_status(sqlite3 *db, char kind, long long id, const char *status,
+    const struct cm_audit *by)
 {
 	sqlite3_stmt	*st;
 	long long	 thread_id;
 	char		 k[2] = { kind, '\0' };
 
-	if (db_begin(db) != 0)
+	if (begin_action(db, by, kind, id) != 0)
 		return (-1);
 	thread_id = kind == 't' ? id : thread_of(db, id);
 	if ((st = prep(db, "DELETE FROM community_reports WHERE kind = ? AND "
@@ -686,11 +721,12 @@ fail:
 }
 
 int
-cm_thread_flag(sqlite3 *db, long long id, const char *flag, int on)
+cm_thread_flag(sqlite3 *db, long long id, const char *flag, int on,
+    const struct cm_audit *by)
 {
 	sqlite3_stmt	*st;
 
-	if (db_begin(db) != 0)
+	if (begin_action(db, by, 't', id) != 0)
 		return (-1);
 	if ((st = prep(db, !strcmp(flag, "locked") ?
 	    "UPDATE threads SET locked = ?2 WHERE id = ?1" :
@@ -704,11 +740,12 @@ cm_thread_flag(sqlite3 *db, long long id, const char *flag, int on)
 }
 
 int
-cm_thread_duplicate(sqlite3 *db, long long id, const char *target)
+cm_thread_duplicate(sqlite3 *db, long long id, const char *target,
+    const struct cm_audit *by)
 {
 	sqlite3_stmt	*st;
 
-	if (db_begin(db) != 0)
+	if (begin_action(db, by, 't', id) != 0)
 		return (-1);
 	if ((st = prep(db, "UPDATE threads SET duplicate_of = ?2 WHERE "
 	    "id = ?1")) == NULL) {
@@ -718,27 +755,6 @@ cm_thread_duplicate(sqlite3 *db, long long id, const char *target)
 	sqlite3_bind_int64(st, 1, id);
 	bind_str(st, 2, target);
 	return (thread_change(db, id, st));
-}
-
-int
-cm_log(sqlite3 *db, const char *staff, const char *action, char kind,
-    long long id)
-{
-	sqlite3_stmt	*st;
-	char		 k[2] = { kind, '\0' };
-	int		 rc;
-
-	if ((st = prep(db, "INSERT INTO community_log(staff, action, kind, "
-	    "post_id, ts) VALUES (?, ?, ?, ?, ?)")) == NULL)
-		return (-1);
-	bind_str(st, 1, staff);
-	bind_str(st, 2, action);
-	bind_str(st, 3, k);
-	sqlite3_bind_int64(st, 4, id);
-	sqlite3_bind_int64(st, 5, (sqlite3_int64)time(NULL));
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-	sqlite3_finalize(st);
-	return (rc);
 }
 
 int

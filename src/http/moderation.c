@@ -84,6 +84,7 @@ moderation_act(struct http_request *req)
 	struct form		 f;
 	struct cm_thread	 t;
 	struct cm_answer	 a;
+	struct cm_audit		 by;
 	const char		*action, *post, *target, *auth, *msg = NULL;
 	long long		 id, thread_id = 0, tid;
 	char			 kind, dup[220];
@@ -118,6 +119,8 @@ moderation_act(struct http_request *req)
 		goto out;
 	}
 	kind = post[0];
+	by.staff = owner.name;
+	by.action = action;
 	if (kind == 't' && cm_thread_get(site.db, id, &t) == 1)
 		thread_id = id;
 	else if (kind == 'a' && cm_answer_get(site.db, id, &a) == 1)
@@ -129,26 +132,26 @@ moderation_act(struct http_request *req)
 	}
 	if (!strcmp(action, "approve") || !strcmp(action, "unhide") ||
 	    !strcmp(action, "dismiss"))
-		rc = cm_set_status(site.db, kind, id, CM_PUBLISHED);
+		rc = cm_set_status(site.db, kind, id, CM_PUBLISHED, &by);
 	else if (!strcmp(action, "hide"))
-		rc = cm_set_status(site.db, kind, id, CM_HIDDEN);
+		rc = cm_set_status(site.db, kind, id, CM_HIDDEN, &by);
 	else if (!strcmp(action, "delete"))
-		rc = cm_set_status(site.db, kind, id, CM_DELETED);
+		rc = cm_set_status(site.db, kind, id, CM_DELETED, &by);
 	else if (kind == 't' && (!strcmp(action, "lock") ||
 	    !strcmp(action, "unlock")))
 		rc = cm_thread_flag(site.db, id, "locked",
-		    !strcmp(action, "lock"));
+		    !strcmp(action, "lock"), &by);
 	else if (kind == 't' && (!strcmp(action, "pin") ||
 	    !strcmp(action, "unpin")))
 		rc = cm_thread_flag(site.db, id, "pinned",
-		    !strcmp(action, "pin"));
+		    !strcmp(action, "pin"), &by);
 	else if (kind == 't' && !strcmp(action, "duplicate")) {
 		target = form_get(&f, "target");
 		if (target == NULL || *target == '\0')
-			rc = cm_thread_duplicate(site.db, id, NULL);
+			rc = cm_thread_duplicate(site.db, id, NULL, &by);
 		else if (!strncmp(target, "article:", 8) &&
 		    catalog_article(site.cat, target + 8) != NULL)
-			rc = cm_thread_duplicate(site.db, id, target);
+			rc = cm_thread_duplicate(site.db, id, target, &by);
 		else if ((cm_path_id(target, "thread:", &tid, NULL) ||
 		    cm_path_id(target, "", &tid, NULL)) && tid != id) {
 			struct cm_thread other;
@@ -157,7 +160,7 @@ moderation_act(struct http_request *req)
 				cm_thread_free(&other);
 				(void)snprintf(dup, sizeof(dup), "thread:%lld",
 				    tid);
-				rc = cm_thread_duplicate(site.db, id, dup);
+				rc = cm_thread_duplicate(site.db, id, dup, &by);
 			} else
 				msg = "There is no such published thread.";
 		} else
@@ -169,9 +172,7 @@ moderation_act(struct http_request *req)
 		msg = "Unknown action for this post.";
 		goto out;
 	}
-	if (rc == 0)
-		(void)cm_log(site.db, owner.name, action, kind, id);
-	else {
+	if (rc != 0) {
 		status = 503;
 		msg = "The change could not be saved; try again.";
 	}

@@ -99,12 +99,13 @@ memdb(void)
 static void
 test_store_flow(void **state)
 {
+	struct cm_audit	 by = { "mod-a", "hide" };
 	struct cm_new	 n;
 	struct cm_thread t;
 	sqlite3		*db;
 	long long	 tid, aid, score, total;
 	char		*md, *slug;
-	json_t		*list;
+	json_t		*list, *log;
 
 	(void)state;
 	db = memdb();
@@ -147,7 +148,15 @@ test_store_flow(void **state)
 	assert_int_equal(total, 1);
 	json_decref(list);
 	/* Hiding the accepted answer un-solves the thread. */
-	assert_int_equal(cm_set_status(db, 'a', aid, CM_HIDDEN), 0);
+	assert_int_equal(cm_set_status(db, 'a', aid, CM_HIDDEN, &by), 0);
+	/* The moderation log has the action, written with it. */
+	log = cm_log_recent(db, 5);
+	assert_int_equal(json_array_size(log), 1);
+	assert_string_equal(json_string_value(json_object_get(
+	    json_array_get(log, 0), "action")), "hide");
+	assert_string_equal(json_string_value(json_object_get(
+	    json_array_get(log, 0), "staff")), "mod-a");
+	json_decref(log);
 	assert_int_equal(cm_thread_get(db, tid, &t), 1);
 	assert_int_equal(t.accepted, 0);
 	assert_int_equal(t.answers, 0);
