@@ -17,6 +17,7 @@ struct page {
 	size_t		*token_at;	/* where the placeholder was */
 	size_t		 ntokens, token_len;
 	long long	 expires_ms;	/* 0: never */
+	unsigned long long version;	/* of what it was made from */
 	long long	 aux;
 };
 
@@ -61,14 +62,15 @@ page_free(struct page *p)
 }
 
 int
-page_cache_get(const char *key, const char *token, struct strbuf *out,
-    long long *aux)
+page_cache_get(const char *key, unsigned long long version,
+    const char *token, struct strbuf *out, long long *aux)
 {
 	struct page	*p;
 	size_t		 start, i;
 
 	p = slot_of(key);
-	if (p->key == NULL || strcmp(p->key, key) != 0 ||
+	if (p->key == NULL || p->version != version ||
+	    strcmp(p->key, key) != 0 ||
 	    (p->expires_ms != 0 && now_ms() >= p->expires_ms))
 		return (0);
 	start = out->len;
@@ -82,8 +84,8 @@ page_cache_get(const char *key, const char *token, struct strbuf *out,
 }
 
 void
-page_cache_put(const char *key, const char *text, size_t len,
-    size_t token_len, long long max_age_ms, long long aux)
+page_cache_put(const char *key, unsigned long long version, const char *text,
+    size_t len, size_t token_len, long long max_age_ms, long long aux)
 {
 	struct page	*p;
 	const char	*at, *from;
@@ -103,6 +105,7 @@ page_cache_put(const char *key, const char *text, size_t len,
 	p->len = len;
 	p->token_len = token_len;
 	p->expires_ms = max_age_ms > 0 ? now_ms() + max_age_ms : 0;
+	p->version = version;
 	p->aux = aux;
 }
 

@@ -278,7 +278,7 @@ send_article(struct http_request *req, const struct article *a,
 	sb_init(&page);
 	if ((cache_key = page_key(req, lang)) != NULL) {
 		csrf_token(req, csrf);
-		if (page_cache_get(cache_key, csrf, &page, NULL)) {
+		if (page_cache_get(cache_key, 0, csrf, &page, NULL)) {
 			funnel_article_view(req, a->slug, v->lang);
 			goto send;
 		}
@@ -329,10 +329,10 @@ send_article(struct http_request *req, const struct article *a,
 	json_object_set_new(ctx, "related", rel);
 	render_page("article", ctx, &page);
 	if (cache_key != NULL) {
-		page_cache_put(cache_key, page.data, page.len,
+		page_cache_put(cache_key, 0, page.data, page.len,
 		    sizeof(csrf) - 1, 0, 0);
 		sb_reset(&page);
-		(void)page_cache_get(cache_key, csrf, &page, NULL);
+		(void)page_cache_get(cache_key, 0, csrf, &page, NULL);
 	}
 send:
 	(void)respond_html(req, 200, &page);

@@ -413,9 +413,9 @@ api_search(struct http_request *req)
 	sb_init(&out);
 	sb_init(&key);
 	revision = search_reader() != NULL ? search_revision() : 0;
-	sb_printf(&key, "api-search\x1f%llu\x1f%s", revision,
-	    req->query_string ? req->query_string : "");
-	if (!page_cache_get(key.data, search_id, &out, &total)) {
+	sb_printf(&key, "api-search\x1f%s", req->query_string ?
+	    req->query_string : "");
+	if (!page_cache_get(key.data, revision, search_id, &out, &total)) {
 		(void)snprintf(stand_in, sizeof(stand_in), "%s",
 		    page_cache_placeholder());
 		o = run_search(req, &a, a.lang && *a.lang ? a.lang :
@@ -439,10 +439,10 @@ api_search(struct http_request *req)
 		max_age_ms = revision == 0 || has_thread_result(o) ?
 		    SEARCH_ANSWER_SHORT_MS : 0;
 		json_decref(o);
-		page_cache_put(key.data, s, strlen(s), SEARCH_ID_LEN,
+		page_cache_put(key.data, revision, s, strlen(s), SEARCH_ID_LEN,
 		    max_age_ms, total);
 		free(s);
-		(void)page_cache_get(key.data, search_id, &out, NULL);
+		(void)page_cache_get(key.data, revision, search_id, &out, NULL);
 	}
 	/* Deflection: one search event per search, not per page turned. */
 	if (a.page == 1)

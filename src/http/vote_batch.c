@@ -15,11 +15,32 @@
  */
 #define BATCH_WAIT_MS	1
 
-#define RESULT_PENDING	(-2)
-
-static struct vote_wait	*pending;	/* in arrival order */
+/*
+ * The waits of this worker: pending (for the next commit, in arrival
+ * order) and answered (committed, until the handler runs again). Found by
+ * their request: req->hdlr_extra is not ours (visitor.c keeps the
+ * request's visitor there).
+ */
+static struct vote_wait	*pending;
 static struct vote_wait	**pending_tail = &pending;
+static struct vote_wait	*answered;
 static int		 flush_scheduled;
+
+/* Unlinks and returns the wait of req from *list, or NULL. */
+static struct vote_wait *
+take(struct vote_wait **list, struct http_request *req)
+{
+	struct vote_wait	*w;
+
+	for (; (w = *list) != NULL; list = &w->next) {
+		if (w->req == req) {
+			*list = w->next;
+			w->next = NULL;
+			return (w);
+		}
+	}
+	return (NULL);
+}
 
 struct vote_wait *
 vote_wait_new(const char *visitor, const char *slug, int helpful,
@@ -33,7 +54,6 @@ vote_wait_new(const char *visitor, const char *slug, int helpful,
 	w->helpful = helpful;
 	w->reason = reason ? xstrdup(reason) : NULL;
 	w->comment = comment ? xstrdup(comment) : NULL;
-	w->result = RESULT_PENDING;
 	return (w);
 }
 
@@ -52,20 +72,18 @@ vote_wait_free(struct vote_wait *w)
 }
 
 /*
- * Kore frees a request whose client went away (after waking it): the
- * vote is still written, and the wait is freed when it is done.
+ * Kore frees a request whose client went away (after waking it): a
+ * pending vote is still written, then freed; an answered one is freed.
  */
 static void
 request_gone(struct http_request *req)
 {
-	struct vote_wait	*w = req->hdlr_extra;
+	struct vote_wait	*w;
 
-	req->hdlr_extra = NULL;
-	if (w == NULL)
-		return;
-	w->req = NULL;
-	if (w->result != RESULT_PENDING)
-		vote_wait_free(w);
+	for (w = pending; w != NULL; w = w->next)
+		if (w->req == req)
+			w->req = NULL;
+	vote_wait_free(take(&answered, req));
 }
 
 /* Writes every pending vote in one transaction and wakes their requests. */
@@ -107,9 +125,11 @@ flush(void *arg, u_int64_t now)
 		/* Nothing of a failed transaction was kept. */
 		if (failed)
 			w->result = -1;
-		if (w->req != NULL)
+		if (w->req != NULL) {
+			w->next = answered;
+			answered = w;
 			http_request_wakeup(w->req);
-		else
+		} else
 			vote_wait_free(w);
 	}
 }
@@ -118,9 +138,6 @@ int
 vote_batch_add(struct http_request *req, struct vote_wait *w)
 {
 	w->req = req;
-	req->hdlr_extra = w;
-	/* The wait is ours, not Kore's to free with the request. */
-	req->flags |= HTTP_REQUEST_RETAIN_EXTRA;
 	req->onfree = request_gone;
 	*pending_tail = w;
 	pending_tail = &w->next;
@@ -136,12 +153,10 @@ vote_batch_add(struct http_request *req, struct vote_wait *w)
 struct vote_wait *
 vote_batch_done(struct http_request *req)
 {
-	struct vote_wait	*w = req->hdlr_extra;
+	struct vote_wait	*w;
 
-	if (w == NULL || req->onfree != request_gone ||
-	    w->result == RESULT_PENDING)
+	if (req->onfree != request_gone || (w = take(&answered, req)) == NULL)
 		return (NULL);
-	req->hdlr_extra = NULL;
 	req->onfree = NULL;
 	w->req = NULL;
 	return (w);

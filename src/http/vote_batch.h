@@ -28,9 +28,10 @@ struct vote_wait {
 
 /*
  * Queues w (which it takes) for the next commit, within a millisecond, and
- * puts req to sleep. Return what the handler returns (KORE_RESULT_RETRY):
+ * puts req to sleep. Returns what the handler returns (KORE_RESULT_RETRY):
  * Kore calls the handler again once the commit is done, and then
- * vote_batch_done gives w back with its result.
+ * vote_batch_done gives w back with its result. Sets req->onfree (to learn
+ * that the client left); req->hdlr_extra stays the handler's.
  */
 int			 vote_batch_add(struct http_request *, struct vote_wait *w);
 
