@@ -47,8 +47,6 @@
 /* deflection: how often, and how many days at most, raw events are rolled up. */
 #define RETENTION_MS		(5 * 60 * 1000)
 #define RETENTION_MAX_DAYS	7
-/* A worker's own WAL checkpoint threshold, in pages (64 MB); see below. */
-#define WORKER_CHECKPOINT_PAGES	"16384"
 
 /*
  * What SQLite (the snapshot, the database) and Xapian (the index reader)
@@ -429,15 +427,6 @@ kore_worker_configure(void)
 	if ((site.db = db_open(path)) == NULL ||
 	    db_secret(site.db, site.secret) == -1)
 		kore_log(LOG_ERR, "database %s unavailable", path);
-	/*
-	 * With the event writer running, it checkpoints the log every
-	 * EVENT_WRITER_MS; a worker does only if the log grew this large
-	 * anyway (the writer stopped), not at SQLite's 1,000 pages, where a
-	 * commit in the event loop paid for copying the log (up to 50 ms).
-	 */
-	if (site.db != NULL && event_rings)
-		(void)sqlite3_exec(site.db, "PRAGMA wal_autocheckpoint="
-		    WORKER_CHECKPOINT_PAGES, NULL, NULL, NULL);
 	kore_timer_add(refresh_timer, RELOAD_CHECK_MS, NULL, 0);
 	/* Without a ring (none could be mapped) the worker writes. */
 	if (!event_rings || event_ring_attach(worker->id) != 0)

@@ -54,15 +54,6 @@ event_writer_run(const char *db_path)
 			    "next try): %s\n", db == NULL ? "no database" :
 			    db_error_message(db_write_error(NULL), NULL));
 		}
-		/*
-		 * The workers leave the checkpoints to this process (see
-		 * WORKER_CHECKPOINT_PAGES): copying the log back into the
-		 * database and its fsync stall no request. PASSIVE waits for
-		 * no one; what it cannot copy now is copied next time.
-		 */
-		if (db != NULL)
-			(void)sqlite3_wal_checkpoint_v2(db, NULL,
-			    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 		if (event_ring_dropped() != dropped) {
 			fprintf(stderr, "events: %lu page-view events dropped "
 			    "(a worker's ring was full)\n",
