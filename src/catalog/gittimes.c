@@ -20,25 +20,35 @@ quote_ok(const char *s)
 	return (strpbrk(s, "'\\\n") == NULL);
 }
 
+/* A pipe from "git args" run in root (args hold no shell syntax), or NULL. */
+static FILE *
+git_output(const char *root, const char *args)
+{
+	struct strbuf	 cmd;
+	FILE		*fp;
+
+	if (!quote_ok(root) || access("/usr/bin/git", X_OK) != 0)
+		return (NULL);
+	sb_init(&cmd);
+	sb_printf(&cmd, "git -c safe.directory='*' -C '%s' %s 2>/dev/null",
+	    root, args);
+	fp = popen(cmd.data, "r");
+	sb_free(&cmd);
+	return (fp);
+}
+
 struct git_times *
 git_times_load(const char *root)
 {
 	struct git_times	*g;
-	struct strbuf		 cmd;
 	FILE			*fp;
 	char			 line[4096];
 	long long		 t;
 	size_t			 n, dummy;
 
-	if (!quote_ok(root) || access("/usr/bin/git", X_OK) != 0)
-		return (NULL);
-	sb_init(&cmd);
 	/* --relative: paths relative to root; newest commit first. */
-	sb_printf(&cmd, "git -c safe.directory='*' -C '%s' log --format=@%%ct "
-	    "--name-only --relative --no-renames -- . 2>/dev/null", root);
-	fp = popen(cmd.data, "r");
-	sb_free(&cmd);
-	if (fp == NULL)
+	if ((fp = git_output(root, "log --format=@%ct --name-only "
+	    "--relative --no-renames -- .")) == NULL)
 		return (NULL);
 	g = xcalloc(1, sizeof(*g));
 	strmap_init(&g->map);
@@ -62,16 +72,10 @@ git_times_load(const char *root)
 static int
 read_head(const char *root, char *out, size_t size)
 {
-	struct strbuf	 cmd;
-	FILE		*fp;
-	int		 ok;
+	FILE	*fp;
+	int	 ok;
 
-	sb_init(&cmd);
-	sb_printf(&cmd, "git -c safe.directory='*' -C '%s' rev-parse HEAD "
-	    "2>/dev/null", root);
-	fp = popen(cmd.data, "r");
-	sb_free(&cmd);
-	if (fp == NULL)
+	if ((fp = git_output(root, "rev-parse HEAD")) == NULL)
 		return (-1);
 	ok = fgets(out, (int)size, fp) != NULL;
 	if (pclose(fp) != 0 || !ok)
@@ -86,8 +90,7 @@ git_times_reload(struct git_times *prev, const char *root)
 	struct git_times	*g;
 	char			 head[128];
 
-	if (!quote_ok(root) || access("/usr/bin/git", X_OK) != 0 ||
-	    read_head(root, head, sizeof(head)) != 0) {
+	if (read_head(root, head, sizeof(head)) != 0) {
 		git_times_free(prev);
 		return (NULL);
 	}
