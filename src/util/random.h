@@ -5,9 +5,10 @@
 #include <stddef.h>
 
 /*
- * Fills out with n random bytes (n at most 256); 0, or -1 when the
- * generator failed. Kept bytes are handed out in order, so an id costs no
- * system call (each RAND_bytes call asks the kernel for the process id).
+ * Fills out with n random bytes; 0, or -1 when the generator failed. Up
+ * to 256 bytes come from the kept ones, handed out in order, so an id
+ * costs no system call (each RAND_bytes call asks the kernel for the
+ * process id); more are drawn directly.
  */
 int	random_bytes(void *out, size_t n);
 
