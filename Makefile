@@ -12,8 +12,14 @@ export PORT ARTICLES DATA BASE_URL DEFAULT_LANG RATE_LIMITS
 BUILD_PKGS	= kore libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev \
 		  libsqlite3-dev libjansson-dev libssl-dev git pkg-config \
 		  libxapian-dev libopencc-dev libicu-dev g++
-TEST_PKGS	= libcmocka-dev chromium fonts-noto-cjk curl
+# Every program the suites call, named: a minimal Debian has none of them
+# (python3 runs the e2e and relevance suites, node and npm the browser ones,
+# sqlite3 and procps's ps/pgrep are used by the shell suites).
+TEST_PKGS	= libcmocka-dev chromium fonts-noto-cjk curl python3 nodejs npm \
+		  sqlite3 procps
+# make bench (wrk drives the load, nginx is the static-file reference),
 # make asan (GCC's runtimes), make leakcheck, make fuzz (clang's libFuzzer).
+BENCH_PKGS	= wrk nginx
 ASAN_PKGS	= libasan8 libubsan1
 LEAK_PKGS	= valgrind
 FUZZ_PKGS	= clang libclang-rt-14-dev
@@ -136,15 +142,16 @@ $(BUILD)/bench/bare.so: tests/bench/bare_kore/bare.c
 
 # Every part runs even when one fails, then one table (tests/out/bench-table.md);
 # fails if a part failed outright, not on a missed speed target.
-bench: all $(BUILD)/bench/bare.so
+bench: test-deps all $(BUILD)/bench/bare.so
+	@./tests/install-deps.sh $(BENCH_PKGS)
 	@./tests/bench/all.sh
 
 # Bounded (loopback, SOAK_SECONDS, 300 by default): never part of make test.
-soak: all
+soak: test-deps all
 	@./tests/soak/soak.sh
 
 # Every fault case runs even when one fails (tests/faults/*.sh).
-faults: all
+faults: test-deps all
 	@./tests/faults/run.sh
 
 # ---- Sanitizers, leaks, fuzzing: each in its own build folder, so that

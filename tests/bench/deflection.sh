@@ -50,7 +50,7 @@ kv_wrk() {
 
 # Seconds until hc-events used no CPU for half a second (at most 20).
 writer_idle_after() {
-	pid=$(pgrep -x hc-events | head -1)
+	pid=$(pgrep -P "$SERVER_PID" -x hc-events | head -1)
 	t0=$(date +%s.%N)
 	i=0
 	while [ -n "$pid" ] && [ $i -lt 40 ]; do
