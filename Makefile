@@ -47,16 +47,16 @@ CORE_SRC	= src/settings.c src/util/strbuf.c src/util/text.c \
 		  src/catalog/frontmatter.c \
 		  src/catalog/catalog.c src/catalog/catalog_model.c \
 		  src/catalog/gittimes.c src/catalog/snapshot.c \
-		  src/catalog/builder.c src/render/markdown.c \
+		  src/publish/builder.c src/publish/indexer.c src/render/markdown.c \
 		  src/render/template.c src/render/i18n.c src/store/db.c \
-		  src/search/fold.c src/search/indexer.c src/search/snippet.c \
+		  src/search/fold.c src/search/snippet.c \
 		  src/search/result_cache.c \
 		  $(wildcard src/auth/*.c src/deflection/*.c src/tickets/*.c \
 		  src/community/*.c)
 # The Xapian shim: the only C++, behind src/search/search.h.
 SHIM_SRC	= $(wildcard src/search/*.cc)
-# The HTTP layer: every file in src/http, on top of the core.
-SERVER_SRC	= src/app.c $(wildcard src/http/*.c)
+# The HTTP layer: src/http/core and each domain's folder, on top of the core.
+SERVER_SRC	= src/app.c $(wildcard src/http/*/*.c)
 HCCTL_SRC	= $(wildcard src/hcctl/*.c)
 
 CORE_OBJ	= $(CORE_SRC:%.c=$(BUILD)/%.o) $(SHIM_SRC:%.cc=$(BUILD)/%.o)
@@ -64,7 +64,7 @@ SERVER_OBJ	= $(SERVER_SRC:%.c=$(BUILD)/%.o)
 HCCTL_OBJ	= $(HCCTL_SRC:%.c=$(BUILD)/%.o)
 UNIT_TESTS	= $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all deps test-deps run test unit e2e browser relevance check bench soak \
+.PHONY: all deps test-deps run test unit e2e browser relevance check bench soak layers \
 	faults clean binaries fuzzers asan leakcheck fuzz
 
 all: deps $(BUILD)/helpcenter.so $(BUILD)/hcctl
@@ -79,12 +79,12 @@ test-deps:
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "CC $<"
-	@$(CC) $(CFLAGS) $(KORE_FEATURES) -MMD -c $< -o $@
+	@$(CC) $(CFLAGS) $(KORE_FEATURES) -MMD -MP -c $< -o $@
 
 $(BUILD)/%.o: %.cc
 	@mkdir -p $(dir $@)
 	@echo "CXX $<"
-	@$(CXX) $(CXXFLAGS) -MMD -c $< -o $@
+	@$(CXX) $(CXXFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/helpcenter.so: $(CORE_OBJ) $(SERVER_OBJ)
 	@echo "LD $@"
@@ -131,7 +131,11 @@ browser: test-deps all
 relevance: test-deps all
 	@./tests/relevance/run.sh
 
-test: test-deps all unit e2e relevance browser
+# A layer includes only the layers below it (docs/architecture.md).
+layers:
+	@./tests/layers/check.sh
+
+test: test-deps layers all unit e2e relevance browser
 	@echo "make test: all suites passed"
 
 # The bare Kore handler of tests/bench/article.sh, with the server's flags.

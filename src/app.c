@@ -20,25 +20,22 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "catalog/builder.h"
+#include "publish/builder.h"
 #include "catalog/snapshot.h"
 #include "util/random.h"
 #include "community/community.h"
-#include "http/assets.h"
+#include "http/core/assets.h"
 #include "deflection/event_ring.h"
 #include "deflection/event_writer.h"
 #include "deflection/events.h"
 #include "deflection/retention.h"
-#include "http/bodies.h"
-#include "http/page_cache.h"
-#include "http/ratelimit.h"
-#include "http/site.h"
+#include "http/core/ratelimit.h"
+#include "http/core/site.h"
 #include "render/i18n.h"
 #include "search/fold.h"
-#include "search/result_cache.h"
 #include "settings.h"
 #include "store/db.h"
-#include "http/tickets_http.h"
+#include "http/tickets/tickets_http.h"
 
 /* How often an idle worker looks for a new catalog snapshot. */
 #define RELOAD_CHECK_MS		1000
@@ -89,9 +86,6 @@ KORE_SECCOMP_FILTER("helpcenter",
 static struct builder		 builder;
 static char			 snapshot_path[1024];
 static char			 index_path[1024];
-static struct stat		 snapshot_seen;
-static void			 load_new_snapshot(void);
-static struct catalog		 empty_catalog;
 /* deflection: the workers' events go to the event writer (event_ring.c). */
 static int			 event_rings;
 
@@ -299,65 +293,12 @@ kore_parent_configure(int argc, char **argv)
 	tickets_http_parent_configure();
 }
 
-/*
- * Swaps in a new snapshot when one was published: looked for at every
- * request, so that all workers switch at once, and by a timer, so that an
- * idle worker frees the old one. The watcher's snapshots are counted in
- * shared memory: a request looks at the file only when the count moved.
- * The timer always looks (hcctl reindex also writes snapshots).
- */
-void
-site_refresh(void)
-{
-	static unsigned long long	seen = ~0ULL;
-	unsigned long long		written;
-
-	if (snapshot_counter_get(&written) == 0) {
-		if (written == seen)
-			return;
-		seen = written;
-	}
-	load_new_snapshot();
-}
-
-static void
-load_new_snapshot(void)
-{
-	struct catalog	*cat;
-	struct stat	 st;
-
-	if (stat(site.snapshot, &st) != 0)
-		return;
-	if (st.st_ino == snapshot_seen.st_ino &&
-	    st.st_mtim.tv_sec == snapshot_seen.st_mtim.tv_sec &&
-	    st.st_mtim.tv_nsec == snapshot_seen.st_mtim.tv_nsec)
-		return;
-	/* Titles and lists in memory; texts on demand (bodies.c). */
-	if ((cat = snapshot_read(site.snapshot, 1)) == NULL) {
-		kore_log(LOG_WARNING, "snapshot %s unreadable, keeping the "
-		    "current catalog", site.snapshot);
-		return;
-	}
-	snapshot_seen = st;
-	if (site.cat != &empty_catalog)
-		catalog_free(site.cat);
-	site.cat = cat;
-	bodies_reset(site.snapshot);
-	result_cache_clear();
-	page_cache_clear();
-	free(site.synonyms);
-	site.synonyms = fold_text(cat->synonyms ? cat->synonyms : "",
-	    cat->synonyms ? strlen(cat->synonyms) : 0);
-	if (site.index != NULL)
-		(void)hc_index_set_synonyms(site.index, site.synonyms);
-}
-
 static void
 refresh_timer(void *arg, u_int64_t now)
 {
 	(void)arg;
 	(void)now;
-	load_new_snapshot();
+	site_reload();
 }
 
 /* Writes the buffered events; a crash loses at most this interval. */
@@ -422,8 +363,7 @@ kore_worker_configure(void)
 	(void)snprintf(site.index_path, sizeof(site.index_path), "%s/index",
 	    base);
 	/* The search index is opened on first use (search_reader). */
-	site.cat = &empty_catalog;
-	site_refresh();
+	site_catalog_init();
 	if ((site.db = db_open(path)) == NULL ||
 	    db_secret(site.db, site.secret) == -1)
 		kore_log(LOG_ERR, "database %s unavailable", path);
@@ -447,12 +387,7 @@ kore_worker_teardown(void)
 		sqlite3_close(site.db);
 	}
 	hc_index_close(site.index);
-	free(site.synonyms);
-	if (site.cat != &empty_catalog)
-		catalog_free(site.cat);
-	bodies_reset(NULL);
-	result_cache_clear();
-	page_cache_clear();
+	site_catalog_free();
 	template_set_free(site.tpl);
 	i18n_free();
 }

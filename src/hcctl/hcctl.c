@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "catalog/builder.h"
+#include "publish/builder.h"
 #include "hcctl.h"
 #include "catalog/catalog.h"
 #include "search/fold.h"

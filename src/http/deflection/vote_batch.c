@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "site.h"
+#include "http/core/site.h"
 #include "vote_batch.h"
 #include "deflection/votes.h"
 #include "store/db.h"

@@ -4,8 +4,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "site.h"
-#include "visitor.h"
+#include "http/core/site.h"
+#include "http/core/visitor.h"
 #include "deflection/figures.h"
 #include "deflection/svg.h"
 #include "render/i18n.h"

@@ -4,14 +4,14 @@
 #include <sys/stat.h>
 #include <sys/time.h>
 
-#include "site.h"
-#include "community_http.h"
-#include "bodies.h"
-#include "funnel.h"
-#include "page_cache.h"
+#include "http/core/site.h"
+#include "http/community/community_http.h"
+#include "http/core/bodies.h"
+#include "http/deflection/funnel.h"
+#include "http/core/page_cache.h"
 #include "render/i18n.h"
 #include "search/fold.h"
-#include "search/indexer.h"
+#include "publish/indexer.h"
 #include "search/result_cache.h"
 #include "search/snippet.h"
 #include "settings.h"

@@ -2,10 +2,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "site.h"
-#include "forms.h"
-#include "ratelimit.h"
-#include "visitor.h"
+#include "http/core/site.h"
+#include "http/core/forms.h"
+#include "http/core/ratelimit.h"
+#include "http/core/visitor.h"
 #include "vote_batch.h"
 #include "deflection/votes.h"
 #include "render/i18n.h"

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "site.h"
+#include "http/core/site.h"
 #include "settings.h"
 #include "store/db.h"
 #include "util/text.h"

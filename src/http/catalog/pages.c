@@ -2,13 +2,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "site.h"
+#include "http/core/site.h"
 #include "community/community.h"
-#include "assets.h"
-#include "bodies.h"
-#include "funnel.h"
-#include "page_cache.h"
-#include "visitor.h"
+#include "http/core/assets.h"
+#include "http/core/bodies.h"
+#include "http/deflection/funnel.h"
+#include "http/core/page_cache.h"
+#include "http/core/visitor.h"
 #include "render/i18n.h"
 #include "settings.h"
 #include "util/text.h"

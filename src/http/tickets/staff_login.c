@@ -2,10 +2,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "forms.h"
-#include "ratelimit.h"
+#include "http/core/forms.h"
+#include "http/core/ratelimit.h"
 #include "render/i18n.h"
-#include "site.h"
+#include "http/core/site.h"
 #include "tickets_http.h"
 #include "util/text.h"
 

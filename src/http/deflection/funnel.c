@@ -4,9 +4,9 @@
 #include <time.h>
 
 #include "funnel.h"
-#include "assets.h"
-#include "site.h"
-#include "visitor.h"
+#include "http/core/assets.h"
+#include "http/core/site.h"
+#include "http/core/visitor.h"
 #include "deflection/events.h"
 #include "deflection/figures.h"
 #include "deflection/votes.h"

@@ -5,11 +5,11 @@
 #include <strings.h>
 
 #include "community_http.h"
-#include "forms.h"
+#include "http/core/forms.h"
 #include "render/i18n.h"
-#include "site.h"
+#include "http/core/site.h"
 #include "util/text.h"
-#include "visitor.h"
+#include "http/core/visitor.h"
 
 int	page_moderation(struct http_request *);
 int	moderation_act(struct http_request *);

@@ -7,7 +7,7 @@
 
 #include <jansson.h>
 
-#include "http/visitor.h"
+#include "http/core/visitor.h"
 #include "tickets/tickets.h"
 
 /* Per-client writes per minute (RATE_LIMITS=on). */

@@ -14,10 +14,10 @@
 #include "render/markdown.h"
 #include "search/search.h"
 #include "search/snippet.h"
-#include "site.h"
+#include "http/core/site.h"
 #include "util/strbuf.h"
 #include "util/text.h"
-#include "visitor.h"
+#include "http/core/visitor.h"
 
 #define CM_SNIPPET_CHARS	120
 

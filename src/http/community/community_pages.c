@@ -5,15 +5,15 @@
 
 #include "community_http.h"
 #include "deflection/events.h"
-#include "forms.h"
-#include "assets.h"
-#include "ratelimit.h"
+#include "http/core/forms.h"
+#include "http/core/assets.h"
+#include "http/core/ratelimit.h"
 #include "render/i18n.h"
 #include "search/fold.h"
-#include "search/indexer.h"
-#include "site.h"
+#include "publish/indexer.h"
+#include "http/core/site.h"
 #include "util/text.h"
-#include "visitor.h"
+#include "http/core/visitor.h"
 
 int	page_community(struct http_request *);
 int	page_community_new(struct http_request *);

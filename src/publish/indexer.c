@@ -6,9 +6,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "fold.h"
+#include "search/fold.h"
 #include "indexer.h"
-#include "search.h"
+#include "search/search.h"
 #include "util/strbuf.h"
 #include "util/strmap.h"
 #include "util/text.h"

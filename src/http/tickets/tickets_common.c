@@ -3,10 +3,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "assets.h"
+#include "http/core/assets.h"
 #include "render/i18n.h"
 #include "settings.h"
-#include "site.h"
+#include "http/core/site.h"
 #include "tickets_http.h"
 
 /* How often each worker runs the SLA job (idempotent: both run it). */

@@ -31,8 +31,18 @@ extern struct site	site;
 void		 set_cookie(struct http_request *, const char *name,
 		    const char *value, int max_age);
 
-/* Loads the builder's newest snapshot if it changed (app.c). */
+/*
+ * The worker's catalog (refresh.c). site_catalog_init starts with an empty
+ * catalog and reads the newest snapshot; site_refresh, cheap enough for
+ * every request, swaps in a newer one when the watcher's shared count
+ * moved; site_reload looks at the snapshot file itself (a timer calls it:
+ * hcctl reindex writes snapshots without counting them); site_catalog_free
+ * releases the catalog and the caches that hang on it.
+ */
+void		 site_catalog_init(void);
 void		 site_refresh(void);
+void		 site_reload(void);
+void		 site_catalog_free(void);
 
 /*
  * The search index reader, opened on first use; NULL until it exists.

@@ -2,8 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "site.h"
-#include "bodies.h"
+#include "http/core/site.h"
+#include "http/core/bodies.h"
 #include "settings.h"
 #include "util/text.h"
 

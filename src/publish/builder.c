@@ -13,8 +13,8 @@
 #include <unistd.h>
 
 #include "builder.h"
-#include "snapshot.h"
-#include "search/indexer.h"
+#include "catalog/snapshot.h"
+#include "indexer.h"
 #include "search/search.h"
 #include "util/strbuf.h"
 

@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "forms.h"
+#include "http/core/forms.h"
 #include "render/i18n.h"
-#include "site.h"
+#include "http/core/site.h"
 #include "tickets_http.h"
 #include "util/strbuf.h"
 #include "util/text.h"

@@ -2,7 +2,7 @@
 #ifndef HC_BUILDER_H
 #define HC_BUILDER_H
 
-#include "catalog.h"
+#include "catalog/catalog.h"
 
 struct builder {
 	const char		*articles;	/* the tree */

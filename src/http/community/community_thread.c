@@ -6,13 +6,13 @@
 
 #include "community_http.h"
 #include "deflection/events.h"
-#include "forms.h"
-#include "funnel.h"
-#include "ratelimit.h"
+#include "http/core/forms.h"
+#include "http/deflection/funnel.h"
+#include "http/core/ratelimit.h"
 #include "render/i18n.h"
-#include "site.h"
+#include "http/core/site.h"
 #include "util/text.h"
-#include "visitor.h"
+#include "http/core/visitor.h"
 
 int	page_thread(struct http_request *);
 int	thread_action(struct http_request *);

@@ -4,12 +4,12 @@
 #include <string.h>
 
 #include "community_http.h"
-#include "forms.h"
-#include "ratelimit.h"
-#include "site.h"
+#include "http/core/forms.h"
+#include "http/core/ratelimit.h"
+#include "http/core/site.h"
 #include "util/strbuf.h"
 #include "util/text.h"
-#include "visitor.h"
+#include "http/core/visitor.h"
 
 int	api_threads(struct http_request *);
 int	api_thread(struct http_request *);

@@ -4,10 +4,10 @@
 #include <string.h>
 
 #include "deflection/events.h"
-#include "forms.h"
-#include "ratelimit.h"
+#include "http/core/forms.h"
+#include "http/core/ratelimit.h"
 #include "settings.h"
-#include "site.h"
+#include "http/core/site.h"
 #include "tickets_http.h"
 #include "util/strbuf.h"
 #include "util/text.h"
