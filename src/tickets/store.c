@@ -1,7 +1,5 @@
 /* store.c: the ticket store on SQLite: create (idempotent, durable), read, list by SLA due, change, comment, escalate, export. */
-#include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include <stdint.h>
@@ -14,6 +12,7 @@
 #include "internal.h"
 #include "store/db.h"
 #include "tickets.h"
+#include "util/hmac.h"
 #include "util/strbuf.h"
 #include "util/text.h"
 
@@ -32,14 +31,8 @@ void
 ticket_token(const unsigned char secret[32], const char *ref,
     char out[TICKET_TOKEN_LEN])
 {
-	unsigned char	mac[EVP_MAX_MD_SIZE];
-	unsigned int	len;
-	char		msg[64];
-
-	(void)snprintf(msg, sizeof(msg), "ticket:%s", ref);
-	(void)HMAC(EVP_sha256(), secret, 32, (const unsigned char *)msg,
-	    strlen(msg), mac, &len);
-	hex_encode(mac, (TICKET_TOKEN_LEN - 1) / 2, out);
+	hmac_hex(secret, "ticket:", ref, strlen(ref),
+	    (TICKET_TOKEN_LEN - 1) / 2, out);
 }
 
 int
@@ -52,7 +45,7 @@ ticket_token_valid(const unsigned char secret[32], const char *ref,
 	    strlen(presented) != TICKET_TOKEN_LEN - 1)
 		return (0);
 	ticket_token(secret, ref, expected);
-	return (CRYPTO_memcmp(expected, presented, TICKET_TOKEN_LEN - 1) == 0);
+	return (hmac_equal(expected, presented, TICKET_TOKEN_LEN - 1));
 }
 
 int

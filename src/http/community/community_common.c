@@ -1,7 +1,4 @@
 /* community_common.c: checks and posting shared by the community's pages and API; form time stamps; thread JSON. */
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <errno.h>
 #include <stdio.h>
@@ -21,50 +18,23 @@
 
 #define CM_SNIPPET_CHARS	120
 
-static void
-stamp_mac(long long ts, char out[33])
-{
-	unsigned char	mac[EVP_MAX_MD_SIZE];
-	unsigned int	len = 0;
-	char		msg[64];
-	int		i;
-
-	(void)snprintf(msg, sizeof(msg), "community-form:%lld", ts);
-	(void)HMAC(EVP_sha256(), site.secret, sizeof(site.secret),
-	    (const unsigned char *)msg, strlen(msg), mac, &len);
-	for (i = 0; i < 16; i++)
-		(void)snprintf(out + 2 * i, 3, "%02x", mac[i]);
-}
-
 void
-cm_form_stamp(char out[64])
+cm_form_stamp(char out[FORM_STAMP_LEN])
 {
-	char		mac[33];
-	long long	now = (long long)time(NULL);
-
-	stamp_mac(now, mac);
-	(void)snprintf(out, 64, "%lld.%s", now, mac);
+	form_stamp_make(site.secret, "community", (long long)time(NULL), out);
 }
 
 int
 cm_form_stamp_check(const char *stamp, int *too_fast)
 {
-	char		 mac[33], *end;
-	long long	 ts, now = (long long)time(NULL);
+	long long	age;
 
+	age = form_stamp_age(site.secret, "community", stamp,
+	    (long long)time(NULL));
 	*too_fast = 0;
-	if (stamp == NULL)
+	if (age < 0 || age > CM_FORM_MAX_AGE)
 		return (0);
-	errno = 0;
-	ts = strtoll(stamp, &end, 10);
-	if (errno != 0 || end == stamp || *end != '.' || strlen(end + 1) != 32)
-		return (0);
-	stamp_mac(ts, mac);
-	if (CRYPTO_memcmp(mac, end + 1, 32) != 0)
-		return (0);
-	if (ts > now + 60 || now - ts > CM_FORM_MAX_AGE)
-		return (0);
-	*too_fast = now - ts < CM_MIN_FILL;
+	*too_fast = age < CM_MIN_FILL;
 	return (1);
 }
 

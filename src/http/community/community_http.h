@@ -9,6 +9,7 @@
 
 #include "auth/tokens.h"
 #include "community/community.h"
+#include "util/form_stamp.h"
 
 /* Per-client, per-minute write limits (ratelimit buckets "post", "vote"). */
 #define CM_POSTS_PER_MINUTE	20
@@ -55,7 +56,7 @@ const char	*cm_result_message(const struct cm_result *, const char *ui);
 int	cm_staff(struct http_request *, struct token_owner *owner);
 
 /* The signed time stamp of a form ("<unix>.<mac>"), for the fill-time rule. */
-void	cm_form_stamp(char out[64]);
+void	cm_form_stamp(char out[FORM_STAMP_LEN]);
 /*
  * 1 when stamp is ours and younger than CM_FORM_MAX_AGE (with *too_fast
  * set when it is younger than CM_MIN_FILL), 0 when forged or expired.

@@ -1,8 +1,5 @@
 /* visitor.c: the visitor cookie, daily-salted client hashes, CSRF tokens bound to the visitor, staff sessions. */
 #include <arpa/inet.h>
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <stdio.h>
 #include <strings.h>
@@ -12,6 +9,7 @@
 #include "settings.h"
 #include "site.h"
 #include "visitor.h"
+#include "util/hmac.h"
 #include "util/random.h"
 #include "util/text.h"
 
@@ -35,21 +33,12 @@ is_hex(const char *s, size_t n)
 	return (s[n] == '\0');
 }
 
-/* HMAC-SHA256 of the parts, keyed with key (the site secret when NULL). */
+/* hmac_sha256 keyed with key, the site secret when NULL. */
 static void
-hmac(const unsigned char *key, const char *a, const void *b, size_t blen,
-    unsigned char out[32])
+hmac(const unsigned char *key, const char *purpose, const void *msg,
+    size_t len, unsigned char out[HMAC_LEN])
 {
-	HMAC_CTX	*ctx;
-	unsigned int	 len;
-
-	ctx = HMAC_CTX_new();
-	(void)HMAC_Init_ex(ctx, key ? key : site.secret, 32, EVP_sha256(),
-	    NULL);
-	(void)HMAC_Update(ctx, (const unsigned char *)a, strlen(a));
-	(void)HMAC_Update(ctx, b, blen);
-	(void)HMAC_Final(ctx, out, &len);
-	HMAC_CTX_free(ctx);
+	hmac_sha256(key ? key : site.secret, purpose, msg, len, out);
 }
 
 const char *
@@ -156,7 +145,7 @@ csrf_valid(struct http_request *req, const char *presented)
 	if (presented == NULL || strlen(presented) != 64 || !origin_ok(req))
 		return (0);
 	csrf_token(req, expected);
-	return (CRYPTO_memcmp(expected, presented, 64) == 0);
+	return (hmac_equal(expected, presented, 64));
 }
 
 int

@@ -1,7 +1,4 @@
 /* tickets_form.c: /tickets/new (the contact form), its suggestions, the suggestion redirect and "this solved my problem". */
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include <stdio.h>
@@ -18,6 +15,7 @@
 #include "publish/indexer.h"
 #include "http/core/site.h"
 #include "tickets_http.h"
+#include "util/form_stamp.h"
 #include "util/strbuf.h"
 #include "util/text.h"
 
@@ -35,53 +33,6 @@ struct form_values {
 	const char	*name, *email, *subject, *body, *category, *priority;
 	const char	*article, *q, *thread, *from, *idem, *ts;
 };
-
-/* ---- The signed start time (minimum fill time) ---- */
-
-static void
-ts_mac(long long t, char out[33])
-{
-	unsigned char		mac[EVP_MAX_MD_SIZE];
-	unsigned int		len;
-	char			msg[64];
-
-	(void)snprintf(msg, sizeof(msg), "ticket-form:%lld", t);
-	(void)HMAC(EVP_sha256(), site.secret, sizeof(site.secret),
-	    (const unsigned char *)msg, strlen(msg), mac, &len);
-	hex_encode(mac, 16, out);
-}
-
-static void
-ts_make(char *out, size_t len)
-{
-	char		mac[33];
-	long long	now;
-
-	now = (long long)time(NULL);
-	ts_mac(now, mac);
-	(void)snprintf(out, len, "%lld-%s", now, mac);
-}
-
-/* Seconds since the signed time, or -1 when the value is not ours. */
-static long long
-ts_age(const char *v)
-{
-	char		 mac[33];
-	const char	*dash;
-	char		*end;
-	long long	 t;
-
-	if (v == NULL || (dash = strchr(v, '-')) == NULL ||
-	    strlen(dash + 1) != 32)
-		return (-1);
-	t = strtoll(v, &end, 10);
-	if (end != dash || t <= 0)
-		return (-1);
-	ts_mac(t, mac);
-	if (CRYPTO_memcmp(mac, dash + 1, 32) != 0)
-		return (-1);
-	return ((long long)time(NULL) - t);
-}
 
 static void
 random_key(char out[33])
@@ -403,7 +354,7 @@ form_get_page(struct http_request *req)
 	struct event		 ev = EVENT_INIT;
 	struct form_values	 v;
 	char			*article, *q, *thread, *from;
-	char			 ts[64], idem[33], cat[128];
+	char			 ts[FORM_STAMP_LEN], idem[33], cat[128];
 	const struct article	*art;
 	long long		 tid;
 	int			 rc;
@@ -424,7 +375,7 @@ form_get_page(struct http_request *req)
 		    request_lang(req)), "tk_err_bad_link"));
 		goto done;
 	}
-	ts_make(ts, sizeof(ts));
+	form_stamp_make(site.secret, "ticket", (long long)time(NULL), ts);
 	random_key(idem);
 	v.article = article;
 	v.q = q;
@@ -486,7 +437,7 @@ form_post(struct http_request *req)
 	struct form		 f;
 	struct strbuf		 loc;
 	const char		*hp;
-	char			 ts[64];
+	char			 ts[FORM_STAMP_LEN];
 	long long		 age, tid;
 	json_t			*ctx;
 	int			 np, rc;
@@ -507,8 +458,9 @@ form_post(struct http_request *req)
 		rc = render_form(req, 400, &v, NULL, 0, "tk_err_bot");
 		goto done;
 	}
-	if ((age = ts_age(v.ts)) < 0 || age > TICKET_MAX_FILL) {
-		ts_make(ts, sizeof(ts));
+	if ((age = form_stamp_age(site.secret, "ticket", v.ts,
+	    (long long)time(NULL))) < 0 || age > TICKET_MAX_FILL) {
+		form_stamp_make(site.secret, "ticket", (long long)time(NULL), ts);
 		v.ts = ts;
 		rc = render_form(req, 400, &v, NULL, 0, "tk_err_expired");
 		goto done;
