@@ -30,8 +30,8 @@ HOST = urllib.parse.urlsplit(BASE).hostname
 PORT = urllib.parse.urlsplit(BASE).port
 RUN = "%x" % int(time.time() * 1000)      # makes this run's texts unique
 VERBOSE = os.environ.get("E2E_VERBOSE", "1") != "0"
+TALLY = hclib.Tally(VERBOSE)
 
-passed = failed = 0
 
 
 Resp = hclib.Resp
@@ -94,20 +94,7 @@ class Visitor:
         return self.req("POST", path, body, "application/json", **kw)
 
 
-def record(name, problems, detail=""):
-    global passed, failed
-    if problems:
-        failed += 1
-        print("FAIL %s" % name)
-        for p in problems:
-            print("       - %s" % p)
-        if detail:
-            print("       seen: %s" % detail[:400].replace("\n", "\\n"))
-    else:
-        passed += 1
-        if VERBOSE:
-            print("ok   %s" % name)
-    sys.stdout.flush()
+record = TALLY.record
 
 
 def expect(name, r, status, contains=(), absent=(), field=None):
@@ -369,5 +356,5 @@ if first_id:
            ["no 429 (%s)" % (got.status if got else "none")])
 
 with open(COUNTS, "w") as fh:
-    fh.write("%d %d\n" % (passed, failed))
-print("community: %d passed, %d failed" % (passed, failed))
+    fh.write("%d %d\n" % TALLY.counts())
+print("community: %d passed, %d failed" % TALLY.counts())

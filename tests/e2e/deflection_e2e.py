@@ -24,6 +24,8 @@ import sys
 import time
 import urllib.parse
 
+import hclib
+
 # The tool of the build under test (make asan: build-asan/hcctl).
 HCCTL = os.environ.get("HC_BUILD", "build") + "/hcctl"
 
@@ -36,24 +38,11 @@ DB = os.path.join(DATA, "helpcenter.db")
 DAY = "2020-03-02"
 DAY_TS = 1583107200          # 2020-03-02 00:00 UTC
 VERBOSE = os.environ.get("E2E_VERBOSE", "1") != "0"
+TALLY = hclib.Tally(VERBOSE)
 
-passed = failed = 0
 
 
-def record(name, problems, detail=""):
-    global passed, failed
-    if problems:
-        failed += 1
-        print("FAIL %s" % name)
-        for p in problems:
-            print("       - %s" % p)
-        if detail:
-            print("       seen: %s" % detail)
-    else:
-        passed += 1
-        if VERBOSE:
-            print("ok   %s" % name)
-    sys.stdout.flush()
+record = TALLY.record
 
 
 class Resp:
@@ -475,7 +464,7 @@ def main():
            ["no 429 in 80 votes"])
 
     with open(COUNTS, "w") as f:
-        f.write("%d %d\n" % (passed, failed))
+        f.write("%d %d\n" % TALLY.counts())
 
 
 if __name__ == "__main__":

@@ -23,6 +23,8 @@ import time
 import urllib.parse
 import xml.etree.ElementTree as ET
 
+import hclib
+
 BASE = sys.argv[1].rstrip("/")
 ARTICLES = sys.argv[2]
 SERVER_LOG = sys.argv[3]
@@ -36,10 +38,8 @@ POLL_EVERY = 0.02
 CONFIRM = 10            # consecutive confirmations once a change shows
 
 VERBOSE = os.environ.get("E2E_VERBOSE", "1") != "0"
+TALLY = hclib.Tally(VERBOSE)
 
-passed = 0
-failed = 0
-failures = []
 
 
 # ---------------------------------------------------------------- HTTP
@@ -92,22 +92,7 @@ def get(path, headers=None):
 
 # ---------------------------------------------------------------- results
 
-def record(name, problems, detail=""):
-    global passed, failed
-    problems = [p.replace("\n", "\\n") for p in problems]
-    if problems:
-        failed += 1
-        failures.append((name, problems, detail))
-        print("FAIL %s" % name)
-        for p in problems:
-            print("       - %s" % p)
-        if detail:
-            print("       seen: %s" % detail)
-    else:
-        passed += 1
-        if VERBOSE:
-            print("ok   %s%s" % (name, ("  (%s)" % detail) if detail else ""))
-    sys.stdout.flush()
+record = TALLY.record
 
 
 def excerpt(r, n=300):
@@ -1171,12 +1156,12 @@ def main():
     if delays:
         print("hot-reload delays: " + ", ".join(
             "%s %.3f s" % d for d in delays))
-    if failures:
-        print("\n%d failure(s):" % len(failures))
-        for name, problems, _ in failures:
+    if TALLY.failures:
+        print("\n%d failure(s):" % len(TALLY.failures))
+        for name, problems, _ in TALLY.failures:
             print("  %s: %s" % (name, "; ".join(problems)))
     with open(COUNTS, "w") as f:
-        f.write("%d %d\n" % (passed, failed))
+        f.write("%d %d\n" % TALLY.counts())
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ addresses, so that the per-client rate limits of one case (or suite) do not
 spend another's budget. Python 3 standard library only.
 """
 import http.client
+import sys
 import json
 
 
@@ -75,3 +76,33 @@ def fetch(host, port, method, path, headers, body, addr):
         return Resp(r.status, hd, data, cookies)
     finally:
         conn.close()
+
+
+class Tally:
+    """The one way a suite counts its cases: record() prints "ok   name" (when
+    verbose) or "FAIL name" with each problem and what was seen, one line
+    each; counts() gives (passed, failed) for the counts file run.sh reads."""
+
+    def __init__(self, verbose=True):
+        self.verbose = verbose
+        self.passed = 0
+        self.failed = 0
+        self.failures = []
+
+    def record(self, name, problems, seen=""):
+        if problems:
+            self.failed += 1
+            self.failures.append((name, [str(p) for p in problems], seen))
+            print("FAIL %s" % name)
+            for p in problems:
+                print("       - %s" % str(p).replace("\n", "\\n")[:400])
+            if seen:
+                print("       seen: %s" % str(seen)[:400].replace("\n", "\\n"))
+        else:
+            self.passed += 1
+            if self.verbose:
+                print("ok   %s" % name)
+        sys.stdout.flush()
+
+    def counts(self):
+        return (self.passed, self.failed)

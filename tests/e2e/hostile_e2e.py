@@ -42,9 +42,9 @@ HOST = urllib.parse.urlsplit(BASE).hostname
 PORT = urllib.parse.urlsplit(BASE).port
 DB = os.path.join(DATA, "helpcenter.db")
 VERBOSE = os.environ.get("E2E_VERBOSE", "1") != "0"
+TALLY = hclib.Tally(VERBOSE)
 RUN = "%x" % int(time.time() * 1000)
 
-passed = failed = 0
 ADDRS = hclib.AddressPool(9, wrap=3)
 Resp = hclib.Resp
 TABLES = ("tickets", "ticket_events", "threads", "answers", "votes",
@@ -131,20 +131,7 @@ class Visitor:
         return r
 
 
-def record(name, problems, seen=""):
-    global passed, failed
-    if problems:
-        failed += 1
-        print("FAIL %s" % name)
-        for p in problems:
-            print("       - %s" % str(p).replace("\n", "\\n")[:300])
-        if seen:
-            print("       seen: %s" % seen[:300].replace("\n", "\\n"))
-    else:
-        passed += 1
-        if VERBOSE:
-            print("ok   %s" % name)
-    sys.stdout.flush()
+record = TALLY.record
 
 
 def counts():
@@ -1236,6 +1223,6 @@ try:
 except Exception as e:  # the suite itself crashed: count it
     record("hostile suite crashed", ["exception: %r" % (e,)])
 
-print("hostile: %d passed, %d failed" % (passed, failed))
+print("hostile: %d passed, %d failed" % TALLY.counts())
 with open(COUNTS, "w") as f:
-    f.write("%d %d\n" % (passed, failed))
+    f.write("%d %d\n" % TALLY.counts())

@@ -40,11 +40,11 @@ HOST = urllib.parse.urlsplit(BASE).hostname
 PORT = urllib.parse.urlsplit(BASE).port
 DB = os.path.join(DATA, "helpcenter.db")
 VERBOSE = os.environ.get("E2E_VERBOSE", "1") != "0"
+TALLY = hclib.Tally(VERBOSE)
 RUN = "%x" % int(time.time() * 1000)      # makes this run's texts unique
 QUERY = "支付方式"                        # finds billing/payment-methods
 REASON = "unclear"
 
-passed = failed = 0
 ADDRS = hclib.AddressPool(7, start=1)
 Resp = hclib.Resp
 
@@ -90,18 +90,7 @@ class Browser:
         return self.req("POST", path, json.dumps(obj), "application/json", headers)
 
 
-def record(name, problems):
-    global passed, failed
-    if problems:
-        failed += 1
-        print("FAIL %s" % name)
-        for p in problems:
-            print("       - %s" % str(p).replace("\n", "\\n")[:400])
-    else:
-        passed += 1
-        if VERBOSE:
-            print("ok   %s" % name)
-    sys.stdout.flush()
+record = TALLY.record
 
 
 def step(name, fn, needs=()):
@@ -477,9 +466,9 @@ def main():
          thread_search_click, ("thread",))
     step("editors: the analytics summary counts the submitted ticket",
          editors_count_ticket, ("ref", "tickets_before"))
-    print("journey: %d passed, %d failed" % (passed, failed))
+    print("journey: %d passed, %d failed" % TALLY.counts())
     with open(COUNTS, "w") as f:
-        f.write("%d %d\n" % (passed, failed))
+        f.write("%d %d\n" % TALLY.counts())
 
 
 if __name__ == "__main__":

@@ -32,10 +32,9 @@ DATA = sys.argv[5]
 HOST = urllib.parse.urlsplit(BASE).hostname
 PORT = urllib.parse.urlsplit(BASE).port
 VERBOSE = os.environ.get("E2E_VERBOSE", "1") != "0"
+TALLY = hclib.Tally(VERBOSE)
 DB = os.path.join(DATA, "helpcenter.db")
 
-passed = 0
-failed = 0
 ADDRS = hclib.AddressPool(0, start=11)
 Resp = hclib.Resp
 
@@ -49,18 +48,7 @@ def fetch(method, path, headers=None, body=None, addr=None):
                        addr or fresh_addr())
 
 
-def record(name, problems):
-    global passed, failed
-    if problems:
-        failed += 1
-        print("FAIL %s" % name)
-        for p in problems:
-            print("       - %s" % str(p).replace("\n", "\\n")[:400])
-    else:
-        passed += 1
-        if VERBOSE:
-            print("ok   %s" % name)
-    sys.stdout.flush()
+record = TALLY.record
 
 
 def check(name, fn):
@@ -740,9 +728,9 @@ def main():
         run_bad_misc()
     check("integrity: PRAGMA integrity_check", lambda: [] if count("PRAGMA integrity_check") == "ok" else ["not ok"])
     check("flood: POST /api/v1/tickets until 429 with Retry-After", flood)
-    print("tickets: %d passed, %d failed" % (passed, failed))
+    print("tickets: %d passed, %d failed" % TALLY.counts())
     with open(COUNTS, "w") as f:
-        f.write("%d %d\n" % (passed, failed))
+        f.write("%d %d\n" % TALLY.counts())
 
 
 if __name__ == "__main__":
