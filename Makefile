@@ -1,4 +1,4 @@
-# Makefile: build, run and test the help center (SPEC section 1).
+# Makefile: build, run and test the help center (README.md "Two commands").
 
 PORT		?= 8888
 ARTICLES	?= articles
@@ -159,7 +159,7 @@ faults: test-deps all
 	@./tests/faults/run.sh
 
 # ---- Sanitizers, leaks, fuzzing: each in its own build folder, so that
-# build/ stays the plain build (README "Sanitizers and fuzzing").
+# build/ stays the plain build (docs/testing.md "Sanitizers and fuzzing").
 ASAN_FLAGS	= -fsanitize=address,undefined -fno-omit-frame-pointer \
 		  -fno-sanitize-recover=undefined -DHC_ASAN
 FUZZ_FLAGS	= -fsanitize=fuzzer-no-link,address,undefined \
