@@ -2,11 +2,32 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "settings.h"
 #include "util/text.h"
 
 struct settings	settings;
+
+static char	articles_abs[4096];
+static char	data_abs[4096];
+
+/*
+ * path made absolute against the working folder: Kore changes into DATA
+ * before the workers open anything, so "var/helpcenter.db" would be looked
+ * for in var/var when the server runs without the chroot.
+ */
+static const char *
+absolute(const char *path, char *buf, size_t len)
+{
+	char	cwd[2048];
+
+	if (path[0] == '/' || getcwd(cwd, sizeof(cwd)) == NULL)
+		return (path);
+	if ((size_t)snprintf(buf, len, "%s/%s", cwd, path) >= len)
+		return (path);
+	return (buf);
+}
 
 static const char *
 env_or(const char *name, const char *fallback)
@@ -24,8 +45,10 @@ settings_load(void)
 	char		*end;
 	long		 days;
 
-	settings.articles = env_or("ARTICLES", "articles");
-	settings.data = env_or("DATA", "var");
+	settings.articles = absolute(env_or("ARTICLES", "articles"),
+	    articles_abs, sizeof(articles_abs));
+	settings.data = absolute(env_or("DATA", "var"), data_abs,
+	    sizeof(data_abs));
 	settings.base_url = env_or("BASE_URL", "http://127.0.0.1:8888");
 	settings.default_lang = env_or("DEFAULT_LANG", "zh-CN");
 	settings.templates = env_or("TEMPLATES", "templates");
