@@ -40,14 +40,16 @@ builder_run(struct builder *b)
 	struct index_stats	 st;
 	long long		 start;
 	size_t			 i;
-	int			 index_failed = 0;
+	int			 failed = 0;
 
 	start = now_ms();
 	cat = catalog_build(b->articles, b->default_lang, b->cache);
 	/* /healthz: a tree the watcher cannot read is its failure. */
-	if (access(b->articles, R_OK | X_OK) != 0)
+	if (access(b->articles, R_OK | X_OK) != 0) {
+		failed = 1;
 		helper_status_error(HELPER_WATCHER, "cannot read ARTICLES %s: "
 		    "%s", b->articles, strerror(errno));
+	}
 	fprintf(stderr, "catalog: %zu articles, %zu categories, %zu problems, "
 	    "built in %lld ms\n", cat->narts, cat->ncats, cat->nproblems,
 	    now_ms() - start);
@@ -59,7 +61,7 @@ builder_run(struct builder *b)
 			    "deleted, %zu unchanged, in %lld ms\n", st.put,
 			    st.deleted, st.unchanged, now_ms() - start);
 		else {
-			index_failed = 1;
+			failed = 1;
 			helper_status_error(HELPER_WATCHER, "the search index "
 			    "%s could not be updated (the log says why)",
 			    b->index);
@@ -72,8 +74,8 @@ builder_run(struct builder *b)
 		catalog_free(cat);
 		return (NULL);
 	}
-	helper_status_build(cat->narts, cat->nproblems, !index_failed);
-	if (!index_failed && access(b->articles, R_OK | X_OK) == 0)
+	helper_status_build(cat->narts, cat->nproblems, !failed);
+	if (!failed)
 		helper_status_ok(HELPER_WATCHER);
 	for (i = 0; i < cat->nproblems && i < MAX_LOGGED; i++)
 		fprintf(stderr, "catalog: %s:%d: %s\n", cat->problems[i].file,
@@ -208,7 +210,11 @@ builder_watch(struct builder *b)
 		n = poll(&pfd, 1, BUILDER_TICK_MS);
 		if (n < 0 && errno != EINTR)
 			exit(1);
-		if (n <= 0)
+		/*
+		 * A failed build is tried again (after the backoff above):
+		 * a folder it could not read may also hold no watch.
+		 */
+		if (n <= 0 && !helper_status_failing(HELPER_WATCHER))
 			continue;
 		/* Wait for a quiet moment: an editor's save is many events. */
 		while (n > 0) {

@@ -51,10 +51,12 @@ event_writer_run(const char *db_path)
 			;	/* more than one transaction's worth */
 		if (db == NULL || n == -1) {
 			/* /healthz says so after a few seconds of this. */
+			/* SQLite's own words too: the operator needs them. */
 			helper_status_error(HELPER_EVENTS, "writing failed "
-			    "(page views are kept in the rings): %s",
+			    "(page views are kept in the rings): %s (%s)",
 			    db == NULL ? "cannot open the database" :
-			    db_error_message(db_write_error(NULL), NULL));
+			    db_error_message(db_write_error(NULL), NULL),
+			    db == NULL ? db_path : sqlite3_errmsg(db));
 			if (time(NULL) - logged >= 10) {
 				logged = time(NULL);
 				fprintf(stderr, "events: writing failed (kept "

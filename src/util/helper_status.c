@@ -128,8 +128,7 @@ helper_backoff(enum helper_id id, unsigned int max_ms)
 
 	if (slots == NULL || id >= HELPER_COUNT)
 		return;
-	n = __atomic_load_n(&slots[id].st.failures, __ATOMIC_RELAXED);
-	if (n == 0)
+	if ((n = helper_status_failing(id)) == 0)
 		return;
 	for (ms = 200; n > 1 && ms < max_ms; n--)
 		ms *= 2;
@@ -138,6 +137,14 @@ helper_backoff(enum helper_id id, unsigned int max_ms)
 	ts.tv_sec = ms / 1000;
 	ts.tv_nsec = (long)(ms % 1000) * 1000000L;
 	(void)nanosleep(&ts, NULL);
+}
+
+unsigned int
+helper_status_failing(enum helper_id id)
+{
+	if (slots == NULL || id >= HELPER_COUNT)
+		return (0);
+	return (__atomic_load_n(&slots[id].st.failures, __ATOMIC_RELAXED));
 }
 
 int

@@ -53,6 +53,9 @@ void	helper_status_build(size_t articles, size_t problems, int succeeded);
  */
 void	helper_backoff(enum helper_id, unsigned int max_ms);
 
+/* Errors in a row of the helper (0: its last try succeeded). */
+unsigned int	helper_status_failing(enum helper_id);
+
 /* A consistent copy of one record; 0, or -1 when there are none. */
 int	helper_status_read(enum helper_id, struct helper_state *);
 
