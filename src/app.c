@@ -153,7 +153,7 @@ prepare_data_dir(void)
 	 * the chroot: a folder that user cannot reach would leave them
 	 * opening nothing while /healthz said ok. Refuse to start instead.
 	 */
-	if (datadir_check_access(settings.articles, settings.data, pw, msg,
+	if (datadir_check_access(settings.articles, settings.data, 1, pw, msg,
 	    sizeof(msg)) != 0)
 		fatal("%s", msg);
 	(void)snprintf(path, sizeof(path), "%s/helpcenter.db", settings.data);

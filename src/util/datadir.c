@@ -59,42 +59,45 @@ blocked_on_the_way(const char *what, const char *path, const char *who,
 
 /* The checks themselves, in the child, as the user. */
 static void
-check_as_user(const char *articles, const char *data, const char *who,
-    char *msg, size_t len)
+check_as_user(const char *articles, const char *data, int need_write,
+    const char *who, char *msg, size_t len)
 {
 	struct stat	 st;
 	DIR		*d;
 	char		 owner[32];
+	int		 why;
 
 	msg[0] = '\0';
 	if (blocked_on_the_way("ARTICLES", articles, who, msg, len) ||
 	    blocked_on_the_way("DATA", data, who, msg, len))
 		return;
 	if ((d = opendir(articles)) == NULL) {
+		why = errno;
 		if (stat(articles, &st) != 0)
 			st.st_mode = 0, st.st_uid = 0;
 		(void)snprintf(msg, len, "ARTICLES %s: the %s user cannot read "
 		    "it (%s; mode %04o, owner %s); chmod -R o+rX %s",
-		    articles, who, strerror(errno),
+		    articles, who, strerror(why),
 		    (unsigned int)(st.st_mode & 07777),
 		    owner_name(st.st_uid, owner, sizeof(owner)), articles);
 		return;
 	}
 	closedir(d);
-	if (access(data, R_OK | W_OK | X_OK) != 0) {
+	if (access(data, need_write ? R_OK | W_OK | X_OK : X_OK) != 0) {
+		why = errno;
 		if (stat(data, &st) != 0)
 			st.st_mode = 0, st.st_uid = 0;
 		(void)snprintf(msg, len, "DATA %s: the %s user cannot write "
 		    "it (%s; mode %04o, owner %s); give the folder to that "
 		    "user (chown) or choose another DATA", data, who,
-		    strerror(errno), (unsigned int)(st.st_mode & 07777),
+		    strerror(why), (unsigned int)(st.st_mode & 07777),
 		    owner_name(st.st_uid, owner, sizeof(owner)));
 	}
 }
 
 int
 datadir_check_access(const char *articles, const char *data,
-    const struct passwd *pw, char *msg, size_t len)
+    int need_write, const struct passwd *pw, char *msg, size_t len)
 {
 	char		 art[PATH_MAX], dat[PATH_MAX];
 	/* Room for three paths: the compiler checks that nothing is cut. */
@@ -136,7 +139,8 @@ datadir_check_access(const char *articles, const char *data,
 			    "%s user to check ARTICLES and DATA: %s", who,
 			    strerror(errno));
 		else
-			check_as_user(art, dat, who, line, sizeof(line));
+			check_as_user(art, dat, need_write, who, line,
+			    sizeof(line));
 		(void)write(fd[1], line, strlen(line));
 		_exit(0);
 	}

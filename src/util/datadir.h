@@ -11,13 +11,14 @@
  * Checks, as the user pw (NULL: as this process, unchanged), that the
  * folder articles can be entered and read and the folder data entered,
  * read and written: in a child process that drops to the user, so that
- * the answer is the kernel's, not a guess from modes. Returns 0, or -1
- * with msg set to one line that names the path, why, and the fix, e.g.
+ * the answer is the kernel's, not a guess from modes. need_write 0 skips
+ * writing DATA (hcctl: the server gives DATA to the user at start).
+ * Returns 0, or -1 with msg set to one line that names the path, why, and the fix, e.g.
  * "ARTICLES /root/kb/articles: the helpcenter user cannot enter /root/kb
  * (mode 0700, owner root); chmod o+x /root/kb or move the folder".
  */
 int	datadir_check_access(const char *articles, const char *data,
-	    const struct passwd *pw, char *msg, size_t len);
+	    int need_write, const struct passwd *pw, char *msg, size_t len);
 
 /*
  * Nothing in data may be readable by other users: it holds the database

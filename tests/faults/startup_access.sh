@@ -47,6 +47,10 @@ refuses() {
 refuses DATA "$T/articles" "$LOCKED/data"
 refuses ARTICLES "$LOCKED/articles" "$DATA"
 
+out=$(DATA=$DATA ARTICLES=$LOCKED/articles ./build/hcctl check 2>&1); rc=$?
+echo "$out" | grep -q "^ARTICLES $LOCKED/articles: the helpcenter user cannot enter $LOCKED" && [ $rc = 1 ] &&
+    ok "hcctl check says so too (exit $rc)" || bad "hcctl check (exit $rc): $out"
+
 # The fix the line gives works: the server starts and the watcher builds.
 chmod o+x "$LOCKED"
 DATA=$LOCKED/data
