@@ -41,18 +41,9 @@ LIBS		= -lcmark-gfm-extensions -lcmark-gfm -lyaml -lsqlite3 -ljansson \
 
 BUILD		= build
 # Domain code shared by the server module and hcctl (no Kore in it).
-CORE_SRC	= src/settings.c src/util/strbuf.c src/util/text.c \
-		  src/util/strmap.c src/util/file.c src/util/urlform.c \
-		  src/util/random.c src/util/hmac.c src/util/form_stamp.c \
-		  src/catalog/frontmatter.c \
-		  src/catalog/catalog.c src/catalog/catalog_model.c \
-		  src/catalog/gittimes.c src/catalog/snapshot.c \
-		  src/publish/builder.c src/publish/indexer.c src/render/markdown.c \
-		  src/render/template.c src/render/i18n.c src/store/db.c \
-		  src/search/fold.c src/search/snippet.c \
-		  src/search/result_cache.c \
-		  $(wildcard src/auth/*.c src/deflection/*.c src/tickets/*.c \
-		  src/community/*.c)
+CORE_SRC	= src/settings.c $(wildcard src/util/*.c src/store/*.c \
+		  src/render/*.c src/catalog/*.c src/search/*.c src/publish/*.c \
+		  src/auth/*.c src/deflection/*.c src/tickets/*.c src/community/*.c)
 # The Xapian shim: the only C++, behind src/search/search.h.
 SHIM_SRC	= $(wildcard src/search/*.cc)
 # The HTTP layer: src/http/core and each domain's folder, on top of the core.

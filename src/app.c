@@ -22,6 +22,8 @@
 
 #include "publish/builder.h"
 #include "catalog/snapshot.h"
+#include "util/datadir.h"
+#include "util/helper_status.h"
 #include "util/random.h"
 #include "community/community.h"
 #include "http/core/assets.h"
@@ -120,9 +122,12 @@ prepare_data_dir(void)
 {
 	struct passwd	*pw;
 	sqlite3		*db;
-	char		 path[1024];
+	char		 path[1024], msg[1024];
+	const char	*ext[] = { "", "-wal", "-shm" };
+	size_t		 i;
+	int		 n;
 
-	if (mkdir(settings.data, 0755) == -1 && errno != EEXIST)
+	if (mkdir(settings.data, 0700) == -1 && errno != EEXIST)
 		fatal("cannot create DATA folder %s: %s", settings.data,
 		    errno_s);
 	if ((pw = runas_user()) != NULL) {
@@ -130,6 +135,21 @@ prepare_data_dir(void)
 		if (chown(settings.data, pw->pw_uid, pw->pw_gid) != 0)
 			fatal("cannot chown %s: %s", settings.data, errno_s);
 	}
+	/* It holds the secret and private tickets: no one else reads it. */
+	if ((n = datadir_private(settings.data, 1, msg, sizeof(msg))) == -1)
+		fatal("%s", msg);
+	if (n > 0)
+		kore_log(LOG_NOTICE, "DATA %s was open to other users (%s): "
+		    "%d paths made private (folders 0700, files 0600)",
+		    settings.data, msg, n);
+	/*
+	 * The watcher and the event writer run as the workers' user outside
+	 * the chroot: a folder that user cannot reach would leave them
+	 * opening nothing while /healthz said ok. Refuse to start instead.
+	 */
+	if (datadir_check_access(settings.articles, settings.data, 1, pw, msg,
+	    sizeof(msg)) != 0)
+		fatal("%s", msg);
 	(void)snprintf(path, sizeof(path), "%s/helpcenter.db", settings.data);
 	if ((db = db_open(path)) == NULL || db_migrate(db) < 0 ||
 	    db_secret(db, site.secret) == -1)
@@ -145,8 +165,14 @@ prepare_data_dir(void)
 	if (!event_rings)
 		kore_log(LOG_WARNING, "events: no shared rings; each worker "
 		    "writes its own");
-	if (pw != NULL)
+	if (helper_status_init() != 0)
+		kore_log(LOG_WARNING, "helpers: no shared status; /healthz "
+		    "cannot report the watcher and the event writer");
+	for (i = 0; pw != NULL && i < sizeof(ext) / sizeof(ext[0]); i++) {
+		(void)snprintf(path, sizeof(path), "%s/helpcenter.db%s",
+		    settings.data, ext[i]);
 		(void)chown(path, pw->pw_uid, pw->pw_gid);
+	}
 }
 
 /* The index folder and its files (the watcher writes them after this). */
@@ -200,6 +226,7 @@ start_helper(const char *name, void (*run)(void))
 static void
 run_watcher(void)
 {
+	helper_status_started(HELPER_WATCHER, getpid());
 	builder_watch(&builder);
 }
 
@@ -208,6 +235,7 @@ run_event_writer(void)
 {
 	char	path[1100];
 
+	helper_status_started(HELPER_EVENTS, getpid());
 	(void)snprintf(path, sizeof(path), "%s/helpcenter.db", settings.data);
 	event_writer_run(path);
 }
@@ -244,6 +272,8 @@ kore_parent_configure(int argc, char **argv)
 	(void)argv;
 	/* Forked children must not inherit (and repeat) buffered output. */
 	(void)setvbuf(stdout, NULL, _IOLBF, 0);
+	/* Whatever the server creates in DATA is its own (0600, 0700). */
+	(void)umask(077);
 	if (settings_load() != 0)
 		fatal("bad settings");
 	prepare_data_dir();

@@ -9,6 +9,7 @@
 #include "event_writer.h"
 #include "events.h"
 #include "store/db.h"
+#include "util/helper_status.h"
 
 static volatile sig_atomic_t	stopping;
 
@@ -48,12 +49,23 @@ event_writer_run(const char *db_path)
 		while (db != NULL && (n = events_write_rings(db)) ==
 		    EVENT_RING_READ_MAX)
 			;	/* more than one transaction's worth */
-		if ((db == NULL || n == -1) && time(NULL) - logged >= 10) {
-			logged = time(NULL);
-			fprintf(stderr, "events: writing failed (kept for the "
-			    "next try): %s\n", db == NULL ? "no database" :
-			    db_error_message(db_write_error(NULL), NULL));
-		}
+		if (db == NULL || n == -1) {
+			/* /healthz says so after a few seconds of this. */
+			/* SQLite's own words too: the operator needs them. */
+			helper_status_error(HELPER_EVENTS, "writing failed "
+			    "(page views are kept in the rings): %s (%s)",
+			    db == NULL ? "cannot open the database" :
+			    db_error_message(db_write_error(NULL), NULL),
+			    db == NULL ? db_path : sqlite3_errmsg(db));
+			if (time(NULL) - logged >= 10) {
+				logged = time(NULL);
+				fprintf(stderr, "events: writing failed (kept "
+				    "for the next try): %s\n", db == NULL ?
+				    "no database" : db_error_message(
+				    db_write_error(NULL), NULL));
+			}
+		} else
+			helper_status_ok(HELPER_EVENTS);
 		if (event_ring_dropped() != dropped) {
 			fprintf(stderr, "events: %lu page-view events dropped "
 			    "(a worker's ring was full)\n",
@@ -63,6 +75,8 @@ event_writer_run(const char *db_path)
 		if (last)
 			break;
 		(void)nanosleep(&nap, NULL);
+		/* Failing: try less often, but still within 2 s of a fix. */
+		helper_backoff(HELPER_EVENTS, 2000);
 	}
 	if (db != NULL)
 		sqlite3_close(db);

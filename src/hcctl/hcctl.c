@@ -2,8 +2,10 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "publish/builder.h"
 #include "hcctl.h"
@@ -11,9 +13,11 @@
 #include "search/fold.h"
 #include "settings.h"
 #include "store/db.h"
+#include "util/datadir.h"
 
 static int	cmd_check(int, char **);
 static int	cmd_reindex(int, char **);
+static int	check_data(const char *);
 
 /*
  * Every command: its name, its usage lines, and its function (argv[0] is
@@ -25,7 +29,9 @@ static const struct command {
 	int		(*run)(int, char **);
 } commands[] = {
 	{ "check", "check [ARTICLES]\n"
-	    "      validate an articles tree; exit 1 when anything is wrong",
+	    "      validate an articles tree, and that DATA is private and\n"
+	    "      that the helpcenter user can reach ARTICLES and DATA (as\n"
+	    "      root); exit 1 when anything is wrong",
 	    cmd_check },
 	{ "reindex", "reindex [--full]\n"
 	    "      rebuild the catalog snapshot and bring the search index up\n"
@@ -71,7 +77,7 @@ hcctl_db(void)
 	sqlite3	*db;
 	char	 path[1024];
 
-	if (mkdir(settings.data, 0755) != 0 && errno != EEXIST) {
+	if (mkdir(settings.data, 0700) != 0 && errno != EEXIST) {
 		fprintf(stderr, "hcctl: cannot create %s: %s\n", settings.data,
 		    strerror(errno));
 		return (NULL);
@@ -111,6 +117,43 @@ cmd_check(int argc, char **argv)
 	rc = cat->nproblems > 0 ? 1 : 0;
 	catalog_free(cat);
 	catalog_cache_free(cache);
+	if (check_data(root) != 0)
+		rc = 1;
+	return (rc);
+}
+
+/*
+ * What the server would refuse or fix at start: DATA open to other users
+ * (it tightens it), ARTICLES or DATA out of the helpcenter user's reach
+ * (it refuses to start). Said here too, before a restart finds out.
+ */
+static int
+check_data(const char *articles)
+{
+	struct stat	 st;
+	struct passwd	*pw;
+	char		 msg[1024];
+	int		 n, rc = 0;
+
+	if (stat(settings.data, &st) != 0)
+		return (0);
+	if ((n = datadir_private(settings.data, 0, msg, sizeof(msg))) != 0) {
+		if (n > 0)
+			printf("DATA %s: %d paths open to other users (%s); "
+			    "the server makes them private at start, or: "
+			    "chmod -R go-rwx %s\n", settings.data, n, msg,
+			    settings.data);
+		else
+			printf("DATA %s: %s\n", settings.data, msg);
+		rc = 1;
+	}
+	/* The server's workers and helpers run as helpcenter when root. */
+	pw = getuid() == 0 ? getpwnam("helpcenter") : NULL;
+	if (datadir_check_access(articles, settings.data, 0, pw, msg,
+	    sizeof(msg)) != 0) {
+		printf("%s\n", msg);
+		rc = 1;
+	}
 	return (rc);
 }
 
@@ -126,7 +169,7 @@ cmd_reindex(int argc, char **argv)
 	(void)snprintf(snapshot, sizeof(snapshot), "%s/catalog.db",
 	    settings.data);
 	(void)snprintf(index, sizeof(index), "%s/index", settings.data);
-	if (mkdir(settings.data, 0755) != 0 && errno != EEXIST) {
+	if (mkdir(settings.data, 0700) != 0 && errno != EEXIST) {
 		fprintf(stderr, "cannot create %s: %s\n", settings.data,
 		    strerror(errno));
 		return (1);
@@ -153,6 +196,8 @@ main(int argc, char **argv)
 {
 	size_t	i;
 
+	/* DATA holds the secret: nothing hcctl creates there is shared. */
+	(void)umask(077);
 	if (argc < 2)
 		return (usage());
 	if (settings_load() != 0)

@@ -16,6 +16,7 @@
 #include "catalog/snapshot.h"
 #include "indexer.h"
 #include "search/search.h"
+#include "util/helper_status.h"
 #include "util/strbuf.h"
 
 #define QUIET_MS	50	/* a burst of events ends after this */
@@ -39,9 +40,16 @@ builder_run(struct builder *b)
 	struct index_stats	 st;
 	long long		 start;
 	size_t			 i;
+	int			 failed = 0;
 
 	start = now_ms();
 	cat = catalog_build(b->articles, b->default_lang, b->cache);
+	/* /healthz: a tree the watcher cannot read is its failure. */
+	if (access(b->articles, R_OK | X_OK) != 0) {
+		failed = 1;
+		helper_status_error(HELPER_WATCHER, "cannot read ARTICLES %s: "
+		    "%s", b->articles, strerror(errno));
+	}
 	fprintf(stderr, "catalog: %zu articles, %zu categories, %zu problems, "
 	    "built in %lld ms\n", cat->narts, cat->ncats, cat->nproblems,
 	    now_ms() - start);
@@ -52,11 +60,23 @@ builder_run(struct builder *b)
 			fprintf(stderr, "index: %zu added or changed, %zu "
 			    "deleted, %zu unchanged, in %lld ms\n", st.put,
 			    st.deleted, st.unchanged, now_ms() - start);
+		else {
+			failed = 1;
+			helper_status_error(HELPER_WATCHER, "the search index "
+			    "%s could not be updated (the log says why)",
+			    b->index);
+		}
 	}
 	if (snapshot_write(cat, b->snapshot) != 0) {
+		helper_status_error(HELPER_WATCHER, "the catalog snapshot %s "
+		    "could not be written (the log says why)", b->snapshot);
+		helper_status_build(cat->narts, cat->nproblems, 0);
 		catalog_free(cat);
 		return (NULL);
 	}
+	helper_status_build(cat->narts, cat->nproblems, !failed);
+	if (!failed)
+		helper_status_ok(HELPER_WATCHER);
 	for (i = 0; i < cat->nproblems && i < MAX_LOGGED; i++)
 		fprintf(stderr, "catalog: %s:%d: %s\n", cat->problems[i].file,
 		    cat->problems[i].line, cat->problems[i].reason);
@@ -100,6 +120,8 @@ open_watches(const char *root)
 
 	if ((fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1) {
 		fprintf(stderr, "watcher: inotify: %s\n", strerror(errno));
+		helper_status_error(HELPER_WATCHER, "inotify: %s; the "
+		    "watcher stopped", strerror(errno));
 		return (-1);
 	}
 	watch_tree(fd, root);
@@ -171,6 +193,9 @@ builder_watch(struct builder *b)
 	built = b->index != NULL && stat(b->index, &st) == 0 ? st.st_ino : 0;
 	ticks = 0;
 	for (;;) {
+		/* Failing builds are retried less and less often. */
+		helper_backoff(HELPER_WATCHER, 30000);
+		helper_status_beat(HELPER_WATCHER);
 		/* Still there? Every INDEX_CHECK_TICKS: still readable? */
 		if (++ticks >= INDEX_CHECK_TICKS)
 			ticks = 0;
@@ -185,7 +210,11 @@ builder_watch(struct builder *b)
 		n = poll(&pfd, 1, BUILDER_TICK_MS);
 		if (n < 0 && errno != EINTR)
 			exit(1);
-		if (n <= 0)
+		/*
+		 * A failed build is tried again (after the backoff above):
+		 * a folder it could not read may also hold no watch.
+		 */
+		if (n <= 0 && !helper_status_failing(HELPER_WATCHER))
 			continue;
 		/* Wait for a quiet moment: an editor's save is many events. */
 		while (n > 0) {

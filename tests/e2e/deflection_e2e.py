@@ -350,9 +350,12 @@ def main():
     expect("plain vote with an unknown reason -> 400", r, 400)
     r = vote_form(H, "no-such-article", {"csrf": csrf_of(page),
                                          "helpful": "yes"})
-    expect("plain vote on an unknown slug -> 400", r, 400)
+    expect("plain vote on an unknown slug -> 404", r, 404)
+    # An unknown article is an unknown resource, as everywhere: 404.
+    expect("JSON vote, unknown slug -> 404",
+           vote_json(H, "no-such-article", {"helpful": True}), 404,
+           field="slug")
     for name, slug, body, field in [
-        ("unknown slug", "no-such-article", {"helpful": True}, "slug"),
         ("unknown reason", X, {"helpful": False, "reason": "boring"},
          "reason"),
         ("comment of 501 characters", X,

@@ -2,6 +2,9 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 
+#include <errno.h>
+#include <signal.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +13,7 @@
 #include "http/core/site.h"
 #include "settings.h"
 #include "store/db.h"
+#include "util/helper_status.h"
 #include "util/text.h"
 
 int	page_sitemap(struct http_request *);
@@ -225,18 +229,105 @@ health_index(int *ok)
 	    "documents", docs, "message", msg));
 }
 
+/* A helper failing for this long (or silent for twice it) is degraded. */
+#define HELPER_FAILING_SECS	3
+/* The event writer may wait 5 s for another program's lock: not stuck. */
+#define EVENTS_SILENT_SECS	10
+/* The watcher may spend this long on one large build. */
+#define WATCHER_SILENT_SECS	60
+
+static json_t *
+json_time(long long t)
+{
+	char	buf[40];
+
+	if (t <= 0)
+		return (json_null());
+	format_rfc3339(t, buf, sizeof(buf));
+	return (json_string(buf));
+}
+
+/*
+ * One helper's part: what it last did, from its shared record, and
+ * whether it is alive (kill 0: both run as the same user). Adds a reason
+ * to reasons and clears *ok when it is dead, silent or failing.
+ */
+static json_t *
+health_helper(enum helper_id id, const char *name, const char *job,
+    long long silent_max, json_t *reasons, int *ok)
+{
+	struct helper_state	 h;
+	json_t			*o, *err;
+	long long		 now, failing;
+	char			 msg[512];
+	int			 running;
+
+	if (helper_status_read(id, &h) != 0)
+		return (json_pack("{s:b, s:s}", "running", 0, "message",
+		    "no shared status: cannot tell"));
+	now = (long long)time(NULL);
+	running = h.pid > 0 && (kill(h.pid, 0) == 0 || errno != ESRCH);
+	failing = h.failing_since > 0 ? now - h.failing_since : 0;
+	(void)snprintf(msg, sizeof(msg), "ok");
+	if (h.pid == 0)
+		(void)snprintf(msg, sizeof(msg), "%s is starting", name);
+	else if (!running)
+		(void)snprintf(msg, sizeof(msg), "%s (pid %d) is not running: "
+		    "%s until the server is restarted", name, (int)h.pid, job);
+	else if (now - h.beat > silent_max)
+		(void)snprintf(msg, sizeof(msg), "%s (pid %d) has not turned "
+		    "its loop for %llds: stuck?", name, (int)h.pid,
+		    now - h.beat);
+	else if (h.failing_since > 0 && failing >= HELPER_FAILING_SECS)
+		(void)snprintf(msg, sizeof(msg), "%s has been failing for "
+		    "%llds: %s", name, failing, h.error);
+	if (strcmp(msg, "ok") && h.pid != 0) {
+		*ok = 0;
+		json_array_append_new(reasons, json_string(msg));
+	}
+	err = h.last_error > 0 ? json_pack("{s:o, s:s}", "time",
+	    json_time(h.last_error), "message", h.error) : json_null();
+	o = json_pack("{s:b, s:i, s:o, s:o, s:o, s:I, s:s}",
+	    "running", running, "pid", (int)h.pid,
+	    "started", json_time(h.started),
+	    "last_success", json_time(h.last_ok), "last_error", err,
+	    "failing_for", (json_int_t)failing, "message", msg);
+	return (o);
+}
+
 int
 page_healthz(struct http_request *req)
 {
-	json_t		*o, *db, *ix;
+	struct helper_state	 w;
+	json_t		*o, *db, *ix, *helpers, *reasons, *m;
 	char		 built[40], problems[160];
-	int		 db_ok, ix_ok, ok;
+	int		 db_ok, ix_ok, ok, helpers_ok;
 
 	if (!allow_get(req))
 		return (KORE_RESULT_OK);
 	db = health_database(&db_ok);
 	ix = health_index(&ix_ok);
-	ok = db_ok && ix_ok && site.cat->built > 0;
+	reasons = json_array();
+	helpers_ok = 1;
+	helpers = json_pack("{s:o, s:o}",
+	    "watcher", health_helper(HELPER_WATCHER, "hc-watcher",
+	    "article edits do not go live", WATCHER_SILENT_SECS, reasons,
+	    &helpers_ok),
+	    "events", health_helper(HELPER_EVENTS, "hc-events",
+	    "page views and searches are not recorded", EVENTS_SILENT_SECS,
+	    reasons, &helpers_ok));
+	if (!db_ok && (m = json_object_get(db, "message")) != NULL)
+		json_array_append_new(reasons, json_sprintf("database: %s",
+		    json_string_value(m)));
+	if (!ix_ok && (m = json_object_get(ix, "message")) != NULL)
+		json_array_append_new(reasons, json_sprintf("index: %s",
+		    json_string_value(m)));
+	if (site.cat->built <= 0)
+		json_array_append_new(reasons, json_string("catalog: no "
+		    "snapshot loaded yet"));
+	ok = db_ok && ix_ok && site.cat->built > 0 && helpers_ok;
+	if (helper_status_read(HELPER_WATCHER, &w) != 0)
+		w.articles = w.good_articles = -1;
 	format_rfc3339(site.cat->built, built, sizeof(built));
 	if (site.cat->nproblems > 0)
 		(void)snprintf(problems, sizeof(problems), "%zu files have "
@@ -245,13 +336,17 @@ page_healthz(struct http_request *req)
 		    site.cat->nproblems);
 	else
 		(void)snprintf(problems, sizeof(problems), "ok");
-	o = json_pack("{s:s, s:{s:b, s:I, s:I, s:I, s:s, s:s}, s:o, s:o}",
+	o = json_pack("{s:s, s:{s:b, s:I, s:I, s:I, s:s, s:s, s:I, s:I}, "
+	    "s:o, s:o, s:o, s:o}",
 	    "status", ok ? "ok" : "degraded",
 	    "catalog", "usable", site.cat->built > 0,
 	    "articles", (json_int_t)site.cat->narts,
 	    "categories", (json_int_t)site.cat->ncats,
 	    "problems", (json_int_t)site.cat->nproblems,
 	    "built", built, "message", problems,
-	    "database", db, "index", ix);
+	    "last_build_articles", (json_int_t)w.articles,
+	    "last_good_articles", (json_int_t)w.good_articles,
+	    "database", db, "index", ix, "helpers", helpers,
+	    "reasons", reasons);
 	return (respond_json(req, ok ? 200 : 503, o));
 }

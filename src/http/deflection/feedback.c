@@ -138,7 +138,7 @@ page_feedback(struct http_request *req)
 		return (respond_error_page(req, 405, NULL));
 	}
 	if ((slug = feedback_article(req, "/articles/")) == NULL)
-		return (respond_error_page(req, 400, i18n_get(ui,
+		return (respond_error_page(req, 404, i18n_get(ui,
 		    "fb_unknown_article")));
 	if (!ratelimit_check(req, "vote", VOTES_PER_MINUTE))
 		return (KORE_RESULT_OK);
@@ -224,7 +224,7 @@ api_feedback(struct http_request *req)
 		    "Send the vote with POST.", NULL));
 	}
 	if ((slug = feedback_article(req, "/api/v1/articles/")) == NULL)
-		return (respond_json_error(req, 400, "unknown_article",
+		return (respond_json_error(req, 404, "unknown_article",
 		    "No article has this slug; see GET /api/v1/articles.",
 		    "slug"));
 	if (!ratelimit_check(req, "vote", VOTES_PER_MINUTE))
