@@ -37,7 +37,7 @@ BUILD		= build
 # Domain code shared by the server module and hcctl (no Kore in it).
 CORE_SRC	= src/settings.c src/util/strbuf.c src/util/text.c \
 		  src/util/strmap.c src/util/file.c src/util/urlform.c \
-		  src/util/random.c src/util/ratetable.c \
+		  src/util/random.c src/util/ratetable.c src/util/framing.c \
 		  src/catalog/frontmatter.c \
 		  src/catalog/catalog.c src/catalog/catalog_model.c \
 		  src/catalog/gittimes.c src/catalog/snapshot.c \
