@@ -84,6 +84,9 @@ static const struct ui_string	core_strings[] = {
 	{ "rate_limited", "操作太频繁了，请一分钟后再试。",
 	    "Too many attempts from your connection; please try again in a "
 	    "minute." },
+	{ "search_rate_limited", "搜索太频繁了，请稍等几秒再试。",
+	    "Too many searches from your connection; please wait a few "
+	    "seconds and try again." },
 	{ "csrf_failed", "表单已过期，请返回刷新页面后重新提交。",
 	    "This form has expired; go back, reload the page and send it "
 	    "again." },

@@ -1009,11 +1009,11 @@ def raw_cases():
         ("raw two Content-Lengths (smuggling)",
          "POST /api/v1/tickets HTTP/1.1\r\n" + hostline +
          "Content-Type: application/json\r\nContent-Length: 2\r\n"
-         "Content-Length: 40\r\n\r\n{}", (None, 400, 411, 413)),
+         "Content-Length: 40\r\n\r\n{}", (400,)),
         ("raw chunked body with a bad size",
          "POST /api/v1/tickets HTTP/1.1\r\n" + hostline +
          "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
-         "zz\r\n{}\r\n0\r\n\r\n", (None, 400, 411, 413, 501)),
+         "zz\r\n{}\r\n0\r\n\r\n", (411,)),
         ("raw header with CR only", "GET / HTTP/1.1\r\n" + hostline +
          "X-A: b\rX-Evil: c\r\n\r\n", (None, 200, 400)),
         ("raw HTTP/0.9 request", "GET /\r\n\r\n", (None, 400, 505)),
@@ -1040,6 +1040,183 @@ def raw_cases():
     r = fetch("GET", "/healthz")
     record("after the raw requests /healthz is 200",
            [] if r.status == 200 else ["healthz %d" % r.status])
+
+
+# ------------------------------------------------------------ framing
+
+def answers(out):
+    """The statuses of every response in a raw answer, in order."""
+    return [int(m) for m in re.findall(rb"HTTP/1\.1 (\d{3}) ", out)]
+
+
+def raw_all(data, timeout=3):
+    """Sends data, reads until the server closes or timeout passes;
+    returns (answers, bytes, whether it timed out)."""
+    s = socket.socket()
+    s.settimeout(timeout)
+    s.bind((fresh_addr(), 0))
+    out = b""
+    hung = False
+    try:
+        s.connect((HOST, PORT))
+        s.sendall(data)
+        while True:
+            try:
+                chunk = s.recv(65536)
+            except socket.timeout:
+                hung = True
+                break
+            except OSError:
+                break
+            if not chunk:
+                break
+            out += chunk
+    finally:
+        s.close()
+    return answers(out), out, hung
+
+
+def framing_cases():
+    """RFC 9112 section 6.3: ambiguous framing is a 400 with a message and
+    the connection closed; pipelined requests are each answered."""
+    host = ("Host: %s:%d\r\n" % (HOST, PORT)).encode()
+    tk = b"POST /api/v1/tickets HTTP/1.1\r\n" + host + \
+        b"Content-Type: application/json\r\n"
+    get = b"GET /healthz HTTP/1.1\r\n" + host + b"\r\n"
+    last = b"GET /robots.txt HTTP/1.1\r\n" + host + \
+        b"Connection: close\r\n\r\n"
+    # (name, bytes, statuses wanted in order, message fragment or None)
+    cases = [
+        ("framing: Content-Length and Transfer-Encoding",
+         tk + b"Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"
+         b"0\r\n\r\n" + last, [400], b"Content-Length only"),
+        ("framing: Transfer-Encoding before Content-Length",
+         tk + b"Transfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n"
+         b"0\r\n\r\n", [400], b"ambiguous"),
+        ("framing: two different Content-Lengths",
+         tk + b"Content-Length: 2\r\nContent-Length: 40\r\n\r\n{}" + last,
+         [400], b"several different Content-Length"),
+        ("framing: Content-Length +16",
+         b"POST /login HTTP/1.1\r\n" + host +
+         b"Content-Type: application/x-www-form-urlencoded\r\n"
+         b"Content-Length: +16\r\n\r\ntoken=abcdefghij", [400],
+         b"digits only"),
+        ("framing: Content-Length 0x10",
+         tk + b"Content-Length: 0x10\r\n\r\n{}", [400], b"digits only"),
+        ("framing: Content-Length as a list",
+         tk + b"Content-Length: 2, 2\r\n\r\n{}", [400], b"digits only"),
+        ("framing: chunked alone is 411 with a message",
+         tk + b"Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
+         [411], b"Content-Length"),
+        ("framing: a GET with a body (smuggled request inside)",
+         b"GET /healthz HTTP/1.1\r\n" + host + b"Content-Length: %d\r\n\r\n"
+         % len(last) + last, [400], b"takes no body"),
+        ("framing: whitespace before the colon",
+         tk + b"Content-Length : 2\r\n\r\n{}", [400], b"whitespace"),
+        ("framing: a folded header line",
+         b"GET /healthz HTTP/1.1\r\n" + host + b"X-A: b\r\n c\r\n\r\n",
+         [400], b"folded"),
+        ("framing: the 400 under /api/ is the JSON error shape",
+         tk + b"Content-Length: 1\r\nContent-Length: 2\r\n\r\n{}", [400],
+         b'"code":"bad_framing"'),
+        ("pipelining: GET GET in one packet, both answered",
+         get + last, [200, 200], None),
+        ("pipelining: GET GET GET, all answered in order",
+         get + b"GET /sitemap.xml HTTP/1.1\r\n" + host + b"\r\n" + last,
+         [200, 200, 200], b"Disallow"),
+        ("pipelining: POST then GET in one packet, both answered",
+         tk + b"Content-Length: 2\r\n\r\n{}" + last, [400, 200], b"Disallow"),
+        ("pipelining: POST with the body split, then GET",
+         None, [400, 200], b"Disallow"),
+        ("pipelining: equal Content-Lengths twice are one length",
+         tk + b"Content-Length: 2\r\nContent-Length: 2\r\n\r\n{}" + last,
+         [400, 200], b"Disallow"),
+    ]
+    for name, data, want, frag in cases:
+        try:
+            if data is None:
+                # Head and half the body first, the rest with the next GET.
+                s = socket.socket()
+                s.settimeout(3)
+                s.bind((fresh_addr(), 0))
+                s.connect((HOST, PORT))
+                s.sendall(tk + b"Content-Length: 2\r\n\r\n{")
+                time.sleep(0.2)
+                s.sendall(b"}" + last)
+                out, hung = b"", False
+                try:
+                    while True:
+                        chunk = s.recv(65536)
+                        if not chunk:
+                            break
+                        out += chunk
+                except socket.timeout:
+                    hung = True
+                s.close()
+                got = answers(out)
+            else:
+                got, out, hung = raw_all(data)
+            p = []
+            if got != want:
+                p.append("answers %s, wanted %s" % (got, want))
+            if hung:
+                p.append("no close within 3 s (a hang)")
+            if frag is not None and frag not in out:
+                p.append("no %r in the answer" % frag)
+            if want[0] in (400, 411) and len(want) == 1:
+                if not re.search(rb"^connection: close", out, re.I | re.M):
+                    p.append("no Connection: close")
+                if not re.search(rb"^content-security-policy:", out,
+                                 re.I | re.M):
+                    p.append("no CSP header")
+            record(name, p, out[:300].decode("latin-1"))
+        except Exception as e:
+            record(name, ["exception: %r" % (e,)])
+    # Nothing was stored by any of them.
+    r = fetch("GET", "/healthz")
+    record("after the framing cases /healthz is 200",
+           [] if r.status == 200 else ["healthz %d" % r.status])
+
+
+def search_rate_limit():
+    """One client's searches are limited (40 per 2 s); others are not."""
+    if os.environ.get("RATE_LIMITS", "on") != "on":
+        print("skip the search rate limit: RATE_LIMITS is off")
+        return
+    addr = fresh_addr()
+    paths = ["/api/v1/search?q=refund", "/search?q=refund",
+             "/api/v1/suggest?q=ref"]
+    got = []
+    t0 = time.time()
+    for i in range(60):
+        got.append(fetch("GET", paths[i % 3], addr=addr))
+    took = time.time() - t0
+    st = [r.status for r in got]
+    p = []
+    limited = [r for r in got if r.status == 429]
+    if took < 2.0 and not limited:
+        p.append("60 searches in %.1f s, none refused" % took)
+    if [x for x in st if x not in (200, 429)]:
+        p.append("statuses %s" % sorted(set(st)))
+    if st[:40].count(200) < 40 and took < 2.0:
+        p.append("refused within the first 40: %s" % st[:40])
+    for r in limited[:3]:
+        if not (r.header("retry-after") or "").isdigit():
+            p.append("429 without Retry-After")
+    api = [r for r in limited if r.json().get("error")]
+    page = [r for r in limited if "text/html" in (r.header("content-type") or "")]
+    if limited and not api:
+        p.append("no JSON error on an API 429")
+    if limited and not page:
+        p.append("no page on a /search 429")
+    if page and "搜索太频繁" not in page[0].text and \
+            "Too many searches" not in page[0].text:
+        p.append("the 429 page does not say what was limited")
+    r = fetch("GET", "/api/v1/search?q=refund")        # another client
+    if r.status != 200:
+        p.append("another client got %d" % r.status)
+    record("search rate limit: %d of 60 searches in %.1f s refused"
+           % (len(limited), took), p)
 
 
 def slowloris():
@@ -1207,6 +1384,8 @@ try:
     main_rows()
     xss_stored()
     raw_cases()
+    framing_cases()
+    search_rate_limit()
     slowloris()
     post_body_slow()
     privilege()

@@ -1,4 +1,4 @@
-/* ratelimit.h: per-client write limits shared by all workers (429 with Retry-After). */
+/* ratelimit.h: per-client request limits shared by all workers (429 with Retry-After). */
 #ifndef HC_RATELIMIT_H
 #define HC_RATELIMIT_H
 
@@ -13,12 +13,12 @@ void	ratelimit_init(void);
 
 /*
  * Counts one request of bucket ("ticket", "vote", ...) by this client
- * (client_key) in the current minute. Returns 1 when it is within
- * per_minute, else 0 with *retry_after set to the seconds until the next
- * minute. Always 1 when RATE_LIMITS is off.
+ * (client_key) in a window of window seconds opened by its first request.
+ * Returns 1 when it is within limit, else 0 with *retry_after set to the
+ * seconds until the window closes. Always 1 when RATE_LIMITS is off.
  */
 int	ratelimit_allow(struct http_request *, const char *bucket,
-	    int per_minute, int *retry_after);
+	    int limit, int window, int *retry_after);
 
 /*
  * ratelimit_allow, answering 429 with Retry-After (JSON under /api/, an
@@ -27,5 +27,16 @@ int	ratelimit_allow(struct http_request *, const char *bucket,
  */
 int	ratelimit_check(struct http_request *, const char *bucket,
 	    int per_minute);
+
+/*
+ * The search bucket (/search, /api/v1/search, /api/v1/suggest):
+ * SEARCH_RATE per SEARCH_WINDOW seconds, so a burst of SEARCH_RATE and
+ * SEARCH_RATE / SEARCH_WINDOW a second on average. Answers 429 as
+ * ratelimit_check does, with a message about searching. Returns 1 to go
+ * on, 0 when it answered.
+ */
+#define SEARCH_RATE	40
+#define SEARCH_WINDOW	2
+int	ratelimit_check_search(struct http_request *);
 
 #endif

@@ -109,17 +109,34 @@ allow_get(struct http_request *req)
 	return (0);
 }
 
+/* One list, so that answers written without a request carry them too. */
+static const char	*const sec_headers[][2] = {
+	{ "content-security-policy",
+	    "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+	    "script-src 'self'; object-src 'none'; base-uri 'none'; "
+	    "form-action 'self'; frame-ancestors 'none'" },
+	{ "x-content-type-options", "nosniff" },
+	{ "referrer-policy", "strict-origin-when-cross-origin" },
+	{ "x-frame-options", "DENY" },
+};
+
 void
 security_headers(struct http_request *req)
 {
-	http_response_header(req, "content-security-policy",
-	    "default-src 'self'; img-src 'self' data:; style-src 'self'; "
-	    "script-src 'self'; object-src 'none'; base-uri 'none'; "
-	    "form-action 'self'; frame-ancestors 'none'");
-	http_response_header(req, "x-content-type-options", "nosniff");
-	http_response_header(req, "referrer-policy",
-	    "strict-origin-when-cross-origin");
-	http_response_header(req, "x-frame-options", "DENY");
+	size_t	i;
+
+	for (i = 0; i < sizeof(sec_headers) / sizeof(sec_headers[0]); i++)
+		http_response_header(req, sec_headers[i][0], sec_headers[i][1]);
+}
+
+void
+security_header_lines(struct kore_buf *out)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(sec_headers) / sizeof(sec_headers[0]); i++)
+		kore_buf_appendf(out, "%s: %s\r\n", sec_headers[i][0],
+		    sec_headers[i][1]);
 }
 
 void

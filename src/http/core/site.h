@@ -107,6 +107,8 @@ int		 respond_bytes(struct http_request *, int status,
 
 /* Security headers every response carries (CSP, nosniff, referrer). */
 void		 security_headers(struct http_request *);
+/* The same headers as raw "name: value\r\n" lines, for answers made without a request. */
+void		 security_header_lines(struct kore_buf *);
 
 /* "YYYY-MM-DD" and RFC 3339 from unix seconds (UTC). */
 void		 format_date(long long, char *, size_t);

@@ -76,6 +76,9 @@ client_key(struct http_request *req, char out[33])
 	struct tm		 tm;
 	const void		*addr;
 	const char		*fwd, *last;
+	struct in6_addr		 in6;
+	struct in_addr		 in4;
+	char			 ip[INET6_ADDRSTRLEN];
 	size_t			 len;
 
 	now = time(NULL);
@@ -92,14 +95,33 @@ client_key(struct http_request *req, char out[33])
 		if ((last = strrchr(fwd, ',')) != NULL)
 			fwd = last + 1;
 		fwd += strspn(fwd, " ");
-		hmac(salt, "client:", fwd, strlen(fwd), mac);
+		ip[0] = '\0';
+		if ((len = strcspn(fwd, " ")) < sizeof(ip)) {
+			memcpy(ip, fwd, len);
+			ip[len] = '\0';
+		}
+		/* The same /64 rule as for direct clients below. */
+		if (inet_pton(AF_INET6, ip, &in6) == 1 &&
+		    IN6_IS_ADDR_V4MAPPED(&in6))
+			hmac(salt, "client:", &in6.s6_addr[12], 4, mac);
+		else if (inet_pton(AF_INET6, ip, &in6) == 1)
+			hmac(salt, "client:", &in6, 8, mac);
+		else if (inet_pton(AF_INET, ip, &in4) == 1)
+			hmac(salt, "client:", &in4, 4, mac);
+		else
+			hmac(salt, "client:", fwd, strlen(fwd), mac);
 		hex_encode(mac, 16, out);
 		return;
 	}
 	c = req->owner;
-	if (c->family == AF_INET6) {
+	if (c->family == AF_INET6 &&
+	    IN6_IS_ADDR_V4MAPPED(&c->addr.ipv6.sin6_addr)) {
+		addr = &c->addr.ipv6.sin6_addr.s6_addr[12];
+		len = 4;
+	} else if (c->family == AF_INET6) {
+		/* One subscriber gets a whole /64: count it as one client. */
 		addr = &c->addr.ipv6.sin6_addr;
-		len = sizeof(c->addr.ipv6.sin6_addr);
+		len = 8;
 	} else {
 		addr = &c->addr.ipv4.sin_addr;
 		len = sizeof(c->addr.ipv4.sin_addr);

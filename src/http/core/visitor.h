@@ -23,7 +23,8 @@ const char	*visitor_id(struct http_request *);
 /*
  * A keyed hash of the client's address: HMAC with a salt derived from the
  * installation secret and today's date (UTC), so it changes daily and the
- * address itself is stored nowhere. 32 hex digits.
+ * address itself is stored nowhere. 32 hex digits. An IPv6 client is its
+ * /64 (one subscriber's prefix), an IPv4-mapped one its IPv4 address.
  */
 void		 client_key(struct http_request *, char out[33]);
 

@@ -9,6 +9,7 @@
 #include "http/core/bodies.h"
 #include "http/deflection/funnel.h"
 #include "http/core/page_cache.h"
+#include "http/core/ratelimit.h"
 #include "render/i18n.h"
 #include "search/fold.h"
 #include "publish/indexer.h"
@@ -403,6 +404,8 @@ api_search(struct http_request *req)
 
 	if (!allow_get(req))
 		return (KORE_RESULT_OK);
+	if (!ratelimit_check_search(req))
+		return (KORE_RESULT_OK);
 	if (parse_args(req, &a, &err, 1) != 0) {
 		args_free(&a);
 		return (respond_json_error(req, 400, err.code, err.message,
@@ -475,6 +478,8 @@ api_suggest(struct http_request *req)
 	size_t			 i;
 
 	if (!allow_get(req))
+		return (KORE_RESULT_OK);
+	if (!ratelimit_check_search(req))
 		return (KORE_RESULT_OK);
 	if (parse_args(req, &a, &err, 0) != 0) {
 		args_free(&a);
@@ -594,6 +599,8 @@ page_search(struct http_request *req)
 	int			 status, total, pages;
 
 	if (!allow_get(req))
+		return (KORE_RESULT_OK);
+	if (!ratelimit_check_search(req))
 		return (KORE_RESULT_OK);
 	lang = request_lang(req);
 	if (parse_args(req, &a, &err, 0) != 0) {
