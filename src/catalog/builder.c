@@ -22,6 +22,8 @@
 #define MAX_LOGGED	20	/* problems printed per build */
 /* The index is checked every 10 ticks of BUILDER_TICK_MS: 2 s. */
 #define INDEX_CHECK_TICKS	10
+/* A tree that could not be used is tried again every 5 ticks: 1 s. */
+#define ROOT_RETRY_TICKS	5
 
 static long long
 now_ms(void)
@@ -32,16 +34,41 @@ now_ms(void)
 	return ((long long)tv.tv_sec * 1000 + tv.tv_usec / 1000);
 }
 
-struct catalog *
-builder_run(struct builder *b)
+/* Logs why the tree could not be read once, when that changes. */
+static void
+note_tree_error(struct builder *b, const char *err)
+{
+	if (err == NULL)
+		err = "";
+	if (!strcmp(err, b->last_error))
+		return;
+	if (err[0] != '\0')
+		fprintf(stderr, "catalog: %s\n", err);
+	else
+		fprintf(stderr, "catalog: the articles tree can be read again\n");
+	(void)snprintf(b->last_error, sizeof(b->last_error), "%s", err);
+}
+
+enum builder_status
+builder_run(struct builder *b, struct catalog **out)
 {
 	struct catalog		*cat;
 	struct index_stats	 st;
 	long long		 start;
 	size_t			 i;
 
+	if (out != NULL)
+		*out = NULL;
 	start = now_ms();
 	cat = catalog_build(b->articles, b->default_lang, b->cache);
+	note_tree_error(b, cat->tree_error);
+	if (cat->unpublishable) {
+		if (out != NULL)
+			*out = cat;
+		else
+			catalog_free(cat);
+		return (BUILDER_KEPT);
+	}
 	fprintf(stderr, "catalog: %zu articles, %zu categories, %zu problems, "
 	    "built in %lld ms\n", cat->narts, cat->ncats, cat->nproblems,
 	    now_ms() - start);
@@ -55,7 +82,7 @@ builder_run(struct builder *b)
 	}
 	if (snapshot_write(cat, b->snapshot) != 0) {
 		catalog_free(cat);
-		return (NULL);
+		return (BUILDER_FAILED);
 	}
 	for (i = 0; i < cat->nproblems && i < MAX_LOGGED; i++)
 		fprintf(stderr, "catalog: %s:%d: %s\n", cat->problems[i].file,
@@ -63,7 +90,11 @@ builder_run(struct builder *b)
 	if (cat->nproblems > MAX_LOGGED)
 		fprintf(stderr, "catalog: ... and %zu more (hcctl check lists "
 		    "all)\n", cat->nproblems - MAX_LOGGED);
-	return (cat);
+	if (out != NULL)
+		*out = cat;
+	else
+		catalog_free(cat);
+	return (BUILDER_PUBLISHED);
 }
 
 /* Adds a watch on dir and every folder below it. */
@@ -77,7 +108,7 @@ watch_tree(int fd, const char *dir)
 
 	(void)inotify_add_watch(fd, dir, IN_CREATE | IN_DELETE | IN_MODIFY |
 	    IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO | IN_ATTRIB |
-	    IN_DELETE_SELF | IN_ONLYDIR);
+	    IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR | IN_DONT_FOLLOW);
 	if ((d = opendir(dir)) == NULL)
 		return;
 	sb_init(&path);
@@ -86,7 +117,8 @@ watch_tree(int fd, const char *dir)
 			continue;
 		sb_reset(&path);
 		sb_printf(&path, "%s/%s", dir, de->d_name);
-		if (stat(path.data, &st) == 0 && S_ISDIR(st.st_mode))
+		/* A linked folder is not part of the tree: not followed. */
+		if (lstat(path.data, &st) == 0 && S_ISDIR(st.st_mode))
 			watch_tree(fd, path.data);
 	}
 	closedir(d);
@@ -150,13 +182,30 @@ index_broken(const char *path, ino_t built, int deep)
 	return (s != HC_SEARCH_OK);
 }
 
+/* The root's identity, or zeros when it is gone. */
+static void
+root_identity(const char *root, dev_t *dev, ino_t *ino)
+{
+	struct stat	st;
+
+	if (stat(root, &st) == 0 && S_ISDIR(st.st_mode)) {
+		*dev = st.st_dev;
+		*ino = st.st_ino;
+	} else {
+		*dev = 0;
+		*ino = 0;
+	}
+}
+
 void
 builder_watch(struct builder *b)
 {
-	struct pollfd	 pfd;
-	struct stat	 st;
-	ino_t		 built;
-	int		 fd, n, ticks;
+	struct pollfd		 pfd;
+	struct stat		 st;
+	enum builder_status	 s;
+	ino_t			 built, root_ino, ino;
+	dev_t			 root_dev, dev;
+	int			 fd, n, ticks, retry, rebuild;
 
 	(void)signal(SIGTERM, SIG_DFL);
 	(void)signal(SIGINT, SIG_DFL);
@@ -164,29 +213,45 @@ builder_watch(struct builder *b)
 	(void)signal(SIGCHLD, SIG_DFL);
 	(void)signal(SIGPIPE, SIG_IGN);
 
+	root_identity(b->articles, &root_dev, &root_ino);
 	if ((fd = open_watches(b->articles)) == -1)
 		exit(1);
 	/* The first pass: the index (the catalog comes from the cache). */
-	catalog_free(builder_run(b));
+	s = builder_run(b, NULL);
 	built = b->index != NULL && stat(b->index, &st) == 0 ? st.st_ino : 0;
-	ticks = 0;
+	ticks = retry = 0;
 	for (;;) {
 		/* Still there? Every INDEX_CHECK_TICKS: still readable? */
 		if (++ticks >= INDEX_CHECK_TICKS)
 			ticks = 0;
-		if (index_broken(b->index, built, ticks == 0)) {
-			catalog_free(builder_run(b));
+		/* A tree that cannot be used cannot rebuild the index. */
+		if (s != BUILDER_KEPT &&
+		    index_broken(b->index, built, ticks == 0)) {
+			s = builder_run(b, NULL);
 			built = stat(b->index, &st) == 0 ? st.st_ino : 0;
 		}
 		if (b->tick != NULL)
 			b->tick(b->tick_arg);
-		pfd.fd = fd;
-		pfd.events = POLLIN;
-		n = poll(&pfd, 1, BUILDER_TICK_MS);
-		if (n < 0 && errno != EINTR)
-			exit(1);
-		if (n <= 0)
-			continue;
+		/*
+		 * inotify follows the folder it watches, not the name: a
+		 * root renamed away and another renamed in must be watched
+		 * anew. A tree that could not be used (made unreadable, so
+		 * that no watch could be set) is tried again every second.
+		 */
+		root_identity(b->articles, &dev, &ino);
+		rebuild = dev != root_dev || ino != root_ino;
+		if (s == BUILDER_KEPT && ++retry >= ROOT_RETRY_TICKS)
+			rebuild = 1;
+		n = 0;
+		if (!rebuild) {
+			pfd.fd = fd;
+			pfd.events = POLLIN;
+			n = poll(&pfd, 1, BUILDER_TICK_MS);
+			if (n < 0 && errno != EINTR)
+				exit(1);
+			if (n <= 0)
+				continue;
+		}
 		/* Wait for a quiet moment: an editor's save is many events. */
 		while (n > 0) {
 			drain(fd);
@@ -198,9 +263,11 @@ builder_watch(struct builder *b)
 		 * and a change made during the build must start another one.
 		 */
 		close(fd);
+		root_identity(b->articles, &root_dev, &root_ino);
 		if ((fd = open_watches(b->articles)) == -1)
 			exit(1);
-		catalog_free(builder_run(b));
+		retry = 0;
+		s = builder_run(b, NULL);
 		built = b->index != NULL && stat(b->index, &st) == 0 ?
 		    st.st_ino : built;
 	}
