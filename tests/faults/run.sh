@@ -7,11 +7,13 @@
 
 cd "$(dirname "$0")/../.." || exit 1
 if [ "${1:-}" = quick ]; then
-	CASES="tests/faults/worker_kill.sh tests/faults/index.sh"
+	CASES="tests/faults/worker_kill.sh tests/faults/index.sh
+	    tests/faults/articles_tree.sh"
 else
 	CASES="tests/faults/worker_kill.sh tests/faults/server_kill.sh
 	    tests/faults/disk_full.sh tests/faults/db_locked.sh
-	    tests/faults/index.sh tests/faults/broken_articles.sh"
+	    tests/faults/index.sh tests/faults/broken_articles.sh
+	    tests/faults/articles_tree.sh"
 fi
 mkdir -p tests/out
 OUT=tests/out/faults${1:+-$1}.txt
