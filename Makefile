@@ -10,6 +10,7 @@ export PORT ARTICLES DATA BASE_URL DEFAULT_LANG RATE_LIMITS
 
 # Debian packages: what building needs, and what the tests need on top.
 BUILD_PKGS	= kore libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev \
+		  libgit2-dev \
 		  libsqlite3-dev libjansson-dev libssl-dev git pkg-config \
 		  libxapian-dev libopencc-dev libicu-dev g++
 # Every program the suites call, named: a minimal Debian has none of them
@@ -37,7 +38,8 @@ CFLAGS		+= -std=gnu99 -O2 -g -fPIC -fstack-protector-strong $(WARNINGS) \
 CXXFLAGS	+= -std=c++17 -O2 -g -fPIC -Wall -Werror -Isrc -fvisibility=hidden \
 		   $(SAN_FLAGS)
 LIBS		= -lcmark-gfm-extensions -lcmark-gfm -lyaml -lsqlite3 -ljansson \
-		  -lcrypto -lxapian -lopencc -licuuc -licudata -lstdc++ -lpthread -lm
+		  -lcrypto -lxapian -lopencc -licuuc -licudata -lgit2 -lstdc++ \
+		  -lpthread -lm
 
 BUILD		= build
 # Domain code shared by the server module and hcctl (no Kore in it).

@@ -195,6 +195,54 @@ chown_tree(const char *dir, uid_t uid, gid_t gid)
 	closedir(d);
 }
 
+/*
+ * The first build reads the articles tree, which others write: never as
+ * root. A child with the workers' user builds and publishes; the parent
+ * waits for it. (The watcher then parses the tree again into its own
+ * cache, as the same user.)
+ */
+static void
+first_build(void)
+{
+	struct passwd		*pw;
+	enum builder_status	 s;
+	pid_t			 pid;
+	int			 status;
+
+	pw = runas_user();
+	if ((pid = fork()) == -1)
+		fatal("cannot fork the first build: %s", errno_s);
+	if (pid == 0) {
+		(void)prctl(PR_SET_NAME, "hc-build");
+		if (pw != NULL && (setgroups(1, &pw->pw_gid) != 0 ||
+		    setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0)) {
+			fprintf(stderr, "catalog: cannot drop to %s for the "
+			    "first build: %s\n", kore_runas_user, errno_s);
+			_exit(BUILDER_FAILED);
+		}
+		s = builder_run(&builder, NULL);
+		(void)fflush(stderr);
+		_exit((int)s);
+	}
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR)
+			fatal("first build: waitpid: %s", errno_s);
+	if (!WIFEXITED(status))
+		fatal("the first build of the catalog died (signal %d)",
+		    WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+	switch (WEXITSTATUS(status)) {
+	case BUILDER_PUBLISHED:
+		break;
+	case BUILDER_KEPT:
+		kore_log(LOG_WARNING, "catalog: the articles tree %s cannot be "
+		    "used; serving the last published catalog, if any",
+		    settings.articles);
+		break;
+	default:
+		fatal("cannot write the catalog snapshot %s", snapshot_path);
+	}
+}
+
 static pid_t			 watcher_pid = -1;
 static pid_t			 event_writer_pid = -1;
 
@@ -264,7 +312,6 @@ kore_parent_teardown(void)
 void
 kore_parent_configure(int argc, char **argv)
 {
-	struct catalog	*cat;
 	struct passwd	*pw;
 	char		 err[512];
 
@@ -296,14 +343,12 @@ kore_parent_configure(int argc, char **argv)
 	builder.force_index = 0;
 	builder.default_lang = settings.default_lang;
 	builder.cache = catalog_cache_new();
-	if ((cat = builder_run(&builder)) == NULL)
-		fatal("cannot write the catalog snapshot %s", snapshot_path);
-	catalog_free(cat);
-	/* Files the watcher writes must be the workers' (runas) to read. */
+	/* Files the builders write must be the workers' (runas) to read. */
 	if ((pw = runas_user()) != NULL) {
 		(void)chown(snapshot_path, pw->pw_uid, pw->pw_gid);
 		chown_tree(index_path, pw->pw_uid, pw->pw_gid);
 	}
+	first_build();
 	builder.index = index_path;
 	/* community: the watcher also drains the threads' search outbox. */
 	builder.tick = cm_watch_tick;

@@ -2,10 +2,14 @@
 #include <sys/stat.h>
 
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "catalog.h"
 #include "frontmatter.h"
@@ -30,6 +34,11 @@ struct parsed {
 	struct rendered		 r;
 };
 
+struct cached_asset {
+	char		*rel;		/* the file in the tree */
+	struct asset	 a;
+};
+
 struct cache_entry {
 	char		*path;
 	long long	 mtime_ns;
@@ -50,6 +59,12 @@ struct catalog_cache {
 	char			**owner_paths;
 	size_t			 nowners;
 	struct git_times	*git;		/* kept while HEAD is the same */
+	/*
+	 * The last published build's images with the folder each came from,
+	 * kept for a folder that cannot be read in the next build.
+	 */
+	struct cached_asset	*assets;
+	size_t			 nassets;
 };
 
 /* Work list for one build. */
@@ -62,6 +77,8 @@ struct build {
 	struct parsed		**files;	/* good parses used in this build */
 	char			**paths;
 	size_t			 nfiles;
+	char			**asset_rels;	/* beside cat->assets */
+	size_t			 ncategories;	/* folders in the root */
 };
 
 static void
@@ -116,6 +133,21 @@ owned_before(const struct catalog_cache *c, const char *slug, const char *rel)
 	    !strcmp(c->owner_paths[i], rel));
 }
 
+static void
+forget_assets(struct catalog_cache *c)
+{
+	size_t	i;
+
+	for (i = 0; i < c->nassets; i++) {
+		free(c->assets[i].rel);
+		free(c->assets[i].a.key);
+		free(c->assets[i].a.data);
+	}
+	free(c->assets);
+	c->assets = NULL;
+	c->nassets = 0;
+}
+
 struct catalog_cache *
 catalog_cache_new(void)
 {
@@ -137,6 +169,7 @@ catalog_cache_free(struct catalog_cache *c)
 	strmap_free(&c->index);
 	forget_owners(c);
 	git_times_free(c->git);
+	forget_assets(c);
 	free(c);
 }
 
@@ -209,9 +242,31 @@ split_name(const char *name, char **slug, char **lang, const char **reason)
 	return (0);
 }
 
+/* Why file_read_at failed, for a person. */
+static const char *
+read_error(int err, const char *limit)
+{
+	static char	buf[128];
+
+	switch (err) {
+	case ELOOP:
+		return ("it is a symbolic link, which is never followed");
+	case EINVAL:
+		return ("it is not a regular file");
+	case EFBIG:
+		(void)snprintf(buf, sizeof(buf), "it is over %s", limit);
+		return (buf);
+	default:
+		(void)snprintf(buf, sizeof(buf), "it cannot be read: %s",
+		    strerror(err));
+		return (buf);
+	}
+}
+
 static struct parsed *
-parse_markdown_file(const char *full, const char *category, const char *slug,
-    const char *lang, const char *default_lang, struct fm_error *err)
+parse_markdown_file(int dirfd, const char *name, const char *category,
+    const char *slug, const char *lang, const char *default_lang,
+    struct fm_error *err)
 {
 	struct parsed	*p;
 	const char	*body;
@@ -219,10 +274,11 @@ parse_markdown_file(const char *full, const char *category, const char *slug,
 	size_t		 len;
 	int		 is_index;
 
-	if ((text = file_read(full, MAX_ARTICLE_BYTES, &len)) == NULL) {
+	if ((text = file_read_at(dirfd, name, MAX_ARTICLE_BYTES, &len)) ==
+	    NULL) {
 		err->line = 0;
-		(void)snprintf(err->reason, sizeof(err->reason),
-		    "cannot read the file, or it is over 1 MiB");
+		(void)snprintf(err->reason, sizeof(err->reason), "%s",
+		    read_error(errno, "1 MiB"));
 		return (NULL);
 	}
 	is_index = !strcmp(slug, "_index");
@@ -270,7 +326,7 @@ use_file(struct build *b, const char *rel, struct parsed *p)
 }
 
 static void
-scan_markdown(struct build *b, const char *full, const char *rel,
+scan_markdown(struct build *b, int dirfd, const char *rel,
     const char *category, const char *name, const struct stat *st)
 {
 	struct cache_entry	*e;
@@ -291,7 +347,8 @@ scan_markdown(struct build *b, const char *full, const char *rel,
 		e->mtime_ns = mtime_ns;
 		e->size = (long long)st->st_size;
 		e->ino = (unsigned long)st->st_ino;
-		p = parse_markdown_file(full, category, slug, lang,
+		errno = 0;
+		p = parse_markdown_file(dirfd, name, category, slug, lang,
 		    b->default_lang, &e->err);
 		if (p != NULL) {
 			parsed_free(e->good);
@@ -299,6 +356,12 @@ scan_markdown(struct build *b, const char *full, const char *rel,
 			e->broken = 0;
 		} else {
 			e->broken = 1;
+			/*
+			 * Unreadable (chmod): read again next time, since
+			 * making it readable does not change its mtime.
+			 */
+			if (errno == EACCES || errno == EPERM)
+				e->mtime_ns = -1;
 		}
 	}
 	if (e->broken) {
@@ -320,45 +383,197 @@ scan_markdown(struct build *b, const char *full, const char *rel,
 	free(lang);
 }
 
+static int
+namecmp(const void *a, const void *b)
+{
+	return (strcmp(*(char *const *)a, *(char *const *)b));
+}
+
 static void
-scan_assets(struct build *b, const char *full, const char *key)
+add_asset(struct build *b, const char *rel, const char *key,
+    unsigned char *data, size_t len)
+{
+	struct asset	*a;
+
+	b->cat->assets = xrealloc(b->cat->assets,
+	    (b->cat->nassets + 1) * sizeof(*a));
+	b->asset_rels = xrealloc(b->asset_rels,
+	    (b->cat->nassets + 1) * sizeof(char *));
+	b->asset_rels[b->cat->nassets] = xstrdup(rel);
+	a = &b->cat->assets[b->cat->nassets++];
+	a->key = xstrdup(key);
+	a->data = data;
+	a->len = len;
+}
+
+/* 1 when path is below the folder rel. */
+static int
+is_below(const char *path, const char *rel)
+{
+	size_t	n = strlen(rel);
+
+	return (!strncmp(path, rel, n) && path[n] == '/');
+}
+
+/*
+ * The folder rel cannot be read: everything the last build had below it
+ * stays (an unreadable folder is an accident, not a deletion), and the
+ * problem says so.
+ */
+static void
+keep_folder(struct build *b, const char *rel, int err)
+{
+	struct catalog_cache	*c = b->cache;
+	struct cache_entry	*e;
+	struct asset		*a;
+	unsigned char		*data;
+	size_t			 i, kept;
+	char			 msg[600];
+
+	for (i = kept = 0; i < c->n; i++) {
+		e = &c->entries[i];
+		if (!is_below(e->path, rel))
+			continue;
+		e->seen = 1;
+		if (e->good == NULL)
+			continue;
+		if (e->good->fm.draft) {
+			b->cat->drafts = xrealloc(b->cat->drafts,
+			    (b->cat->ndrafts + 1) * sizeof(char *));
+			b->cat->drafts[b->cat->ndrafts++] = xstrdup(e->path);
+			continue;
+		}
+		use_file(b, e->path, e->good);
+		if (e->good->slug != NULL && e->good->is_source)
+			kept++;
+	}
+	for (i = 0; i < c->nassets; i++) {
+		if (!is_below(c->assets[i].rel, rel))
+			continue;
+		a = &c->assets[i].a;
+		data = xmalloc(a->len + 1);
+		memcpy(data, a->data, a->len);
+		add_asset(b, c->assets[i].rel, a->key, data, a->len);
+	}
+	(void)snprintf(msg, sizeof(msg), "the folder cannot be read (%s); "
+	    "keeping its %zu article%s as last built", strerror(err), kept,
+	    kept == 1 ? "" : "s");
+	add_problem(b->cat, rel, 0, msg);
+	if (b->cat->tree_error == NULL) {
+		(void)snprintf(msg, sizeof(msg), "articles/%s cannot be read "
+		    "(%s); keeping its %zu article%s as last built", rel,
+		    strerror(err), kept, kept == 1 ? "" : "s");
+		b->cat->tree_error = xstrdup(msg);
+	}
+}
+
+static void
+symlink_problem(struct build *b, const char *rel)
+{
+	add_problem(b->cat, rel, 0, "a symbolic link: links are never "
+	    "followed in the articles tree (commit the file or folder itself)");
+}
+
+/*
+ * Lists the folder dirfd (sorted, so that the first of two duplicate
+ * slugs is stable) into *names. Returns the count, or -1 with errno.
+ */
+static ssize_t
+list_folder(int dirfd, char ***names)
 {
 	DIR		*d;
 	struct dirent	*de;
-	struct stat	 st;
-	struct strbuf	 fp, kp;
-	struct asset	*a;
-	char		*data;
-	size_t		 len;
+	size_t		 n, i;
+	int		 fd, saved;
 
-	if ((d = opendir(full)) == NULL)
-		return;
-	sb_init(&fp);
-	sb_init(&kp);
-	while ((de = readdir(d)) != NULL) {
+	*names = NULL;
+	if ((fd = dup(dirfd)) == -1)
+		return (-1);
+	if ((d = fdopendir(fd)) == NULL) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return (-1);
+	}
+	rewinddir(d);
+	n = 0;
+	for (;;) {
+		errno = 0;
+		if ((de = readdir(d)) == NULL)
+			break;
 		if (de->d_name[0] == '.')
 			continue;
-		sb_reset(&fp);
-		sb_printf(&fp, "%s/%s", full, de->d_name);
+		*names = xrealloc(*names, (n + 1) * sizeof(char *));
+		(*names)[n++] = xstrdup(de->d_name);
+	}
+	saved = errno;
+	closedir(d);
+	if (saved != 0) {
+		for (i = 0; i < n; i++)
+			free((*names)[i]);
+		free(*names);
+		*names = NULL;
+		errno = saved;
+		return (-1);
+	}
+	qsort(*names, n, sizeof(char *), namecmp);
+	return ((ssize_t)n);
+}
+
+/* A folder below dirfd, never through a symbolic link; -1 with errno. */
+static int
+open_folder(int dirfd, const char *name)
+{
+	return (openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC));
+}
+
+static void
+scan_assets(struct build *b, int parent, const char *name, const char *rel)
+{
+	struct stat	 st;
+	struct strbuf	 kp, rp;
+	char		**names, *data;
+	ssize_t		 n, i;
+	size_t		 len;
+	int		 dirfd;
+
+	if ((dirfd = open_folder(parent, name)) == -1 ||
+	    (n = list_folder(dirfd, &names)) == -1) {
+		keep_folder(b, rel, errno);
+		if (dirfd != -1)
+			close(dirfd);
+		return;
+	}
+	sb_init(&kp);
+	sb_init(&rp);
+	for (i = 0; i < n; i++) {
 		sb_reset(&kp);
-		sb_printf(&kp, "%s/%s", key, de->d_name);
-		if (stat(fp.data, &st) != 0 || !S_ISREG(st.st_mode))
+		sb_printf(&kp, "%s/%s", name, names[i]);
+		sb_reset(&rp);
+		sb_printf(&rp, "%s/%s", rel, names[i]);
+		if (fstatat(dirfd, names[i], &st, AT_SYMLINK_NOFOLLOW) != 0)
 			continue;
-		if ((data = file_read(fp.data, MAX_ASSET_BYTES, &len)) == NULL) {
-			add_problem(b->cat, kp.data, 0,
-			    "cannot read the image, or it is over 5 MiB");
+		if (S_ISLNK(st.st_mode)) {
+			symlink_problem(b, rp.data);
 			continue;
 		}
-		b->cat->assets = xrealloc(b->cat->assets,
-		    (b->cat->nassets + 1) * sizeof(*a));
-		a = &b->cat->assets[b->cat->nassets++];
-		a->key = xstrdup(kp.data);
-		a->data = (unsigned char *)data;
-		a->len = len;
+		if (!S_ISREG(st.st_mode))
+			continue;
+		if ((data = file_read_at(dirfd, names[i], MAX_ASSET_BYTES,
+		    &len)) == NULL) {
+			add_problem(b->cat, rp.data, 0, read_error(errno,
+			    "5 MiB"));
+			continue;
+		}
+		add_asset(b, rp.data, kp.data, (unsigned char *)data, len);
 	}
-	closedir(d);
-	sb_free(&fp);
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	close(dirfd);
 	sb_free(&kp);
+	sb_free(&rp);
 }
 
 static int
@@ -369,52 +584,39 @@ ends_with(const char *s, const char *suffix)
 	return (a >= b && !strcmp(s + a - b, suffix));
 }
 
+/*
+ * Walks the open folder dirfd; depth 0 is the root, 1 a category, 2 a
+ * section. Everything is opened relative to its folder's descriptor and
+ * never through a symbolic link, so nothing outside the tree is read.
+ * Returns -1 with errno when the folder itself cannot be listed.
+ */
 static int
-namecmp(const void *a, const void *b)
+scan_dir(struct build *b, int dirfd, const char *rel, int depth)
 {
-	return (strcmp(*(char *const *)a, *(char *const *)b));
-}
-
-/* Walks one folder; depth 0 is the root, 1 a category, 2 a section. */
-static void
-scan_dir(struct build *b, const char *full, const char *rel, int depth)
-{
-	DIR		*d;
-	struct dirent	*de;
 	struct stat	 st;
-	struct strbuf	 cf, cr;
+	struct strbuf	 cr;
 	char		**names;
-	size_t		 nnames, i, len;
+	ssize_t		 nnames, i;
+	size_t		 len;
+	int		 sub;
 
-	if ((d = opendir(full)) == NULL) {
-		add_problem(b->cat, rel[0] ? rel : ".", 0,
-		    "cannot open the folder");
-		return;
-	}
-	names = NULL;
-	nnames = 0;
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		names = xrealloc(names, (nnames + 1) * sizeof(char *));
-		names[nnames++] = xstrdup(de->d_name);
-	}
-	closedir(d);
-	/* Sorted, so that the first of two duplicate slugs is stable. */
-	qsort(names, nnames, sizeof(char *), namecmp);
-
-	sb_init(&cf);
+	if ((nnames = list_folder(dirfd, &names)) == -1)
+		return (-1);
 	sb_init(&cr);
 	for (i = 0; i < nnames; i++) {
-		sb_reset(&cf);
 		sb_reset(&cr);
-		sb_printf(&cf, "%s/%s", full, names[i]);
 		sb_printf(&cr, "%s%s%s", rel, rel[0] ? "/" : "", names[i]);
-		if (stat(cf.data, &st) != 0)
+		if (fstatat(dirfd, names[i], &st, AT_SYMLINK_NOFOLLOW) != 0)
 			continue;
+		if (S_ISLNK(st.st_mode)) {
+			symlink_problem(b, cr.data);
+			continue;
+		}
 		if (S_ISDIR(st.st_mode)) {
+			if (depth == 0)
+				b->ncategories++;
 			if (ends_with(names[i], ".assets") && depth > 0) {
-				scan_assets(b, cf.data, names[i]);
+				scan_assets(b, dirfd, names[i], cr.data);
 			} else if (depth >= 2) {
 				add_problem(b->cat, cr.data, 0, "folders go two "
 				    "levels deep at most: category/section");
@@ -422,16 +624,26 @@ scan_dir(struct build *b, const char *full, const char *rel, int depth)
 				add_problem(b->cat, cr.data, 0, "a folder name "
 				    "must be a slug: lower-case letters, digits, "
 				    "'-' and '_'");
+			} else if ((sub = open_folder(dirfd, names[i])) == -1) {
+				keep_folder(b, cr.data, errno);
 			} else {
-				scan_dir(b, cf.data, cr.data, depth + 1);
+				if (scan_dir(b, sub, cr.data, depth + 1) == -1)
+					keep_folder(b, cr.data, errno);
+				close(sub);
 			}
 			continue;
 		}
-		if (!S_ISREG(st.st_mode))
+		if (!S_ISREG(st.st_mode)) {
+			add_problem(b->cat, cr.data, 0, "not a regular file or "
+			    "folder: left out");
 			continue;
+		}
 		if (depth == 0 && !strcmp(names[i], "_synonyms.txt")) {
 			free(b->cat->synonyms);
-			b->cat->synonyms = file_read(cf.data, 1024 * 1024, &len);
+			if ((b->cat->synonyms = file_read_at(dirfd, names[i],
+			    1024 * 1024, &len)) == NULL)
+				add_problem(b->cat, cr.data, 0, read_error(errno,
+				    "1 MiB"));
 			continue;
 		}
 		if (!ends_with(names[i], ".md"))
@@ -442,13 +654,13 @@ scan_dir(struct build *b, const char *full, const char *rel, int depth)
 				    "be inside a category folder");
 			continue;
 		}
-		scan_markdown(b, cf.data, cr.data, rel, names[i], &st);
+		scan_markdown(b, dirfd, cr.data, rel, names[i], &st);
 	}
 	for (i = 0; i < nnames; i++)
 		free(names[i]);
 	free(names);
-	sb_free(&cf);
 	sb_free(&cr);
+	return (0);
 }
 
 static char **
@@ -486,7 +698,7 @@ file_updated(struct build *b, const char *rel, const struct parsed *p)
 		return (t);
 	sb_init(&full);
 	sb_printf(&full, "%s/%s", b->root, rel);
-	t = stat(full.data, &st) == 0 ? (long long)st.st_mtime : 0;
+	t = lstat(full.data, &st) == 0 ? (long long)st.st_mtime : 0;
 	sb_free(&full);
 	return (t);
 }
@@ -750,12 +962,54 @@ add_aliases(struct catalog *cat)
 	strmap_free(&taken);
 }
 
+/*
+ * The whole tree cannot be used: publishing this build would take every
+ * article off the site, so it is marked unpublishable and the cache keeps
+ * the last good build for when the tree is back.
+ */
+static void
+tree_unusable(struct build *b, const char *fmt, ...)
+{
+	va_list	ap;
+	char	msg[600];
+
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	b->cat->unpublishable = 1;
+	free(b->cat->tree_error);
+	b->cat->tree_error = xstrdup(msg);
+	add_problem(b->cat, ".", 0, msg);
+}
+
+/* Keeps this build's images and their folders for keep_folder. */
+static void
+remember_assets(struct build *b)
+{
+	struct catalog_cache	*c = b->cache;
+	struct asset		*a;
+	size_t			 i;
+
+	forget_assets(c);
+	c->assets = xcalloc(b->cat->nassets + 1, sizeof(*c->assets));
+	for (i = 0; i < b->cat->nassets; i++) {
+		a = &b->cat->assets[i];
+		c->assets[i].rel = xstrdup(b->asset_rels[i]);
+		c->assets[i].a.key = xstrdup(a->key);
+		c->assets[i].a.data = xmalloc(a->len + 1);
+		memcpy(c->assets[i].a.data, a->data, a->len);
+		c->assets[i].a.len = a->len;
+	}
+	c->nassets = b->cat->nassets;
+}
+
 struct catalog *
 catalog_build(const char *root, const char *default_lang,
     struct catalog_cache *cache)
 {
 	struct build	 b;
-	size_t		 i, keep;
+	size_t		 i, keep, before;
+	int		 fd;
 
 	memset(&b, 0, sizeof(b));
 	b.root = root;
@@ -767,13 +1021,41 @@ catalog_build(const char *root, const char *default_lang,
 
 	for (i = 0; i < cache->n; i++)
 		cache->entries[i].seen = 0;
-	scan_dir(&b, root, "", 0);
+	/* The root itself may be a link the operator made: followed. */
+	if ((fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    scan_dir(&b, fd, "", 0) == -1) {
+		tree_unusable(&b, "the articles folder %s %s (%s); keeping the "
+		    "last published articles", root, errno == ENOENT ?
+		    "is missing" : "cannot be read", strerror(errno));
+	}
+	if (fd != -1)
+		close(fd);
 	assemble(&b);
+	/*
+	 * A root without a single category folder any more, after a build
+	 * with articles, is taken for a mistake (everything moved out); an
+	 * article deleted from its folder is not.
+	 */
+	before = cache->nowners;
+	if (!b.cat->unpublishable && b.ncategories == 0 && before > 0)
+		tree_unusable(&b, "the articles folder %s has no articles any "
+		    "more (the last build had %zu); keeping the last published "
+		    "articles (to publish an empty help center on purpose, run "
+		    "hcctl reindex)", root, before);
+	/* Before catalog_index sorts the images away from asset_rels. */
+	if (!b.cat->unpublishable)
+		remember_assets(&b);
 	catalog_index(b.cat);
 	add_aliases(b.cat);
 	catalog_index(b.cat);
 	check_links_and_translations(&b);
-	remember_owners(cache, b.cat);
+	if (b.cat->unpublishable) {
+		/* Nothing is forgotten: the next readable tree is compared. */
+		for (i = 0; i < cache->n; i++)
+			cache->entries[i].seen = 1;
+	} else {
+		remember_owners(cache, b.cat);
+	}
 
 	/* Forget files that are gone. */
 	for (i = keep = 0; i < cache->n; i++) {
@@ -793,5 +1075,8 @@ catalog_build(const char *root, const char *default_lang,
 		free(b.paths[i]);
 	free(b.paths);
 	free(b.files);
+	for (i = 0; i < b.cat->nassets; i++)
+		free(b.asset_rels[i]);
+	free(b.asset_rels);
 	return (b.cat);
 }

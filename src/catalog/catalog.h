@@ -90,6 +90,14 @@ struct catalog {
 	size_t		 ndrafts;
 	char		*synonyms;	/* _synonyms.txt, or NULL */
 	long long	 built;		/* unix seconds */
+	/*
+	 * Not in the snapshot: why part of the tree could not be read (the
+	 * first such folder, or the root), or NULL. With unpublishable set
+	 * the whole tree was missing, unreadable or emptied, and the builder
+	 * keeps the last published catalog instead of this one.
+	 */
+	char		*tree_error;
+	int		 unpublishable;
 	/* Filled by catalog_index(): */
 	size_t		*recent;	/* indexes into arts, newest first */
 };
@@ -103,8 +111,11 @@ void			 catalog_cache_free(struct catalog_cache *);
 /*
  * Scans root and returns a new catalog (caller frees with catalog_free).
  * Unchanged files are taken from cache without re-parsing; a file that
- * became broken keeps its last good version from cache, and the problem is
- * listed. default_lang is the language of files without .<lang>.
+ * became broken or unreadable keeps its last good version from cache, and
+ * the problem is listed; so does everything in a folder that cannot be
+ * read. A symbolic link anywhere below root is never followed: it is
+ * listed as a problem and left out. default_lang is the language of files
+ * without .<lang>.
  */
 struct catalog	*catalog_build(const char *root, const char *default_lang,
 		    struct catalog_cache *cache);

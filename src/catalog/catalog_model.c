@@ -277,5 +277,6 @@ catalog_free(struct catalog *cat)
 	free_list(cat->drafts, cat->ndrafts);
 	free(cat->synonyms);
 	free(cat->recent);
+	free(cat->tree_error);
 	free(cat);
 }

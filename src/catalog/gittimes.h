@@ -1,15 +1,19 @@
-/* gittimes.h: last commit time of every file in an articles tree, from one git log. */
+/* gittimes.h: last commit time of every file in an articles tree, from one walk of its history (libgit2). */
 #ifndef HC_GITTIMES_H
 #define HC_GITTIMES_H
 
 struct git_times;
 
-/* NULL when root is not in a git work tree or git is missing. */
+/*
+ * NULL when root is not in a git work tree. Runs no program: whatever the
+ * checkout's .git/config names (gpg.program, core.fsmonitor, a pager) is
+ * never executed, and the owner of the checkout does not matter.
+ */
 struct git_times	*git_times_load(const char *root);
 /*
  * The times for root, reusing prev (which it takes) when the tree's HEAD
- * commit is the one prev was read at: one "git rev-parse" instead of a
- * walk of the whole history for every build.
+ * commit is the one prev was read at: one read of HEAD instead of a walk
+ * of the whole history for every build.
  */
 struct git_times	*git_times_reload(struct git_times *prev,
 			    const char *root);

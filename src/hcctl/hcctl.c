@@ -161,10 +161,10 @@ check_data(const char *articles)
 static int
 cmd_reindex(int argc, char **argv)
 {
-	int		 full = argc > 1 && !strcmp(argv[1], "--full");
-	struct builder	 b;
-	struct catalog	*cat;
-	char		 snapshot[1024], index[1024];
+	int			 full = argc > 1 && !strcmp(argv[1], "--full");
+	struct builder		 b;
+	enum builder_status	 s;
+	char			 snapshot[1024], index[1024];
 
 	(void)snprintf(snapshot, sizeof(snapshot), "%s/catalog.db",
 	    settings.data);
@@ -182,11 +182,10 @@ cmd_reindex(int argc, char **argv)
 	b.default_lang = settings.default_lang;
 	b.force_index = full;
 	b.cache = catalog_cache_new();
-	cat = builder_run(&b);
+	s = builder_run(&b, NULL);
 	catalog_cache_free(b.cache);
-	if (cat == NULL)
+	if (s != BUILDER_PUBLISHED)
 		return (1);
-	catalog_free(cat);
 	/* community: thread documents kept in line (all rewritten with --full). */
 	return (cmd_reindex_threads(index, full));
 }

@@ -23,6 +23,8 @@
 #define MAX_LOGGED	20	/* problems printed per build */
 /* The index is checked every 10 ticks of BUILDER_TICK_MS: 2 s. */
 #define INDEX_CHECK_TICKS	10
+/* A tree that could not be used is tried again every 5 ticks: 1 s. */
+#define ROOT_RETRY_TICKS	5
 
 static long long
 now_ms(void)
@@ -33,8 +35,23 @@ now_ms(void)
 	return ((long long)tv.tv_sec * 1000 + tv.tv_usec / 1000);
 }
 
-struct catalog *
-builder_run(struct builder *b)
+/* Logs why the tree could not be read once, when that changes. */
+static void
+note_tree_error(struct builder *b, const char *err)
+{
+	if (err == NULL)
+		err = "";
+	if (!strcmp(err, b->last_error))
+		return;
+	if (err[0] != '\0')
+		fprintf(stderr, "catalog: %s\n", err);
+	else
+		fprintf(stderr, "catalog: the articles tree can be read again\n");
+	(void)snprintf(b->last_error, sizeof(b->last_error), "%s", err);
+}
+
+enum builder_status
+builder_run(struct builder *b, struct catalog **out)
 {
 	struct catalog		*cat;
 	struct index_stats	 st;
@@ -42,13 +59,23 @@ builder_run(struct builder *b)
 	size_t			 i;
 	int			 failed = 0;
 
+	if (out != NULL)
+		*out = NULL;
 	start = now_ms();
 	cat = catalog_build(b->articles, b->default_lang, b->cache);
-	/* /healthz: a tree the watcher cannot read is its failure. */
-	if (access(b->articles, R_OK | X_OK) != 0) {
+	note_tree_error(b, cat->tree_error);
+	/* /healthz: a tree the watcher cannot read in full is its failure. */
+	if (cat->tree_error != NULL && cat->tree_error[0] != '\0') {
 		failed = 1;
-		helper_status_error(HELPER_WATCHER, "cannot read ARTICLES %s: "
-		    "%s", b->articles, strerror(errno));
+		helper_status_error(HELPER_WATCHER, "%s", cat->tree_error);
+	}
+	if (cat->unpublishable) {
+		helper_status_build(cat->narts, cat->nproblems, 0);
+		if (out != NULL)
+			*out = cat;
+		else
+			catalog_free(cat);
+		return (BUILDER_KEPT);
 	}
 	fprintf(stderr, "catalog: %zu articles, %zu categories, %zu problems, "
 	    "built in %lld ms\n", cat->narts, cat->ncats, cat->nproblems,
@@ -72,7 +99,7 @@ builder_run(struct builder *b)
 		    "could not be written (the log says why)", b->snapshot);
 		helper_status_build(cat->narts, cat->nproblems, 0);
 		catalog_free(cat);
-		return (NULL);
+		return (BUILDER_FAILED);
 	}
 	helper_status_build(cat->narts, cat->nproblems, !failed);
 	if (!failed)
@@ -83,7 +110,11 @@ builder_run(struct builder *b)
 	if (cat->nproblems > MAX_LOGGED)
 		fprintf(stderr, "catalog: ... and %zu more (hcctl check lists "
 		    "all)\n", cat->nproblems - MAX_LOGGED);
-	return (cat);
+	if (out != NULL)
+		*out = cat;
+	else
+		catalog_free(cat);
+	return (BUILDER_PUBLISHED);
 }
 
 /* Adds a watch on dir and every folder below it. */
@@ -97,7 +128,7 @@ watch_tree(int fd, const char *dir)
 
 	(void)inotify_add_watch(fd, dir, IN_CREATE | IN_DELETE | IN_MODIFY |
 	    IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO | IN_ATTRIB |
-	    IN_DELETE_SELF | IN_ONLYDIR);
+	    IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR | IN_DONT_FOLLOW);
 	if ((d = opendir(dir)) == NULL)
 		return;
 	sb_init(&path);
@@ -106,7 +137,8 @@ watch_tree(int fd, const char *dir)
 			continue;
 		sb_reset(&path);
 		sb_printf(&path, "%s/%s", dir, de->d_name);
-		if (stat(path.data, &st) == 0 && S_ISDIR(st.st_mode))
+		/* A linked folder is not part of the tree: not followed. */
+		if (lstat(path.data, &st) == 0 && S_ISDIR(st.st_mode))
 			watch_tree(fd, path.data);
 	}
 	closedir(d);
@@ -172,13 +204,30 @@ index_broken(const char *path, ino_t built, int deep)
 	return (s != HC_SEARCH_OK);
 }
 
+/* The root's identity, or zeros when it is gone. */
+static void
+root_identity(const char *root, dev_t *dev, ino_t *ino)
+{
+	struct stat	st;
+
+	if (stat(root, &st) == 0 && S_ISDIR(st.st_mode)) {
+		*dev = st.st_dev;
+		*ino = st.st_ino;
+	} else {
+		*dev = 0;
+		*ino = 0;
+	}
+}
+
 void
 builder_watch(struct builder *b)
 {
-	struct pollfd	 pfd;
-	struct stat	 st;
-	ino_t		 built;
-	int		 fd, n, ticks;
+	struct pollfd		 pfd;
+	struct stat		 st;
+	enum builder_status	 s;
+	ino_t			 built, root_ino, ino;
+	dev_t			 root_dev, dev;
+	int			 fd, n, ticks, retry, rebuild;
 
 	(void)signal(SIGTERM, SIG_DFL);
 	(void)signal(SIGINT, SIG_DFL);
@@ -186,36 +235,54 @@ builder_watch(struct builder *b)
 	(void)signal(SIGCHLD, SIG_DFL);
 	(void)signal(SIGPIPE, SIG_IGN);
 
+	root_identity(b->articles, &root_dev, &root_ino);
 	if ((fd = open_watches(b->articles)) == -1)
 		exit(1);
 	/* The first pass: the index (the catalog comes from the cache). */
-	catalog_free(builder_run(b));
+	s = builder_run(b, NULL);
 	built = b->index != NULL && stat(b->index, &st) == 0 ? st.st_ino : 0;
-	ticks = 0;
+	ticks = retry = 0;
 	for (;;) {
-		/* Failing builds are retried less and less often. */
-		helper_backoff(HELPER_WATCHER, 30000);
+		/*
+		 * Failing builds are retried less and less often, but at
+		 * least every 2 s: the same loop drains the community outbox.
+		 */
+		helper_backoff(HELPER_WATCHER, 2000);
 		helper_status_beat(HELPER_WATCHER);
 		/* Still there? Every INDEX_CHECK_TICKS: still readable? */
 		if (++ticks >= INDEX_CHECK_TICKS)
 			ticks = 0;
-		if (index_broken(b->index, built, ticks == 0)) {
-			catalog_free(builder_run(b));
+		/* A tree that cannot be used cannot rebuild the index. */
+		if (s != BUILDER_KEPT &&
+		    index_broken(b->index, built, ticks == 0)) {
+			s = builder_run(b, NULL);
 			built = stat(b->index, &st) == 0 ? st.st_ino : 0;
 		}
 		if (b->tick != NULL)
 			b->tick(b->tick_arg);
-		pfd.fd = fd;
-		pfd.events = POLLIN;
-		n = poll(&pfd, 1, BUILDER_TICK_MS);
-		if (n < 0 && errno != EINTR)
-			exit(1);
 		/*
-		 * A failed build is tried again (after the backoff above):
-		 * a folder it could not read may also hold no watch.
+		 * inotify follows the folder it watches, not the name: a
+		 * root renamed away and another renamed in must be watched
+		 * anew. A tree that could not be used, or read in full (a
+		 * folder made unreadable holds no watch), is tried again
+		 * every second.
 		 */
-		if (n <= 0 && !helper_status_failing(HELPER_WATCHER))
-			continue;
+		root_identity(b->articles, &dev, &ino);
+		rebuild = dev != root_dev || ino != root_ino;
+		if ((s != BUILDER_PUBLISHED ||
+		    helper_status_failing(HELPER_WATCHER)) &&
+		    ++retry >= ROOT_RETRY_TICKS)
+			rebuild = 1;
+		n = 0;
+		if (!rebuild) {
+			pfd.fd = fd;
+			pfd.events = POLLIN;
+			n = poll(&pfd, 1, BUILDER_TICK_MS);
+			if (n < 0 && errno != EINTR)
+				exit(1);
+			if (n <= 0)
+				continue;
+		}
 		/* Wait for a quiet moment: an editor's save is many events. */
 		while (n > 0) {
 			drain(fd);
@@ -227,9 +294,11 @@ builder_watch(struct builder *b)
 		 * and a change made during the build must start another one.
 		 */
 		close(fd);
+		root_identity(b->articles, &root_dev, &root_ino);
 		if ((fd = open_watches(b->articles)) == -1)
 			exit(1);
-		catalog_free(builder_run(b));
+		retry = 0;
+		s = builder_run(b, NULL);
 		built = b->index != NULL && stat(b->index, &st) == 0 ?
 		    st.st_ino : built;
 	}

@@ -17,21 +17,44 @@ struct builder {
 	 */
 	void			(*tick)(const void *);
 	const void		*tick_arg;
+	/*
+	 * Why the last build could not read all of the tree (the root
+	 * missing, unreadable or emptied; or the first folder that could not
+	 * be read), or "" when it read everything. Logged once when it
+	 * changes; for /healthz and the operator.
+	 */
+	char			 last_error[512];
+};
+
+enum builder_status {
+	BUILDER_PUBLISHED,	/* a new snapshot, the index up to date */
+	/* The tree could not be used: the last published catalog stays. */
+	BUILDER_KEPT,
+	BUILDER_FAILED,		/* the snapshot could not be written */
 };
 
 #define BUILDER_TICK_MS	200
 
 /*
  * Builds the catalog, writes the snapshot and brings the search index up
- * to date; logs a summary and the problems to stderr. Returns the new catalog (caller frees) or NULL when
- * the snapshot could not be written.
+ * to date; logs a summary and the problems to stderr. When the tree as a
+ * whole cannot be used (missing, unreadable, emptied) nothing is written
+ * and last_error says why. With out set, *out is the catalog built
+ * (caller frees; NULL on BUILDER_FAILED).
+ *
+ * Return value:
+ *	BUILDER_PUBLISHED	the snapshot and the index were written
+ *	BUILDER_KEPT		the tree could not be used; nothing written
+ *	BUILDER_FAILED		the snapshot could not be written
  */
-struct catalog	*builder_run(struct builder *);
+enum builder_status	 builder_run(struct builder *, struct catalog **out);
 
 /*
  * Builds once (bringing the index up to date), then watches the tree with
- * inotify and rebuilds after each burst of changes (100 ms of quiet),
- * until SIGTERM. Never returns.
+ * inotify and rebuilds after each burst of changes (50 ms of quiet),
+ * until SIGTERM. A root that is replaced (renamed away, a new folder
+ * renamed in) is watched anew; while the tree cannot be used it is tried
+ * again every second. Never returns.
  */
 void		 builder_watch(struct builder *) __attribute__((noreturn));
 

@@ -1,8 +1,13 @@
 /* config.c: ticket routing and SLA settings from articles/_support.yaml (category -> group, keyword -> priority, SLA hours). */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <yaml.h>
 
@@ -312,13 +317,32 @@ tickets_config_load(const char *path, char *err, size_t errlen)
 	yaml_parser_t	 parser;
 	yaml_document_t	 doc;
 	yaml_node_t	*root;
+	struct stat	 st;
 	const char	*dg;
 	FILE		*fp;
-	int		 rc;
+	int		 fd, rc;
 
 	tickets_config_reset();
-	if ((fp = fopen(path, "r")) == NULL)
-		return (0);	/* no file: the defaults */
+	/*
+	 * The file sits in the articles tree, which others write, and the
+	 * server reads it as root: never through a symbolic link, never a
+	 * FIFO (O_NONBLOCK: opening one must not hang the start).
+	 */
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC)) == -1) {
+		if (errno == ENOENT)
+			return (0);	/* no file: the defaults */
+		(void)snprintf(err, errlen, "%s: %s", path, errno == ELOOP ?
+		    "a symbolic link, which is never followed" :
+		    strerror(errno));
+		return (-1);
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (fp = fdopen(fd, "r")) == NULL) {
+		(void)snprintf(err, errlen, "%s: not a regular file", path);
+		close(fd);
+		return (-1);
+	}
 	rc = -1;
 	(void)yaml_parser_initialize(&parser);
 	yaml_parser_set_input_file(&parser, fp);

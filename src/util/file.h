@@ -11,4 +11,13 @@
  */
 char	*file_read(const char *path, size_t max, size_t *len);
 
+/*
+ * Reads name in the folder dirfd like file_read, but never through a
+ * symbolic link (O_NOFOLLOW) and only a regular file: the articles tree is
+ * written by others. Returns NULL with errno set: ELOOP for a symbolic
+ * link, EINVAL for anything but a regular file (a FIFO would block), EFBIG
+ * when it is larger than max, or the error of open or read.
+ */
+char	*file_read_at(int dirfd, const char *name, size_t max, size_t *len);
+
 #endif

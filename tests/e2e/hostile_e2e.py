@@ -1377,6 +1377,88 @@ def privilege():
     record("privilege: the other children (index watcher) run as helpcenter", p)
 
 
+
+# ------------------------------------------------------------ the tree
+
+def wait_problems(want_more_than, seconds=10):
+    """Waits for the watcher's next snapshot to list more problems."""
+    t0 = time.time()
+    n = -1
+    while time.time() - t0 < seconds:
+        try:
+            n = json.loads(fetch("GET", "/healthz").text)["catalog"]["problems"]
+        except (ValueError, KeyError, TypeError):
+            n = -1
+        if n > want_more_than:
+            return n
+        time.sleep(0.2)
+    return n
+
+
+def tree_links():
+    """Symbolic links committed into the articles tree are never followed:
+    an image linked to the database, an article linked to a file outside,
+    a category folder linked to a folder outside. Each is a 404 (never the
+    bytes) and a problem in hcctl check, which exits 1."""
+    outside = os.path.join(os.path.dirname(os.path.abspath(ARTICLES)),
+                           "outside-" + RUN)
+    os.makedirs(os.path.join(outside, "leakcat"))
+    with open(os.path.join(outside, "leaked-article.md"), "w") as f:
+        f.write("---\ntitle: Leaked %s\n---\nOUTSIDE-SECRET\n" % RUN)
+    with open(os.path.join(outside, "leakcat", "_index.md"), "w") as f:
+        f.write("---\ntitle: Leak category\n---\n")
+    with open(os.path.join(outside, "leakcat", "leakcat-article.md"), "w") as f:
+        f.write("---\ntitle: Leak in a folder\n---\nOUTSIDE-SECRET\n")
+    for dp, dns, fns in os.walk(outside):
+        os.chmod(dp, 0o755)
+        for n in fns:
+            os.chmod(os.path.join(dp, n), 0o644)
+    os.chmod(os.path.dirname(outside), 0o755)
+    links = [
+        (os.path.abspath(DB), "getting-started/create-account.assets/db.png"),
+        (os.path.join(outside, "leaked-article.md"), "billing/leaked-article.md"),
+        (os.path.join(outside, "leakcat"), "leakcat"),
+    ]
+    before = wait_problems(-1, 1)
+    made = []
+    try:
+        for target, rel in links:
+            os.symlink(target, os.path.join(ARTICLES, rel))
+            made.append(os.path.join(ARTICLES, rel))
+        wait_problems(before + 2, 10)
+        cases = [("/articles/create-account.assets/db.png", b"SQLite format"),
+                 ("/articles/leaked-article", b"OUTSIDE-SECRET"),
+                 ("/articles/leakcat-article", b"OUTSIDE-SECRET"),
+                 ("/categories/leakcat", b"Leak category")]
+        for path, secret in cases:
+            r = fetch("GET", path)
+            p = []
+            if r.status != 404:
+                p.append("status %d, want 404" % r.status)
+            if secret in r.body:
+                p.append("the linked file's bytes were served")
+            record("tree: symbolic link %s is not followed (404)" % path, p)
+        r = fetch("GET", "/search?q=OUTSIDE-SECRET")
+        record("tree: a linked article is not searchable",
+               ["found"] if b"Leak" in r.body else [])
+        out = subprocess.run(["build/hcctl", "check", ARTICLES],
+                             env=dict(os.environ, DATA=DATA),
+                             capture_output=True, text=True, timeout=60)
+        p = []
+        if out.returncode != 1:
+            p.append("hcctl check exit %d, want 1" % out.returncode)
+        for _, rel in links:
+            if not re.search(r"^%s:\d+: .*symbolic link" % re.escape(rel),
+                             out.stdout, re.M):
+                p.append("hcctl check does not report %s" % rel)
+        record("tree: hcctl check reports each symbolic link and exits 1", p,
+               out.stdout[-300:])
+    finally:
+        for m in made:
+            os.unlink(m)
+        subprocess.run(["rm", "-rf", outside])
+    wait_problems(-1, 1)
+
 # ------------------------------------------------------------ main
 
 try:
@@ -1389,6 +1471,7 @@ try:
     slowloris()
     post_body_slow()
     privilege()
+    tree_links()
     # The tables survived every SQL row.
     try:
         c = counts()

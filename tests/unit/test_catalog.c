@@ -992,6 +992,197 @@ test_git_commit_times(void **state)
 	catalog_cache_free(cache);
 }
 
+/* ---- a hostile tree: links, FIFOs, a hostile .git/config ---- */
+
+static void
+link_at(const char *target, const char *rel)
+{
+	char	path[PATH_MAX];
+
+	full_path(rel, path, sizeof(path));
+	if (symlink(target, path) != 0)
+		fail_msg("symlink %s: %s", path, strerror(errno));
+}
+
+static int
+problem_says(const struct catalog *cat, const char *file, const char *word)
+{
+	const struct problem	*p;
+
+	return ((p = find_problem(cat, file)) != NULL &&
+	    strstr(p->reason, word) != NULL);
+}
+
+/*
+ * No symbolic link below the root is followed: an image, an article, a
+ * category folder, _synonyms.txt, an .assets folder; each is a problem.
+ */
+static void
+test_symlinks_not_followed(void **state)
+{
+	struct catalog	*cat;
+	char		 secret[PATH_MAX], outside[PATH_MAX];
+
+	(void)state;
+	(void)snprintf(secret, sizeof(secret), "%s/secret.db", work);
+	(void)snprintf(outside, sizeof(outside), "%s/outside", work);
+	put_bytes("../secret.db", "SECRET-BYTES", 12);
+	put("../outside/_index.md", INDEX("Outside"));
+	put("../outside/leak.md", "---\ntitle: Leak\n---\nSECRET\n");
+	put("help/_index.md", INDEX("帮助"));
+	put("help/page.md", "---\ntitle: Page\n---\n");
+	put("help/page.assets/ok.png", "png");
+	link_at(secret, "help/page.assets/db.png");
+	link_at(secret, "help/linked.md");
+	link_at(outside, "outside");
+	link_at(outside, "help/other.assets");
+	link_at(secret, "_synonyms.txt");
+
+	cat = build_once();
+	assert_non_null(catalog_asset(cat, "page.assets/ok.png"));
+	assert_null(catalog_asset(cat, "page.assets/db.png"));
+	assert_null(catalog_article(cat, "linked"));
+	assert_null(catalog_article(cat, "leak"));
+	assert_null(catalog_category(cat, "outside"));
+	assert_null(cat->synonyms);
+	assert_int_equal(cat->narts, 1);
+	assert_true(problem_says(cat, "help/page.assets/db.png", "symbolic"));
+	assert_true(problem_says(cat, "help/linked.md", "symbolic"));
+	assert_true(problem_says(cat, "outside", "symbolic"));
+	assert_true(problem_says(cat, "help/other.assets", "symbolic"));
+	assert_true(problem_says(cat, "_synonyms.txt", "symbolic"));
+	catalog_free(cat);
+}
+
+/* A FIFO in the tree is reported, and does not hang the build. */
+static void
+test_fifo_does_not_block(void **state)
+{
+	struct catalog	*cat;
+	char		 path[PATH_MAX];
+
+	(void)state;
+	put("help/_index.md", INDEX("帮助"));
+	full_path("help/pipe.md", path, sizeof(path));
+	assert_int_equal(mkfifo(path, 0644), 0);
+	full_path("_synonyms.txt", path, sizeof(path));
+	assert_int_equal(mkfifo(path, 0644), 0);
+	cat = build_once();
+	assert_true(problem_says(cat, "help/pipe.md", "regular"));
+	assert_true(problem_says(cat, "_synonyms.txt", "regular"));
+	catalog_free(cat);
+}
+
+/*
+ * A root that is missing, or emptied of every folder, after a build with
+ * articles: the build says it must not be published, and keeps the cache
+ * so that the tree coming back is compared with the last good one.
+ */
+static void
+test_missing_or_emptied_root_unpublishable(void **state)
+{
+	struct catalog_cache	*cache;
+	struct catalog		*cat;
+	char			 moved[PATH_MAX];
+
+	(void)state;
+	cache = catalog_cache_new();
+	put("help/_index.md", INDEX("帮助"));
+	put("help/page.md", "---\ntitle: Page\n---\n");
+	cat = build(cache);
+	assert_false(cat->unpublishable);
+	assert_null(cat->tree_error);
+	catalog_free(cat);
+
+	(void)snprintf(moved, sizeof(moved), "%s/moved", work);
+	assert_int_equal(rename(root, moved), 0);
+	cat = build(cache);
+	assert_true(cat->unpublishable);
+	assert_non_null(strstr(cat->tree_error, "missing"));
+	assert_true(problem_says(cat, ".", "missing"));
+	catalog_free(cat);
+
+	/* Back, but empty: everything moved out. */
+	assert_int_equal(mkdir(root, 0755), 0);
+	cat = build(cache);
+	assert_true(cat->unpublishable);
+	assert_non_null(strstr(cat->tree_error, "no articles"));
+	catalog_free(cat);
+
+	/* The old tree renamed back in: served from the kept cache. */
+	assert_int_equal(rmdir(root), 0);
+	assert_int_equal(rename(moved, root), 0);
+	cat = build(cache);
+	assert_false(cat->unpublishable);
+	assert_non_null(catalog_article(cat, "page"));
+	catalog_free(cat);
+
+	/* Removing the last article of a folder on purpose still removes. */
+	rm_file("help/page.md");
+	cat = build(cache);
+	assert_false(cat->unpublishable);
+	assert_int_equal(cat->narts, 0);
+	catalog_free(cat);
+	catalog_cache_free(cache);
+}
+
+/*
+ * A checkout's .git/config can name programs (gpg.program with
+ * log.showSignature, core.fsmonitor, core.pager, diff.external): reading
+ * commit times must run none of them, for a tree owned by anyone.
+ */
+static void
+test_hostile_git_config_runs_nothing(void **state)
+{
+	struct catalog_cache	*cache;
+	struct catalog		*cat;
+	char			 cmd[8192], marker[256], script[256];
+	FILE			*fp;
+
+	(void)state;
+	if (access("/usr/bin/git", X_OK) != 0)
+		fail_msg("git is needed (make test-deps installs it)");
+	(void)snprintf(marker, sizeof(marker), "%s/ran", work);
+	(void)snprintf(script, sizeof(script), "%s/evil.sh", work);
+	assert_non_null(fp = fopen(script, "w"));
+	fprintf(fp, "#!/bin/sh\necho \"$0 $*\" >> %s\ncat >/dev/null\n"
+	    "exit 0\n", marker);
+	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(chmod(script, 0755), 0);
+	put("help/_index.md", INDEX("帮助"));
+	put("help/page.md", "---\ntitle: A\n---\n");
+	git_at("init -q .", 0);
+	git_at("add -A", 0);
+	git_at("commit -qm one", 1700000000);
+	/* A signed commit on top (the signature need not be valid). */
+	(void)snprintf(cmd, sizeof(cmd), "cd %s && git cat-file commit HEAD | "
+	    "sed '/^committer /a gpgsig -----BEGIN PGP SIGNATURE-----\\n "
+	    "AAAA\\n -----END PGP SIGNATURE-----' | "
+	    "git hash-object -t commit -w --stdin > ../signed && "
+	    "git update-ref HEAD $(cat ../signed)", root);
+	assert_int_equal(system(cmd), 0);
+	(void)snprintf(cmd, sizeof(cmd), "cd %s && printf '[log]\\n"
+	    "\\tshowSignature = true\\n[gpg]\\n\\tprogram = %s\\n[core]\\n"
+	    "\\tfsmonitor = %s\\n\\tpager = %s\\n[diff]\\n\\texternal = %s\\n' "
+	    ">> .git/config", root, script, script, script, script);
+	assert_int_equal(system(cmd), 0);
+	/* As the deploy user would: another owner than the reader. */
+	(void)snprintf(cmd, sizeof(cmd), "chown -R 12345:12345 %s/.git", root);
+	(void)system(cmd);
+
+	cache = catalog_cache_new();
+	cat = build(cache);
+	assert_int_equal(catalog_article(cat, "page")->versions[0].updated,
+	    1700000000);
+	catalog_free(cat);
+	catalog_cache_free(cache);
+	if (access(marker, F_OK) == 0) {
+		(void)snprintf(cmd, sizeof(cmd), "cat %s >&2", marker);
+		(void)system(cmd);
+		fail_msg("a program named in .git/config ran");
+	}
+}
+
 int
 main(void)
 {
@@ -1012,6 +1203,10 @@ main(void)
 		T(test_unchanged_file_taken_from_cache),
 		T(test_deleted_file_removed),
 		T(test_git_commit_times),
+		T(test_symlinks_not_followed),
+		T(test_fifo_does_not_block),
+		T(test_missing_or_emptied_root_unpublishable),
+		T(test_hostile_git_config_runs_nothing),
 		T(test_asset),
 		T(test_snapshot_round_trip),
 		T(test_snapshot_keeps_rejected_aliases_out),

@@ -5,6 +5,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <sys/stat.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,7 +131,7 @@ static void
 test_config(void **state)
 {
 	char	 path[] = "/tmp/hc-test-support-XXXXXX";
-	char	 err[256];
+	char	 err[256], link[64];
 	FILE	*fp;
 	int	 fd;
 
@@ -167,6 +169,23 @@ test_config(void **state)
 	fclose(fp);
 	assert_int_equal(tickets_config_load(path, err, sizeof(err)), -1);
 	assert_int_equal(tickets_sla_hours("normal"), 24);
+	/*
+	 * The server reads it as root from a tree others write: a link (to
+	 * a good config, even) is refused, and a FIFO does not hang it.
+	 */
+	fp = fopen(path, "w");
+	fputs("default_group: desk\n", fp);
+	fclose(fp);
+	(void)snprintf(link, sizeof(link), "%s.link", path);
+	assert_int_equal(symlink(path, link), 0);
+	assert_int_equal(tickets_config_load(link, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "symbolic link"));
+	assert_string_equal(tickets_route_group("billing"), "general");
+	unlink(link);
+	assert_int_equal(mkfifo(link, 0600), 0);
+	assert_int_equal(tickets_config_load(link, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "regular file"));
+	unlink(link);
 	unlink(path);
 	tickets_config_reset();
 }
