@@ -35,6 +35,9 @@ const Field fields[] = {
 const size_t nfields = sizeof(fields) / sizeof(fields[0]);
 
 const unsigned	MAX_RETRIES = 3;
+// A search's time budget in Xapian's matcher: past it, the best matches
+// found so far are the answer (a degraded ranking, never a stalled worker).
+const double	TIME_LIMIT_S = 0.05;
 // Matches examined beyond the page asked for: counts and facets are exact
 // up to about this many results and estimated above (as large search
 // engines do), which keeps a common two-character query fast.
@@ -539,6 +542,7 @@ run_query(hc_index *h, const hc_query *q)
 	Xapian::Enquire enquire(h->db);
 	enquire.set_query(final_query(query, q));
 	enquire.set_collapse_key(SLOT_GROUP);
+	enquire.set_time_limit(TIME_LIMIT_S);
 	// Collapsing makes Xapian's match count an estimate; the spy sees
 	// every match and counts results exactly.
 	GroupFacetSpy spy;
