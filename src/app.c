@@ -362,8 +362,13 @@ load_new_snapshot(void)
 	free(site.synonyms);
 	site.synonyms = fold_text(cat->synonyms ? cat->synonyms : "",
 	    cat->synonyms ? strlen(cat->synonyms) : 0);
-	if (site.index != NULL)
+	free(site.stopwords);
+	site.stopwords = fold_text(cat->stopwords ? cat->stopwords : "",
+	    cat->stopwords ? strlen(cat->stopwords) : 0);
+	if (site.index != NULL) {
 		(void)hc_index_set_synonyms(site.index, site.synonyms);
+		(void)hc_index_set_stopwords(site.index, site.stopwords);
+	}
 }
 
 static void
@@ -462,6 +467,7 @@ kore_worker_teardown(void)
 	}
 	hc_index_close(site.index);
 	free(site.synonyms);
+	free(site.stopwords);
 	if (site.cat != &empty_catalog)
 		catalog_free(site.cat);
 	bodies_reset(NULL);

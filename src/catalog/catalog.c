@@ -434,6 +434,11 @@ scan_dir(struct build *b, const char *full, const char *rel, int depth)
 			b->cat->synonyms = file_read(cf.data, 1024 * 1024, &len);
 			continue;
 		}
+		if (depth == 0 && !strcmp(names[i], "_stopwords.txt")) {
+			free(b->cat->stopwords);
+			b->cat->stopwords = file_read(cf.data, 1024 * 1024, &len);
+			continue;
+		}
 		if (!ends_with(names[i], ".md"))
 			continue;
 		if (depth == 0) {

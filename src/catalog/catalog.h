@@ -89,6 +89,7 @@ struct catalog {
 	char		**drafts;	/* paths of draft files, not served */
 	size_t		 ndrafts;
 	char		*synonyms;	/* _synonyms.txt, or NULL */
+	char		*stopwords;	/* _stopwords.txt, or NULL */
 	long long	 built;		/* unix seconds */
 	/* Filled by catalog_index(): */
 	size_t		*recent;	/* indexes into arts, newest first */

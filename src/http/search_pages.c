@@ -247,6 +247,7 @@ search_reader(void)
 	opened = st.st_ino;
 	index_revision = hc_index_revision(ix);
 	(void)hc_index_set_synonyms(ix, site.synonyms);
+	(void)hc_index_set_stopwords(ix, site.stopwords);
 	return (ix);
 }
 
