@@ -366,7 +366,7 @@ run_search(struct http_request *req, const struct search_args *a,
 	struct hc_results	*r;
 	hc_search_status	 s;
 	hc_index		*ix;
-	json_t			*results, *o, *res;
+	json_t			*results, *closest, *o, *res;
 	char			*folded;
 	size_t			 i;
 
@@ -398,14 +398,25 @@ run_search(struct http_request *req, const struct search_args *a,
 		if (res != NULL)
 			json_array_append_new(results, res);
 	}
+	/*
+	 * Below the relevance floor the answer is zero results (and counts
+	 * as a zero-result search); the closest articles go apart, never in
+	 * results or total.
+	 */
+	closest = json_array();
+	for (i = 0; i < r->nclosest; i++) {
+		res = result_json(&r->closest[i], r, lang, search_id, i + 1);
+		if (res != NULL)
+			json_array_append_new(closest, res);
+	}
 	o = json_pack("{s:s, s:I, s:i, s:i, s:s?, s:{s:o, s:o, s:o}, "
-	    "s:o, s:s}", "query", a->q, "total", (json_int_t)r->total,
+	    "s:o, s:o, s:s}", "query", a->q, "total", (json_int_t)r->total,
 	    "page", (int)a->page, "per_page", (int)a->per_page,
 	    "suggestion", r->suggestion,
 	    "facets", "categories", facet_json(r->categories, r->ncategories,
 	    1, lang), "types", facet_json(r->types, r->ntypes, 0, lang),
 	    "langs", facet_json(r->langs, r->nlangs, 0, lang),
-	    "results", results, "search_id", search_id);
+	    "results", results, "closest", closest, "search_id", search_id);
 	if (o == NULL) {
 		kore_log(LOG_ERR, "search: the answer could not be built");
 		*status = 500;
@@ -717,6 +728,8 @@ page_search(struct http_request *req)
 		}
 		json_object_set_new(ctx, "searched", json_true());
 		json_object_set_new(ctx, "no_results", json_boolean(total == 0));
+		json_object_set_new(ctx, "has_closest", json_boolean(
+		    json_array_size(json_object_get(o, "closest")) > 0));
 		json_object_set_new(ctx, "pages", json_integer(pages));
 		json_object_set_new(ctx, "search", o);
 	}

@@ -74,6 +74,8 @@ static const struct ui_string	core_strings[] = {
 	{ "results_total", "条结果", "results" },
 	{ "did_you_mean", "您是不是要找：", "Did you mean:" },
 	{ "no_results", "没有找到相关内容。", "Nothing matched your search." },
+	{ "closest_heading", "相关度不够、仅供参考的文章：",
+	    "Not a match, but the closest articles:" },
 	{ "no_results_help", "换个说法试试，或者：",
 	    "Try other words, or:" },
 	{ "ask_with_query", "把这个问题发到社区", "Ask this in the community" },

@@ -934,8 +934,10 @@ run_query(hc_index *h, const hc_query *q)
 		enquire.add_matchspy(&spy);
 	Xapian::doccount check = q->titles_only ? 0 :
 	    q->offset + q->limit + CHECK_AT_LEAST;
-	// Typed syntax is the visitor's own query: no floor there.
-	bool floor = !q->titles_only && (!syntax || fallback);
+	// Typed syntax is the visitor's own query, and a word being typed
+	// is not finished: no floor there.
+	bool floor = !q->titles_only && !q->prefix_last && (!syntax ||
+	    fallback);
 	std::unique_ptr<CoverageDecider> decider;
 	if (floor)
 		decider.reset(new CoverageDecider(h, units));

@@ -739,6 +739,15 @@ row("search page page=1000&per_page=50 -> 400 naming the depth cap", "GET",
     "/search?q=%E9%80%80%E6%AC%BE&page=1000&per_page=50", status=(400,),
     has=["500"])
 
+# --- the relevance floor: a query with nothing relevant is a zero-result
+# answer; what came closest goes apart ("closest"), never in results.
+row("nothing relevant: total 0, results empty, closest apart", "GET",
+    "/api/v1/search?q=" + urllib.parse.quote("量子纠缠 火箭发射"),
+    status=(200,), has=['"total":0', '"results":[]', '"closest":['])
+row("nothing relevant on the page: the empty state", "GET",
+    "/search?q=" + urllib.parse.quote("量子纠缠 火箭发射"), status=(200,),
+    has=['class="no-results"', "/community/new?title="])
+
 
 def search_budget():
     """The largest search allowed stays cheap (generous bound: shared CPU)."""
