@@ -38,8 +38,8 @@ CFLAGS		+= -std=gnu99 -O2 -g -fPIC -fstack-protector-strong $(WARNINGS) \
 CXXFLAGS	+= -std=c++17 -O2 -g -fPIC -Wall -Werror -Isrc -fvisibility=hidden \
 		   $(SAN_FLAGS)
 LIBS		= -lcmark-gfm-extensions -lcmark-gfm -lyaml -lsqlite3 -ljansson \
-		  -lcrypto -lxapian -lopencc -licuuc -licudata -lgit2 -lstdc++ \
-		  -lpthread -lm
+		  -lcrypto -lxapian -lopencc -licui18n -licuuc -licudata -lgit2 \
+		  -lstdc++ -lpthread -lm
 
 BUILD		= build
 # Domain code shared by the server module and hcctl (no Kore in it).

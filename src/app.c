@@ -82,6 +82,20 @@ KORE_SECCOMP_FILTER("helpcenter",
 	KORE_SYSCALL_ALLOW(fsync),
 	/* /healthz: the free space of the data folder (statvfs). */
 	KORE_SYSCALL_ALLOW(statfs),
+	/*
+	 * search: Xapian's time limit per query (Enquire::set_time_limit) is
+	 * a POSIX timer per search; glibc delivers it to a helper thread it
+	 * starts on first use, which starts a thread when the timer fires.
+	 * clone3 fails with ENOSYS so that glibc falls back to clone.
+	 */
+	KORE_SYSCALL_ALLOW(timer_create),
+	KORE_SYSCALL_ALLOW(timer_settime),
+	KORE_SYSCALL_ALLOW(timer_delete),
+	KORE_SYSCALL_ALLOW(rt_sigtimedwait),
+	KORE_SYSCALL_ALLOW(clone),
+	KORE_SYSCALL_DENY(clone3, ENOSYS),
+	KORE_SYSCALL_ALLOW(rseq),
+	KORE_SYSCALL_ALLOW(set_robust_list),
 	ASAN_SYSCALLS
 );
 

@@ -89,6 +89,7 @@ struct catalog {
 	char		**drafts;	/* paths of draft files, not served */
 	size_t		 ndrafts;
 	char		*synonyms;	/* _synonyms.txt, or NULL */
+	char		*stopwords;	/* _stopwords.txt, or NULL */
 	long long	 built;		/* unix seconds */
 	/*
 	 * Not in the snapshot: why part of the tree could not be read (the

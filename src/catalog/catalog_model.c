@@ -276,6 +276,7 @@ catalog_free(struct catalog *cat)
 	free(cat->problems);
 	free_list(cat->drafts, cat->ndrafts);
 	free(cat->synonyms);
+	free(cat->stopwords);
 	free(cat->recent);
 	free(cat->tree_error);
 	free(cat);

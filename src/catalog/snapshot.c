@@ -178,6 +178,9 @@ write_rest(sqlite3 *db, const struct catalog *cat)
 	bind_text(st, 1, "synonyms");
 	bind_text(st, 2, cat->synonyms);
 	rc |= step_reset(st);
+	bind_text(st, 1, "stopwords");
+	bind_text(st, 2, cat->stopwords);
+	rc |= step_reset(st);
 	sqlite3_finalize(st);
 
 	sqlite3_prepare_v2(db, "INSERT INTO categories VALUES(?,?,?,?)", -1,
@@ -438,6 +441,8 @@ read_rest(sqlite3 *db, struct catalog *cat)
 			cat->built = sqlite3_column_int64(st, 1);
 		else if (!strcmp(k, "synonyms"))
 			cat->synonyms = col_text(st, 1);
+		else if (!strcmp(k, "stopwords"))
+			cat->stopwords = col_text(st, 1);
 	}
 	sqlite3_finalize(st);
 

@@ -56,6 +56,15 @@ static const struct ui_string	core_strings[] = {
 	{ "bad_search_query", "搜索词无效：请少于 256 个字，并检查是否有乱码。",
 	    "This search cannot be run: keep it under 256 characters and "
 	    "check for garbled text." },
+	{ "search_too_many_terms", "搜索词太多：一次最多搜索 16 个词"
+	    "（AND、OR、NOT 不算），请只留下最重要的词。",
+	    "Too many words: a search takes at most 16 (AND, OR and NOT not "
+	    "counted); keep the words that matter." },
+	{ "search_too_deep", "结果最多只能翻到第 500 条（页码 × 每页条数不超过 "
+	    "500），请加几个词或选一个分类缩小范围。",
+	    "Results are shown up to the 500th (page times results per page "
+	    "at most 500); add words or pick a category to narrow the "
+	    "search." },
 	{ "bad_search_filter", "筛选条件无效，请从搜索页重新选择。",
 	    "A filter in this address is not valid; choose it again from the "
 	    "search page." },
@@ -65,6 +74,8 @@ static const struct ui_string	core_strings[] = {
 	{ "results_total", "条结果", "results" },
 	{ "did_you_mean", "您是不是要找：", "Did you mean:" },
 	{ "no_results", "没有找到相关内容。", "Nothing matched your search." },
+	{ "closest_heading", "相关度不够、仅供参考的文章：",
+	    "Not a match, but the closest articles:" },
 	{ "no_results_help", "换个说法试试，或者：",
 	    "Try other words, or:" },
 	{ "ask_with_query", "把这个问题发到社区", "Ask this in the community" },

@@ -115,6 +115,15 @@ hc_search_status	 hc_index_each(hc_index *,
  */
 hc_search_status	 hc_index_set_synonyms(hc_index *, const char *text);
 
+/*
+ * Words that carry no weight in a query (question and filler words: 怎么,
+ * 请问, how, my), from _stopwords.txt: folded text, words separated by
+ * spaces or lines, '#' starts a comment. A query made only of them is
+ * searched as it is. Replaces the earlier list; text is borrowed.
+ * Return value: HC_SEARCH_OK, _ERR_INTERNAL.
+ */
+hc_search_status	 hc_index_set_stopwords(hc_index *, const char *text);
+
 struct hc_query {
 	const char	*text;		/* folded; AND/OR/NOT kept upper case */
 	const char	*category;	/* filter or NULL */
@@ -148,7 +157,18 @@ struct hc_results {
 	size_t		  nlangs;
 	struct hc_facet	 *types;
 	size_t		  ntypes;
-	char		 *suggestion;	/* "did you mean", or NULL */
+	/*
+	 * Below the relevance floor (too little of the query found): total
+	 * is 0, no hits, and the best few of what was found are here.
+	 */
+	struct hc_hit	 *closest;
+	size_t		  nclosest;
+	/*
+	 * "did you mean", or NULL: a corrected English word, a CJK pair
+	 * typed with the wrong homophone (退宽 -> 退款), or the characters
+	 * of a word typed in pinyin (tuikuan -> 退款).
+	 */
+	char		 *suggestion;
 	char		**highlight;	/* folded strings to mark in snippets */
 	size_t		  nhighlight;
 	int		  plain_fallback; /* syntax was not understood */
@@ -156,7 +176,11 @@ struct hc_results {
 
 /*
  * Runs a query. Reopens the index first when the writer committed since,
- * and retries when it changes during the search.
+ * and retries when it changes during the search. Question and filler
+ * words (hc_index_set_stopwords) are left out; a result must cover enough
+ * of the rest, weighted by how rare each piece is in the index, or it is
+ * not a result (see closest). Spends at most about 50 ms in Xapian's
+ * matcher; past that the best matches found so far are returned.
  * Return value: HC_SEARCH_OK (with *out), _ERR_MODIFIED, _ERR_IO,
  * _ERR_CORRUPT, _ERR_INTERNAL.
  */

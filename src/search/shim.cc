@@ -1,10 +1,16 @@
 // shim.cc: the Xapian side of search.h: indexing, query building, facets; no exception leaves it.
 #include <xapian.h>
+#include <unicode/utrans.h>
+#include <unicode/ustring.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <set>
+#include <unordered_map>
 #include <unordered_set>
 #include <string>
 #include <vector>
@@ -35,6 +41,9 @@ const Field fields[] = {
 const size_t nfields = sizeof(fields) / sizeof(fields[0]);
 
 const unsigned	MAX_RETRIES = 3;
+// A search's time budget in Xapian's matcher: past it, the best matches
+// found so far are the answer (a degraded ranking, never a stalled worker).
+const double	TIME_LIMIT_S = 0.05;
 // Matches examined beyond the page asked for: counts and facets are exact
 // up to about this many results and estimated above (as large search
 // engines do), which keeps a common two-character query fast.
@@ -47,6 +56,22 @@ const double	UNIGRAM_WEIGHT = 0.3;
 // Added to documents in the visitor's language, so that of an article's
 // versions the one they can read wins the collapse.
 const double	PREFERRED_LANG_BOOST = 1.0;
+// A pair of the query absent or rare in the index, next to a pair with the
+// same pinyin in at least this many times as many documents, is taken for
+// an input-method slip: both are searched, the other one at ALT_WEIGHT.
+const unsigned	ALT_RATIO = 3;
+const Xapian::doccount	ALT_RARE = 1;
+const double	ALT_WEIGHT = 0.9;
+// The relevance floor: a result covers at least this share of the query's
+// informative pieces, each weighted by its IDF; below it, no result.
+const double	COVERAGE_FLOOR = 0.5;
+// Shown under an empty result (the "closest" articles).
+const Xapian::doccount	CLOSEST = 3;
+// Pinyin terms: "XPY<pinyin of the pair>:<pair>", one per distinct CJK
+// pair of a document, so that the index knows its own pairs by sound.
+const char	PINYIN_PREFIX[] = "XPY";
+// Pinyin keys tried for search-as-you-type on an unfinished word.
+const unsigned	PINYIN_PREFIX_EXPANSION = 200;
 
 }  // namespace
 
@@ -77,11 +102,63 @@ word_stem()
 	return Xapian::Stem(new WordStem());
 }
 
+// Toneless pinyin of one CJK character through ICU ("Han-Latin;
+// Latin-ASCII"), kept per character. One per thread: ICU's transliterator
+// is not to be shared.
+class Pinyin {
+	UTransliterator					*tr;
+	std::unordered_map<unsigned, std::string>	 cache;
+
+    public:
+	Pinyin() : tr(NULL) {}
+	~Pinyin() {
+		if (tr != NULL)
+			utrans_close(tr);
+	}
+	Pinyin(const Pinyin &) = delete;
+	Pinyin &operator=(const Pinyin &) = delete;
+
+	// "" when ICU has no reading (kana, hangul, symbols).
+	std::string of(unsigned cp) {
+		auto it = cache.find(cp);
+		if (it != cache.end())
+			return it->second;
+		std::string out;
+		UErrorCode err = U_ZERO_ERROR;
+		if (tr == NULL) {
+			static const UChar id[] = { 'H', 'a', 'n', '-', 'L', 'a',
+			    't', 'i', 'n', ';', ' ', 'L', 'a', 't', 'i', 'n', '-',
+			    'A', 'S', 'C', 'I', 'I', 0 };
+			tr = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL,
+			    &err);
+			if (U_FAILURE(err))
+				tr = NULL;
+		}
+		if (tr != NULL && cp >= 0x3400) {
+			UChar buf[64];
+			int32_t len = 0, limit;
+			UBool bad = false;
+			U16_APPEND(buf, len, 64, cp, bad);
+			limit = len;
+			err = U_ZERO_ERROR;
+			utrans_transUChars(tr, buf, &len, 64, 0, &limit, &err);
+			for (int32_t i = 0; !bad && U_SUCCESS(err) && i < len; i++)
+				if (buf[i] >= 'a' && buf[i] <= 'z')
+					out += (char)buf[i];
+				else if (buf[i] >= 'A' && buf[i] <= 'Z')
+					out += (char)(buf[i] + 32);
+		}
+		cache[cp] = out;
+		return out;
+	}
+};
+
 }  // namespace
 
 struct hc_builder {
 	Xapian::TermGenerator	tg;
 	Xapian::Stem		stem;
+	Pinyin			pinyin;
 
 	hc_builder() : stem(word_stem()) {
 		tg.set_stemmer(stem);
@@ -104,6 +181,9 @@ struct hc_index {
 	Xapian::WritableDatabase	 wdb;
 	Xapian::Stem			 stem;
 	std::vector<std::vector<std::string>> synonyms;
+	std::unordered_set<std::string>	 stop_words;	// Latin, and 1 CJK char
+	std::vector<std::string>	 stop_runs;	// CJK, longest first
+	Pinyin				 pinyin;
 	std::string			 err;
 
 	hc_builder			 builder;	// for hc_index_put
@@ -220,6 +300,21 @@ utf8_chars(const std::string &s)
 	return out;
 }
 
+std::string
+char_pinyin(Pinyin &py, const std::string &ch)
+{
+	Xapian::Utf8Iterator it(ch);
+	return it == Xapian::Utf8Iterator() ? std::string() : py.of(*it);
+}
+
+// The pinyin key of a pair ("tuikuan"), or "" when a character has none.
+std::string
+pair_pinyin(Pinyin &py, const std::string &a, const std::string &b)
+{
+	std::string x = char_pinyin(py, a), y = char_pinyin(py, b);
+	return x.empty() || y.empty() ? std::string() : x + y;
+}
+
 // One piece of a query, searched in every field with its field's prefix.
 struct Piece {
 	std::string	term;		// without prefix
@@ -314,46 +409,281 @@ fields_query(hc_index *h, const hc_query *q, const std::vector<Piece> &pieces)
 	    per_field.end());
 }
 
-// The query as plain words: OR of n-grams and stems, field-weighted.
+// Documents holding a term in any field (pairs, characters: no prefix).
+Xapian::doccount
+any_field_freq(hc_index *h, const std::string &term)
+{
+	Xapian::doccount n = 0;
+	for (size_t f = 0; f < nfields; f++)
+		n = std::max(n, h->db.get_termfreq(fields[f].prefix + term));
+	return n;
+}
+
+// The pairs of the index sounding like key, with their document counts.
+std::vector<std::pair<std::string, Xapian::doccount>>
+pairs_by_sound(hc_index *h, const std::string &key)
+{
+	std::vector<std::pair<std::string, Xapian::doccount>> out;
+	std::string pre = PINYIN_PREFIX + key + ":";
+	for (auto it = h->db.allterms_begin(pre); it != h->db.allterms_end(pre);
+	    ++it)
+		out.push_back({ (*it).substr(pre.size()), it.get_termfreq() });
+	return out;
+}
+
+// Drops question and filler words: Latin words from the list; in a CJK run,
+// listed runs of two or more characters anywhere, listed single characters
+// only at either end of what is left (了 in 了解 carries meaning).
+std::vector<Token>
+drop_stopwords(hc_index *h, const std::vector<Token> &in)
+{
+	std::vector<Token> out;
+	for (const Token &t : in) {
+		if (!t.cjk) {
+			if (!h->stop_words.count(t.text) || t.last_open)
+				out.push_back(t);
+			continue;
+		}
+		std::vector<std::string> parts = { t.text };
+		for (const std::string &w : h->stop_runs) {
+			std::vector<std::string> next;
+			for (const std::string &part : parts) {
+				size_t at = 0, pos;
+				while ((pos = part.find(w, at)) != std::string::npos) {
+					if (pos > at)
+						next.push_back(part.substr(at, pos - at));
+					at = pos + w.size();
+				}
+				if (at < part.size())
+					next.push_back(part.substr(at));
+			}
+			parts = next;
+		}
+		for (const std::string &part : parts) {
+			std::vector<std::string> ch = utf8_chars(part);
+			size_t a = 0, b = ch.size();
+			while (a < b && h->stop_words.count(ch[a]))
+				a++;
+			while (b > a && h->stop_words.count(ch[b - 1]))
+				b--;
+			if (a == b)
+				continue;
+			Token nt = t;
+			nt.text.clear();
+			for (size_t i = a; i < b; i++)
+				nt.text += ch[i];
+			nt.last_open = t.last_open && b == ch.size() &&
+			    &part == &parts.back();
+			out.push_back(nt);
+		}
+	}
+	// A query of filler words only is searched as it is.
+	return out.empty() ? in : out;
+}
+
+// A word typed in toneless pinyin ("tuikuan", "yanzhengma") as the CJK
+// text the index has for it, or "" when the index has no such sound.
+// Keys are two syllables; a key is taken at the start of the word or where
+// an earlier key's second syllable starts, so that keys chain.
+std::string
+pinyin_to_cjk(hc_index *h, const std::string &w)
+{
+	std::vector<bool> boundary(w.size() + 1, false);
+	std::string out;
+	size_t covered = 0;
+
+	boundary[0] = true;
+	for (size_t i = 0; i + 2 <= w.size(); i++) {
+		if (!boundary[i])
+			continue;
+		// The longest key from i: the most frequent pair with it.
+		for (size_t j = w.size(); j >= i + 2; j--) {
+			auto pairs = pairs_by_sound(h, w.substr(i, j - i));
+			if (pairs.empty())
+				continue;
+			auto best = std::max_element(pairs.begin(), pairs.end(),
+			    [](const auto &x, const auto &y) {
+				return x.second < y.second; });
+			std::vector<std::string> ch = utf8_chars(best->first);
+			if (ch.size() != 2)
+				break;
+			size_t mid = i + char_pinyin(h->pinyin, ch[0]).size();
+			if (mid > i && mid < j)
+				boundary[mid] = true;
+			out += (i > 0 && i < covered) ? ch[1] : best->first;
+			covered = std::max(covered, j);
+			break;
+		}
+	}
+	return covered == w.size() ? out : std::string();
+}
+
+// Pairs whose pinyin starts with an unfinished word, most frequent first.
+std::vector<std::string>
+pinyin_prefix_pairs(hc_index *h, const std::string &w, size_t n)
+{
+	std::vector<std::pair<Xapian::doccount, std::string>> found;
+	std::string pre = PINYIN_PREFIX + w;
+	unsigned seen = 0;
+	for (auto it = h->db.allterms_begin(pre); it != h->db.allterms_end(pre) &&
+	    seen < PINYIN_PREFIX_EXPANSION; ++it, seen++) {
+		std::string t = *it;
+		found.push_back({ it.get_termfreq(), t.substr(t.find(':') + 1) });
+	}
+	std::sort(found.rbegin(), found.rend());
+	std::vector<std::string> out;
+	for (size_t i = 0; i < found.size() && out.size() < n; i++)
+		out.push_back(found[i].second);
+	return out;
+}
+
+// One informative piece of the query for the relevance floor: covered by
+// a document holding any of its terms (prefixed per field) in any field.
+struct Unit {
+	std::vector<std::string>	terms;
+	double				weight;
+};
+
+double
+idf(hc_index *h, Xapian::doccount df)
+{
+	double n = (double)h->db.get_doccount();
+	return std::log(1.0 + n / (df > 0 ? (double)df : 0.5));
+}
+
+// The query as plain words: OR of n-grams and stems, field-weighted;
+// fills units with what a result must cover.
 Xapian::Query
 plain_query(hc_index *h, const hc_query *q, std::vector<Token> &tokens,
-    std::set<std::string> &hl, std::string &suggestion)
+    std::set<std::string> &hl, std::string &suggestion,
+    std::vector<Unit> &units)
 {
 	std::vector<Piece> pieces;
 	std::string corrected;
 	bool changed = false;
 
+	tokens = drop_stopwords(h, tokens);
 	for (Token &t : tokens) {
-		if (!t.cjk && is_latin_word(t.text) &&
-		    !(q->prefix_last && t.last_open) && word_freq(h, t.text) == 0) {
-			std::string s = h->db.get_spelling_suggestion(t.text, 2);
-			if (!s.empty() && word_freq(h, s) > 0) {
+		bool typing = q->prefix_last && t.last_open;
+		if (!t.cjk && is_latin_word(t.text) && word_freq(h, t.text) == 0) {
+			// An English word one letter off wins ("shiping" is
+			// shipping, not 时屏); then pinyin; then two letters.
+			std::string s = typing ? std::string() :
+			    h->db.get_spelling_suggestion(t.text, 1);
+			std::string cjk = typing || !s.empty() ? std::string() :
+			    pinyin_to_cjk(h, t.text);
+			if (s.empty() && cjk.empty() && !typing)
+				s = h->db.get_spelling_suggestion(t.text, 2);
+			if (!cjk.empty()) {
+				t.text = cjk;
+				t.cjk = true;
+				changed = true;
+			} else if (!s.empty() && word_freq(h, s) > 0) {
 				t.text = s;
 				changed = true;
+			} else if (typing) {
+				// Search as you type in pinyin: "tuik" -> 退款.
+				for (const std::string &p :
+				    pinyin_prefix_pairs(h, t.text, 5))
+					pieces.push_back({ p, 0.8, false, false });
 			}
 		}
-		if (!corrected.empty())
-			corrected += ' ';
-		corrected += t.text;
+		if (t.cjk) {
+			// Input-method slips: a rare pair, a frequent homophone.
+			std::vector<std::string> ch = utf8_chars(t.text);
+			std::vector<std::string> fixed = ch;
+			for (size_t i = 0; i + 1 < ch.size(); i++) {
+				std::string pair = ch[i] + ch[i + 1];
+				std::string key = pair_pinyin(h->pinyin, ch[i],
+				    ch[i + 1]);
+				Xapian::doccount df = 0, best_df = 0;
+				std::string best;
+				for (const auto &p : key.empty() ?
+				    decltype(pairs_by_sound(h, key))() :
+				    pairs_by_sound(h, key)) {
+					if (p.first == pair)
+						df = p.second;
+					else if (p.second > best_df) {
+						best = p.first;
+						best_df = p.second;
+					}
+				}
+				Unit u;
+				u.terms.push_back(pair);
+				if (!best.empty() && df <= ALT_RARE &&
+				    best_df >= ALT_RATIO *
+				    std::max<Xapian::doccount>(df, 1)) {
+					pieces.push_back({ best, ALT_WEIGHT, false,
+					    false });
+					hl.insert(best);
+					u.terms.push_back(best);
+					std::vector<std::string> bc = utf8_chars(best);
+					fixed[i] = bc[0];
+					fixed[i + 1] = bc[1];
+					changed = true;
+					df = best_df;
+				}
+				if (df == 0) {
+					// Two known characters never side by side:
+					// a seam between words, not a word.
+					if (any_field_freq(h, ch[i]) > 0 &&
+					    any_field_freq(h, ch[i + 1]) > 0)
+						continue;
+				}
+				u.weight = idf(h, df);
+				units.push_back(u);
+			}
+			if (ch.size() == 1)
+				units.push_back({ { ch[0] }, idf(h,
+				    any_field_freq(h, ch[0])) });
+			std::string f;
+			for (const std::string &c : fixed)
+				f += c;
+			if (!corrected.empty())
+				corrected += ' ';
+			corrected += f;
+		} else {
+			// A lone letter ("t" of "can't") is no word.
+			Xapian::doccount df = word_freq(h, t.text);
+			units.push_back({ { "Z\x01" + h->stem(t.text) },
+			    typing || t.text.size() < 2 ? 0.0 : idf(h, df) });
+			if (!corrected.empty())
+				corrected += ' ';
+			corrected += t.text;
+		}
 		add_text_pieces(h, t, 1.0, q->prefix_last != 0, pieces, hl);
 	}
 	if (changed)
 		suggestion = corrected;
 
-	// Editors' synonyms: a member found in the query adds the others.
+	// Editors' synonyms: a member found in the query adds the others,
+	// and a result holding any member covers that part of the query.
 	std::string joined = " " + corrected + " ";
 	size_t added = 0;
 	for (const auto &group : h->synonyms) {
-		bool hit = false;
+		std::string found;
 		for (const auto &m : group) {
 			bool cjk = !m.empty() && (unsigned char)m[0] >= 0xe0;
 			if ((cjk && corrected.find(m) != std::string::npos) ||
 			    (!cjk && joined.find(" " + m + " ") != std::string::npos))
-				hit = true;
+				found = m;
 		}
-		if (!hit)
+		if (found.empty())
 			continue;
+		Unit u;
+		u.weight = 0;
 		for (const auto &m : group) {
+			for (const Token &t : tokenize(m)) {
+				if (!t.cjk) {
+					u.terms.push_back("Z\x01" + h->stem(t.text));
+					continue;
+				}
+				std::vector<std::string> ch = utf8_chars(t.text);
+				for (size_t i = 0; i + 1 < ch.size(); i++)
+					u.terms.push_back(ch[i] + ch[i + 1]);
+				if (ch.size() == 1)
+					u.terms.push_back(ch[0]);
+			}
 			if (corrected.find(m) != std::string::npos || added > 10)
 				continue;
 			for (const Token &t : tokenize(m))
@@ -361,8 +691,20 @@ plain_query(hc_index *h, const hc_query *q, std::vector<Token> &tokens,
 				    pieces, hl);
 			added++;
 		}
+		// The member's own pieces are now this unit.
+		for (Unit &o : units)
+			if (found.find(o.terms[0]) != std::string::npos ||
+			    o.terms[0] == "Z\x01" + h->stem(found)) {
+				u.weight = std::max(u.weight, o.weight);
+				o.weight = 0;
+			}
+		if (u.weight == 0)
+			u.weight = idf(h, 1);
+		units.push_back(u);
 	}
 
+	if (pieces.empty())
+		return Xapian::Query();
 	Xapian::Query all = fields_query(h, q, pieces);
 	// Several words: reward the documents that have all of them.
 	size_t words = 0;
@@ -382,6 +724,50 @@ plain_query(hc_index *h, const hc_query *q, std::vector<Token> &tokens,
 	    Xapian::Query(Xapian::Query::OP_AND, each.begin(), each.end()),
 	    ALL_WORDS_BONUS));
 }
+
+// The documents at or above the relevance floor: the IDF-weighted share of
+// the query's units they cover, read from the units' posting lists.
+class CoverageDecider : public Xapian::MatchDecider {
+	std::unordered_set<Xapian::docid>	pass;
+
+    public:
+	CoverageDecider(hc_index *h, const std::vector<Unit> &units) {
+		std::unordered_map<Xapian::docid, double> got, count;
+		double total = 0, n = 0;
+		for (const Unit &u : units) {
+			if (u.weight <= 0)
+				continue;
+			total += u.weight;
+			n++;
+			std::unordered_set<Xapian::docid> docs;
+			for (const std::string &t : u.terms) {
+				for (size_t f = 0; f < nfields; f++) {
+					std::string term = t.compare(0, 2, "Z\x01") ?
+					    fields[f].prefix + t : "Z" +
+					    std::string(fields[f].prefix) +
+					    t.substr(2);
+					for (auto it = h->db.postlist_begin(term);
+					    it != h->db.postlist_end(term); ++it)
+						docs.insert(*it);
+				}
+			}
+			for (Xapian::docid d : docs) {
+				got[d] += u.weight;
+				count[d]++;
+			}
+		}
+		// Enough of the information, or most of the pieces: a rare
+		// seam between two words ("款申" of 退款申请) must not decide.
+		for (const auto &g : got)
+			if (g.second >= COVERAGE_FLOOR * total - 1e-9 ||
+			    count[g.first] > COVERAGE_FLOOR * n)
+				pass.insert(g.first);
+	}
+
+	bool operator()(const Xapian::Document &doc) const override {
+		return pass.count(doc.get_docid()) > 0;
+	}
+};
 
 bool
 has_syntax(const std::string &s)
@@ -521,7 +907,8 @@ run_query(hc_index *h, const hc_query *q)
 
 	bool syntax = has_syntax(text);
 	std::vector<Token> tokens = tokenize(syntax ? strip_syntax(text) : text);
-	Xapian::Query plain = plain_query(h, q, tokens, hl, suggestion);
+	std::vector<Unit> units;
+	Xapian::Query plain = plain_query(h, q, tokens, hl, suggestion, units);
 	query = plain;
 	if (syntax && !q->titles_only && !syntax_well_formed(text)) {
 		fallback = true;
@@ -539,6 +926,7 @@ run_query(hc_index *h, const hc_query *q)
 	Xapian::Enquire enquire(h->db);
 	enquire.set_query(final_query(query, q));
 	enquire.set_collapse_key(SLOT_GROUP);
+	enquire.set_time_limit(TIME_LIMIT_S);
 	// Collapsing makes Xapian's match count an estimate; the spy sees
 	// every match and counts results exactly.
 	GroupFacetSpy spy;
@@ -546,13 +934,29 @@ run_query(hc_index *h, const hc_query *q)
 		enquire.add_matchspy(&spy);
 	Xapian::doccount check = q->titles_only ? 0 :
 	    q->offset + q->limit + CHECK_AT_LEAST;
-	Xapian::MSet mset = enquire.get_mset(q->offset, q->limit, check);
-	if (mset.empty() && syntax && !q->titles_only) {
+	// Typed syntax is the visitor's own query, and a word being typed
+	// is not finished: no floor there.
+	bool floor = !q->titles_only && !q->prefix_last && (!syntax ||
+	    fallback);
+	std::unique_ptr<CoverageDecider> decider;
+	if (floor)
+		decider.reset(new CoverageDecider(h, units));
+	Xapian::MSet mset = enquire.get_mset(q->offset, q->limit, check,
+	    NULL, decider.get());
+	if (mset.empty() && syntax && !q->titles_only && !floor) {
 		// Operators that match nothing: the words alone may.
 		fallback = true;
 		spy.reset();
 		enquire.set_query(final_query(plain, q));
-		mset = enquire.get_mset(q->offset, q->limit, check);
+		decider.reset(new CoverageDecider(h, units));
+		mset = enquire.get_mset(q->offset, q->limit, check, NULL,
+		    decider.get());
+	}
+	Xapian::MSet closest;
+	if (decider && spy.total() == 0 && q->offset == 0) {
+		// Nothing above the floor: the closest, apart from the results.
+		enquire.clear_matchspies();
+		closest = enquire.get_mset(0, CLOSEST);
 	}
 
 	hc_results *r = static_cast<hc_results *>(calloc(1, sizeof(*r)));
@@ -572,6 +976,13 @@ run_query(hc_index *h, const hc_query *q)
 		spy.facets(SLOT_CATEGORY, &r->categories, &r->ncategories);
 		spy.facets(SLOT_LANG, &r->langs, &r->nlangs);
 		spy.facets(SLOT_TYPE, &r->types, &r->ntypes);
+	}
+	r->closest = static_cast<hc_hit *>(calloc(closest.size() + 1,
+	    sizeof(hc_hit)));
+	for (auto it = closest.begin(); it != closest.end(); ++it) {
+		r->closest[r->nclosest].id = dup(it.get_document().get_data());
+		r->closest[r->nclosest].score = it.get_percent();
+		r->nclosest++;
 	}
 	r->suggestion = suggestion.empty() ? NULL : dup(suggestion);
 	r->highlight = static_cast<char **>(calloc(hl.size() + 1,
@@ -701,6 +1112,27 @@ hc_builder_prepare(hc_builder *b, const struct hc_doc *d, hc_prepared **out)
 			b->tg.index_text(texts[f], 1, fields[f].prefix);
 			b->tg.increase_termpos();
 		}
+		// Every distinct CJK pair by its pinyin: input-method typos
+		// and queries typed in pinyin find the pairs by sound.
+		std::set<std::string> py;
+		for (size_t f = 0; f < nfields; f++) {
+			if (texts[f] == NULL)
+				continue;
+			for (const Token &t : tokenize(texts[f])) {
+				if (!t.cjk)
+					continue;
+				std::vector<std::string> ch = utf8_chars(t.text);
+				for (size_t i = 0; i + 1 < ch.size(); i++) {
+					std::string k = pair_pinyin(b->pinyin,
+					    ch[i], ch[i + 1]);
+					if (!k.empty())
+						py.insert(PINYIN_PREFIX + k + ":" +
+						    ch[i] + ch[i + 1]);
+				}
+			}
+		}
+		for (const std::string &term : py)
+			doc.add_boolean_term(term);
 		// Words for "did you mean": titles, tags, summaries and
 		// headings, the help center's own vocabulary.
 		for (size_t f = 0; f < 4; f++)
@@ -863,6 +1295,38 @@ hc_index_set_synonyms(hc_index *h, const char *text)
 }
 
 EXPORT hc_search_status
+hc_index_set_stopwords(hc_index *h, const char *text)
+{
+	try {
+		h->stop_words.clear();
+		h->stop_runs.clear();
+		std::string all = text ? text : "";
+		size_t start = 0;
+		while (start < all.size()) {
+			size_t nl = all.find('\n', start);
+			std::string line = all.substr(start, nl == std::string::npos ?
+			    std::string::npos : nl - start);
+			start = nl == std::string::npos ? all.size() : nl + 1;
+			if (line.empty() || line[0] == '#')
+				continue;
+			for (const Token &t : tokenize(line)) {
+				if (!t.cjk || utf8_chars(t.text).size() == 1)
+					h->stop_words.insert(t.text);
+				else
+					h->stop_runs.push_back(t.text);
+			}
+		}
+		// Longest first: 怎么办 before 怎么.
+		std::stable_sort(h->stop_runs.begin(), h->stop_runs.end(),
+		    [](const std::string &a, const std::string &b) {
+			return a.size() > b.size(); });
+		return HC_SEARCH_OK;
+	} catch (...) {
+		return unknown(h);
+	}
+}
+
+EXPORT hc_search_status
 hc_search(hc_index *h, const struct hc_query *q, struct hc_results **out)
 {
 	*out = NULL;
@@ -892,6 +1356,9 @@ hc_results_free(struct hc_results *r)
 	for (size_t i = 0; i < r->nhits; i++)
 		free(r->hits[i].id);
 	free(r->hits);
+	for (size_t i = 0; i < r->nclosest; i++)
+		free(r->closest[i].id);
+	free(r->closest);
 	struct { hc_facet *f; size_t n; } fs[] = { { r->categories,
 	    r->ncategories }, { r->langs, r->nlangs }, { r->types, r->ntypes } };
 	for (auto &x : fs) {

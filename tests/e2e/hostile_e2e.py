@@ -693,6 +693,65 @@ for p in ["/api/v1/tickets?page=99999999999999999999",
     row("huge number (staff) " + p, "GET", p,
         who=AGC if p.startswith("/agent") else AGENT, status=(400,))
 
+# --- expensive searches have a budget (search_pages.c): at most 16 words
+# (AND, OR, NOT not counted), results up to the 500th (page x per_page).
+# 60 Chinese words joined by OR took 180-295 ms at 3,000 articles: refused
+# with a 400 naming the cap rather than truncated, so that the visitor
+# knows which words were not searched.
+WORDS60 = [a + b for a in "退款发票密码物流保修蓝牙" for b in "货单号码费"]
+Q60 = urllib.parse.quote(" OR ".join(WORDS60))
+Q16 = urllib.parse.quote(" OR ".join(WORDS60[:16]))
+Q17 = urllib.parse.quote(" ".join(WORDS60[:17]))
+for p in ("/api/v1/search?q=", "/api/v1/suggest?q="):
+    row("60 words OR %s -> 400 naming the cap" % p, "GET", p + Q60,
+        status=(400,), has=['"too_many_terms"', "16 words", '"field":"q"'])
+    row("17 words %s -> 400" % p, "GET", p + Q17, status=(400,),
+        has=['"too_many_terms"'])
+    row("16 words OR %s -> 200" % p, "GET", p + Q16, status=(200,))
+row("60 words OR on the search page -> 400 naming the cap", "GET",
+    "/search?q=" + Q60, status=(400,), has=["16"], hasnt=["<mark>"])
+row("60 words OR on the search page (en) -> 400 naming the cap", "GET",
+    "/search?lang=en&q=" + Q60, status=(400,), has=["at most 16"])
+row("page=1000&per_page=50 -> 400 naming the depth cap", "GET",
+    "/api/v1/search?q=" + Q60 + "&page=1000&per_page=50", status=(400,))
+row("API page=1000&per_page=50 -> 400 too_deep", "GET",
+    "/api/v1/search?q=%E9%80%80%E6%AC%BE&page=1000&per_page=50",
+    status=(400,), has=['"too_deep"', "500th", '"field":"page"'])
+row("API page=11&per_page=50 -> 400 too_deep", "GET",
+    "/api/v1/search?q=a&page=11&per_page=50", status=(400,),
+    has=['"too_deep"'])
+row("API page=10&per_page=50 (the 500th result) -> 200", "GET",
+    "/api/v1/search?q=a&page=10&per_page=50", status=(200,))
+row("search page page=1000&per_page=50 -> 400 naming the depth cap", "GET",
+    "/search?q=%E9%80%80%E6%AC%BE&page=1000&per_page=50", status=(400,),
+    has=["500"])
+
+# --- the relevance floor: a query with nothing relevant is a zero-result
+# answer; what came closest goes apart ("closest"), never in results.
+row("nothing relevant: total 0, results empty, closest apart", "GET",
+    "/api/v1/search?q=" + urllib.parse.quote("量子纠缠 火箭发射"),
+    status=(200,), has=['"total":0', '"results":[]', '"closest":['])
+row("nothing relevant on the page: the empty state", "GET",
+    "/search?q=" + urllib.parse.quote("量子纠缠 火箭发射"), status=(200,),
+    has=['class="no-results"', "/community/new?title="])
+
+
+def search_budget():
+    """The largest search allowed stays cheap (generous bound: shared CPU)."""
+    path = "/api/v1/search?q=" + Q16 + "&page=10&per_page=50"
+    worst = 0.0
+    for _ in range(5):
+        t = time.time()
+        r = fetch("GET", path)
+        worst = max(worst, time.time() - t)
+        if r.status != 200:
+            record("largest allowed search", ["status %d" % r.status])
+            return
+    record("largest allowed search answers within 1 s (worst %.0f ms)"
+           % (worst * 1000), [] if worst < 1.0 else ["took %.0f ms" %
+                                                    (worst * 1000)])
+
+
 # --- analytics dates, exports, moderation targets, agent form values
 for q in ["from=2026-02-31&to=2026-03-01", "from=0000-01-01&to=9999-12-31",
           "from=2026-12-01&to=2026-01-01", "from=%27%20OR%201=1&to=x",
@@ -1464,6 +1523,7 @@ def tree_links():
 try:
     forms_have_csrf()
     main_rows()
+    search_budget()
     xss_stored()
     raw_cases()
     framing_cases()

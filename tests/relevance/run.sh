@@ -1,11 +1,12 @@
 #!/bin/sh
-# run.sh: search relevance suite (tests/relevance/queries.tsv) against the
+# run.sh: search relevance suite (tests/relevance/*.tsv) against the
 # real server on the starter articles tree.
 #
 # Starts the server (tests/lib/server.sh) on ./articles with a temporary data
 # folder, runs tests/relevance/run.py, stops the server, checks its log.
-# Exit status: run.py's (1 when MRR < 0.85 or a judged slug is missing), or 1
-# when the server does not start or its log shows a dead worker.
+# Exit status: run.py's (1 when a class is below its floor or a judged slug
+# is missing), or 1 when the server does not start or its log shows a dead
+# worker.
 # Build first: make all.
 
 cd "$(dirname "$0")/../.." || exit 1

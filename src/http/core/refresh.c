@@ -30,6 +30,8 @@ site_catalog_free(void)
 	site.cat = &empty_catalog;
 	free(site.synonyms);
 	site.synonyms = NULL;
+	free(site.stopwords);
+	site.stopwords = NULL;
 	bodies_reset(NULL);
 	result_cache_clear();
 	page_cache_clear();
@@ -82,6 +84,11 @@ site_reload(void)
 	free(site.synonyms);
 	site.synonyms = fold_text(cat->synonyms ? cat->synonyms : "",
 	    cat->synonyms ? strlen(cat->synonyms) : 0);
-	if (site.index != NULL)
+	free(site.stopwords);
+	site.stopwords = fold_text(cat->stopwords ? cat->stopwords : "",
+	    cat->stopwords ? strlen(cat->stopwords) : 0);
+	if (site.index != NULL) {
 		(void)hc_index_set_synonyms(site.index, site.synonyms);
+		(void)hc_index_set_stopwords(site.index, site.stopwords);
+	}
 }

@@ -24,6 +24,16 @@ int	api_search(struct http_request *);
 int	api_suggest(struct http_request *);
 
 #define MAX_QUERY_CHARS		256
+/*
+ * The budget of one search: every word is several terms in every field
+ * (n-grams, stems), and Xapian ranks everything up to the deepest result
+ * asked for. 60 words joined by OR on page 1000 of 50 took 180 to 295 ms
+ * at 3,000 articles; these caps keep a search to a few milliseconds, and
+ * the shim's time limit bounds what is left. The messages below (and
+ * search_too_many_terms, search_too_deep in i18n.c) name these numbers.
+ */
+#define MAX_QUERY_TERMS		16
+#define MAX_RESULT_DEPTH	500	/* page * per_page */
 #define MAX_PAGE		1000
 #define DEFAULT_PER_PAGE	10
 #define MAX_PER_PAGE		50
@@ -94,6 +104,31 @@ get_uint(struct http_request *req, const char *name, unsigned min,
 	return (0);
 }
 
+/*
+ * Words of a query, the operators AND, OR and NOT not counted: what the
+ * term cap is about, as each word is searched in every field.
+ */
+static size_t
+query_terms(const char *q)
+{
+	const char	*p, *end;
+	size_t		 n, len;
+
+	n = 0;
+	for (p = q; *p != '\0'; p = end) {
+		p += strspn(p, " \t");
+		if (*p == '\0')
+			break;
+		len = strcspn(p, " \t");
+		end = p + len;
+		if ((len == 3 && (!strncmp(p, "AND", 3) ||
+		    !strncmp(p, "NOT", 3))) || (len == 2 && !strncmp(p, "OR", 2)))
+			continue;
+		n++;
+	}
+	return (n);
+}
+
 /* Reads and checks every parameter; 0, or -1 with err filled. */
 static int
 parse_args(struct http_request *req, struct search_args *a,
@@ -109,6 +144,14 @@ parse_args(struct http_request *req, struct search_args *a,
 	}
 	if (rc == 0)
 		a->q = xstrdup("");
+	/* Before the length: the more useful message of the two. */
+	if (query_terms(a->q) > MAX_QUERY_TERMS) {
+		*err = (struct arg_error){ "too_many_terms", "The query has "
+		    "more than 16 words; a search takes at most 16 (AND, OR "
+		    "and NOT not counted). Keep the words that matter.",
+		    "q" };
+		return (-1);
+	}
 	if (utf8_chars(a->q) > MAX_QUERY_CHARS) {
 		*err = (struct arg_error){ "query_too_long", "The query is "
 		    "longer than 256 characters; shorten it.", "q" };
@@ -149,6 +192,12 @@ parse_args(struct http_request *req, struct search_args *a,
 	    &a->per_page) != 0) {
 		*err = (struct arg_error){ "invalid_per_page", "per_page must "
 		    "be a whole number from 1 to 50.", "per_page" };
+		return (-1);
+	}
+	if ((unsigned long)a->page * a->per_page > MAX_RESULT_DEPTH) {
+		*err = (struct arg_error){ "too_deep", "Results are shown up "
+		    "to the 500th (page times per_page at most 500); narrow "
+		    "the search with more words or a filter.", "page" };
 		return (-1);
 	}
 	return (0);
@@ -199,6 +248,7 @@ search_reader(void)
 	opened = st.st_ino;
 	index_revision = hc_index_revision(ix);
 	(void)hc_index_set_synonyms(ix, site.synonyms);
+	(void)hc_index_set_stopwords(ix, site.stopwords);
 	return (ix);
 }
 
@@ -317,7 +367,7 @@ run_search(struct http_request *req, const struct search_args *a,
 	struct hc_results	*r;
 	hc_search_status	 s;
 	hc_index		*ix;
-	json_t			*results, *o, *res;
+	json_t			*results, *closest, *o, *res;
 	char			*folded;
 	size_t			 i;
 
@@ -349,14 +399,25 @@ run_search(struct http_request *req, const struct search_args *a,
 		if (res != NULL)
 			json_array_append_new(results, res);
 	}
+	/*
+	 * Below the relevance floor the answer is zero results (and counts
+	 * as a zero-result search); the closest articles go apart, never in
+	 * results or total.
+	 */
+	closest = json_array();
+	for (i = 0; i < r->nclosest; i++) {
+		res = result_json(&r->closest[i], r, lang, search_id, i + 1);
+		if (res != NULL)
+			json_array_append_new(closest, res);
+	}
 	o = json_pack("{s:s, s:I, s:i, s:i, s:s?, s:{s:o, s:o, s:o}, "
-	    "s:o, s:s}", "query", a->q, "total", (json_int_t)r->total,
+	    "s:o, s:o, s:s}", "query", a->q, "total", (json_int_t)r->total,
 	    "page", (int)a->page, "per_page", (int)a->per_page,
 	    "suggestion", r->suggestion,
 	    "facets", "categories", facet_json(r->categories, r->ncategories,
 	    1, lang), "types", facet_json(r->types, r->ntypes, 0, lang),
 	    "langs", facet_json(r->langs, r->nlangs, 0, lang),
-	    "results", results, "search_id", search_id);
+	    "results", results, "closest", closest, "search_id", search_id);
 	if (o == NULL) {
 		kore_log(LOG_ERR, "search: the answer could not be built");
 		*status = 500;
@@ -587,6 +648,18 @@ facet_group(const char *key, const char *heading, const struct search_args *a,
 	    "items", items));
 }
 
+/* The page's message for a refused search (the API's is in err). */
+static const char *
+search_error_key(const struct arg_error *err)
+{
+	if (!strcmp(err->code, "too_many_terms"))
+		return ("search_too_many_terms");
+	if (!strcmp(err->code, "too_deep"))
+		return ("search_too_deep");
+	return (!strcmp(err->field, "q") ? "bad_search_query" :
+	    "bad_search_filter");
+}
+
 int
 page_search(struct http_request *req)
 {
@@ -606,8 +679,7 @@ page_search(struct http_request *req)
 	if (parse_args(req, &a, &err, 0) != 0) {
 		args_free(&a);
 		return (respond_error_page(req, 400,
-		    i18n_get(i18n_ui_lang(lang), !strcmp(err.field, "q") ?
-		    "bad_search_query" : "bad_search_filter")));
+		    i18n_get(i18n_ui_lang(lang), search_error_key(&err))));
 	}
 	ctx = page_context(req, lang, i18n_get(i18n_ui_lang(lang), "search"));
 	json_object_set_new(ctx, "q", json_string(a.q));
@@ -642,7 +714,8 @@ page_search(struct http_request *req)
 			json_object_set_new(ctx, "prev_url", json_string(u));
 			free(u);
 		}
-		if ((int)a.page < pages && a.page < MAX_PAGE) {
+		if ((int)a.page < pages &&
+		    (a.page + 1) * a.per_page <= MAX_RESULT_DEPTH) {
 			u = search_url(a.q, a.category, a.lang, a.type,
 			    a.page + 1);
 			json_object_set_new(ctx, "next_url", json_string(u));
@@ -662,6 +735,8 @@ page_search(struct http_request *req)
 		}
 		json_object_set_new(ctx, "searched", json_true());
 		json_object_set_new(ctx, "no_results", json_boolean(total == 0));
+		json_object_set_new(ctx, "has_closest", json_boolean(
+		    json_array_size(json_object_get(o, "closest")) > 0));
 		json_object_set_new(ctx, "pages", json_integer(pages));
 		json_object_set_new(ctx, "search", o);
 	}
