@@ -1,4 +1,4 @@
-/* settings.c: PORT, ARTICLES, DATA, BASE_URL, DEFAULT_LANG, RATE_LIMITS, EVENTS, RETENTION_DAYS, TRUST_PROXY from the environment. */
+/* settings.c: PORT, ARTICLES, DATA, BASE_URL, DEFAULT_LANG, RATE_LIMITS, EVENTS, RETENTION_DAYS, TRUST_PROXY, STAFF_SESSION_* from the environment. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,7 +41,7 @@ env_or(const char *name, const char *fallback)
 int
 settings_load(void)
 {
-	const char	*rl, *ev, *rd, *tp;
+	const char	*rl, *ev, *rd, *tp, *si, *sm;
 	char		*end;
 	long		 days;
 
@@ -57,6 +57,8 @@ settings_load(void)
 	ev = env_or("EVENTS", "on");
 	rd = env_or("RETENTION_DAYS", "180");
 	tp = env_or("TRUST_PROXY", "off");
+	si = env_or("STAFF_SESSION_IDLE", "28800");
+	sm = env_or("STAFF_SESSION_MAX", "604800");
 
 	if (!lang_supported(settings.default_lang)) {
 		fprintf(stderr, "DEFAULT_LANG must be zh-CN, zh-TW or en, "
@@ -87,5 +89,20 @@ settings_load(void)
 		return (-1);
 	}
 	settings.trust_proxy = !strcmp(tp, "on");
+	/* Short limits exist for tests; a day's idle or a month's sign-in at most. */
+	settings.session_idle = strtoll(si, &end, 10);
+	if (*end != '\0' || settings.session_idle < 1 ||
+	    settings.session_idle > 86400) {
+		fprintf(stderr, "STAFF_SESSION_IDLE must be seconds from 1 to "
+		    "86400, not '%s'\n", si);
+		return (-1);
+	}
+	settings.session_max = strtoll(sm, &end, 10);
+	if (*end != '\0' || settings.session_max < 1 ||
+	    settings.session_max > 31 * 86400) {
+		fprintf(stderr, "STAFF_SESSION_MAX must be seconds from 1 to "
+		    "2678400, not '%s'\n", sm);
+		return (-1);
+	}
 	return (0);
 }

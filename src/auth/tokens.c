@@ -20,6 +20,16 @@ const struct migration	auth_migrations[] = {
 	    "created_at INTEGER NOT NULL,"
 	    
 	    "revoked_at INTEGER);" },
+	/*
+	 * sessions.c: one row per staff sign-in, so that a cookie is never
+	 * the token and logout or revocation ends it on every node.
+	 */
+	{ "auth-2", "CREATE TABLE staff_sessions("
+	    "digest TEXT PRIMARY KEY,"
+	    "token_id INTEGER NOT NULL REFERENCES tokens(id),"
+	    "created_at INTEGER NOT NULL,"
+	    "seen_at INTEGER NOT NULL);"
+	    "CREATE INDEX staff_sessions_token ON staff_sessions(token_id);" },
 	{ NULL, NULL }
 };
 
@@ -131,20 +141,43 @@ token_list(sqlite3 *db, FILE *fp)
 }
 
 int
-token_revoke(sqlite3 *db, const char *id_or_name)
+token_revoke(sqlite3 *db, enum token_key by, const char *value)
 {
 	sqlite3_stmt	*st;
+	char		*end;
+	long long	 id;
 	int		 n;
 
-	if (sqlite3_prepare_v2(db, "UPDATE tokens SET revoked_at = ? WHERE "
-	    "revoked_at IS NULL AND (name = ?2 OR CAST(id AS TEXT) = ?2)", -1,
-	    &st, NULL) != SQLITE_OK)
+	id = 0;
+	if (by == TOKEN_BY_ID) {
+		id = strtoll(value, &end, 10);
+		if (*value < '1' || *value > '9' || *end != '\0')
+			return (0);
+	}
+	if (db_begin(db) != 0)
 		return (-1);
+	if (sqlite3_prepare_v2(db, by == TOKEN_BY_ID ?
+	    "UPDATE tokens SET revoked_at = ?1 WHERE revoked_at IS NULL AND "
+	    "id = ?2" :
+	    "UPDATE tokens SET revoked_at = ?1 WHERE revoked_at IS NULL AND "
+	    "name = ?2", -1, &st, NULL) != SQLITE_OK)
+		goto fail;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)time(NULL));
-	sqlite3_bind_text(st, 2, id_or_name, -1, SQLITE_STATIC);
+	if (by == TOKEN_BY_ID)
+		sqlite3_bind_int64(st, 2, id);
+	else
+		sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
 	n = sqlite3_step(st) == SQLITE_DONE ? sqlite3_changes(db) : -1;
 	sqlite3_finalize(st);
-	return (n);
+	/* A revoked token's sign-ins end with it. */
+	if (n < 0 || sqlite3_exec(db, "DELETE FROM staff_sessions WHERE "
+	    "token_id IN (SELECT id FROM tokens WHERE revoked_at IS NOT NULL)",
+	    NULL, NULL, NULL) != SQLITE_OK)
+		goto fail;
+	return (db_commit(db) == 0 ? n : -1);
+fail:
+	db_rollback(db);
+	return (-1);
 }
 
 int

@@ -29,8 +29,18 @@ int	token_add(sqlite3 *, const char *role, const char *name,
 /* Prints id, role, name, created, revoked to fp; 0 or -1. */
 int	token_list(sqlite3 *, FILE *fp);
 
-/* Revokes by id or name; returns the number revoked, or -1 on error. */
-int	token_revoke(sqlite3 *, const char *id_or_name);
+/* How token_revoke names its token: never guessed from the value. */
+enum token_key {
+	TOKEN_BY_ID,
+	TOKEN_BY_NAME
+};
+
+/*
+ * Revokes the active token with this id (decimal) or name, and ends its
+ * sessions, in one transaction. Returns the number revoked (0: none such,
+ * or an id that is not a number), or -1 on error.
+ */
+int	token_revoke(sqlite3 *, enum token_key by, const char *value);
 
 /*
  * Checks a presented token. Returns 1 and fills owner when it is valid, not

@@ -87,6 +87,33 @@ struct cm_new {
 	const char	*status;	/* CM_PUBLISHED or CM_QUEUED */
 	const char	*queue_reason;	/* or NULL */
 	const char	*body_hash;	/* cm_body_hash */
+	const char	*name_key;	/* cm_name_check's key of author */
+};
+
+/* What cm_thread_create and cm_answer_create return. */
+enum cm_write {
+	CM_WRITE_OK = 0,
+	CM_WRITE_FAILED = -1,
+	CM_WRITE_NAME_TAKEN = 1		/* another visitor holds that name */
+};
+
+/* Display names (names.c). */
+enum cm_name_status {
+	CM_NAME_OK,
+	CM_NAME_EMPTY,
+	CM_NAME_TOO_LONG,
+	CM_NAME_BAD_UTF8,
+	CM_NAME_INVISIBLE_CHARS,	/* bidi control, zero-width, filler */
+	CM_NAME_NOTHING_VISIBLE,	/* only spaces, marks, blanks */
+	CM_NAME_TAKEN,			/* the same key as another's name */
+	CM_NAME_ERROR			/* ICU failed */
+};
+
+/* What a cm_vote did. */
+enum cm_vote_status {
+	CM_VOTE_OK,
+	CM_VOTE_CLIENT_TAKEN,	/* another visitor at this address voted */
+	CM_VOTE_FAILED
 };
 
 void	cm_thread_free(struct cm_thread *);
@@ -98,13 +125,18 @@ void	cm_answer_free(struct cm_answer *);
 char	*cm_name_get(sqlite3 *, const char *visitor);
 
 /*
- * Creates a thread (and the visitor's display name on first post) and
- * queues it for the search index, in one transaction. 0 with *id, or -1.
+ * Creates a thread (and the visitor's display name on first post, refused
+ * when another visitor's name has the same name_key) and queues it for the
+ * search index, in one transaction. CM_WRITE_OK with *id.
  */
-int	cm_thread_create(sqlite3 *, const struct cm_new *, long long *id);
+enum cm_write	cm_thread_create(sqlite3 *, const struct cm_new *,
+		    long long *id);
 /* Same for an answer to thread_id. */
-int	cm_answer_create(sqlite3 *, long long thread_id, const struct cm_new *,
-	    long long *id);
+enum cm_write	cm_answer_create(sqlite3 *, long long thread_id,
+		    const struct cm_new *, long long *id);
+
+/* 1 when a visitor other than this one has a name with this key, 0, or -1. */
+int	cm_name_taken(sqlite3 *, const char *key, const char *visitor);
 
 /* 1 and *t filled when found (in any status), 0 when not, -1 on error. */
 int	cm_thread_get(sqlite3 *, long long id, struct cm_thread *t);
@@ -131,11 +163,15 @@ json_t	*cm_thread_list(sqlite3 *, const char *sort, const char *category,
 
 /*
  * Sets this visitor's vote (value 1, -1, or 0 to withdraw) on a thread
- * (kind 't') or answer ('a') and recomputes its score. 0 with *score,
- * or -1.
+ * (kind 't') or answer ('a') and recomputes its score. client is the keyed
+ * hash of the address (client_key): one vote per post and client, so fresh
+ * cookies from one address count once (CM_VOTE_CLIENT_TAKEN). The hash is
+ * salted per UTC day, so the rule holds within a day. CM_VOTE_OK with
+ * *score.
  */
-int	cm_vote(sqlite3 *, char kind, long long id, const char *visitor,
-	    int value, long long *score);
+enum cm_vote_status	cm_vote(sqlite3 *, char kind, long long id,
+			    const char *visitor, const char *client, int value,
+			    long long *score);
 /* This visitor's votes on a thread and its answers: {"t<id>":1,"a<id>":-1}. */
 json_t	*cm_votes_of(sqlite3 *, long long thread_id, const char *visitor);
 
@@ -208,6 +244,18 @@ void	cm_body_hash(const char *title, const char *body, char out[17]);
  * with *why set when a tag is bad or there are too many.
  */
 char	*cm_tags_normalise(const char *in, const char **why);
+
+/* ---- names.c: display names ---- */
+
+/*
+ * Checks a display name: 1 to CM_NAME_MAX characters, no bidi controls,
+ * format (zero-width) or default-ignorable characters, at least one
+ * visible one. CM_NAME_OK with *key (malloc'd) its NFKC case-folded form
+ * with white space collapsed, for telling names apart.
+ */
+enum cm_name_status	cm_name_check(const char *name, char **key);
+/* A sentence for the person who chose the name. */
+const char		*cm_name_message(enum cm_name_status);
 
 /* ---- outbox.c: the search index side (the one writer: the watcher) ---- */
 

@@ -61,5 +61,18 @@ const struct migration	community_migrations[] = {
 	     */
 	    "CREATE TABLE search_outbox ("
 	    " id INTEGER PRIMARY KEY, thread_id INTEGER NOT NULL);" },
+	{ "community-2",
+	    /*
+	     * The folded form of a display name (names.c), so that copies
+	     * ("Ａｌｉｃｅ" of "alice") are refused; rows from before are keyed
+	     * on first use (store.c).
+	     */
+	    "ALTER TABLE community_names ADD COLUMN name_key TEXT;"
+	    "CREATE INDEX community_names_key ON community_names(name_key);"
+	    /* One vote per post and client address (the daily keyed hash). */
+	    "ALTER TABLE community_votes ADD COLUMN client TEXT NOT NULL"
+	    " DEFAULT '';"
+	    "CREATE UNIQUE INDEX community_votes_client ON"
+	    " community_votes(kind, post_id, client) WHERE client <> '';" },
 	{ NULL, NULL }
 };

@@ -122,33 +122,97 @@ cm_name_get(sqlite3 *db, const char *visitor)
 	return (name);
 }
 
+/*
+ * Names stored before community-2 have no key yet: keyed here, once, in
+ * the writer's transaction. A legacy name the rules now refuse gets an
+ * empty key, which matches nothing.
+ */
 static int
-name_keep(sqlite3 *db, const char *visitor, const char *name)
+names_backfill(sqlite3 *db)
+{
+	sqlite3_stmt	*sel, *upd;
+	char		*key;
+	int		 rc;
+
+	if ((sel = prep(db, "SELECT visitor, name FROM community_names "
+	    "WHERE name_key IS NULL")) == NULL)
+		return (-1);
+	if ((upd = prep(db, "UPDATE community_names SET name_key = ? WHERE "
+	    "visitor = ?")) == NULL) {
+		sqlite3_finalize(sel);
+		return (-1);
+	}
+	while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
+		if (cm_name_check((const char *)sqlite3_column_text(sel, 1),
+		    &key) != CM_NAME_OK)
+			key = NULL;
+		sqlite3_bind_text(upd, 1, key ? key : "", -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(upd, 2, (const char *)sqlite3_column_text(sel,
+		    0), -1, SQLITE_TRANSIENT);
+		free(key);
+		if (sqlite3_step(upd) != SQLITE_DONE)
+			break;
+		sqlite3_reset(upd);
+	}
+	sqlite3_finalize(sel);
+	sqlite3_finalize(upd);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+int
+cm_name_taken(sqlite3 *db, const char *key, const char *visitor)
 {
 	sqlite3_stmt	*st;
 	int		 rc;
 
-	if ((st = prep(db, "INSERT OR IGNORE INTO community_names(visitor, "
-	    "name, created) VALUES (?, ?, ?)")) == NULL)
+	if (names_backfill(db) != 0 || (st = prep(db, "SELECT EXISTS (SELECT "
+	    "1 FROM community_names WHERE name_key = ? AND visitor <> ?)")) ==
+	    NULL)
 		return (-1);
-	bind_str(st, 1, visitor);
-	bind_str(st, 2, name);
+	bind_str(st, 1, key);
+	bind_str(st, 2, visitor);
+	rc = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_finalize(st);
+	return (rc);
+}
+
+/* 0 kept (or already chosen), 1 when another visitor holds the name, -1. */
+static int
+name_keep(sqlite3 *db, const struct cm_new *n)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	/* Checked again here: two first posts may race for one name. */
+	if (n->name_key != NULL &&
+	    (rc = cm_name_taken(db, n->name_key, n->visitor)) != 0)
+		return (rc);
+	if ((st = prep(db, "INSERT OR IGNORE INTO community_names(visitor, "
+	    "name, created, name_key) VALUES (?, ?, ?, ?)")) == NULL)
+		return (-1);
+	bind_str(st, 1, n->visitor);
+	bind_str(st, 2, n->author);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)time(NULL));
+	bind_str(st, 4, n->name_key);
 	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
 	sqlite3_finalize(st);
 	return (rc);
 }
 
-int
+enum cm_write
 cm_thread_create(sqlite3 *db, const struct cm_new *n, long long *id)
 {
 	sqlite3_stmt	*st = NULL;
 	long long	 now = (long long)time(NULL);
+	int		 kept;
 
 	if (db_begin(db) != 0)
-		return (-1);
-	if (name_keep(db, n->visitor, n->author) != 0 ||
-	    (st = prep(db, "INSERT INTO threads(visitor, author, title, "
+		return (CM_WRITE_FAILED);
+	if ((kept = name_keep(db, n)) == 1) {
+		db_rollback(db);
+		return (CM_WRITE_NAME_TAKEN);
+	}
+	if (kept != 0 || (st = prep(db, "INSERT INTO threads(visitor, author, title, "
 	    "body_md, body_html, body_plain, category, tags, lang, status, "
 	    "queue_reason, body_hash, created, updated, activity) VALUES "
 	    "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) == NULL)
@@ -181,17 +245,21 @@ fail:
 	return (-1);
 }
 
-int
+enum cm_write
 cm_answer_create(sqlite3 *db, long long thread_id, const struct cm_new *n,
     long long *id)
 {
 	sqlite3_stmt	*st = NULL;
 	long long	 now = (long long)time(NULL);
+	int		 kept;
 
 	if (db_begin(db) != 0)
-		return (-1);
-	if (name_keep(db, n->visitor, n->author) != 0 ||
-	    (st = prep(db, "INSERT INTO answers(thread_id, visitor, author, "
+		return (CM_WRITE_FAILED);
+	if ((kept = name_keep(db, n)) == 1) {
+		db_rollback(db);
+		return (CM_WRITE_NAME_TAKEN);
+	}
+	if (kept != 0 || (st = prep(db, "INSERT INTO answers(thread_id, visitor, author, "
 	    "body_md, body_html, body_plain, status, queue_reason, body_hash, "
 	    "created, updated) VALUES (?,?,?,?,?,?,?,?,?,?,?)")) == NULL)
 		goto fail;
@@ -471,24 +539,45 @@ cm_recent(sqlite3 *db, int limit)
 	return (arr);
 }
 
-int
+enum cm_vote_status
 cm_vote(sqlite3 *db, char kind, long long id, const char *visitor,
-    int value, long long *score)
+    const char *client, int value, long long *score)
 {
 	sqlite3_stmt	*st = NULL;
 	char		 k[2] = { kind, '\0' };
 	long long	 thread_id;
+	int		 taken;
 
 	if (db_begin(db) != 0)
-		return (-1);
+		return (CM_VOTE_FAILED);
+	/* A fresh cookie is a new visitor, not a new person: count the address. */
+	if (value != 0) {
+		if ((st = prep(db, "SELECT EXISTS (SELECT 1 FROM "
+		    "community_votes WHERE kind = ? AND post_id = ? AND "
+		    "client = ? AND visitor <> ?)")) == NULL)
+			goto fail;
+		bind_str(st, 1, k);
+		sqlite3_bind_int64(st, 2, id);
+		bind_str(st, 3, client);
+		bind_str(st, 4, visitor);
+		if (sqlite3_step(st) != SQLITE_ROW)
+			goto fail;
+		taken = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+		st = NULL;
+		if (taken) {
+			db_rollback(db);
+			return (CM_VOTE_CLIENT_TAKEN);
+		}
+	}
 	if (value == 0)
 		st = prep(db, "DELETE FROM community_votes WHERE kind = ?1 AND "
 		    "post_id = ?2 AND visitor = ?3");
 	else
 		st = prep(db, "INSERT INTO community_votes(kind, post_id, "
-		    "visitor, value, ts) VALUES (?1, ?2, ?3, ?4, ?5) ON "
-		    "CONFLICT(kind, post_id, visitor) DO UPDATE SET "
-		    "value = ?4, ts = ?5");
+		    "visitor, value, ts, client) VALUES (?1, ?2, ?3, ?4, ?5, "
+		    "?6) ON CONFLICT(kind, post_id, visitor) DO UPDATE SET "
+		    "value = ?4, ts = ?5, client = ?6");
 	if (st == NULL)
 		goto fail;
 	bind_str(st, 1, k);
@@ -497,6 +586,7 @@ cm_vote(sqlite3 *db, char kind, long long id, const char *visitor,
 	if (value != 0) {
 		sqlite3_bind_int(st, 4, value);
 		sqlite3_bind_int64(st, 5, (sqlite3_int64)time(NULL));
+		bind_str(st, 6, client);
 	}
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto fail;
@@ -520,11 +610,11 @@ cm_vote(sqlite3 *db, char kind, long long id, const char *visitor,
 	thread_id = sqlite3_column_int64(st, 1);
 	sqlite3_finalize(st);
 	(void)thread_id;	/* scores do not change the search document */
-	return (db_commit(db));
+	return (db_commit(db) == 0 ? CM_VOTE_OK : CM_VOTE_FAILED);
 fail:
 	sqlite3_finalize(st);
 	db_rollback(db);
-	return (-1);
+	return (CM_VOTE_FAILED);
 }
 
 json_t *

@@ -104,6 +104,19 @@ const struct ui_string	community_strings[] = {
 	    "The text is too short: at least 2 characters." },
 	{ "cm_err_too_long_body", "内容太长：最多 10000 个字。",
 	    "The text is too long: at most 10,000 characters." },
+	{ "cm_err_name_characters_display_name",
+	    "昵称里有看不见或改变文字方向的字符（如零宽空格、从右到左覆盖），请去掉后重新输入。",
+	    "The display name holds invisible or direction-changing characters "
+	    "(such as zero-width spaces or right-to-left overrides); type it "
+	    "again without them." },
+	{ "cm_err_name_invisible_display_name",
+	    "昵称看不见：请至少用一个字母、数字或符号。",
+	    "The display name shows nothing: use at least one letter, digit "
+	    "or sign." },
+	{ "cm_err_name_taken_display_name",
+	    "这个昵称（或看起来一样的昵称）已经有人在用，请换一个。",
+	    "Someone already uses that display name (or one that looks the "
+	    "same); choose another." },
 	{ "cm_err_bad_characters_body", "内容里有无法发布的字符，请删除。",
 	    "The text holds characters that cannot be posted; remove them." },
 	{ "cm_err_missing_display_name", "第一次发帖，请起一个昵称。",

@@ -456,9 +456,14 @@ figures_most_viewed(sqlite3 *db, long long since, int max)
 	r.now = max;
 	figures_format_day(since, r.first);
 	figures_format_day(r.to, r.last);
+	/*
+	 * Distinct visitors per day, not raw views: 1,500 reloads by one
+	 * visitor count once. (Rolled-up days keep only counts.)
+	 */
 	if ((st = prepare(db, "SELECT slug, sum(n) AS v FROM ("
-	    "SELECT slug, count(*) AS n FROM events WHERE "
-	    "type = 'article_view' AND ts >= ?1 AND ts < ?2 GROUP BY slug "
+	    "SELECT slug, count(*) AS n FROM (SELECT DISTINCT slug, visitor, "
+	    "ts / 86400 FROM events WHERE type = 'article_view' AND "
+	    "ts >= ?1 AND ts < ?2) GROUP BY slug "
 	    "UNION ALL SELECT slug, sum(n) FROM event_daily WHERE "
 	    "type = 'article_view' AND day BETWEEN ?4 AND ?5 GROUP BY slug) "
 	    "WHERE slug <> '' GROUP BY slug ORDER BY v DESC, slug LIMIT ?3",
@@ -474,6 +479,34 @@ figures_most_viewed(sqlite3 *db, long long since, int max)
 		return (NULL);
 	}
 	return (arr);
+}
+
+json_t *
+figures_popular_fill(json_t *ranked, const char **order, size_t norder,
+    size_t max)
+{
+	json_t		*out, *s;
+	size_t		 i, j;
+	int		 dup;
+
+	out = json_array();
+	/* Ranked first, then the editors' order: the list is always full. */
+	for (i = 0; ranked != NULL && i < json_array_size(ranked); i++) {
+		if (json_array_size(out) == max)
+			return (out);
+		s = json_array_get(ranked, i);
+		if (json_is_string(s))
+			json_array_append(out, s);
+	}
+	for (i = 0; i < norder && json_array_size(out) < max; i++) {
+		dup = 0;
+		for (j = 0; j < json_array_size(out) && !dup; j++)
+			dup = !strcmp(json_string_value(json_array_get(out, j)),
+			    order[i]);
+		if (!dup)
+			json_array_append_new(out, json_string(order[i]));
+	}
+	return (out);
 }
 
 /* Appends one CSV field, quoted when it holds a comma, quote or line break. */

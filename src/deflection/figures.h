@@ -53,10 +53,18 @@ json_t	*figures_summary(sqlite3 *, long long from, long long to,
 char	*figures_csv(json_t *summary, const char *table);
 
 /*
- * The most viewed article slugs since since (raw views and the daily
- * roll-up), most first, at most max. Returns a new JSON array of strings,
- * or NULL on error.
+ * The most read article slugs since since, most first, at most max:
+ * distinct visitors per day in the raw events, plus the daily roll-up's
+ * counts. Returns a new JSON array of strings, or NULL on error.
  */
 json_t	*figures_most_viewed(sqlite3 *, long long since, int max);
+
+/*
+ * The popular list: the ranked slugs (those still published), then the
+ * slugs of order (the editors' order) not already in it, up to max.
+ * Returns a new JSON array of strings.
+ */
+json_t	*figures_popular_fill(json_t *ranked, const char **order,
+	    size_t norder, size_t max);
 
 #endif

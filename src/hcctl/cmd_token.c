@@ -12,10 +12,16 @@ cmd_token(int argc, char **argv)
 	char	 token[TOKEN_LEN], err[200];
 	int	 rc, n;
 
+	/*
+	 * revoke names its key: "revoke 2" once revoked token 2 and also a
+	 * token named "2".
+	 */
 	if (argc < 2 || (!strcmp(argv[1], "add") && argc != 4) ||
-	    (!strcmp(argv[1], "revoke") && argc != 3)) {
+	    (!strcmp(argv[1], "revoke") && (argc != 4 ||
+	    (strcmp(argv[2], "--id") && strcmp(argv[2], "--name"))))) {
 		fprintf(stderr, "usage: hcctl token add editor|agent NAME | "
-		    "token list | token revoke ID|NAME\n");
+		    "token list | token revoke --id ID | "
+		    "token revoke --name NAME\n");
 		return (2);
 	}
 	if ((db = hcctl_db()) == NULL)
@@ -32,12 +38,17 @@ cmd_token(int argc, char **argv)
 	} else if (!strcmp(argv[1], "list")) {
 		rc = token_list(db, stdout) == 0 ? 0 : 1;
 	} else if (!strcmp(argv[1], "revoke")) {
-		n = token_revoke(db, argv[2]);
+		n = token_revoke(db, !strcmp(argv[2], "--id") ?
+		    TOKEN_BY_ID : TOKEN_BY_NAME, argv[3]);
 		if (n > 0)
 			printf("revoked %d token%s\n", n, n == 1 ? "" : "s");
-		else {
+		else if (n == 0) {
 			fprintf(stderr, "hcctl token revoke: no active token "
-			    "%s\n", argv[2]);
+			    "with %s %s\n", argv[2] + 2, argv[3]);
+			rc = 1;
+		} else {
+			fprintf(stderr, "hcctl token revoke: %s\n",
+			    sqlite3_errmsg(db));
 			rc = 1;
 		}
 	} else {

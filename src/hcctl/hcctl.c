@@ -38,7 +38,7 @@ static const struct command {
 	    "      to date (--full: rewrite every document); a running server\n"
 	    "      picks both up within a second", cmd_reindex },
 	{ "token", "token add editor|agent NAME | token list | "
-	    "token revoke ID|NAME\n"
+	    "token revoke --id ID | token revoke --name NAME\n"
 	    "      staff access tokens for /admin, /agent and the agents' API;\n"
 	    "      the token is printed once, only its digest is kept",
 	    cmd_token },
@@ -59,16 +59,44 @@ static const struct command {
 	    cmd_threads },
 };
 
+/* --init: the one way to make a database in a DATA that holds none. */
+static int	init_data;
+
 static int
 usage(void)
 {
 	size_t	i;
 
-	fprintf(stderr, "usage: hcctl COMMAND ...  (settings from the "
-	    "environment: DATA, ARTICLES, ...)\n");
+	fprintf(stderr, "usage: hcctl [--init] COMMAND ...  (settings from "
+	    "the environment: DATA, ARTICLES, ...; --init creates the "
+	    "database when DATA holds none)\n");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(stderr, "  hcctl %s\n", commands[i].usage);
 	return (2);
+}
+
+/*
+ * A mistyped DATA once got a new, empty database and a token that worked
+ * nowhere: without --init, DATA must already hold the database.
+ */
+static int
+data_ready(const char *path)
+{
+	struct stat	st;
+
+	if (stat(path, &st) == 0)
+		return (1);
+	if (!init_data) {
+		fprintf(stderr, "hcctl: no database at %s (is DATA right? "
+		    "hcctl --init ... creates one)\n", path);
+		return (0);
+	}
+	if (mkdir(settings.data, 0700) != 0 && errno != EEXIST) {
+		fprintf(stderr, "hcctl: cannot create %s: %s\n", settings.data,
+		    strerror(errno));
+		return (0);
+	}
+	return (1);
 }
 
 sqlite3 *
@@ -77,12 +105,9 @@ hcctl_db(void)
 	sqlite3	*db;
 	char	 path[1024];
 
-	if (mkdir(settings.data, 0700) != 0 && errno != EEXIST) {
-		fprintf(stderr, "hcctl: cannot create %s: %s\n", settings.data,
-		    strerror(errno));
-		return (NULL);
-	}
 	(void)snprintf(path, sizeof(path), "%s/helpcenter.db", settings.data);
+	if (!data_ready(path))
+		return (NULL);
 	if ((db = db_open(path)) == NULL)
 		return (NULL);
 	if (db_migrate(db) < 0) {
@@ -164,16 +189,15 @@ cmd_reindex(int argc, char **argv)
 	int			 full = argc > 1 && !strcmp(argv[1], "--full");
 	struct builder		 b;
 	enum builder_status	 s;
-	char			 snapshot[1024], index[1024];
+	char			 snapshot[1024], index[1024], dbpath[1024];
 
 	(void)snprintf(snapshot, sizeof(snapshot), "%s/catalog.db",
 	    settings.data);
 	(void)snprintf(index, sizeof(index), "%s/index", settings.data);
-	if (mkdir(settings.data, 0700) != 0 && errno != EEXIST) {
-		fprintf(stderr, "cannot create %s: %s\n", settings.data,
-		    strerror(errno));
+	(void)snprintf(dbpath, sizeof(dbpath), "%s/helpcenter.db",
+	    settings.data);
+	if (!data_ready(dbpath))
 		return (1);
-	}
 	(void)fold_init();
 	memset(&b, 0, sizeof(b));
 	b.articles = settings.articles;
@@ -197,6 +221,11 @@ main(int argc, char **argv)
 
 	/* DATA holds the secret: nothing hcctl creates there is shared. */
 	(void)umask(077);
+	if (argc > 1 && !strcmp(argv[1], "--init")) {
+		init_data = 1;
+		argc--;
+		argv++;
+	}
 	if (argc < 2)
 		return (usage());
 	if (settings_load() != 0)

@@ -5,8 +5,9 @@
 #include <sqlite3.h>
 
 /*
- * The help center's database in DATA, created and migrated when needed.
- * NULL (after a message on stderr) when it cannot be opened.
+ * The help center's database in DATA, migrated when needed; created only
+ * under hcctl --init. NULL (after a message on stderr) when DATA holds
+ * none or it cannot be opened.
  */
 sqlite3	*hcctl_db(void);
 

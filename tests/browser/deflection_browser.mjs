@@ -7,7 +7,7 @@
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { ROOT, OUT, TIMEOUT, DESKTOP, args, check, step, finish, hcctl, launch } from './harness.mjs';
+import { ROOT, OUT, TIMEOUT, DESKTOP, args, check, step, finish, hcctl, launch, staffLogin } from './harness.mjs';
 
 const { BASE, DATA } = args('deflection_browser.mjs', true);
 
@@ -105,8 +105,7 @@ try {
 		// The views and votes above are flushed within a second.
 		await new Promise((r) => setTimeout(r, 1500));
 		const staff = await browser.newContext({ ...DESKTOP, locale: 'en' });
-		await staff.addCookies([{ name: 'hc_staff', value: token,
-		    url: BASE }]);
+		check('editor signed in', await staffLogin(staff, BASE, token));
 		const page = await staff.newPage();
 		const resp = await page.goto(BASE + '/admin?lang=en',
 		    { timeout: TIMEOUT });

@@ -64,6 +64,23 @@ export function hcctl(data, ...argv) {
 	    { env: { ...process.env, DATA: data }, encoding: 'utf8' });
 }
 
+// Signs a browser context in through /login with a staff token (the
+// staff cookie is a session id, never the token); true when it worked.
+export async function staffLogin(ctx, base, token, next = '/admin') {
+	const page = await ctx.newPage();
+	try {
+		await page.goto(`${base}/login?next=${next}`);
+		await page.fill('#tk-token', token);
+		await Promise.all([page.waitForURL((u) => u.pathname === next),
+		    page.click('.tk-form button[type="submit"]')]);
+		return (await ctx.cookies(base)).some((c) => c.name === 'hc_staff');
+	} catch (e) {
+		return false;
+	} finally {
+		await page.close();
+	}
+}
+
 // Debian's Chromium ($CHROMIUM to use another), headless.
 export function launch() {
 	return chromium.launch({

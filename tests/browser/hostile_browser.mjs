@@ -15,7 +15,7 @@
 
 import { join } from 'node:path';
 
-import { OUT, TIMEOUT, args, check, finish, hcctl, launch } from './harness.mjs';
+import { OUT, TIMEOUT, args, check, finish, hcctl, launch, staffLogin } from './harness.mjs';
 
 const { BASE, DATA } = args('hostile_browser.mjs', true);
 const RUN = Date.now().toString(36);
@@ -72,9 +72,7 @@ const browser = await launch();
 try {
 	const ctx = await browser.newContext({ locale: 'zh-CN' });
 	ctx.setDefaultTimeout(TIMEOUT);
-	const u = new URL(BASE);
-	await ctx.addCookies([{ name: 'hc_staff', value: token, domain: u.hostname,
-	    path: '/', httpOnly: true, sameSite: 'Strict' }]);
+	check('editor signed in', await staffLogin(ctx, BASE, token));
 	await ctx.addInitScript(() => {
 		window.__hx = 0;
 		window.__csp = [];

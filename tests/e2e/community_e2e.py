@@ -13,6 +13,7 @@ import http.client
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 import time
@@ -37,18 +38,26 @@ TALLY = hclib.Tally(VERBOSE)
 Resp = hclib.Resp
 
 
-class Visitor:
-    """A browser: its own cookie jar (visitor id, staff login)."""
+# Each visitor is a person at an address of its own: votes count once per
+# post and client address, so several voters need several addresses (the
+# loopback network is 127/8; no proxy header needs to be trusted).
+ADDRS = hclib.AddressPool(12, start=1)
 
-    def __init__(self, name, token=None):
+
+class Visitor:
+    """A browser: its own cookie jar (visitor id, staff login) and address."""
+
+    def __init__(self, name, token=None, addr=None):
         self.name = name
         self.cookies = {}
         self.token = token
+        self.addr = addr or ADDRS.next()
 
     def req(self, method, path, body=None, ctype=None, headers=None,
             retry=True):
         for _ in range(3):
-            conn = http.client.HTTPConnection(HOST, PORT, timeout=15)
+            conn = http.client.HTTPConnection(HOST, PORT, timeout=15,
+                                              source_address=(self.addr, 0))
             h = {"Host": "%s:%d" % (HOST, PORT)}
             if self.cookies:
                 h["Cookie"] = "; ".join("%s=%s" % kv for kv in self.cookies.items())
@@ -125,6 +134,14 @@ def token(role, name):
     return m.group(0) if m else ""
 
 
+def db_count(sql):
+    db = sqlite3.connect("file:%s?mode=ro" % os.path.join(DATA, "helpcenter.db"), uri=True, timeout=10)
+    try:
+        return db.execute(sql).fetchone()[0]
+    finally:
+        db.close()
+
+
 def thread_id_from(r):
     m = re.search(r"/community/questions/(\d+)", r.header("location") or "")
     return int(m.group(1)) if m else r.json().get("id", 0)
@@ -191,6 +208,23 @@ r = alice.post_form("/community/questions/%d/vote" % tid, {"csrf": a_csrf2, "pos
 expect("alice votes carol's answer up", r, 200, ['"score":1'])
 r = alice.post_form("/community/questions/%d/vote" % tid, {"csrf": a_csrf2, "post": "t%d" % tid, "value": "1"}, headers=aj)
 expect("no vote on one's own post: 403", r, 403)
+# One address, fresh cookies: the first vote counts, the others are refused.
+shared = ADDRS.next()
+scores = []
+for i in range(4):
+    v = Visitor("sock%d" % i, addr=shared)
+    v_csrf, _ = v.form_tokens("/community/questions/%d" % tid)
+    r = v.post_form("/community/questions/%d/vote" % tid, {"csrf": v_csrf, "post": "a%d" % carol_answer, "value": "1"}, headers=aj)
+    scores.append((r.status, r.json().get("score")))
+record("fresh-cookie votes from one address count once",
+       [] if scores[0] == (200, 2) and all(st == 409 for st, _ in scores[1:]) else ["seen %r" % scores])
+j = anon.get("/api/v1/threads/%d" % tid).json()
+record("the answer's score stays 2 after the refused votes",
+       [] if [a.get("score") for a in j.get("answers", []) if a.get("id") == carol_answer] == [2] else ["answers %r" % j.get("answers")])
+r = Visitor("sock-late", addr=shared)
+l_csrf, _ = r.form_tokens("/community/questions/%d" % tid)
+r = r.post_form("/community/questions/%d/vote" % tid, {"csrf": l_csrf, "post": "a%d" % carol_answer, "value": "1"})
+expect("a refused vote without JavaScript: 409 page with a message", r, 409, ["one vote per post and address"])
 r = bob.post_form("/community/questions/%d/accept" % tid, {"csrf": b_csrf, "answer": str(bob_answer)})
 expect("accept by another visitor: 403", r, 403)
 r = alice.post_form("/community/questions/%d/accept" % tid, {"csrf": a_csrf2, "answer": str(bob_answer)})
@@ -219,6 +253,16 @@ r = editor.get("/admin/moderation/export/%d" % tid)
 expect("draft export: Markdown attachment", r, 200, ["draft: true", "Hold the button"])
 record("export is an attachment", [] if "attachment" in (r.header("content-disposition") or "") else ["no attachment header"])
 expect("export by an agent: 403", agent.get("/admin/moderation/export/%d" % tid), 403)
+# Moderation is the editors': an agent's token is refused with a message.
+r = agent.post_form("/admin/moderation/act", {"post": "a%d" % carol_answer, "action": "hide"})
+expect("agent hides a post: 403 with a message", r, 403, ["Only editors moderate"])
+for act in ("delete", "approve", "unhide"):
+    r = agent.post_form("/admin/moderation/act", {"post": "a%d" % carol_answer, "action": act})
+    expect("agent %s: 403" % act, r, 403, ["Only editors moderate"])
+expect("agent's moderation page: 403", agent.get("/admin/moderation"), 403, ["Only editors moderate"])
+j = anon.get("/api/v1/threads/%d" % tid).json()
+record("the agent's moderation changed nothing",
+       [] if carol_answer in [a.get("id") for a in j.get("answers", [])] else ["answer gone"])
 r = carol.post_form("/community/questions/%d/report" % tid, {"csrf": c_csrf, "post": "a%d" % bob_answer})
 expect("report: 200", r, 200)
 expect("reported post in the queue", editor.get("/admin/moderation"), 200, ["Hold the button"])
@@ -226,6 +270,13 @@ r = editor.post_form("/admin/moderation/act", {"post": "t%d" % tid, "action": "l
 expect("lock: 303", r, 303)
 r = carol.post_json("/api/v1/threads/%d/answers" % tid, {"body": "Late answer here " + RUN})
 expect("answer on a locked thread: 409", r, 409)
+r = bob.post_form("/community/questions/%d/edit" % tid, {"csrf": b_csrf, "post": "a%d" % bob_answer, "body": "Changed after the lock " + RUN})
+expect("author edits an answer on a locked thread: 409", r, 409, ["locked"])
+r = alice.post_form("/community/questions/%d/accept" % tid, {"csrf": a_csrf2, "answer": str(carol_answer)})
+expect("asker accepts on a locked thread: 409", r, 409, ["locked"])
+j = anon.get("/api/v1/threads/%d" % tid).json()
+record("locked thread unchanged (accepted answer, text)",
+       [] if j.get("accepted_answer") == bob_answer and "Changed after the lock" not in json.dumps(j) else ["changed: %r" % j.get("accepted_answer")])
 r = editor.post_form("/admin/moderation/act", {"post": "t%d" % tid, "action": "pin"})
 expect("pin: 303", r, 303)
 r = editor.post_form("/admin/moderation/act", {"post": "t%d" % tid, "action": "duplicate", "target": "thread:999999"})
@@ -243,6 +294,34 @@ record("unhidden thread back in search", [] if d is not None else ["not found"])
 r = editor.post_form("/admin/moderation/act", {"post": "t%d" % tid, "action": "delete"})
 expect("delete: 303", r, 303)
 expect("deleted thread: 404", anon.get("/community/questions/%d" % tid), 404)
+
+# Display names: bidi controls, zero-width and invisible-only names, copies.
+NAMES = [
+    ("right-to-left override", "\u202eevil.exe", 400),
+    ("left-to-right mark", "Bob\u200e", 400),
+    ("zero-width space inside", "Ali\u200bce", 400),
+    ("zero-width joiner only", "\u200d\u200d", 400),
+    ("Hangul fillers only", "\u3164\u3164", 400),
+    ("combining marks only", "\u0301\u0301", 400),
+    ("braille blank only", "\u2800", 400),
+    ("a copy in full-width letters", "ＡＬＩＣＥ", 409),
+    ("a copy in another case", "alice", 409),
+    ("a copy with extra spaces", " Alice  ", 409),
+    ("a copy in mathematical bold (NFKC)", "\U0001d400\U0001d425\U0001d422\U0001d41c\U0001d41e", 409),
+]
+r = alice.post_json("/api/v1/threads", {"title": "Names thread for %s checks" % RUN, "body": "Open thread for the name rules " + RUN})
+expect("an open thread for the name checks: 201", r, 201)
+first_open = r.json().get("id", 0)
+before_names = db_count("SELECT count(*) FROM community_names")
+for label, name, status in NAMES:
+    v = Visitor("n-" + label)
+    r = v.post_json("/api/v1/threads/%d/answers" % first_open, {"body": "Name test " + label + RUN, "display_name": name})
+    expect("display name, %s: %d naming display_name" % (label, status), r, status, field="display_name")
+record("refused names stored nothing",
+       [] if db_count("SELECT count(*) FROM community_names") == before_names else ["a name was stored"])
+v = Visitor("n-ok")
+r = v.post_json("/api/v1/threads/%d/answers" % first_open, {"body": "Name test fine " + RUN, "display_name": "Alice Two ❤️"})
+expect("display name with an emoji and a variation selector: 201", r, 201)
 
 # Explicit deflection: nothing posted
 before = anon.get("/api/v1/threads").json().get("total")

@@ -131,6 +131,8 @@ def main():
     record("hcctl token add editor", [] if token else ["no token printed"],
            tok.stderr)
     auth = {"Authorization": "Bearer " + token}
+    # The pages want a session: the token itself is refused as the cookie.
+    staff = hclib.staff_cookie(HOST, PORT, token, "127.0.0.1")
 
     # ---- the scripted visitors, over HTTP ----
     # A: searches (API), clicks the first result, votes yes with the form.
@@ -296,7 +298,7 @@ def main():
            [] if same else ["differs"], cli.stderr[:200])
 
     page = fetch("GET", "/admin?from=%s&to=%s" % (DAY, DAY),
-                 headers={"Cookie": "hc_staff=" + token})
+                 headers={"Cookie": staff})
     probs = [] if page.status == 200 else ["status %d" % page.status]
     for frag in ["60.0 %", "3.50", "<svg", "qqqzzzx",
                  '/admin/export/articles.csv?from=2020-03-02&amp;to=2020-03-02',
@@ -332,7 +334,7 @@ def main():
         expect("summary ?%s -> 400 naming %s" % (q, field), r, 400,
                field=field)
     r = fetch("GET", "/admin?from=2020-13-01",
-              headers={"Cookie": "hc_staff=" + token})
+              headers={"Cookie": staff})
     expect("/admin with a bad date -> 400 page naming the field", r, 400,
            [] if "from" in r.text else ["field not named"])
 

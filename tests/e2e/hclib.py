@@ -78,6 +78,29 @@ def fetch(host, port, method, path, headers, body, addr):
         conn.close()
 
 
+def staff_cookie(host, port, token, addr, next_path="/admin"):
+    """Signs in through /login with token and returns the Cookie header
+    value ("hc_v=...; hc_staff=<session id>"), or "" when refused: the
+    staff cookie is a session, never the token itself."""
+    import re
+    import urllib.parse
+    r = fetch(host, port, "GET", "/login?next=" + next_path, {}, None, addr)
+    m = re.search(r"hc_v=([0-9a-f]+)", " ".join(r.cookies))
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', r.text)
+    if not m or not csrf:
+        return ""
+    body = urllib.parse.urlencode({"csrf": csrf.group(1), "token": token,
+                                   "next": next_path})
+    r = fetch(host, port, "POST", "/login",
+              {"Cookie": "hc_v=" + m.group(1),
+               "Content-Type": "application/x-www-form-urlencoded"},
+              body, addr)
+    s = re.search(r"hc_staff=([0-9a-f]+)", " ".join(r.cookies))
+    if r.status != 303 or not s:
+        return ""
+    return "hc_v=%s; hc_staff=%s" % (m.group(1), s.group(1))
+
+
 class Tally:
     """The one way a suite counts its cases: record() prints "ok   name" (when
     verbose) or "FAIL name" with each problem and what was seen, one line

@@ -216,7 +216,7 @@ ANON = Visitor()
 EDITOR = Visitor(new_token("editor", "hostile-ed-" + RUN))
 AGENT = Visitor(new_token("agent", "hostile-ag-" + RUN))
 REVOKED = new_token("agent", "hostile-rev-" + RUN)
-hcctl("token", "revoke", "hostile-rev-" + RUN)
+hcctl("token", "revoke", "--name", "hostile-rev-" + RUN)
 
 # A ticket and its status-page token, a second ticket, a thread, an answer.
 T1 = fetch("POST", "/api/v1/tickets", {"Content-Type": "application/json"},
@@ -586,7 +586,10 @@ BAD_AUTH = [("no token", {}),
             ("revoked token", {"Authorization": "Bearer " + REVOKED}),
             ("malformed header", {"Authorization": "Bearer"}),
             ("basic auth", {"Authorization": "Basic YWRtaW46YWRtaW4="}),
-            ("token as cookie, wrong", {"Cookie": "hc_staff=hc_" + "1" * 40})]
+            ("token as cookie, wrong", {"Cookie": "hc_staff=hc_" + "1" * 40}),
+            # The cookie is a session id: a valid token in it opens nothing.
+            ("token as cookie, valid editor's", {"Cookie": "hc_staff=" + EDITOR.token}),
+            ("session id unknown", {"Cookie": "hc_staff=" + "ab" * 32})]
 STAFF = [("GET", "/agent"), ("GET", "/agent/tickets/" + REF1),
          ("GET", "/admin"), ("GET", "/admin/moderation"),
          ("GET", "/admin/export/votes.csv"),

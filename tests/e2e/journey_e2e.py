@@ -313,7 +313,12 @@ def agent_sees_context():
 
 def agent_queue_and_list():
     p = []
-    a = Browser({"hc_staff": S["agent"]})
+    a = Browser()
+    # A session of its own (the token is no cookie), from this address.
+    for part in hclib.staff_cookie(HOST, PORT, S["agent"], a.addr,
+                                   "/agent").split("; "):
+        if "=" in part:
+            a.cookies[part.split("=")[0]] = part.split("=", 1)[1]
     r = a.get("/agent")
     if r.status != 200:
         p.append("/agent %d" % r.status)

@@ -12,6 +12,7 @@ Rate limits are on in e2e and count per client address: each case talks
 from its own loopback address (127.0.0.N), so cases do not eat each
 other's budget. Python 3 standard library only.
 """
+import hashlib
 import json
 import os
 import re
@@ -352,6 +353,115 @@ def flow_agent_pages():
     r = a.post_form("/logout", {"csrf": csrf})
     if r.status != 303 or "hc_staff" in a.cookies:
         p.append("logout %d" % r.status)
+    return p
+
+
+def login(token, next_path="/agent"):
+    """A fresh browser signed in with token; (browser, its staff cookie)."""
+    a = Browser()
+    r, hidden = a.form_page("/login?next=" + next_path)
+    a.post_form("/login", {"csrf": hidden.get("csrf", ""), "next": next_path,
+                           "token": token})
+    return a, a.cookies.get("hc_staff", "")
+
+
+def staff_refused(cookie_value, what):
+    """Problems when a staff cookie value opens /agent or the agents' API."""
+    p = []
+    h = {"Cookie": "hc_staff=" + cookie_value}
+    r = fetch("GET", "/agent", h)
+    if r.status != 303 or not (r.header("location") or "").startswith("/login"):
+        p.append("%s opens /agent: %d" % (what, r.status))
+    r = fetch("GET", "/api/v1/tickets", h)
+    if r.status != 401:
+        p.append("%s opens /api/v1/tickets: %d" % (what, r.status))
+    return p
+
+
+def flow_sessions():
+    p = []
+    a, sid = login(AGENT["token"])
+    if not sid:
+        return ["no session cookie after /login"]
+    if AGENT["token"] in sid or re.fullmatch(r"[0-9a-f]{64}", sid) is None:
+        p.append("the cookie is not a session id: %r" % sid)
+    stored = count("SELECT count(*) FROM staff_sessions WHERE digest = ?",
+                   (hashlib.sha256(sid.encode()).hexdigest(),))
+    raw = count("SELECT count(*) FROM staff_sessions WHERE digest = ?", (sid,))
+    if stored != 1 or raw != 0:
+        p.append("session stored as digest %d, raw %d" % (stored, raw))
+    if a.req("GET", "/agent").status != 200:
+        p.append("the session does not open /agent")
+    if fetch("GET", "/api/v1/tickets", {"Cookie": "hc_staff=" + sid}).status != 200:
+        p.append("the session does not open the API")
+    if fetch("GET", "/api/v1/tickets", agent_h()).status != 200:
+        p.append("Authorization: Bearer refused")
+    p += staff_refused(AGENT["token"], "the token as the cookie")
+    r = a.req("GET", "/agent")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', r.text)
+    r = a.post_form("/logout", {"csrf": csrf.group(1) if csrf else ""})
+    if r.status != 303 or "hc_staff" in a.cookies:
+        p.append("logout %d" % r.status)
+    p += staff_refused(sid, "the cookie after logout")
+    # Revoking the token ends its sessions.
+    rc, out, err = hcctl("token", "add", "agent", "e2e-rev-" + STATE["run"])
+    tok = out.strip()
+    b, sid2 = login(tok)
+    if not sid2 or b.req("GET", "/agent").status != 200:
+        p.append("second login did not work")
+    rc, out, err = hcctl("token", "revoke", "--name", "e2e-rev-" + STATE["run"])
+    if rc != 0:
+        p.append("revoke --name: %d %s" % (rc, err))
+    p += staff_refused(sid2, "the cookie of a revoked token")
+    if count("SELECT count(*) FROM staff_sessions s JOIN tokens t ON "
+             "t.id = s.token_id WHERE t.name = ?", ("e2e-rev-" + STATE["run"],)):
+        p.append("the revoked token's sessions are still stored")
+    return p
+
+
+def flow_hcctl_tokens():
+    p = []
+    run = STATE["run"]
+    # A token named like another token's id: revoke names which it means.
+    rc, out, err = hcctl("token", "add", "agent", "num-" + run)
+    rc, out, err = hcctl("token", "list")
+    ids = [l.split()[0] for l in out.splitlines() if ("num-" + run) in l]
+    if not ids:
+        return ["token not listed: %s" % out]
+    victim = ids[0]
+    hcctl("token", "add", "agent", victim)      # a token named "<id>"
+    rc, out, err = hcctl("token", "revoke", victim)
+    if rc != 2 or "--id" not in err:
+        p.append("bare revoke argument: rc %d, %r" % (rc, err))
+    rc, out, err = hcctl("token", "revoke", "--id", victim)
+    if rc != 0 or "revoked 1 token" not in out:
+        p.append("revoke --id: rc %d %r %r" % (rc, out, err))
+    left = count("SELECT count(*) FROM tokens WHERE name = ? AND "
+                 "revoked_at IS NULL", (victim,))
+    if left != 1:
+        p.append("revoke --id also revoked the token named %s" % victim)
+    rc, out, err = hcctl("token", "revoke", "--name", victim)
+    if rc != 0 or count("SELECT count(*) FROM tokens WHERE name = ? AND "
+                        "revoked_at IS NULL", (victim,)) != 0:
+        p.append("revoke --name: rc %d %r" % (rc, err))
+    rc, out, err = hcctl("token", "revoke", "--id", "no-such")
+    if rc != 1:
+        p.append("revoke --id no-such: rc %d" % rc)
+    # A mistyped DATA: refused, nothing created, unless --init.
+    missing = DATA + "-typo-" + run
+    env = dict(os.environ, DATA=missing)
+    q = subprocess.run([HCCTL, "token", "add", "agent", "x"], env=env,
+                       capture_output=True, text=True, timeout=30)
+    if q.returncode == 0 or "hc_" in q.stdout or missing not in q.stderr \
+            or os.path.exists(missing):
+        p.append("missing DATA: rc %d %r %r, created %s" % (
+            q.returncode, q.stdout, q.stderr, os.path.exists(missing)))
+    q = subprocess.run([HCCTL, "--init", "token", "add", "agent", "x"],
+                       env=env, capture_output=True, text=True, timeout=30)
+    if q.returncode != 0 or not os.path.exists(
+            os.path.join(missing, "helpcenter.db")):
+        p.append("--init: rc %d %r" % (q.returncode, q.stderr))
+    subprocess.run(["rm", "-rf", missing])
     return p
 
 
@@ -710,6 +820,7 @@ def flood():
 def main():
     rc, out, err = hcctl("token", "add", "agent", "e2e-agent")
     AGENT["token"] = out.strip()
+    STATE["run"] = "%x" % int(time.time() * 1000)
     check("flow: form with context -> 303 -> status page, replay is one ticket", flow_form_to_ticket)
     if "ref" in STATE:
         check("flow: routing, SLA and the customer's context", flow_context_routing)
@@ -719,6 +830,8 @@ def main():
         check("flow: agent API list/patch/note/reply; requester sees only the reply", flow_agent_api)
     if "ref" in STATE:
         check("flow: /login, /agent queue and ticket, reply, update, requester reply, logout", flow_agent_pages)
+    check("flow: staff sessions: not the token, ended by logout and revocation; Bearer", flow_sessions)
+    check("flow: hcctl token revoke --id/--name, a DATA without a database", flow_hcctl_tokens)
     check("flow: suggestions, the suggestion redirect, 'this solved my problem'", flow_suggestions)
     if "api_ref" in STATE and "ref" in STATE:
         check("flow: hcctl tickets list/show/reply/close and export", flow_hcctl)

@@ -83,7 +83,7 @@ run "hcctl reindex --full" 0 build/hcctl reindex --full
 run "hcctl token add editor" 0 build/hcctl token add editor eve
 run "hcctl token add agent" 0 build/hcctl token add agent bob
 run "hcctl token list" 0 build/hcctl token list
-run "hcctl token revoke" 0 build/hcctl token revoke eve
+run "hcctl token revoke" 0 build/hcctl token revoke --name eve
 run "hcctl tickets list" 0 build/hcctl tickets list
 if [ -n "$ref" ]; then
 	run "hcctl tickets show" 0 build/hcctl tickets show "$ref"

@@ -126,12 +126,26 @@ test_store_flow(void **state)
 	n.body_md = n.body_plain = n.body_html = "Hold the button.";
 	n.body_hash = "0000000000000002";
 	assert_int_equal(cm_answer_create(db, tid, &n, &aid), 0);
-	assert_int_equal(cm_vote(db, 'a', aid, "v1", 1, &score), 0);
+	assert_int_equal(cm_vote(db, 'a', aid, "v1", "c1", 1, &score),
+	    CM_VOTE_OK);
 	assert_int_equal(score, 1);
-	assert_int_equal(cm_vote(db, 'a', aid, "v1", -1, &score), 0);
+	/* Another cookie from the same address: refused, score unchanged. */
+	assert_int_equal(cm_vote(db, 'a', aid, "v9", "c1", 1, &score),
+	    CM_VOTE_CLIENT_TAKEN);
+	assert_int_equal(cm_vote(db, 'a', aid, "v8", "c1", -1, &score),
+	    CM_VOTE_CLIENT_TAKEN);
+	/* The voter may change or withdraw it, from anywhere. */
+	assert_int_equal(cm_vote(db, 'a', aid, "v1", "c1", -1, &score),
+	    CM_VOTE_OK);
 	assert_int_equal(score, -1);
-	assert_int_equal(cm_vote(db, 'a', aid, "v1", 0, &score), 0);
+	assert_int_equal(cm_vote(db, 'a', aid, "v1", "c1", 0, &score),
+	    CM_VOTE_OK);
 	assert_int_equal(score, 0);
+	/* Withdrawn: the address may vote again. */
+	assert_int_equal(cm_vote(db, 'a', aid, "v9", "c1", 1, &score),
+	    CM_VOTE_OK);
+	assert_int_equal(cm_vote(db, 'a', aid, "v9", "c1", 0, &score),
+	    CM_VOTE_OK);
 	assert_null(cm_export_draft(db, tid, &slug));
 	assert_int_equal(cm_accept(db, tid, aid), 0);
 	assert_int_equal(cm_thread_get(db, tid, &t), 1);
@@ -167,6 +181,87 @@ test_store_flow(void **state)
 	sqlite3_close(db);
 }
 
+static void
+test_display_names(void **state)
+{
+	static const char *refused[] = {
+		"\xe2\x80\xae" "evil.exe",		/* U+202E RLO */
+		"Bob\xe2\x80\x8e",			/* U+200E LRM */
+		"Ali\xe2\x80\x8b" "ce",		/* U+200B ZWSP */
+		"\xe2\x80\x8d\xe2\x80\x8d",		/* ZWJ only */
+		"\xef\xbb\xbf" "Eve",			/* BOM */
+		"\xe2\x81\xa6" "x\xe2\x81\xa9",	/* isolates */
+		"Al\xe3\x85\xa4",			/* Hangul filler */
+	};
+	static const char *invisible[] = {
+		" ", "\xe3\x80\x80",			/* ideographic space */
+		"\xcc\x81\xcc\x81",			/* marks only */
+		"\xe2\xa0\x80",			/* braille blank */
+	};
+	struct cm_new	 n;
+	sqlite3		*db;
+	char		*k1, *k2;
+	long long	 tid;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		assert_int_equal(cm_name_check(refused[i], &k1),
+		    CM_NAME_INVISIBLE_CHARS);
+		assert_null(k1);
+	}
+	for (i = 0; i < sizeof(invisible) / sizeof(invisible[0]); i++)
+		assert_int_equal(cm_name_check(invisible[i], &k1),
+		    CM_NAME_NOTHING_VISIBLE);
+	assert_int_equal(cm_name_check("", &k1), CM_NAME_EMPTY);
+	assert_int_equal(cm_name_check("\xff", &k1), CM_NAME_BAD_UTF8);
+	/* Full-width, case, math bold and spacing fold to one key. */
+	assert_int_equal(cm_name_check("Alice  Smith", &k1), CM_NAME_OK);
+	assert_string_equal(k1, "alice smith");
+	assert_int_equal(cm_name_check("\xef\xbc\xa1LICE smith", &k2),
+	    CM_NAME_OK);
+	assert_string_equal(k1, k2);
+	free(k2);
+	assert_int_equal(cm_name_check("\xf0\x9d\x90\x80lice Smith ", &k2),
+	    CM_NAME_OK);
+	assert_string_equal(k1, k2);
+	free(k2);
+	/* Emoji with a variation selector is fine; Chinese too. */
+	assert_int_equal(cm_name_check("\xe2\x9d\xa4\xef\xb8\x8f", &k2),
+	    CM_NAME_OK);
+	free(k2);
+	assert_int_equal(cm_name_check("\xe5\xb0\x8f\xe6\x98\x8e", &k2),
+	    CM_NAME_OK);
+	free(k2);
+
+	/* The store refuses a second visitor with the same key. */
+	db = memdb();
+	memset(&n, 0, sizeof(n));
+	n.visitor = "v1";
+	n.author = "Alice  Smith";
+	n.name_key = k1;
+	n.title = "A first question here";
+	n.body_md = n.body_html = n.body_plain = "Body.";
+	n.lang = "en";
+	n.status = CM_PUBLISHED;
+	n.body_hash = "0000000000000009";
+	assert_int_equal(cm_thread_create(db, &n, &tid), CM_WRITE_OK);
+	assert_int_equal(cm_name_taken(db, k1, "v1"), 0);
+	assert_int_equal(cm_name_taken(db, k1, "v2"), 1);
+	n.visitor = "v2";
+	n.author = "ALICE SMITH";
+	assert_int_equal(cm_thread_create(db, &n, &tid), CM_WRITE_NAME_TAKEN);
+	/* A name stored before the key existed is keyed on first use. */
+	assert_int_equal(sqlite3_exec(db, "INSERT INTO community_names("
+	    "visitor, name, created) VALUES ('old', 'Carol', 0)", NULL, NULL,
+	    NULL), SQLITE_OK);
+	free(k1);
+	assert_int_equal(cm_name_check("carol", &k1), CM_NAME_OK);
+	assert_int_equal(cm_name_taken(db, k1, "v3"), 1);
+	free(k1);
+	sqlite3_close(db);
+}
+
 int
 main(void)
 {
@@ -176,6 +271,7 @@ main(void)
 		cmocka_unit_test(test_hash_folds_case_and_space),
 		cmocka_unit_test(test_tags),
 		cmocka_unit_test(test_store_flow),
+		cmocka_unit_test(test_display_names),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

@@ -345,6 +345,58 @@ test_csv_formula_stays_text(void **state)
 	json_decref(s);
 }
 
+/* One visitor's 1,500 reloads do not outrank two readers. */
+static void
+test_popular_counts_readers(void **state)
+{
+	static const char	*order[] = { "pop-c", "pop-flood", "pop-d",
+				    "pop-e" };
+	json_t			*top, *full;
+	char			 v[16];
+	int			 i;
+
+	(void)state;
+	assert_int_equal(db_begin(db), 0);
+	for (i = 0; i < 1500; i++)
+		ev(EV_ARTICLE_VIEW, "flooder", now - 60 + i % 50, "pop-flood",
+		    NULL, -1);
+	db_commit(db);
+	for (i = 0; i < 2; i++) {
+		(void)snprintf(v, sizeof(v), "reader%d", i);
+		ev(EV_ARTICLE_VIEW, v, now - 30, "pop-read", NULL, -1);
+	}
+	/* A visitor counts once a day: two days, two. */
+	ev(EV_ARTICLE_VIEW, "daily", now - DAY - 100, "pop-days", NULL, -1);
+	ev(EV_ARTICLE_VIEW, "daily", now - 10, "pop-days", NULL, -1);
+	ev(EV_ARTICLE_VIEW, "daily", now - 9, "pop-days", NULL, -1);
+	top = figures_most_viewed(db, now - 2 * DAY, 3);
+	assert_non_null(top);
+	assert_int_equal(json_array_size(top), 3);
+	assert_string_equal(json_string_value(json_array_get(top, 0)),
+	    "pop-days");
+	assert_string_equal(json_string_value(json_array_get(top, 1)),
+	    "pop-read");
+	assert_string_equal(json_string_value(json_array_get(top, 2)),
+	    "pop-flood");
+	/* Filled up to its length from the editors' order, no repeats. */
+	full = figures_popular_fill(top, order, 4, 6);
+	assert_int_equal(json_array_size(full), 6);
+	assert_string_equal(json_string_value(json_array_get(full, 3)),
+	    "pop-c");
+	assert_string_equal(json_string_value(json_array_get(full, 4)),
+	    "pop-d");
+	assert_string_equal(json_string_value(json_array_get(full, 5)),
+	    "pop-e");
+	json_decref(full);
+	full = figures_popular_fill(NULL, order, 4, 2);
+	assert_int_equal(json_array_size(full), 2);
+	json_decref(full);
+	full = figures_popular_fill(top, order, 4, 2);
+	assert_int_equal(json_array_size(full), 2);
+	json_decref(full);
+	json_decref(top);
+}
+
 int
 main(void)
 {
@@ -357,6 +409,7 @@ main(void)
 		cmocka_unit_test(test_empty_range),
 		cmocka_unit_test(test_votes),
 		cmocka_unit_test(test_retention),
+		cmocka_unit_test(test_popular_counts_readers),
 	};
 
 	return (cmocka_run_group_tests(tests, setup_db, teardown_db));

@@ -1,4 +1,4 @@
-/* test_store.c: unit tests of the shared store: migrations, the secret, staff tokens, the funnel event buffer. */
+/* test_store.c: unit tests of the shared store: migrations, the secret, staff tokens and sessions, the funnel event buffer. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "auth/sessions.h"
 #include "auth/tokens.h"
 #include "deflection/events.h"
 #include "store/db.h"
@@ -110,9 +111,9 @@ test_tokens_add_check_revoke(void **state)
 	assert_int_equal(token_check(db, "' OR 1=1 --", NULL, &who), 0);
 	assert_int_equal(token_check(db, NULL, NULL, &who), 0);
 
-	assert_int_equal(token_revoke(db, "alice"), 1);
+	assert_int_equal(token_revoke(db, TOKEN_BY_NAME, "alice"), 1);
 	assert_int_equal(token_check(db, editor, NULL, &who), 0);
-	assert_int_equal(token_revoke(db, "alice"), 0);
+	assert_int_equal(token_revoke(db, TOKEN_BY_NAME, "alice"), 0);
 
 	assert_int_equal(token_add(db, "admin", "x", editor, err,
 	    sizeof(err)), -1);
@@ -229,6 +230,101 @@ test_locked_write_refused_in_time(void **state)
 	sqlite3_close(db);
 }
 
+/* revoke names its key: an id never matches a token named like it. */
+static void
+test_token_revoke_by_id_or_name(void **state)
+{
+	sqlite3			*db;
+	struct token_owner	 who;
+	char			 a[TOKEN_LEN], b[TOKEN_LEN], err[100];
+
+	(void)state;
+	db = open_fresh("r.db");
+	assert_int_equal(token_add(db, "agent", "2", a, err, sizeof(err)), 0);
+	assert_int_equal(token_add(db, "agent", "bob", b, err, sizeof(err)),
+	    0);
+	/* Token 2 is bob; the token named "2" is token 1. */
+	assert_int_equal(token_revoke(db, TOKEN_BY_ID, "2"), 1);
+	assert_int_equal(token_check(db, b, NULL, &who), 0);
+	assert_int_equal(token_check(db, a, NULL, &who), 1);
+	assert_int_equal(token_revoke(db, TOKEN_BY_ID, "2x"), 0);
+	assert_int_equal(token_revoke(db, TOKEN_BY_ID, "0"), 0);
+	assert_int_equal(token_revoke(db, TOKEN_BY_ID, "-1"), 0);
+	assert_int_equal(token_revoke(db, TOKEN_BY_NAME, "2"), 1);
+	assert_int_equal(token_check(db, a, NULL, &who), 0);
+	sqlite3_close(db);
+}
+
+/* Sessions on a clock of the test's own: idle and absolute limits. */
+static void
+test_sessions_expire_and_end(void **state)
+{
+	sqlite3			*db;
+	struct token_owner	 who;
+	struct session_limits	 lim = { 100, 1000 };
+	char			 tok[TOKEN_LEN], ed[TOKEN_LEN], err[100];
+	char			 s1[SESSION_ID_LEN], s2[SESSION_ID_LEN];
+	long long		 t0 = 1000000, t;
+	long long		 agent_id;
+
+	(void)state;
+	db = open_fresh("s.db");
+	assert_int_equal(token_add(db, "agent", "ann", tok, err, sizeof(err)),
+	    0);
+	assert_int_equal(token_add(db, "editor", "eve", ed, err, sizeof(err)),
+	    0);
+	assert_int_equal(token_check(db, tok, NULL, &who), 1);
+	agent_id = who.id;
+	assert_int_equal(session_create(db, agent_id, t0, s1), SESSION_OK);
+	assert_int_equal(strlen(s1), SESSION_ID_LEN - 1);
+	/* Only the digest is kept; the token is never the session. */
+	assert_int_equal(count(db, "SELECT count(*) FROM staff_sessions"), 1);
+	assert_int_equal(session_check(db, tok, NULL, t0, &lim, &who),
+	    SESSION_NONE);
+	assert_int_equal(session_check(db, s1, "agent", t0 + 10, &lim, &who),
+	    SESSION_OK);
+	assert_string_equal(who.name, "ann");
+	assert_int_equal(session_check(db, s1, "editor", t0 + 10, &lim, &who),
+	    SESSION_FORBIDDEN);
+	/* Use keeps it alive past the idle limit, up to the absolute one. */
+	for (t = t0 + 90; t < t0 + 1000; t += 90)
+		assert_int_equal(session_check(db, s1, NULL, t, &lim, &who),
+		    SESSION_OK);
+	assert_int_equal(session_check(db, s1, NULL, t0 + 1001, &lim, &who),
+	    SESSION_EXPIRED);
+	assert_int_equal(session_check(db, s1, NULL, t0 + 1002, &lim, &who),
+	    SESSION_NONE);
+	/* Idle: 101 s without a request. */
+	assert_int_equal(session_create(db, agent_id, t0, s2), SESSION_OK);
+	assert_string_not_equal(s1, s2);
+	assert_int_equal(session_check(db, s2, NULL, t0 + 100, &lim, &who),
+	    SESSION_OK);
+	assert_int_equal(session_check(db, s2, NULL, t0 + 201, &lim, &who),
+	    SESSION_EXPIRED);
+	/* Logout ends it. */
+	assert_int_equal(session_create(db, agent_id, t0, s1), SESSION_OK);
+	assert_int_equal(session_end(db, s1), SESSION_OK);
+	assert_int_equal(session_check(db, s1, NULL, t0 + 1, &lim, &who),
+	    SESSION_NONE);
+	/* Revoking the token ends its sessions, not the others'. */
+	assert_int_equal(session_create(db, agent_id, t0, s1), SESSION_OK);
+	assert_int_equal(token_check(db, ed, NULL, &who), 1);
+	assert_int_equal(session_create(db, who.id, t0, s2), SESSION_OK);
+	assert_int_equal(token_revoke(db, TOKEN_BY_NAME, "ann"), 1);
+	assert_int_equal(session_check(db, s1, NULL, t0 + 1, &lim, &who),
+	    SESSION_NONE);
+	assert_int_equal(session_check(db, s2, "agent", t0 + 1, &lim, &who),
+	    SESSION_OK);
+	assert_int_equal(count(db, "SELECT count(*) FROM staff_sessions"), 1);
+	/* Garbage ids. */
+	assert_int_equal(session_check(db, "", NULL, t0, &lim, &who),
+	    SESSION_NONE);
+	assert_int_equal(session_check(db, NULL, NULL, t0, &lim, &who),
+	    SESSION_NONE);
+	assert_int_equal(session_end(db, "' OR 1=1 --"), SESSION_NONE);
+	sqlite3_close(db);
+}
+
 int
 main(void)
 {
@@ -236,6 +332,8 @@ main(void)
 		cmocka_unit_test(test_migrations_run_once),
 		cmocka_unit_test(test_secret_is_stable),
 		cmocka_unit_test(test_tokens_add_check_revoke),
+		cmocka_unit_test(test_token_revoke_by_id_or_name),
+		cmocka_unit_test(test_sessions_expire_and_end),
 		cmocka_unit_test(test_events_buffer_then_flush),
 		cmocka_unit_test(test_locked_write_refused_in_time),
 	};

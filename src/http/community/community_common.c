@@ -136,8 +136,11 @@ cm_submit(struct http_request *req, long long thread_id,
 	struct cm_new		 n;
 	const char		*visitor, *why, *reason = NULL;
 	char			*name, *tags = NULL, *html = NULL, *plain = NULL;
+	char			*name_key = NULL;
 	char			 hash[17];
 	int			 found;
+	enum cm_name_status	 ns;
+	enum cm_write		 w;
 
 	memset(r, 0, sizeof(*r));
 	memset(&t, 0, sizeof(t));
@@ -170,6 +173,19 @@ cm_submit(struct http_request *req, long long thread_id,
 		if (check_text(in->display_name, "display_name", 1,
 		    CM_NAME_MAX, 0, r) != 0)
 			goto done;
+		if ((ns = cm_name_check(in->display_name, &name_key)) !=
+		    CM_NAME_OK) {
+			fail(r, ns == CM_NAME_ERROR ? 503 : 400, ns ==
+			    CM_NAME_NOTHING_VISIBLE ? "name_invisible" :
+			    "name_characters", "display_name",
+			    cm_name_message(ns));
+			goto done;
+		}
+		if (cm_name_taken(site.db, name_key, visitor) == 1) {
+			fail(r, 409, "name_taken", "display_name",
+			    cm_name_message(CM_NAME_TAKEN));
+			goto done;
+		}
 		name = xstrdup(in->display_name);
 	}
 	if (thread_id == 0 && check_text(in->title, "title", CM_TITLE_MIN,
@@ -221,8 +237,15 @@ cm_submit(struct http_request *req, long long thread_id,
 	n.status = reason ? CM_QUEUED : CM_PUBLISHED;
 	n.queue_reason = reason;
 	n.body_hash = hash;
-	if ((thread_id ? cm_answer_create(site.db, thread_id, &n, &r->id) :
-	    cm_thread_create(site.db, &n, &r->id)) != 0) {
+	n.name_key = name_key;
+	w = thread_id ? cm_answer_create(site.db, thread_id, &n, &r->id) :
+	    cm_thread_create(site.db, &n, &r->id);
+	if (w == CM_WRITE_NAME_TAKEN) {
+		fail(r, 409, "name_taken", "display_name",
+		    cm_name_message(CM_NAME_TAKEN));
+		goto out;
+	}
+	if (w != CM_WRITE_OK) {
 		kore_log(LOG_ERR, "community: post not stored: %s",
 		    sqlite3_errmsg(site.db));
 		fail(r, 503, "unavailable", NULL, write_unavailable(req));
@@ -233,6 +256,7 @@ cm_submit(struct http_request *req, long long thread_id,
 out:
 	free(name);
 done:
+	free(name_key);
 	free(tags);
 	free(html);
 	free(plain);

@@ -162,7 +162,7 @@ page_thread(struct http_request *req)
 	json_object_set_new(tj, "my_vote", json_integer(json_integer_value(
 	    json_object_get(votes, key))));
 	json_object_set_new(tj, "can_edit", json_boolean(may_edit(t.visitor,
-	    t.created, visitor, staff)));
+	    t.created, visitor, staff) && (staff || !t.locked)));
 	json_object_set_new(tj, "hidden", json_boolean(strcmp(t.status,
 	    CM_PUBLISHED) != 0));
 	arr = json_object_get(tj, "answers");
@@ -172,10 +172,12 @@ page_thread(struct http_request *req)
 		json_object_set_new(aj, "my_vote", json_integer(
 		    json_integer_value(json_object_get(votes, key))));
 		json_object_set_new(aj, "can_edit", json_boolean(may_edit(
-		    ans[i].visitor, ans[i].created, visitor, staff)));
+		    ans[i].visitor, ans[i].created, visitor, staff) &&
+		    (staff || !t.locked)));
 		json_object_set_new(aj, "can_accept", json_boolean(
 		    ans[i].id != t.accepted && !strcmp(ans[i].status,
-		    CM_PUBLISHED) && (staff || !strcmp(t.visitor, visitor))));
+		    CM_PUBLISHED) && (staff || (!t.locked &&
+		    !strcmp(t.visitor, visitor)))));
 		json_object_set_new(aj, "not_published", json_boolean(
 		    strcmp(ans[i].status, CM_PUBLISHED) != 0));
 		json_object_set_new(aj, "status", json_string(ans[i].status));
@@ -317,8 +319,9 @@ do_vote(struct http_request *req, const struct cm_thread *t, struct form *f)
 	struct cm_answer	 a;
 	const char		*v, *owner;
 	long long		 pid, score;
-	char			 kind;
+	char			 kind, client[33];
 	int			 value, rc;
+	enum cm_vote_status	 vs;
 
 	if (!ratelimit_check(req, "post_vote", CM_VOTES_PER_MINUTE))
 		return (KORE_RESULT_OK);
@@ -337,7 +340,14 @@ do_vote(struct http_request *req, const struct cm_thread *t, struct form *f)
 		    "on your own post."));
 	}
 	cm_answer_free(&a);
-	if (cm_vote(site.db, kind, pid, visitor_id(req), value, &score) != 0)
+	client_key(req, client);
+	vs = cm_vote(site.db, kind, pid, visitor_id(req), client, value,
+	    &score);
+	if (vs == CM_VOTE_CLIENT_TAKEN)
+		return (action_error(req, 409, "already_voted", "Someone at "
+		    "your address has already voted on this post today; one "
+		    "vote per post and address counts."));
+	if (vs != CM_VOTE_OK)
 		return (action_error(req, 503, "unavailable",
 		    write_unavailable(req)));
 	if (wants_json(req))
@@ -359,6 +369,10 @@ do_accept(struct http_request *req, const struct cm_thread *t,
 	if (!staff && strcmp(t->visitor, visitor_id(req)) != 0)
 		return (action_error(req, 403, "not_asker", "Only the person "
 		    "who asked can accept an answer."));
+	if (!staff && t->locked)
+		return (action_error(req, 409, "locked", "This question is "
+		    "locked: its accepted answer cannot change. A moderator "
+		    "can unlock it."));
 	ref = form_get(f, "answer");
 	(void)snprintf(buf, sizeof(buf), "a%s", ref ? ref : "");
 	if (ref == NULL || !post_ref(buf, t->id, &kind, &aid, &a))
@@ -385,6 +399,11 @@ do_edit(struct http_request *req, const struct cm_thread *t,
 
 	if (!ratelimit_check(req, "post", CM_POSTS_PER_MINUTE))
 		return (KORE_RESULT_OK);
+	/* Locked means settled: its posts stay as they are (staff aside). */
+	if (!staff && t->locked)
+		return (action_error(req, 409, "locked", "This question is "
+		    "locked: its posts can no longer be edited. A moderator "
+		    "can unlock it."));
 	if (!post_ref(form_get(f, "post"), t->id, &kind, &pid, &a))
 		return (action_error(req, 404, "not_found", "There is no such "
 		    "post in this question."));

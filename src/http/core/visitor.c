@@ -9,12 +9,12 @@
 #include "settings.h"
 #include "site.h"
 #include "visitor.h"
+#include "auth/sessions.h"
 #include "util/hmac.h"
 #include "util/random.h"
 #include "util/text.h"
 
 #define VISITOR_COOKIE_AGE	(365 * 24 * 3600)
-#define STAFF_COOKIE_AGE	(12 * 3600)
 
 /* What the app keeps per request (Kore frees it with the request). */
 struct request_state {
@@ -174,36 +174,60 @@ int
 staff_auth(struct http_request *req, const char *role,
     struct token_owner *owner)
 {
-	const char	*auth;
-	char		*cookie;
+	struct session_limits	 lim;
+	enum session_status	 st;
+	const char		*auth;
+	char			*cookie;
 
 	if (site.db == NULL)
 		return (0);
 	if (http_request_header(req, "authorization", &auth) &&
 	    !strncasecmp(auth, "Bearer ", 7))
 		return (token_check(site.db, auth + 7, role, owner));
+	/* The cookie is a session id, never a token: logout can end it. */
 	http_populate_cookies(req);
-	if (http_request_cookie(req, STAFF_COOKIE, &cookie))
-		return (token_check(site.db, cookie, role, owner));
-	return (0);
+	if (!http_request_cookie(req, STAFF_COOKIE, &cookie))
+		return (0);
+	lim.idle = settings.session_idle;
+	lim.max = settings.session_max;
+	st = session_check(site.db, cookie, role, (long long)time(NULL), &lim,
+	    owner);
+	if (st == SESSION_ERROR)
+		kore_log(LOG_ERR, "staff session: %s: %s",
+		    session_status_str(st), sqlite3_errmsg(site.db));
+	return (st == SESSION_OK);
 }
 
-void
-staff_login(struct http_request *req, const char *token)
+int
+staff_login(struct http_request *req, const struct token_owner *owner)
 {
-	char	value[200];
+	char	value[200], id[SESSION_ID_LEN];
 
+	if (session_create(site.db, owner->id, (long long)time(NULL), id) !=
+	    SESSION_OK) {
+		kore_log(LOG_ERR, "staff session not stored: %s",
+		    sqlite3_errmsg(site.db));
+		return (-1);
+	}
 	/* Strict: the session never rides along on a cross-site request. */
-	(void)snprintf(value, sizeof(value), "%s=%s; Path=/; Max-Age=%d; "
-	    "HttpOnly; SameSite=Strict%s", STAFF_COOKIE, token,
-	    STAFF_COOKIE_AGE, !strncmp(settings.base_url, "https:", 6) ?
+	(void)snprintf(value, sizeof(value), "%s=%s; Path=/; Max-Age=%lld; "
+	    "HttpOnly; SameSite=Strict%s", STAFF_COOKIE, id,
+	    settings.session_max, !strncmp(settings.base_url, "https:", 6) ?
 	    "; Secure" : "");
 	http_response_header(req, "set-cookie", value);
+	return (0);
 }
 
 void
 staff_logout(struct http_request *req)
 {
+	char	*cookie;
+
+	http_populate_cookies(req);
+	if (site.db != NULL && http_request_cookie(req, STAFF_COOKIE,
+	    &cookie) && session_end(site.db, cookie) == SESSION_ERROR)
+		kore_log(LOG_ERR, "staff session not ended: %s",
+		    sqlite3_errmsg(site.db));
 	http_response_header(req, "set-cookie", STAFF_COOKIE "=; Path=/; "
 	    "Max-Age=0; HttpOnly; SameSite=Strict");
 }

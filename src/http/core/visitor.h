@@ -39,14 +39,19 @@ int		 csrf_valid(struct http_request *, const char *presented);
 
 /*
  * The staff member behind this request, if any: a bearer token
- * (Authorization: Bearer hc_...) or the login cookie set by staff_login.
- * role as in token_check. Returns 1 and fills owner, or 0.
+ * (Authorization: Bearer hc_...) or a live session whose id is the login
+ * cookie (a token is never accepted as the cookie). role as in
+ * token_check. Returns 1 and fills owner, or 0.
  */
 int		 staff_auth(struct http_request *, const char *role,
 		    struct token_owner *owner);
 
-/* Sets or clears the staff login cookie (SameSite=Strict, 12 hours). */
-void		 staff_login(struct http_request *, const char *token);
+/*
+ * Starts a session for owner and sets its cookie (HttpOnly,
+ * SameSite=Strict, for STAFF_SESSION_MAX); 0, or -1 when it could not be
+ * stored. staff_logout ends the request's session and clears the cookie.
+ */
+int		 staff_login(struct http_request *, const struct token_owner *);
 void		 staff_logout(struct http_request *);
 
 #endif

@@ -196,13 +196,41 @@ funnel_search(struct http_request *req, const char *query, long long total,
 	free(norm);
 }
 
+/*
+ * The editors' order, as the home page shows it without views: the first
+ * article of each top-level category, then the rest of each in order.
+ * Returns a malloc'd array of borrowed slugs.
+ */
+static const char **
+editors_order(size_t *n)
+{
+	const struct category	*c;
+	const char		**order;
+	size_t			  i, j, pass;
+
+	order = xcalloc(site.cat->narts * 2 + 1, sizeof(*order));
+	*n = 0;
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < site.cat->ncats; i++) {
+			c = &site.cat->cats[i];
+			if (c->parent != NULL)
+				continue;
+			for (j = pass; j < (pass == 0 ? 1 : c->narticles) &&
+			    j < c->narticles; j++)
+				order[(*n)++] =
+				    site.cat->arts[c->articles[j]].slug;
+		}
+	return (order);
+}
+
 json_t *
 funnel_popular(const char *lang, size_t max)
 {
 	const struct article	*a;
-	json_t			*arr, *s;
+	const char		**order;
+	json_t			*arr, *ranked, *slugs, *s;
 	long long		 now;
-	size_t			 i;
+	size_t			 i, norder;
 
 	now = (long long)time(NULL);
 	if (site.db != NULL && (popular == NULL || now - popular_at >=
@@ -215,14 +243,20 @@ funnel_popular(const char *lang, size_t max)
 	}
 	if (popular == NULL || json_array_size(popular) == 0)
 		return (NULL);
+	ranked = json_array();
+	json_array_foreach(popular, i, s)
+		if (catalog_article(site.cat, json_string_value(s)) != NULL)
+			json_array_append(ranked, s);
+	order = editors_order(&norder);
+	slugs = figures_popular_fill(ranked, order, norder, max);
+	free(order);
+	json_decref(ranked);
 	arr = json_array();
-	json_array_foreach(popular, i, s) {
-		if (json_array_size(arr) == max)
-			break;
+	json_array_foreach(slugs, i, s)
 		if ((a = catalog_article(site.cat, json_string_value(s))) !=
 		    NULL)
 			json_array_append_new(arr, article_summary_json(a, lang));
-	}
+	json_decref(slugs);
 	if (json_array_size(arr) == 0) {
 		json_decref(arr);
 		return (NULL);

@@ -91,10 +91,10 @@ page_login(struct http_request *req)
 	    !strncmp(next, "/admin", 6) ? TOKEN_ROLE_EDITOR : TOKEN_ROLE_AGENT,
 	    &owner))
 		rc = render_login(req, 403, next, "tk_login_bad");
-	else {
-		staff_login(req, token);
+	else if (staff_login(req, &owner) != 0)
+		rc = respond_error_page(req, 503, write_unavailable(req));
+	else
 		rc = tickets_redirect(req, 303, next);
-	}
 	form_free(&f);
 	return (rc);
 }
