@@ -240,7 +240,7 @@ d=$TMP/data-search
 mkdir -p "$d"
 log "hcctl reindex --full: $NART articles"
 t=$(now)
-DATA=$d ARTICLES=$corpus build/hcctl reindex --full >/dev/null 2>"$TMP/reindex.err" ||
+DATA=$d ARTICLES=$corpus build/hcctl --init reindex --full >/dev/null 2>"$TMP/reindex.err" ||
     { fig "hcctl reindex --full failed: $(tail -2 "$TMP/reindex.err" | tr '\n' ' ')"; exit 1; }
 fig "articles: $NART indexed by hcctl reindex --full in $(elapsed "$t") s"
 DATA=$d
@@ -252,7 +252,7 @@ ins=$(elapsed "$t")
 nans=$(sql "select count(*) from answers")
 log "hcctl reindex: $NTHREADS threads"
 t=$(now)
-DATA=$d ARTICLES=$corpus build/hcctl reindex >/dev/null 2>"$TMP/reindex.err" ||
+DATA=$d ARTICLES=$corpus build/hcctl --init reindex >/dev/null 2>"$TMP/reindex.err" ||
     { fig "hcctl reindex failed: $(tail -2 "$TMP/reindex.err" | tr '\n' ' ')"; FAILED=1; }
 secs=$(elapsed "$t")
 put=$(sed -n 's/^index: \([0-9]*\) thread documents.*/\1/p' "$TMP/reindex.err")

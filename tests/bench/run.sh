@@ -170,7 +170,7 @@ for N in $SIZES; do
 	rm -rf "$d"
 	mkdir -p "$d"
 	DATA=$d ARTICLES=$corpus /usr/bin/time -f '%e %U %S' -o "$BB/time.txt" \
-	    build/hcctl reindex --full 2>"$BB/reindex-full.err" >/dev/null
+	    build/hcctl --init reindex --full 2>"$BB/reindex-full.err" >/dev/null
 	rc=$?
 	read -r wall user sys <"$BB/time.txt"
 	if [ $rc -ne 0 ] || ! grep -q '^index: ' "$BB/reindex-full.err"; then
@@ -217,7 +217,7 @@ for N in $SIZES; do
 	# 3. Restart with an unchanged tree.
 	log "N=$N: hcctl reindex (unchanged tree)"
 	DATA=$d ARTICLES=$corpus /usr/bin/time -f '%e %U %S' -o "$BB/time.txt" \
-	    build/hcctl reindex 2>"$BB/reindex.err" >/dev/null
+	    build/hcctl --init reindex 2>"$BB/reindex.err" >/dev/null
 	read -r rwall ruser rsys <"$BB/time.txt"
 	reput=$(sed -n 's/^index: \([0-9]*\) added.*/\1/p' "$BB/reindex.err" | tail -1)
 	[ -n "$reput" ] || { reput="n/a"; note "N=$N: no index: line from hcctl reindex: $(tail -2 "$BB/reindex.err" | tr '\n' ' ')"; FAILED=1; }

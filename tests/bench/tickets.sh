@@ -74,7 +74,7 @@ db.commit()
 db.execute("analyze")
 db.commit()
 PY
-TOKEN=$(DATA="$TMP/data" build/hcctl token add agent bench)
+TOKEN=$(DATA="$TMP/data" build/hcctl --init token add agent bench)
 cat > "$TMP/list.lua" <<LUA
 wrk.headers["Authorization"] = "Bearer $TOKEN"
 LUA

@@ -7,7 +7,7 @@ fault_setup data_private
 mode() { stat -c '%a %U' "$1"; }
 
 # An install from before: hcctl made the database with a 022 umask.
-(umask 022 && DATA=$DATA ./build/hcctl token add editor old >/dev/null)
+(umask 022 && DATA=$DATA ./build/hcctl --init token add editor old >/dev/null)
 chmod 755 "$DATA"; chmod 644 "$DATA/helpcenter.db"
 out=$(DATA=$DATA ARTICLES=$T/articles ./build/hcctl check 2>&1); rc=$?
 echo "$out" | grep -q "^DATA $DATA: .* open to other users" && [ $rc = 1 ] &&
@@ -41,7 +41,7 @@ server_stop
 
 # hcctl on a new DATA: umask 077 whatever the caller's.
 NEW=$T/new
-(umask 022 && DATA=$NEW ./build/hcctl token add editor new >/dev/null)
+(umask 022 && DATA=$NEW ./build/hcctl --init token add editor new >/dev/null)
 expect "new DATA made by hcctl" 700 "$(stat -c %a "$NEW")"
 expect "new helpcenter.db made by hcctl" 600 "$(stat -c %a "$NEW/helpcenter.db")"
 fault_end

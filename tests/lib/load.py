@@ -152,7 +152,7 @@ class Load:
             body = {"title": "Soak question %s-%d about my order" % (self.tag, n),
                     "body": "Load test question number %d from run %s: the "
                     "order page keeps loading." % (n, self.tag),
-                    "display_name": "soak %d" % (n % 1000)}
+                    "display_name": "soak %s-%d" % (self.tag, n)}
             return ("POST", "/api/v1/threads", body, {"Cookie": "hc_v=" + visitor},
                     lambda j: "thread %d" % j["id"])
         if kind == "answer":
@@ -161,7 +161,7 @@ class Load:
             t = random.choice(self.threads)
             body = {"body": "Answer %d of run %s: sign out, then **retry** "
                     "the payment (step %d)." % (n, self.tag, n % 97),
-                    "display_name": "soak %d" % (n % 1000)}
+                    "display_name": "soak %s-%d" % (self.tag, n)}
             return ("POST", "/api/v1/threads/%d/answers" % t, body,
                     {"Cookie": "hc_v=" + visitor},
                     lambda j: "answer %d" % j["id"])
