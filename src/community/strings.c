@@ -28,7 +28,7 @@ const struct ui_string	community_strings[] = {
 	{ "cm_field_title_hint", "用一句话说明你的问题（8 到 150 个字）。",
 	    "Your question in one sentence (8 to 150 characters)." },
 	{ "cm_field_body", "详细描述", "Details" },
-	{ "cm_field_body_hint", "支持 Markdown。请勿填写密码或订单号以外的个人信息。",
+	{ "cm_field_body_hint", "支持 Markdown。请勿填写密码或任何个人信息（如手机号、地址、订单号）。",
 	    "Markdown works. Do not include passwords or personal data." },
 	{ "cm_field_category", "分类", "Category" },
 	{ "cm_field_category_none", "（不选）", "(none)" },

@@ -330,10 +330,10 @@ render_form(struct http_request *req, int status, const struct form_values *v,
 {
 	const struct article		*art;
 	const struct article_version	*ver;
-	const char			*lang, *ui;
+	const char			*lang, *ui, *label;
 	struct cm_thread		 thread;
 	json_t				*ctx, *form, *errors, *list;
-	char				 csrf[65];
+	char				 csrf[65], key[64], named[160];
 	long long			 tid;
 	int				 i;
 
@@ -380,12 +380,21 @@ render_form(struct http_request *req, int status, const struct form_values *v,
 			continue;
 		json_object_set_new(errors, p[i].field,
 		    json_string(i18n_get(ui, p[i].key)));
-		json_array_append_new(list, json_pack("{s:s, s:s}", "field",
-		    p[i].field, "message", i18n_get(ui, p[i].key)));
+		/* Each summary entry names its field: "required" alone is no help. */
+		(void)snprintf(key, sizeof(key), "tk_%s", p[i].field);
+		label = i18n_get(ui, key);
+		(void)snprintf(named, sizeof(named), "%s%s", label,
+		    !strcmp(ui, "en") ? ": " : "：");
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s?}", "field",
+		    p[i].field, "message", i18n_get(ui, p[i].key), "label",
+		    label != key ? named : NULL));
 	}
 	json_object_set_new(ctx, "errors", errors);
-	if (json_array_size(list) > 0)
+	/* A flag, not the list: a list section would repeat its body per item. */
+	if (json_array_size(list) > 0) {
 		json_object_set_new(ctx, "error_list", list);
+		json_object_set_new(ctx, "has_error_list", json_true());
+	}
 	else
 		json_decref(list);
 	if (message_key != NULL)

@@ -234,8 +234,10 @@ try {
 		await Promise.all([ap.waitForURL(new RegExp(`/agent/tickets/${ref}$`)),
 		    ap.click(`.tk-queue a[href="/agent/tickets/${ref}"]`)]);
 		const ctx = (await ap.textContent('.tk-context')) || '';
+		// In words (no emoji font is needed): the title, 没有帮助, the reason.
 		check('the context names the article and the No vote',
-		    ctx.includes(SLUG) && ctx.includes('👎') && ctx.includes('unclear'), ctx);
+		    ctx.includes(articleTitle) && ctx.includes('没有帮助') &&
+		    ctx.includes('看不懂'), ctx);
 		await ap.fill('#tk-agent-body', reply);
 		await Promise.all([ap.waitForLoadState('load'),
 		    ap.waitForResponse((r) => r.request().method() === 'POST'),
