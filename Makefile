@@ -42,7 +42,8 @@ CORE_SRC	= src/settings.c src/util/strbuf.c src/util/text.c \
 		  src/catalog/catalog.c src/catalog/catalog_model.c \
 		  src/catalog/gittimes.c src/catalog/snapshot.c \
 		  src/catalog/builder.c src/render/markdown.c \
-		  src/render/template.c src/render/i18n.c src/store/db.c \
+		  src/render/template.c src/render/i18n.c \
+		  src/render/i18n_zh_tw.c src/store/db.c \
 		  src/search/fold.c src/search/indexer.c src/search/snippet.c \
 		  src/search/result_cache.c \
 		  $(wildcard src/auth/*.c src/deflection/*.c src/tickets/*.c \
