@@ -115,7 +115,7 @@ thread_id(const char *v)
  * /tickets/suggested so that a click is counted. Records suggestion_shown.
  */
 static json_t *
-suggestions(struct http_request *req, const char *q)
+suggestions(struct http_request *req, const char *q, const char *exclude)
 {
 	struct event			 ev = EVENT_INIT;
 	struct hc_query			 hq;
@@ -148,6 +148,10 @@ suggestions(struct http_request *req, const char *q)
 				continue;
 			art = catalog_article(site.cat, slug);
 			v = art ? article_version_in(art, vlang) : NULL;
+			/* Not the article the customer just found unhelpful. */
+			if (v != NULL && exclude != NULL &&
+			    !strcmp(art->slug, exclude))
+				v = NULL;
 			if (v != NULL) {
 				sb_reset(&url);
 				sb_puts(&url, "/tickets/suggested?to=");
@@ -189,7 +193,7 @@ api_ticket_suggest(struct http_request *req)
 		return (respond_json_error(req, 400, "invalid_query", "q must "
 		    "be UTF-8 text of at most 256 characters.", "q"));
 	}
-	arr = suggestions(req, q);
+	arr = suggestions(req, q, NULL);
 	free(q);
 	return (respond_json(req, 200, json_pack("{s:o}", "suggestions",
 	    arr)));
@@ -402,7 +406,7 @@ render_form(struct http_request *req, int status, const struct form_values *v,
 		    json_string(i18n_get(ui, message_key)));
 	/* Without JavaScript, suggestions for what the customer came with. */
 	json_object_set_new(ctx, "suggestions", suggestions(req,
-	    v->subject && v->subject[0] ? v->subject : v->q));
+	    v->subject && v->subject[0] ? v->subject : v->q, v->article));
 	return (respond_page(req, status, "ticket_new", ctx));
 }
 

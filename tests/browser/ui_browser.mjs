@@ -52,7 +52,7 @@ try {
 		await pp.fill('#tk-email', 'not-an-email');
 		await pp.waitForTimeout(MIN_FILL_MS);
 		await Promise.all([pp.waitForURL(/\/tickets\/new$/),
-		    pp.click('.tk-form button[type="submit"]')]);
+		    pp.click('.tk-form > button[type="submit"]')]);
 		const items = await pp.$$eval('.tk-alert li', (li) => li.map((l) => l.textContent));
 		check('4 bad fields: 4 summary entries', items.length === 4, JSON.stringify(items));
 		const labels = ['您的称呼', '电子邮箱', '主题', '问题描述'];
@@ -142,7 +142,7 @@ try {
 		    JSON.stringify(hrefs));
 		const y = await pp.evaluate(() => ({
 			sug: document.querySelector('.tk-suggest').getBoundingClientRect().top,
-			sub: document.querySelector('.tk-form button[type="submit"]').getBoundingClientRect().top,
+			sub: document.querySelector('.tk-form > button[type="submit"]').getBoundingClientRect().top,
 			body: document.querySelector('#tk-body').getBoundingClientRect().top }));
 		check('suggestions come under the subject, before the description and submit',
 		    y.sug < y.body && y.sug < y.sub, JSON.stringify(y));
@@ -275,7 +275,7 @@ try {
 		await cp.fill('#tk-body', '银行卡付款一直失败。');
 		await cp.selectOption('#tk-category', { index: 1 }).catch(() => {});
 		await cp.waitForTimeout(MIN_FILL_MS);
-		await Promise.all([cp.waitForURL(/\/tickets\/HC-/), cp.click('.tk-form button[type="submit"]')]);
+		await Promise.all([cp.waitForURL(/\/tickets\/HC-/), cp.click('.tk-form > button[type="submit"]')]);
 		const ref = cp.url().match(/HC-\d{4}-\d{6}/)[0];
 		await cust.close();
 		const token = hcctl(DATA, 'token', 'add', 'agent', `ui-${RUN}`).match(/hc_[0-9a-f]{40}/)[0];
