@@ -82,12 +82,20 @@ const struct ui_string	community_strings[] = {
 	    "Mark duplicate (thread:ID or article:slug)" },
 	{ "cm_act_export", "导出为文章草稿", "Download as draft article" },
 	{ "cm_mod_title", "审核队列", "Moderation queue" },
-	{ "cm_mod_empty", "队列为空。", "The queue is empty." },
+	{ "cm_mod_empty", "队列为空：没有待审核或被举报的帖子。新帖被拦下或有人举报时会出现在这里。",
+	    "The queue is empty: nothing held or reported. Posts held for review "
+	    "or reported by readers show here." },
+	{ "cm_mod_solved_empty", "还没有已解决的问题。提问者采纳回答后，问题会列在这里，可导出为文章草稿。",
+	    "No solved questions yet. When an asker accepts an answer, the "
+	    "question shows here, ready to export as an article draft." },
+	{ "cm_mod_log_empty", "还没有审核操作。批准、隐藏、删除等操作会记录在这里。",
+	    "No moderation actions yet. Approvals, hides and deletions are "
+	    "logged here." },
 	{ "cm_mod_solved", "已解决的问题（可导出为文章草稿）",
 	    "Solved threads (download as a draft article)" },
 	{ "cm_mod_log", "最近的操作", "Recent actions" },
 	{ "cm_nav_analytics", "数据分析", "Analytics" },
-	{ "cm_nav_moderation", "审核", "Moderation" },
+	{ "cm_nav_moderation", "社区审核", "Moderation" },
 	{ "cm_reason", "原因", "Reason" },
 	{ "cm_reports", "举报数", "Reports" },
 	{ "cm_recent_threads", "社区最新问题", "Latest community questions" },
