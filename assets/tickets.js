@@ -3,11 +3,16 @@
   "use strict";
   var input = document.getElementById("tk-subject");
   var list = document.getElementById("tk-suggestions");
-  if (!input || !list || !window.fetch) return;
+  var box = document.getElementById("tk-suggest");
+  var from = input && input.form && input.form.elements.article;
+  if (!input || !list || !box || !window.fetch) return;
   var timer = null, last = "", seq = 0;
 
   function render(items) {
     while (list.firstChild) list.removeChild(list.firstChild);
+    // Not the article the customer just rated unhelpful.
+    items = items.filter(function (s) { return !from || s.slug !== from.value; });
+    box.hidden = items.length === 0;
     items.forEach(function (s) {
       var li = document.createElement("li");
       var a = document.createElement("a");

@@ -44,7 +44,7 @@ const struct ui_string	deflection_strings[] = {
 	/* The editors' analytics page (/admin). */
 	{ "an_title", "自助服务分析", "Self-service analytics" },
 	{ "an_nav", "管理", "Admin" },
-	{ "an_nav_analytics", "分析", "Analytics" },
+	{ "an_nav_analytics", "数据分析", "Analytics" },
 	{ "an_nav_moderation", "社区审核", "Moderation" },
 	{ "an_signed_in", "已登录：", "Signed in as " },
 	{ "an_from", "从", "From" },

@@ -110,16 +110,44 @@ static const struct ui_string	*tables[] = {
 };
 #define NTABLES	(sizeof(tables) / sizeof(tables[0]))
 
-static json_t	*zh_obj, *en_obj;
+static json_t	*zh_obj, *tw_obj, *en_obj;
 
 const char *
 i18n_ui_lang(const char *lang)
 {
-	return (lang != NULL && !strcmp(lang, "en") ? "en" : "zh-CN");
+	if (lang != NULL && !strcmp(lang, "en"))
+		return ("en");
+	if (lang != NULL && !strcmp(lang, "zh-TW"))
+		return ("zh-TW");
+	return ("zh-CN");
+}
+
+/* The zh-TW text of a key, NULL when the generated table lacks it. */
+static const char *
+tw_text(const char *key)
+{
+	const struct ui_string_tw	*s;
+
+	for (s = zh_tw_strings; s->key != NULL; s++)
+		if (!strcmp(s->key, key))
+			return (s->tw);
+	return (NULL);
+}
+
+static const char *
+text_in(const struct ui_string *s, const char *ui_lang)
+{
+	const char	*tw;
+
+	if (!strcmp(ui_lang, "en"))
+		return (s->en);
+	if (!strcmp(ui_lang, "zh-TW") && (tw = tw_text(s->key)) != NULL)
+		return (tw);
+	return (s->zh);
 }
 
 static json_t *
-build(int en)
+build(const char *ui_lang)
 {
 	const struct ui_string	*s;
 	json_t			*o;
@@ -129,21 +157,24 @@ build(int en)
 	for (t = 0; t < NTABLES; t++)
 		for (s = tables[t]; s->key != NULL; s++)
 			json_object_set_new(o, s->key,
-			    json_string(en ? s->en : s->zh));
+			    json_string(text_in(s, ui_lang)));
 	return (o);
 }
 
 json_t *
 i18n_strings(const char *ui_lang)
 {
-	if (!strcmp(ui_lang, "en")) {
-		if (en_obj == NULL)
-			en_obj = build(1);
-		return (en_obj);
-	}
-	if (zh_obj == NULL)
-		zh_obj = build(0);
-	return (zh_obj);
+	json_t	**o;
+
+	if (!strcmp(ui_lang, "en"))
+		o = &en_obj;
+	else if (!strcmp(ui_lang, "zh-TW"))
+		o = &tw_obj;
+	else
+		o = &zh_obj;
+	if (*o == NULL)
+		*o = build(ui_lang);
+	return (*o);
 }
 
 const char *
@@ -155,7 +186,7 @@ i18n_get(const char *ui_lang, const char *key)
 	for (t = 0; t < NTABLES; t++)
 		for (s = tables[t]; s->key != NULL; s++)
 			if (!strcmp(s->key, key))
-				return (!strcmp(ui_lang, "en") ? s->en : s->zh);
+				return (text_in(s, ui_lang));
 	return (key);
 }
 
@@ -212,6 +243,7 @@ void
 i18n_free(void)
 {
 	json_decref(zh_obj);
+	json_decref(tw_obj);
 	json_decref(en_obj);
-	zh_obj = en_obj = NULL;
+	zh_obj = tw_obj = en_obj = NULL;
 }

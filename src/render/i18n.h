@@ -1,4 +1,4 @@
-/* i18n.h: the interface's strings in zh-CN and en, and choosing the visitor's language. */
+/* i18n.h: the interface's strings in zh-CN, zh-TW and en, and choosing the visitor's language. */
 #ifndef HC_I18N_H
 #define HC_I18N_H
 
@@ -11,15 +11,23 @@ struct ui_string {
 	const char	*en;
 };
 
+/*
+ * A zh-TW string, by key: i18n_zh_tw.c, generated from the zh-CN strings
+ * with OpenCC s2twp (src/render/zh_tw_gen.py) and checked by hand. A key
+ * missing there (a string added since) shows its zh-CN text.
+ */
+struct ui_string_tw {
+	const char	*key;
+	const char	*tw;
+};
+extern const struct ui_string_tw	zh_tw_strings[];
+
 /* The domains' tables (src/<domain>/strings.c); keys are unique overall. */
 extern const struct ui_string	deflection_strings[];
 extern const struct ui_string	ticket_strings[];
 extern const struct ui_string	community_strings[];
 
-/*
- * The UI language for a content language: en for en, zh-CN otherwise
- * (zh-TW pages use the zh-CN interface, as SPEC section 3 allows).
- */
+/* The UI language for a content language: en, zh-TW, or zh-CN otherwise. */
 const char	*i18n_ui_lang(const char *lang);
 
 /* All strings of a UI language as a JSON object {key: text}; borrowed. */

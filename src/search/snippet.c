@@ -90,7 +90,17 @@ put_range(struct strbuf *sb, const char *text, const struct chars *c,
 	for (i = from; i < to; i++) {
 		a = c->offset[i];
 		b = c->offset[i + 1];
-		if (text[a] == '\n' || text[a] == '\t' || text[a] == '\r')
+		/*
+		 * A block's end (a heading, a paragraph, a table row) is a
+		 * " · ": a space alone runs Chinese blocks together.
+		 */
+		if (text[a] == '\n') {
+			while (sb->len > 0 && sb->data[sb->len - 1] == ' ')
+				sb->data[--sb->len] = '\0';
+			if (sb->len > 0 && (sb->len < 4 || memcmp(sb->data +
+			    sb->len - 4, " · ", 4) != 0))
+				sb_puts(sb, " · ");
+		} else if (text[a] == '\t' || text[a] == '\r')
 			sb_putc(sb, ' ');
 		else
 			html_escape(sb, text + a, b - a);

@@ -41,8 +41,16 @@ server_start articles "$tmpdata/data" || exit 1
 mkdir -p tests/out
 status=0
 # browse.mjs, then each domain's script (*_browser.mjs), on this server.
+# BROWSER_SUITES="ui axe" runs only those (ui_browser.mjs, axe_browser.mjs).
 for script in tests/browser/browse.mjs tests/browser/*_browser.mjs; do
 	[ -f "$script" ] || continue
+	if [ -n "${BROWSER_SUITES:-}" ]; then
+		name=$(basename "$script" .mjs)
+		case " $BROWSER_SUITES " in
+		*" ${name%_browser} "*) ;;
+		*) continue ;;
+		esac
+	fi
 	node "$script" "$BASE" "$tmpdata/data" || status=1
 done
 # The server's own children (its watcher) must end with it.

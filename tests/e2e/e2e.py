@@ -190,6 +190,7 @@ ZH_TITLE = "<h1>如何注册账号</h1>"
 EN_TITLE = "<h1>How to create an account</h1>"
 NOTICE_EN = "This article is not yet available in your language"
 NOTICE_ZH = "这篇文章还没有您所选语言的版本"
+NOTICE_TW = "這篇文章還沒有您所選語言的版本"
 SEARCH_FORM = 'action="/search"'
 
 CASES = [
@@ -269,7 +270,7 @@ CASES = [
          has=["<h1>如何开具发票</h1>", NOTICE_EN]),
     dict(name="article missing in zh-TW falls back with a notice",
          path="/articles/invoice?lang=zh-TW", hdr=HTML,
-         has=["<h1>如何开具发票</h1>", NOTICE_ZH]),
+         has=["<h1>如何开具发票</h1>", NOTICE_TW, '<html lang="zh-TW">']),
     dict(name="article in a section: two-level breadcrumb",
          path="/articles/change-avatar", hdr=HTML,
          has=["<h1>如何修改头像</h1>", 'href="/categories/getting-started"',

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "http/core/site.h"
+#include "render/i18n.h"
 #include "settings.h"
 #include "store/db.h"
 #include "util/helper_status.h"
@@ -100,7 +101,11 @@ page_feed(struct http_request *req)
 	sb_init(&sb);
 	sb_puts(&sb, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	    "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n"
-	    "<title>Help Center</title>\n<id>");
+	    "<title>");
+	/* The site's own name, in the default language's interface. */
+	xml_text(&sb, i18n_get(i18n_ui_lang(settings.default_lang),
+	    "site_name"));
+	sb_puts(&sb, "</title>\n<id>");
 	xml_text(&sb, settings.base_url);
 	sb_puts(&sb, "/</id>\n<link rel=\"self\" href=\"");
 	xml_text(&sb, settings.base_url);

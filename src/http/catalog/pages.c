@@ -310,8 +310,9 @@ send_article(struct http_request *req, const struct article *a,
 	if (fallback) {
 		char key[32];
 		(void)snprintf(key, sizeof(key), "lang_%s", v->lang);
+		/* Named in the notice's language (簡體中文 in zh-TW). */
 		json_object_set_new(ctx, "fallback_lang",
-		    json_string(i18n_get("zh-CN", key)));
+		    json_string(i18n_get(i18n_ui_lang(lang), key)));
 	}
 	if (v->summary != NULL)
 		json_object_set_new(ctx, "description",

@@ -22,6 +22,18 @@ int	cm_done_page(struct http_request *, int, const char *, const char *,
 	    long long);
 
 /* Own posts may be edited for CM_EDIT_WINDOW; staff may always. */
+/* A post's date for people (date) and machines (datetime). */
+static void
+set_dates(json_t *o, long long when)
+{
+	char	buf[40];
+
+	format_date(when, buf, sizeof(buf));
+	json_object_set_new(o, "date", json_string(buf));
+	format_rfc3339(when, buf, sizeof(buf));
+	json_object_set_new(o, "datetime", json_string(buf));
+}
+
 static int
 may_edit(const char *owner, long long created, const char *visitor,
     int staff)
@@ -165,9 +177,11 @@ page_thread(struct http_request *req)
 	    t.created, visitor, staff) && (staff || !t.locked)));
 	json_object_set_new(tj, "hidden", json_boolean(strcmp(t.status,
 	    CM_PUBLISHED) != 0));
+	set_dates(tj, t.created);
 	arr = json_object_get(tj, "answers");
 	for (i = 0; i < n; i++) {
 		aj = json_array_get(arr, i);
+		set_dates(aj, ans[i].created);
 		(void)snprintf(key, sizeof(key), "a%lld", ans[i].id);
 		json_object_set_new(aj, "my_vote", json_integer(
 		    json_integer_value(json_object_get(votes, key))));

@@ -68,6 +68,9 @@ page_moderation(struct http_request *req)
 	queue = site.db ? cm_queue(site.db, &solved) : json_array();
 	if (site.db == NULL)
 		solved = json_array();
+	/* An empty queue is a sentence, not a table header. */
+	json_object_set_new(ctx, "has_queue",
+	    json_boolean(json_array_size(queue) > 0));
 	json_object_set_new(ctx, "queue", queue);
 	json_object_set_new(ctx, "solved", solved);
 	json_object_set_new(ctx, "log", site.db ? cm_log_recent(site.db, 20) :

@@ -266,6 +266,31 @@ respond_page(struct http_request *req, int status, const char *name,
 	return (KORE_RESULT_OK);
 }
 
+/* "/articles/refund-policy-express" -> "articles refund policy express". */
+static json_t *
+path_words(const char *path)
+{
+	char	buf[200];
+	size_t	i, n;
+
+	n = 0;
+	for (i = 0; path[i] != '\0' && n + 1 < sizeof(buf); i++) {
+		if (path[i] == '/' || path[i] == '-' || path[i] == '_' ||
+		    path[i] == '.' || path[i] == '+' || path[i] == '%') {
+			if (n > 0 && buf[n - 1] != ' ')
+				buf[n++] = ' ';
+		} else
+			buf[n++] = path[i];
+	}
+	while (n > 0 && buf[n - 1] == ' ')
+		n--;
+	buf[n] = '\0';
+	/* The collection names say nothing about what was sought. */
+	if (!strncmp(buf, "articles ", 9) || !strncmp(buf, "categories ", 11))
+		return (json_string(strchr(buf, ' ') + 1));
+	return (json_stringn(buf, n));
+}
+
 int
 respond_error_page(struct http_request *req, int status, const char *message)
 {
@@ -280,6 +305,9 @@ respond_error_page(struct http_request *req, int status, const char *message)
 	json_object_set_new(ctx, "status", json_integer(status));
 	json_object_set_new(ctx, "hide_header_search", json_true());
 	json_object_set_new(ctx, "is_404", json_boolean(status == 404));
+	/* A 404's search box starts with the words of the missing address. */
+	if (status == 404)
+		json_object_set_new(ctx, "q404", path_words(req->path));
 	if (message != NULL)
 		json_object_set_new(ctx, "message", json_string(message));
 	return (respond_page(req, status, "error", ctx));

@@ -149,13 +149,16 @@ kpis(json_t *s, const char *ui)
 	json_array_append_new(arr, kpi(i18n_get(ui, "an_self_service"),
 	    decimal(json_object_get(s, "self_service_score"),
 	    i18n_get(ui, "an_no_tickets")), detail));
-	(void)snprintf(detail, sizeof(detail), "%lld %s + %lld %s ÷ +%lld; "
-	    "%lld %s", (long long)json_integer_value(json_object_get(d,
-	    "explicit")), i18n_get(ui, "an_explicit"),
+	/* The formula's own shape: (explicit + implicit) ÷ (… + tickets). */
+	(void)snprintf(detail, sizeof(detail), "(%lld %s + %lld %s) ÷ "
+	    "(%lld + %lld + %lld %s); %lld %s", (long long)json_integer_value(
+	    json_object_get(d, "explicit")), i18n_get(ui, "an_explicit"),
 	    (long long)json_integer_value(json_object_get(d, "implicit")),
 	    i18n_get(ui, "an_implicit"),
+	    (long long)json_integer_value(json_object_get(d, "explicit")),
+	    (long long)json_integer_value(json_object_get(d, "implicit")),
 	    (long long)json_integer_value(json_object_get(s,
-	    "tickets_submitted")),
+	    "tickets_submitted")), i18n_get(ui, "an_tickets"),
 	    (long long)json_integer_value(json_object_get(d,
 	    "implicit_pending")), i18n_get(ui, "an_pending"));
 	json_array_append_new(arr, kpi(i18n_get(ui, "an_deflection"),

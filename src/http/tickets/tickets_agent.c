@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog/catalog.h"
 #include "http/core/forms.h"
 #include "render/i18n.h"
 #include "http/core/site.h"
@@ -24,7 +25,9 @@ to_login(struct http_request *req)
 	return (tickets_redirect(req, 303, "/login?next=/agent"));
 }
 
-/* [{value, label, selected}] for a select. */
+static const char	*status_word(const char *, const char *);
+
+/* [{value, label, selected}] for a select; statuses in the agents' words. */
 static json_t *
 options(const char **values, const char *prefix, const char *selected,
     const char *ui)
@@ -37,14 +40,17 @@ options(const char **values, const char *prefix, const char *selected,
 	for (i = 0; values[i] != NULL; i++) {
 		(void)snprintf(key, sizeof(key), "%s%s", prefix, values[i]);
 		json_array_append_new(arr, json_pack("{s:s, s:s, s:b}", "value",
-		    values[i], "label", i18n_get(ui, key), "selected",
+		    values[i], "label", !strcmp(prefix, "tk_status_") ?
+		    status_word(ui, values[i]) : i18n_get(ui, key), "selected",
 		    selected != NULL && !strcmp(selected, values[i])));
 	}
 	return (arr);
 }
 
+static const char	*word(const char *, const char *, const char *);
+
 static json_t *
-group_options(const char *selected)
+group_options(const char *selected, const char *ui)
 {
 	json_t	*arr, *g;
 	size_t	 i;
@@ -52,11 +58,122 @@ group_options(const char *selected)
 	arr = tickets_groups();
 	json_array_foreach(arr, i, g) {
 		json_array_set_new(arr, i, json_pack("{s:s, s:s, s:b}", "value",
-		    json_string_value(g), "label", json_string_value(g),
+		    json_string_value(g), "label", word(ui, "tk_group_",
+		    json_string_value(g)),
 		    "selected", selected != NULL &&
 		    !strcmp(selected, json_string_value(g))));
 	}
 	return (arr);
+}
+
+/* The word for a code (prefix + code), or the code when there is none. */
+static const char *
+word(const char *ui, const char *prefix, const char *code)
+{
+	static char	 key[96];
+	const char	*w;
+
+	if (code == NULL)
+		return ("");
+	(void)snprintf(key, sizeof(key), "%s%s", prefix, code);
+	w = i18n_get(ui, key);
+	return (w == key ? code : w);
+}
+
+/* A status in the agents' words: "pending" waits on the customer. */
+static const char *
+status_word(const char *ui, const char *code)
+{
+	const char	*w;
+
+	w = word(ui, "tk_agent_status_", code);
+	return (w != code ? w : word(ui, "tk_status_", code));
+}
+
+static void
+set_word(json_t *o, const char *as, const char *w)
+{
+	json_object_set_new(o, as, json_string(w));
+}
+
+static const char *
+article_title(const char *slug, const char *lang)
+{
+	const struct article		*art;
+	const struct article_version	*ver;
+
+	if (slug == NULL || (art = catalog_article(site.cat, slug)) == NULL ||
+	    (ver = article_version_in(art, lang)) == NULL)
+		return (slug != NULL ? slug : "");
+	return (ver->title);
+}
+
+/*
+ * The agent's ticket page shows codes as words (status, channel, group,
+ * event kinds, vote reasons), articles by title, and one vote per article
+ * (a No and then its reason are two events of one vote; the newest, listed
+ * first, counts).
+ */
+static void
+agent_decorate(json_t *t, const char *ui, const char *lang)
+{
+	json_t		*ctx, *ev, *a, *votes, *kept;
+	const char	*kind, *actor, *slug;
+	size_t		 i, j;
+
+	set_word(t, "status_label", status_word(ui,
+	    json_string_value(json_object_get(t, "status"))));
+	set_word(t, "channel_label", word(ui, "tk_channel_",
+	    json_string_value(json_object_get(t, "channel"))));
+	set_word(t, "group_label", word(ui, "tk_group_",
+	    json_string_value(json_object_get(t, "group"))));
+	json_array_foreach(json_object_get(t, "events"), i, ev) {
+		kind = json_string_value(json_object_get(ev, "kind"));
+		actor = json_string_value(json_object_get(ev, "actor"));
+		if (actor != NULL && strncmp(actor, "agent:", 6))
+			set_word(ev, "agent_name", word(ui, "tk_actor_", actor));
+		set_word(ev, "kind_label", word(ui, "tk_event_", kind));
+		if (kind != NULL && !strcmp(kind, "status")) {
+			set_word(ev, "old_label", status_word(ui,
+			    json_string_value(json_object_get(ev, "old"))));
+			set_word(ev, "new_label", status_word(ui,
+			    json_string_value(json_object_get(ev, "new"))));
+		} else if (kind != NULL) {
+			set_word(ev, "old_label", word(ui, !strcmp(kind,
+			    "priority") ? "tk_priority_" : "tk_group_",
+			    json_string_value(json_object_get(ev, "old"))));
+			set_word(ev, "new_label", word(ui, !strcmp(kind,
+			    "priority") ? "tk_priority_" : "tk_group_",
+			    json_string_value(json_object_get(ev, "new"))));
+		}
+	}
+	if ((ctx = json_object_get(t, "context")) == NULL)
+		return;
+	set_word(ctx, "article_title", article_title(json_string_value(
+	    json_object_get(ctx, "article")), lang));
+	json_array_foreach(json_object_get(ctx, "articles"), i, a)
+		set_word(a, "title", article_title(json_string_value(
+		    json_object_get(a, "slug")), lang));
+	votes = json_object_get(ctx, "votes");
+	kept = json_array();
+	json_array_foreach(votes, i, a) {
+		slug = json_string_value(json_object_get(a, "slug"));
+		for (j = 0; j < i; j++)
+			if (slug != NULL && json_equal(json_object_get(
+			    json_array_get(votes, j), "slug"),
+			    json_object_get(a, "slug")))
+				break;
+		if (j < i)
+			continue;
+		set_word(a, "title", article_title(slug, lang));
+		set_word(a, "vote_label", i18n_get(ui, json_is_true(
+		    json_object_get(a, "helpful")) ? "fb_yes" : "fb_no"));
+		if (json_string_value(json_object_get(a, "reason")) != NULL)
+			set_word(a, "reason_label", word(ui, "fb_reason_",
+			    json_string_value(json_object_get(a, "reason"))));
+		json_array_append(kept, a);
+	}
+	json_object_set_new(ctx, "votes", kept);
 }
 
 static json_t *
@@ -158,7 +275,7 @@ agent_queue(struct http_request *req)
 	ctx = agent_context(req, &owner, i18n_get(ui, "tk_queue_title"));
 	json_object_set_new(ctx, "statuses", options(statuses, "tk_status_",
 	    status, ui));
-	json_object_set_new(ctx, "groups", group_options(group));
+	json_object_set_new(ctx, "groups", group_options(group, ui));
 	json_object_set_new(ctx, "overdue_only", json_boolean(f.overdue));
 	/* Pager links keep the filters. */
 	sb_init(&sb);
@@ -273,6 +390,7 @@ agent_ticket(struct http_request *req)
 	if ((t = ticket_get(site.db, ref, 0, &missing)) == NULL)
 		return (respond_error_page(req, missing ? 404 : 503, NULL));
 	tickets_decorate(t, ui);
+	agent_decorate(t, ui, request_lang(req));
 	ctx = agent_context(req, &owner, ref);
 	json_object_set_new(ctx, "statuses", options(statuses, "tk_status_",
 	    json_string_value(json_object_get(t, "status")), ui));
@@ -280,7 +398,7 @@ agent_ticket(struct http_request *req)
 	    "tk_priority_", json_string_value(json_object_get(t, "priority")),
 	    ui));
 	json_object_set_new(ctx, "groups", group_options(
-	    json_string_value(json_object_get(t, "group"))));
+	    json_string_value(json_object_get(t, "group")), ui));
 	json_object_set_new(ctx, "ticket", t);
 	return (respond_page(req, 200, "agent_ticket", ctx));
 }

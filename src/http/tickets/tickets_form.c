@@ -66,7 +66,7 @@ thread_id(const char *v)
  * /tickets/suggested so that a click is counted. Records suggestion_shown.
  */
 static json_t *
-suggestions(struct http_request *req, const char *q)
+suggestions(struct http_request *req, const char *q, const char *exclude)
 {
 	struct event			 ev = EVENT_INIT;
 	struct hc_query			 hq;
@@ -99,6 +99,10 @@ suggestions(struct http_request *req, const char *q)
 				continue;
 			art = catalog_article(site.cat, slug);
 			v = art ? article_version_in(art, vlang) : NULL;
+			/* Not the article the customer just found unhelpful. */
+			if (v != NULL && exclude != NULL &&
+			    !strcmp(art->slug, exclude))
+				v = NULL;
 			if (v != NULL) {
 				sb_reset(&url);
 				sb_puts(&url, "/tickets/suggested?to=");
@@ -140,7 +144,7 @@ api_ticket_suggest(struct http_request *req)
 		return (respond_json_error(req, 400, "invalid_query", "q must "
 		    "be UTF-8 text of at most 256 characters.", "q"));
 	}
-	arr = suggestions(req, q);
+	arr = suggestions(req, q, NULL);
 	free(q);
 	return (respond_json(req, 200, json_pack("{s:o}", "suggestions",
 	    arr)));
@@ -281,10 +285,10 @@ render_form(struct http_request *req, int status, const struct form_values *v,
 {
 	const struct article		*art;
 	const struct article_version	*ver;
-	const char			*lang, *ui;
+	const char			*lang, *ui, *label;
 	struct cm_thread		 thread;
 	json_t				*ctx, *form, *errors, *list;
-	char				 csrf[65];
+	char				 csrf[65], key[64], named[160];
 	long long			 tid;
 	int				 i;
 
@@ -331,12 +335,21 @@ render_form(struct http_request *req, int status, const struct form_values *v,
 			continue;
 		json_object_set_new(errors, p[i].field,
 		    json_string(i18n_get(ui, p[i].key)));
-		json_array_append_new(list, json_pack("{s:s, s:s}", "field",
-		    p[i].field, "message", i18n_get(ui, p[i].key)));
+		/* Each summary entry names its field: "required" alone is no help. */
+		(void)snprintf(key, sizeof(key), "tk_%s", p[i].field);
+		label = i18n_get(ui, key);
+		(void)snprintf(named, sizeof(named), "%s%s", label,
+		    !strcmp(ui, "en") ? ": " : "：");
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s?}", "field",
+		    p[i].field, "message", i18n_get(ui, p[i].key), "label",
+		    label != key ? named : NULL));
 	}
 	json_object_set_new(ctx, "errors", errors);
-	if (json_array_size(list) > 0)
+	/* A flag, not the list: a list section would repeat its body per item. */
+	if (json_array_size(list) > 0) {
 		json_object_set_new(ctx, "error_list", list);
+		json_object_set_new(ctx, "has_error_list", json_true());
+	}
 	else
 		json_decref(list);
 	if (message_key != NULL)
@@ -344,7 +357,7 @@ render_form(struct http_request *req, int status, const struct form_values *v,
 		    json_string(i18n_get(ui, message_key)));
 	/* Without JavaScript, suggestions for what the customer came with. */
 	json_object_set_new(ctx, "suggestions", suggestions(req,
-	    v->subject && v->subject[0] ? v->subject : v->q));
+	    v->subject && v->subject[0] ? v->subject : v->q, v->article));
 	return (respond_page(req, status, "ticket_new", ctx));
 }
 
