@@ -29,6 +29,9 @@ fi
 
 . tests/lib/server.sh
 tmpdata=$(mktemp -d "${TMPDIR:-/tmp}/hc-browser.XXXXXX") || exit 1
+# As root the watcher and the event writer run as the helpcenter user, who
+# must be able to enter the data folder's parent.
+chmod 755 "$tmpdata"
 cleanup() {
 	server_stop
 	rm -rf "$tmpdata"

@@ -32,7 +32,10 @@ server_start() {
 	if [ "$(id -u)" = 0 ]; then
 		id helpcenter >/dev/null 2>&1 ||
 		    useradd --system --no-create-home --shell /usr/sbin/nologin helpcenter
-		chmod 755 "$DATA"
+		# The helpers run as helpcenter outside the chroot: a test's mktemp
+		# folder (0700) above DATA or ARTICLES must let them in.
+		mkdir -p "$DATA"
+		chmod o+x "$(dirname "$DATA")" "$(dirname "$ARTICLES")"
 		env ${SERVER_ENV:-} kore -f -c "$DATA/kore.conf" >"$SERVER_LOG" 2>&1 &
 	else
 		env ${SERVER_ENV:-} kore -f -n -r -c "$DATA/kore.conf" >"$SERVER_LOG" 2>&1 &
