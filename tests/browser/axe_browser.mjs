@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
-import { OUT, TIMEOUT, PHONE, args, check, step, finish, hcctl, launch } from './harness.mjs';
+import { OUT, TIMEOUT, PHONE, args, check, step, finish, hcctl, launch, staffLogin } from './harness.mjs';
 
 const { BASE, DATA } = args('axe_browser.mjs', true);
 const DESK = { viewport: { width: 1366, height: 900 }, deviceScaleFactor: 1 };
@@ -60,7 +60,10 @@ try {
 			// bypassCSP: the pages allow only their own scripts; axe is injected.
 			const staff = await browser.newContext({ ...opts, locale: lang, bypassCSP: true });
 			const anon = await browser.newContext({ ...opts, locale: lang, bypassCSP: true });
-			await staff.addCookies([{ name: 'hc_staff', value: editor, url: BASE }]);
+			// A real session: a token set as the cookie opens nothing, and
+			// the staff pages would be the sign-in page in disguise.
+			check(`the editor signs in (${lang} ${dev})`,
+			    await staffLogin(staff, BASE, editor, '/admin'));
 			for (const c of [staff, anon])
 				c.setDefaultTimeout(TIMEOUT);
 			const sp = await staff.newPage(), ap = await anon.newPage();
@@ -70,6 +73,9 @@ try {
 					const u = new URL(BASE + path);
 					u.searchParams.set('lang', lang);
 					await p.goto(u.href);
+					if (!anonymous)
+						check(`${name} ${lang} ${dev}: the staff page itself, not the sign-in page`,
+						    !new URL(p.url()).pathname.startsWith('/login'), p.url());
 					if (then)
 						await then(p);
 					await p.addScriptTag({ content: AXE });

@@ -12,7 +12,7 @@
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 
-import { OUT, TIMEOUT, PHONE, args, check, step, finish, hcctl, launch } from './harness.mjs';
+import { OUT, TIMEOUT, PHONE, args, check, step, finish, hcctl, launch, staffLogin } from './harness.mjs';
 
 const { BASE, DATA } = args('ui_browser.mjs', true);
 const DESK = { viewport: { width: 1366, height: 900 }, deviceScaleFactor: 1 };
@@ -285,7 +285,7 @@ try {
 		const ref = cp.url().match(/HC-\d{4}-\d{6}/)[0];
 		await cust.close();
 		const token = hcctl(DATA, 'token', 'add', 'agent', `ui-${RUN}`).match(/hc_[0-9a-f]{40}/)[0];
-		await desk.addCookies([{ name: 'hc_staff', value: token, url: BASE }]);
+		check('the agent signs in', await staffLogin(desk, BASE, token, '/agent'));
 		await dp.goto(`${BASE}/agent/tickets/${ref}?lang=zh-CN`);
 		const opts = await dp.$$eval('#c-status option', (os) => os.map((o) => o.textContent));
 		check('"pending" reads 等待客户回复 for agents', opts.includes('等待客户回复'),
@@ -308,7 +308,7 @@ try {
 	await step('14: /admin and moderation', async () => {
 		const token = hcctl(DATA, 'token', 'add', 'editor', `ui-ed-${RUN}`).match(/hc_[0-9a-f]{40}/)[0];
 		const ed = await browser.newContext({ ...DESK, locale: 'zh-CN' });
-		await ed.addCookies([{ name: 'hc_staff', value: token, url: BASE }]);
+		check('the editor signs in', await staffLogin(ed, BASE, token, '/admin'));
 		const p = await ed.newPage();
 		await p.goto(`${BASE}/admin/moderation`);
 		const navM = await p.$$eval('.admin-nav a', (as) => as.map((a) => a.textContent.trim()));
