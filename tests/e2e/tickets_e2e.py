@@ -817,9 +817,136 @@ def flood():
     return []
 
 
+# ------------------------------------------------------- satisfaction (CSAT)
+
+def editor_h():
+    return {"Authorization": "Bearer " + AGENT["editor"]}
+
+
+def summary_today():
+    day = time.strftime("%Y-%m-%d", time.gmtime())
+    r = fetch("GET", "/api/v1/analytics/summary?from=%s&to=%s" % (day, day), editor_h())
+    return r.status, r.json().get("csat", {})
+
+
+def solved_ticket(agent_token, subject):
+    """A ticket answered and solved by the agent of agent_token: (ref, token)."""
+    r = api_post(api_body(subject=subject), "csat-%s-%d" % (subject, time.time_ns()))
+    j = r.json()
+    ref, tok = j["ref"], j["url"].split("t=")[1]
+    h = {"Authorization": "Bearer " + agent_token, "Content-Type": "application/json"}
+    fetch("POST", "/api/v1/tickets/%s/comments" % ref, h, json.dumps({"body": "Fixed it."}))
+    fetch("PATCH", "/api/v1/tickets/" + ref, h, json.dumps({"status": "solved"}))
+    return ref, tok
+
+
+def rate_api(ref, **body):
+    return fetch("POST", "/api/v1/tickets/%s/satisfaction" % ref,
+                 {"Content-Type": "application/json"}, json.dumps(body))
+
+
+def flow_csat():
+    p = []
+    name = "csat-" + STATE["run"]
+    rc, out, err = hcctl("token", "add", "agent", name)
+    tok_agent = out.strip()
+    st, before = summary_today()
+    if st != 200 or "response_rate" not in before:
+        return ["summary %d has no csat: %r" % (st, before)]
+    # Not solved yet: no question on the page, and the API refuses.
+    r = api_post(api_body(subject="csat-open"), "csat-open-%d" % time.time_ns())
+    oref, otok = r.json()["ref"], r.json()["url"].split("t=")[1]
+    page = fetch("GET", "/tickets/%s?t=%s" % (oref, otok))
+    if 'id="rate"' in page.text:
+        p.append("an open ticket asks for a rating")
+    r = rate_api(oref, token=otok, rating="good", reason="fast")
+    if r.status != 409:
+        p.append("rating an open ticket: %d" % r.status)
+    ref1, tok1 = solved_ticket(tok_agent, "csat-one")
+    ref2, tok2 = solved_ticket(tok_agent, "csat-two")
+    # The question in the page's language, at #rate.
+    v = Browser()
+    page = v.req("GET", "/tickets/%s?t=%s" % (ref1, tok1))
+    if 'id="rate"' not in page.text or "您对本次服务满意吗" not in page.text:
+        p.append("zh-CN status page of a solved ticket: no rating form")
+    en = fetch("GET", "/tickets/%s?t=%s&lang=en" % (ref1, tok1), {"Accept-Language": "en"})
+    if "How would you rate the support?" not in en.text:
+        p.append("en status page: question not in English")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    form = {"csrf": csrf, "t": tok1, "rating": "good", "reason": "fast", "comment": "Quick, thanks"}
+    r = v.post_form("/tickets/%s/satisfaction" % ref1, form)
+    if r.status != 303 or r.header("location") != "/tickets/%s?t=%s#rate" % (ref1, tok1):
+        p.append("form rating: %d %s" % (r.status, r.header("location")))
+    q = "SELECT count(*) FROM ticket_ratings g JOIN tickets t ON t.id = g.ticket_id WHERE t.ref = ?"
+    if count(q, (ref1,)) != 1:
+        p.append("first answer not stored once")
+    # Changed: replaced, still one row, the latest counts.
+    form.update(rating="bad", reason="not_solved", comment="")
+    r = v.post_form("/tickets/%s/satisfaction" % ref1, form)
+    if r.status != 303 or count(q, (ref1,)) != 1:
+        p.append("changed answer: %d, rows %d" % (r.status, count(q, (ref1,))))
+    got = fetch("GET", "/api/v1/tickets/%s/satisfaction?t=%s" % (ref1, tok1)).json()
+    if (got.get("satisfaction") or {}).get("rating") != "bad":
+        p.append("latest answer not the one kept: %r" % got)
+    page = v.req("GET", "/tickets/%s?t=%s" % (ref1, tok1))
+    if 'value="bad" checked' not in page.text and 'value="bad"  checked' not in page.text:
+        p.append("the page does not show the current answer")
+    # Back to good through the API: 200 (replaced); the other ticket 201.
+    r = rate_api(ref1, token=tok1, rating="good", reason="solved")
+    if r.status != 200:
+        p.append("API change: %d %s" % (r.status, r.text[:200]))
+    # Bad input: each a 4xx naming the field, nothing stored.
+    for body, status, field in (
+            ({"token": tok2, "rating": "meh", "reason": "fast"}, 400, "rating"),
+            ({"token": tok2, "rating": "good", "reason": "slow"}, 400, "reason"),
+            ({"token": tok2, "rating": "bad"}, 400, "reason"),
+            ({"token": tok2, "rating": "bad", "reason": "slow", "comment": "x" * 1001}, 400, "comment"),
+            ({"token": tok2, "rating": 1, "reason": "slow"}, 400, "rating"),
+            ({"token": tok1, "rating": "good", "reason": "fast"}, 404, "token"),
+            ({"rating": "good", "reason": "fast"}, 404, "token")):
+        r = rate_api(ref2, **body)
+        err = r.json().get("error", {})
+        if r.status != status or err.get("field") != field or not err.get("message"):
+            p.append("bad answer %r: %d %s" % (body, r.status, r.text[:150]))
+    if count(q, (ref2,)) != 0:
+        p.append("a refused answer was stored")
+    r = v.post_form("/tickets/%s/satisfaction" % ref2, {"csrf": csrf, "t": tok2, "rating": "good", "reason": "unfriendly"})
+    if r.status != 400 or "选一个原因" not in r.text:
+        p.append("form with a reason of the other answer: %d" % r.status)
+    r = v.post_form("/tickets/%s/satisfaction" % ref2, {"csrf": csrf, "t": tok1, "rating": "good", "reason": "fast"})
+    if r.status != 404:
+        p.append("form with another ticket's token: %d" % r.status)
+    # Figures: this agent's row is exact (2 solved, 1 answered, 1 good).
+    st, after = summary_today()
+    rows = [a for a in after.get("agents", []) if a.get("agent") == name]
+    if len(rows) != 1:
+        p.append("no row for agent %s: %r" % (name, after.get("agents")))
+    else:
+        a = rows[0]
+        want = {"solved": 2, "answered": 1, "good": 1, "bad": 0, "csat": 1.0, "response_rate": 0.5}
+        if any(a.get(k) != v2 for k, v2 in want.items()):
+            p.append("agent row %r, want %r" % (a, want))
+    for k, d in (("solved", 2), ("answered", 1), ("good", 1)):
+        if after.get(k, 0) - before.get(k, 0) != d:
+            p.append("%s moved by %d, want %d" % (k, after.get(k, 0) - before.get(k, 0), d))
+    if after.get("answered") and after.get("csat") != round(after["good"] / after["answered"], 4):
+        p.append("csat %r is not good/answered" % after.get("csat"))
+    if after.get("solved") and after.get("response_rate") != round(after["answered"] / after["solved"], 4):
+        p.append("response rate %r is not answered/solved" % after.get("response_rate"))
+    today = [d for d in after.get("daily", []) if d.get("solved")]
+    if sum(d["solved"] for d in today) != after.get("solved"):
+        p.append("daily rows do not add up: %r" % today)
+    adm = login(AGENT["editor"], "/admin")[0].req("GET", "/admin")
+    if adm.status != 200 or name not in adm.text or 'id="csat-agents"' not in adm.text:
+        p.append("/admin does not show CSAT per agent: %d" % adm.status)
+    return p
+
+
 def main():
     rc, out, err = hcctl("token", "add", "agent", "e2e-agent")
     AGENT["token"] = out.strip()
+    rc, out, err = hcctl("token", "add", "editor", "e2e-editor")
+    AGENT["editor"] = out.strip()
     STATE["run"] = "%x" % int(time.time() * 1000)
     check("flow: form with context -> 303 -> status page, replay is one ticket", flow_form_to_ticket)
     if "ref" in STATE:
@@ -830,6 +957,7 @@ def main():
         check("flow: agent API list/patch/note/reply; requester sees only the reply", flow_agent_api)
     if "ref" in STATE:
         check("flow: /login, /agent queue and ticket, reply, update, requester reply, logout", flow_agent_pages)
+    check("flow: satisfaction: asked once solved, recorded once, changed, refused input, exact figures", flow_csat)
     check("flow: staff sessions: not the token, ended by logout and revocation; Bearer", flow_sessions)
     check("flow: hcctl token revoke --id/--name, a DATA without a database", flow_hcctl_tokens)
     check("flow: suggestions, the suggestion redirect, 'this solved my problem'", flow_suggestions)

@@ -51,6 +51,13 @@ void	 tickets_format_time(long long, char *, size_t);
  */
 void	 tickets_decorate(json_t *ticket, const char *ui_lang);
 
+/*
+ * Adds "csat" to a status page's view model when the ticket is solved or
+ * closed: the reasons of each rating and the current answer, in ui.
+ */
+void	 tickets_csat_view(json_t *ctx, const char *ref, const char *status,
+	    const char *ui);
+
 /* The staff member behind a page request (cookie); 1 or 0. */
 int	 tickets_agent(struct http_request *, struct token_owner *);
 
