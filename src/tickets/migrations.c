@@ -65,6 +65,9 @@ const struct migration	ticket_migrations[] = {
 	    "reason TEXT NOT NULL,"
 	    "comment TEXT);"
 	    "CREATE INDEX tickets_solved ON ticket_events(ticket_id, id) WHERE "
-	    "kind = 'status' AND new_value = 'solved';" },
+	    "kind = 'status' AND new_value = 'solved';"
+	    /* The agent's page lists the requester's other tickets. */
+	    "CREATE INDEX tickets_email ON tickets(email COLLATE NOCASE, "
+	    "created_at);" },
 	{ NULL, NULL }
 };

@@ -45,5 +45,21 @@ const struct ui_string	workspace_strings[] = {
 	{ "an_group", "小组", "Group" },
 	{ "an_no_agent", "（无：hcctl 或系统）", "(none: hcctl or the system)" },
 	{ "an_solved_tickets", "张已解决的工单", "solved tickets" },
+	{ "ws_one_submit", "回复、状态、优先级和小组一次提交：按下回复即同时保存下面的修改。",
+	    "One submit: the reply and the status, priority and group set "
+	    "below are saved together." },
+	{ "ws_change_only", "只修改，不回复", "Change without replying" },
+	{ "ws_err_text_with_change", "“只修改”不会发送回复内容：请用“公开回复”或“添加内部备注”，或先清空回复框。",
+	    "\"Change without replying\" does not send text: use Public reply "
+	    "or Add internal note, or empty the reply box first." },
+	{ "ws_suggested", "推荐文章", "Suggested articles" },
+	{ "ws_none_suggested", "没有找到相关文章。", "No matching article." },
+	{ "ws_insert_link", "插入链接", "Insert link" },
+	{ "ws_macros", "快捷回复", "Macros" },
+	{ "ws_insert", "插入", "Insert" },
+	{ "ws_no_macros", "还没有快捷回复：编辑可以在 articles/_macros/ 中添加。",
+	    "No macros yet: editors add them in articles/_macros/." },
+	{ "ws_other_tickets", "该客户的其他工单", "This customer's other tickets" },
+	{ "ws_no_others", "没有其他工单。", "No other tickets." },
 	{ NULL, NULL, NULL }
 };
