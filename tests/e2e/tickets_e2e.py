@@ -942,6 +942,153 @@ def flow_csat():
     return p
 
 
+# ------------------------------------------------------- the agent's workspace
+
+ARTICLES = sys.argv[2]
+
+
+def flow_workspace():
+    p = []
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+    run = STATE["run"]
+    email = "ws-%s@example.com" % run
+    refs = []
+    # Three tickets of one customer; the name tries to smuggle markup and a placeholder.
+    for i, subj in enumerate(("Refund for my order", "Second question", "Third question")):
+        r = api_post(api_body(subject=subj, email=email, name="<b>{{ref}}</b> Wu",
+                              body="I want a refund of my payment, order %d" % i),
+                     "ws-%s-%d" % (run, i))
+        if r.status != 201:
+            return ["create %d %s" % (r.status, r.text[:200])]
+        refs.append(r.json()["ref"])
+        time.sleep(1.05)    # distinct created_at: "newest first" is testable
+    a, staff = login(AGENT["token"])
+    r = a.req("GET", "/agent/tickets/" + refs[0])
+    if r.status != 200:
+        return ["agent page %d" % r.status]
+    page = r.text
+    # Suggested articles: a link, and a button inserting [title](url).
+    m = re.search(r'<a href="/articles/([a-z0-9-]+)"[^>]*target="_blank"[^>]*>([^<]+)</a> <button[^>]*data-insert="([^"]*)"', page)
+    if not m:
+        p.append("no suggested article with an insert button")
+    elif unescape(m.group(3)) != "[%s](%s/articles/%s)" % (unescape(m.group(2)), BASE, m.group(1)) and \
+            not unescape(m.group(3)).startswith("[%s](%s/articles/%s?lang=" % (unescape(m.group(2)), BASE, m.group(1))):
+        p.append("insert text %r for %r" % (m.group(3), m.group(1)))
+    elif "refund" not in m.group(1):
+        p.append("the first suggestion for a refund ticket is %s" % m.group(1))
+    # Macros: listed, placeholders filled, the name escaped and not expanded again.
+    if "退款已处理" not in page or "Password reset steps" not in page:
+        p.append("macros not listed")
+    want = "&lt;b&gt;{{ref}}&lt;/b&gt; Wu，您好"
+    if want not in page:
+        p.append("macro not filled with the escaped name: %r" % re.findall(r"[^\n]{0,40}您好", page)[:2])
+    if "（工单 %s）" % refs[0] not in page:
+        p.append("{{ref}} not filled with the ticket's ref")
+    if "&lt;b&gt;%s&lt;/b&gt;" % refs[0] in page:
+        p.append("a placeholder inside the name was expanded")
+    # The customer's other tickets, newest first, with status labels.
+    pos = [page.find('href="/agent/tickets/%s"' % x) for x in refs[1:]]
+    if -1 in pos or pos[1] > pos[0]:
+        p.append("other tickets missing or not newest first: %r" % pos)
+    if 'tk-s-new">新工单' not in page and 'tk-s-new">' not in page:
+        p.append("other tickets without a status label")
+    # Local time: created_at in TIME_ZONE (default Asia/Shanghai), named.
+    t = fetch("GET", "/api/v1/tickets/" + refs[0], agent_h()).json()
+    local = datetime.fromtimestamp(t["created_at"], ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
+    if local + " (Asia/Shanghai)" not in page:
+        p.append("time not shown in Asia/Shanghai: want %s, seen %r" % (local, re.findall(r"\d{4}-\d\d-\d\d \d\d:\d\d[^<]*", page)[:3]))
+    # Labels, not codes.
+    if "<dd>general</dd>" in page or "<dd>api</dd>" in page or "<dd>new</dd>" in page:
+        p.append("codes shown instead of labels")
+    # Reply and solve in one submit: one transaction, the reply first.
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    r = a.post_form("/agent/tickets/" + refs[0], {"csrf": csrf, "action": "reply", "body": "Refunded today.",
+                                                  "status": "solved", "priority": t["priority"], "group": t["group"]})
+    if r.status != 303:
+        p.append("reply+solve %d %s" % (r.status, r.text[:200]))
+    t = fetch("GET", "/api/v1/tickets/" + refs[0], agent_h()).json()
+    ev = [(e["kind"], e["new"], e["ts"]) for e in t["events"]]
+    if t["status"] != "solved" or t["first_response_at"] is None:
+        p.append("after reply+solve: %s %r" % (t["status"], t["first_response_at"]))
+    if ev[-2:] != [("reply", None, ev[-1][2]), ("status", "solved", ev[-1][2])]:
+        p.append("events not reply then solved at one time: %r" % ev[-3:])
+    # Refused: text with "change only"; an unknown status; both store nothing.
+    n = count("SELECT count(*) FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id WHERE t.ref = ?", (refs[0],))
+    for fields in ({"action": "update", "body": "lost text", "status": "open"},
+                   {"action": "reply", "body": "x", "status": "done"},
+                   {"action": "reply", "body": "   ", "status": "open"}):
+        fields["csrf"] = csrf
+        r = a.post_form("/agent/tickets/" + refs[0], fields)
+        if r.status != 400:
+            p.append("refused submit %r: %d" % (fields, r.status))
+    if count("SELECT count(*) FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id WHERE t.ref = ?", (refs[0],)) != n:
+        p.append("a refused submit changed the ticket")
+    # A change without text still works (the old "update" path).
+    r = a.post_form("/agent/tickets/" + refs[1], {"csrf": csrf, "action": "update", "status": "pending"})
+    if r.status != 303 or fetch("GET", "/api/v1/tickets/" + refs[1], agent_h()).json()["status"] != "pending":
+        p.append("change only: %d" % r.status)
+    return p
+
+
+def flow_feedback_context():
+    """The article comment and reason the customer left before writing."""
+    p = []
+    v = Browser()
+    r = v.req("GET", "/articles/refund-policy")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', r.text)
+    if not csrf:
+        return ["no CSRF on the article page"]
+    r = v.post_form("/articles/refund-policy/feedback", {"csrf": csrf.group(1), "helpful": "no"})
+    r = v.post_form("/articles/refund-policy/feedback", {"csrf": csrf.group(1), "helpful": "no", "reason": "unclear",
+                                                        "comment": "Which days count as business days?"})
+    if r.status >= 400:
+        return ["feedback %d %s" % (r.status, r.text[:200])]
+    r, hidden = v.form_page("/tickets/new?article=refund-policy&from=feedback")
+    time.sleep(2.2)
+    r = v.post_form("/tickets/new", good_fields(hidden, subject="Refund days"))
+    if r.status != 303:
+        return ["ticket %d" % r.status]
+    ref = r.header("location").split("/")[2].split("?")[0]
+    a, staff = login(AGENT["token"])
+    page = a.req("GET", "/agent/tickets/" + ref).text
+    if "Which days count as business days?" not in page:
+        p.append("the vote's comment is not on the agent's page")
+    if "tk-votes" not in page:
+        p.append("no votes in the context")
+    return p
+
+
+def flow_macros_check():
+    """hcctl check names a broken macro; the good ones are still listed."""
+    p = []
+    mdir = os.path.join(ARTICLES, "_macros")
+    bad = os.path.join(mdir, "broken-one.md")
+    link = os.path.join(mdir, "linked.md")
+    with open(bad, "w") as f:
+        f.write("---\ntitle: Broken\n---\nHello {{nmae}}\n")
+    os.symlink("/etc/passwd", link)
+    try:
+        env = dict(os.environ, DATA=DATA, ARTICLES=ARTICLES)
+        c = subprocess.run([HCCTL, "check"], env=env, capture_output=True, text=True, timeout=60)
+        out = c.stdout + c.stderr
+        if c.returncode == 0:
+            p.append("hcctl check exits 0 with a broken macro")
+        if "_macros/broken-one.md" not in out or "{{nmae}}" not in out:
+            p.append("the unknown placeholder is not reported: %s" % out[-300:])
+        if "_macros/linked.md" not in out or "symbolic link" not in out:
+            p.append("the symbolic link is not reported")
+        time.sleep(1.5)    # the watcher publishes the tree
+        a, staff = login(AGENT["token"])
+        page = a.req("GET", "/agent/tickets/" + STATE["ref"]).text
+        if "Password reset steps" not in page or "root:x:" in page or ">Broken<" in page:
+            p.append("good macros gone, or a broken or linked one shown")
+    finally:
+        os.unlink(bad)
+        os.unlink(link)
+    return p
+
+
 def main():
     rc, out, err = hcctl("token", "add", "agent", "e2e-agent")
     AGENT["token"] = out.strip()
@@ -958,6 +1105,10 @@ def main():
     if "ref" in STATE:
         check("flow: /login, /agent queue and ticket, reply, update, requester reply, logout", flow_agent_pages)
     check("flow: satisfaction: asked once solved, recorded once, changed, refused input, exact figures", flow_csat)
+    check("flow: agent workspace: suggestions, macros, other tickets, local time, labels, reply and solve in one submit", flow_workspace)
+    check("flow: the vote's reason and comment reach the agent's page", flow_feedback_context)
+    if "ref" in STATE:
+        check("flow: hcctl check reports a broken or linked macro; the good ones stay", flow_macros_check)
     check("flow: staff sessions: not the token, ended by logout and revocation; Bearer", flow_sessions)
     check("flow: hcctl token revoke --id/--name, a DATA without a database", flow_hcctl_tokens)
     check("flow: suggestions, the suggestion redirect, 'this solved my problem'", flow_suggestions)
