@@ -1,7 +1,11 @@
-/* settings.c: PORT, ARTICLES, DATA, BASE_URL, DEFAULT_LANG, RATE_LIMITS, EVENTS, RETENTION_DAYS, TRUST_PROXY, STAFF_SESSION_* from the environment. */
+/* settings.c: PORT, ARTICLES, DATA, BASE_URL, DEFAULT_LANG, RATE_LIMITS, EVENTS, RETENTION_DAYS, TRUST_PROXY, STAFF_SESSION_*, TIME_ZONE from the environment. */
+#include <sys/stat.h>
+
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "settings.h"
@@ -38,6 +42,38 @@ env_or(const char *name, const char *fallback)
 	return ((v != NULL && *v != '\0') ? v : fallback);
 }
 
+/*
+ * TIME_ZONE: an IANA name whose file exists under /usr/share/zoneinfo.
+ * The C library reads that file here, in the parent: the workers are
+ * chrooted in DATA and could not open it later. They inherit the zone
+ * already loaded, and TZ stays the same, so no later call reads again.
+ */
+static int
+time_zone_set(const char *zone)
+{
+	char		path[256];
+	struct stat	sb;
+	size_t		i;
+
+	for (i = 0; zone[i] != '\0'; i++)
+		if (!isalnum((unsigned char)zone[i]) &&
+		    strchr("/_+-", zone[i]) == NULL)
+			break;
+	(void)snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", zone);
+	if (zone[i] != '\0' || i == 0 || i > 64 || zone[0] == '/' ||
+	    strstr(zone, "..") != NULL || stat(path, &sb) != 0 ||
+	    !S_ISREG(sb.st_mode)) {
+		fprintf(stderr, "TIME_ZONE must name a zone of "
+		    "/usr/share/zoneinfo, such as Asia/Shanghai or UTC, not "
+		    "'%s'\n", zone);
+		return (-1);
+	}
+	if (setenv("TZ", zone, 1) != 0)
+		return (-1);
+	tzset();
+	return (0);
+}
+
 int
 settings_load(void)
 {
@@ -58,6 +94,7 @@ settings_load(void)
 	rd = env_or("RETENTION_DAYS", "180");
 	tp = env_or("TRUST_PROXY", "off");
 	si = env_or("STAFF_SESSION_IDLE", "28800");
+	settings.time_zone = env_or("TIME_ZONE", "Asia/Shanghai");
 	sm = env_or("STAFF_SESSION_MAX", "604800");
 
 	if (!lang_supported(settings.default_lang)) {
@@ -97,6 +134,8 @@ settings_load(void)
 		    "86400, not '%s'\n", si);
 		return (-1);
 	}
+	if (time_zone_set(settings.time_zone) != 0)
+		return (-1);
 	settings.session_max = strtoll(sm, &end, 10);
 	if (*end != '\0' || settings.session_max < 1 ||
 	    settings.session_max > 31 * 86400) {

@@ -14,6 +14,8 @@ struct settings {
 	int		 retention_days;	/* RETENTION_DAYS: raw events kept (180) */
 	int		 trust_proxy;	/* TRUST_PROXY: client address from the
 					   proxy's X-Forwarded-For (off) */
+	const char	*time_zone;	/* TIME_ZONE: times on ticket pages
+					   (Asia/Shanghai) */
 	long long	 session_idle;	/* STAFF_SESSION_IDLE: seconds (8 h) */
 	long long	 session_max;	/* STAFF_SESSION_MAX: seconds (7 days) */
 };

@@ -13,6 +13,7 @@
 
 #include "catalog.h"
 #include "frontmatter.h"
+#include "macros.h"
 #include "gittimes.h"
 #include "util/file.h"
 #include "util/strbuf.h"
@@ -184,6 +185,13 @@ add_problem(struct catalog *cat, const char *file, int line, const char *reason)
 	p->file = xstrdup(file);
 	p->line = line;
 	p->reason = xstrdup(reason);
+}
+
+void
+catalog_problem(struct catalog *cat, const char *file, int line,
+    const char *reason)
+{
+	add_problem(cat, file, line, reason);
 }
 
 /* The cache entry for path, made when new; valid until the next call. */
@@ -610,6 +618,18 @@ scan_dir(struct build *b, int dirfd, const char *rel, int depth)
 			continue;
 		if (S_ISLNK(st.st_mode)) {
 			symlink_problem(b, cr.data);
+			continue;
+		}
+		/* Canned replies for agents, not a category (macros.c). */
+		if (S_ISDIR(st.st_mode) && depth == 0 &&
+		    !strcmp(names[i], "_macros")) {
+			if ((sub = open_folder(dirfd, names[i])) == -1)
+				add_problem(b->cat, cr.data, 0, "the macros "
+				    "folder cannot be opened");
+			else {
+				macros_scan(b->cat, sub, cr.data);
+				close(sub);
+			}
 			continue;
 		}
 		if (S_ISDIR(st.st_mode)) {

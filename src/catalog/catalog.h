@@ -90,6 +90,7 @@ struct catalog {
 	size_t		 ndrafts;
 	char		*synonyms;	/* _synonyms.txt, or NULL */
 	char		*stopwords;	/* _stopwords.txt, or NULL */
+	char		*macros;	/* _macros/ as JSON text (macros.h), or NULL */
 	long long	 built;		/* unix seconds */
 	/*
 	 * Not in the snapshot: why part of the tree could not be read (the
@@ -124,6 +125,9 @@ struct catalog	*catalog_build(const char *root, const char *default_lang,
 /* Sorts, links categories to their articles, counts. Needed after loading. */
 void		 catalog_index(struct catalog *);
 void		 catalog_free(struct catalog *);
+/* Lists a problem of file (line, or 0) in cat->problems. */
+void		 catalog_problem(struct catalog *, const char *file, int line,
+		    const char *reason);
 
 const struct article	*catalog_article(const struct catalog *, const char *);
 const struct category	*catalog_category(const struct catalog *, const char *);

@@ -9,6 +9,7 @@
 #include "hcctl.h"
 #include "deflection/figures.h"
 #include "deflection/retention.h"
+#include "tickets/csat.h"
 #include "settings.h"
 
 #define DEFAULT_DAYS	30
@@ -117,7 +118,7 @@ int
 cmd_analytics(int argc, char **argv)
 {
 	sqlite3		*db;
-	json_t		*s;
+	json_t		*s, *cs;
 	const char	*from, *to;
 	long long	 f, t, today, n;
 	int		 i, json, rollup, rc;
@@ -186,6 +187,15 @@ cmd_analytics(int argc, char **argv)
 		sqlite3_close(db);
 		return (1);
 	}
+	/* The same satisfaction figures as /admin and the summary API. */
+	if ((cs = csat_summary(db, f, t)) == NULL) {
+		fprintf(stderr, "hcctl: cannot read the CSAT figures: %s\n",
+		    sqlite3_errmsg(db));
+		json_decref(s);
+		sqlite3_close(db);
+		return (1);
+	}
+	json_object_set_new(s, "csat", cs);
 	if (json) {
 		char *out = json_dumps(s, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		printf("%s\n", out);

@@ -107,6 +107,7 @@ static const struct ui_string	core_strings[] = {
 /* Each domain keeps its own strings beside its code; all are searched. */
 static const struct ui_string	*tables[] = {
 	core_strings, deflection_strings, ticket_strings, community_strings,
+	workspace_strings,
 };
 #define NTABLES	(sizeof(tables) / sizeof(tables[0]))
 

@@ -26,6 +26,7 @@ extern const struct ui_string_tw	zh_tw_strings[];
 extern const struct ui_string	deflection_strings[];
 extern const struct ui_string	ticket_strings[];
 extern const struct ui_string	community_strings[];
+extern const struct ui_string	workspace_strings[];
 
 /* The UI language for a content language: en, zh-TW, or zh-CN otherwise. */
 const char	*i18n_ui_lang(const char *lang);

@@ -53,5 +53,21 @@ const struct migration	ticket_migrations[] = {
 	/* The overdue filter of the queue: unanswered tickets by due time. */
 	{ "tickets-2", "CREATE INDEX tickets_unanswered_due ON tickets(due_at, "
 	    "id) WHERE first_response_at IS NULL AND status IN ('new','open');" },
+	/*
+	 * Satisfaction: one answer per ticket, replaced by a later one
+	 * (src/tickets/csat.c). The figures find each ticket's last solve
+	 * through tickets_solved.
+	 */
+	{ "tickets-3", "CREATE TABLE ticket_ratings("
+	    "ticket_id INTEGER PRIMARY KEY REFERENCES tickets(id),"
+	    "rated_at INTEGER NOT NULL,"
+	    "rating TEXT NOT NULL CHECK (rating IN ('good','bad')),"
+	    "reason TEXT NOT NULL,"
+	    "comment TEXT);"
+	    "CREATE INDEX tickets_solved ON ticket_events(ticket_id, id) WHERE "
+	    "kind = 'status' AND new_value = 'solved';"
+	    /* The agent's page lists the requester's other tickets. */
+	    "CREATE INDEX tickets_email ON tickets(email COLLATE NOCASE, "
+	    "created_at);" },
 	{ NULL, NULL }
 };

@@ -817,9 +817,283 @@ def flood():
     return []
 
 
+# ------------------------------------------------------- satisfaction (CSAT)
+
+def editor_h():
+    return {"Authorization": "Bearer " + AGENT["editor"]}
+
+
+def summary_today():
+    day = time.strftime("%Y-%m-%d", time.gmtime())
+    r = fetch("GET", "/api/v1/analytics/summary?from=%s&to=%s" % (day, day), editor_h())
+    return r.status, r.json().get("csat", {})
+
+
+def solved_ticket(agent_token, subject):
+    """A ticket answered and solved by the agent of agent_token: (ref, token)."""
+    r = api_post(api_body(subject=subject), "csat-%s-%d" % (subject, time.time_ns()))
+    j = r.json()
+    ref, tok = j["ref"], j["url"].split("t=")[1]
+    h = {"Authorization": "Bearer " + agent_token, "Content-Type": "application/json"}
+    fetch("POST", "/api/v1/tickets/%s/comments" % ref, h, json.dumps({"body": "Fixed it."}))
+    fetch("PATCH", "/api/v1/tickets/" + ref, h, json.dumps({"status": "solved"}))
+    return ref, tok
+
+
+def rate_api(ref, **body):
+    return fetch("POST", "/api/v1/tickets/%s/satisfaction" % ref,
+                 {"Content-Type": "application/json"}, json.dumps(body))
+
+
+def flow_csat():
+    p = []
+    name = "csat-" + STATE["run"]
+    rc, out, err = hcctl("token", "add", "agent", name)
+    tok_agent = out.strip()
+    st, before = summary_today()
+    if st != 200 or "response_rate" not in before:
+        return ["summary %d has no csat: %r" % (st, before)]
+    # Not solved yet: no question on the page, and the API refuses.
+    r = api_post(api_body(subject="csat-open"), "csat-open-%d" % time.time_ns())
+    oref, otok = r.json()["ref"], r.json()["url"].split("t=")[1]
+    page = fetch("GET", "/tickets/%s?t=%s" % (oref, otok))
+    if 'id="rate"' in page.text:
+        p.append("an open ticket asks for a rating")
+    r = rate_api(oref, token=otok, rating="good", reason="fast")
+    if r.status != 409:
+        p.append("rating an open ticket: %d" % r.status)
+    ref1, tok1 = solved_ticket(tok_agent, "csat-one")
+    ref2, tok2 = solved_ticket(tok_agent, "csat-two")
+    # The question in the page's language, at #rate.
+    v = Browser()
+    page = v.req("GET", "/tickets/%s?t=%s" % (ref1, tok1))
+    if 'id="rate"' not in page.text or "您对本次服务满意吗" not in page.text:
+        p.append("zh-CN status page of a solved ticket: no rating form")
+    en = fetch("GET", "/tickets/%s?t=%s&lang=en" % (ref1, tok1), {"Accept-Language": "en"})
+    if "How would you rate the support?" not in en.text:
+        p.append("en status page: question not in English")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    form = {"csrf": csrf, "t": tok1, "rating": "good", "reason": "fast", "comment": "Quick, thanks"}
+    r = v.post_form("/tickets/%s/satisfaction" % ref1, form)
+    if r.status != 303 or r.header("location") != "/tickets/%s?t=%s#rate" % (ref1, tok1):
+        p.append("form rating: %d %s" % (r.status, r.header("location")))
+    q = "SELECT count(*) FROM ticket_ratings g JOIN tickets t ON t.id = g.ticket_id WHERE t.ref = ?"
+    if count(q, (ref1,)) != 1:
+        p.append("first answer not stored once")
+    # Changed: replaced, still one row, the latest counts.
+    form.update(rating="bad", reason="not_solved", comment="")
+    r = v.post_form("/tickets/%s/satisfaction" % ref1, form)
+    if r.status != 303 or count(q, (ref1,)) != 1:
+        p.append("changed answer: %d, rows %d" % (r.status, count(q, (ref1,))))
+    got = fetch("GET", "/api/v1/tickets/%s/satisfaction?t=%s" % (ref1, tok1)).json()
+    if (got.get("satisfaction") or {}).get("rating") != "bad":
+        p.append("latest answer not the one kept: %r" % got)
+    page = v.req("GET", "/tickets/%s?t=%s" % (ref1, tok1))
+    if 'value="bad" checked' not in page.text and 'value="bad"  checked' not in page.text:
+        p.append("the page does not show the current answer")
+    # Back to good through the API: 200 (replaced); the other ticket 201.
+    r = rate_api(ref1, token=tok1, rating="good", reason="solved")
+    if r.status != 200:
+        p.append("API change: %d %s" % (r.status, r.text[:200]))
+    # Bad input: each a 4xx naming the field, nothing stored.
+    for body, status, field in (
+            ({"token": tok2, "rating": "meh", "reason": "fast"}, 400, "rating"),
+            ({"token": tok2, "rating": "good", "reason": "slow"}, 400, "reason"),
+            ({"token": tok2, "rating": "bad"}, 400, "reason"),
+            ({"token": tok2, "rating": "bad", "reason": "slow", "comment": "x" * 1001}, 400, "comment"),
+            ({"token": tok2, "rating": 1, "reason": "slow"}, 400, "rating"),
+            ({"token": tok1, "rating": "good", "reason": "fast"}, 404, "token"),
+            ({"rating": "good", "reason": "fast"}, 404, "token")):
+        r = rate_api(ref2, **body)
+        err = r.json().get("error", {})
+        if r.status != status or err.get("field") != field or not err.get("message"):
+            p.append("bad answer %r: %d %s" % (body, r.status, r.text[:150]))
+    if count(q, (ref2,)) != 0:
+        p.append("a refused answer was stored")
+    r = v.post_form("/tickets/%s/satisfaction" % ref2, {"csrf": csrf, "t": tok2, "rating": "good", "reason": "unfriendly"})
+    if r.status != 400 or "选一个原因" not in r.text:
+        p.append("form with a reason of the other answer: %d" % r.status)
+    r = v.post_form("/tickets/%s/satisfaction" % ref2, {"csrf": csrf, "t": tok1, "rating": "good", "reason": "fast"})
+    if r.status != 404:
+        p.append("form with another ticket's token: %d" % r.status)
+    # Figures: this agent's row is exact (2 solved, 1 answered, 1 good).
+    st, after = summary_today()
+    rows = [a for a in after.get("agents", []) if a.get("agent") == name]
+    if len(rows) != 1:
+        p.append("no row for agent %s: %r" % (name, after.get("agents")))
+    else:
+        a = rows[0]
+        want = {"solved": 2, "answered": 1, "good": 1, "bad": 0, "csat": 1.0, "response_rate": 0.5}
+        if any(a.get(k) != v2 for k, v2 in want.items()):
+            p.append("agent row %r, want %r" % (a, want))
+    for k, d in (("solved", 2), ("answered", 1), ("good", 1)):
+        if after.get(k, 0) - before.get(k, 0) != d:
+            p.append("%s moved by %d, want %d" % (k, after.get(k, 0) - before.get(k, 0), d))
+    if after.get("answered") and after.get("csat") != round(after["good"] / after["answered"], 4):
+        p.append("csat %r is not good/answered" % after.get("csat"))
+    if after.get("solved") and after.get("response_rate") != round(after["answered"] / after["solved"], 4):
+        p.append("response rate %r is not answered/solved" % after.get("response_rate"))
+    today = [d for d in after.get("daily", []) if d.get("solved")]
+    if sum(d["solved"] for d in today) != after.get("solved"):
+        p.append("daily rows do not add up: %r" % today)
+    adm = login(AGENT["editor"], "/admin")[0].req("GET", "/admin")
+    if adm.status != 200 or name not in adm.text or 'id="csat-agents"' not in adm.text:
+        p.append("/admin does not show CSAT per agent: %d" % adm.status)
+    return p
+
+
+# ------------------------------------------------------- the agent's workspace
+
+ARTICLES = sys.argv[2]
+
+
+def flow_workspace():
+    p = []
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+    run = STATE["run"]
+    email = "ws-%s@example.com" % run
+    refs = []
+    # Three tickets of one customer; the name tries to smuggle markup and a placeholder.
+    for i, subj in enumerate(("Refund for my order", "Second question", "Third question")):
+        r = api_post(api_body(subject=subj, email=email, name="<b>{{ref}}</b> Wu",
+                              body="I want a refund of my payment, order %d" % i),
+                     "ws-%s-%d" % (run, i))
+        if r.status != 201:
+            return ["create %d %s" % (r.status, r.text[:200])]
+        refs.append(r.json()["ref"])
+        time.sleep(1.05)    # distinct created_at: "newest first" is testable
+    a, staff = login(AGENT["token"])
+    r = a.req("GET", "/agent/tickets/" + refs[0])
+    if r.status != 200:
+        return ["agent page %d" % r.status]
+    page = r.text
+    # Suggested articles: a link, and a button inserting [title](url).
+    m = re.search(r'<a href="/articles/([a-z0-9-]+)"[^>]*target="_blank"[^>]*>([^<]+)</a> <button[^>]*data-insert="([^"]*)"', page)
+    if not m:
+        p.append("no suggested article with an insert button")
+    elif unescape(m.group(3)) != "[%s](%s/articles/%s)" % (unescape(m.group(2)), BASE, m.group(1)) and \
+            not unescape(m.group(3)).startswith("[%s](%s/articles/%s?lang=" % (unescape(m.group(2)), BASE, m.group(1))):
+        p.append("insert text %r for %r" % (m.group(3), m.group(1)))
+    elif "refund" not in m.group(1):
+        p.append("the first suggestion for a refund ticket is %s" % m.group(1))
+    # Macros: listed, placeholders filled, the name escaped and not expanded again.
+    if "退款已处理" not in page or "Password reset steps" not in page:
+        p.append("macros not listed")
+    want = "&lt;b&gt;{{ref}}&lt;/b&gt; Wu，您好"
+    if want not in page:
+        p.append("macro not filled with the escaped name: %r" % re.findall(r"[^\n]{0,40}您好", page)[:2])
+    if "（工单 %s）" % refs[0] not in page:
+        p.append("{{ref}} not filled with the ticket's ref")
+    if "&lt;b&gt;%s&lt;/b&gt;" % refs[0] in page:
+        p.append("a placeholder inside the name was expanded")
+    # The customer's other tickets, newest first, with status labels.
+    pos = [page.find('href="/agent/tickets/%s"' % x) for x in refs[1:]]
+    if -1 in pos or pos[1] > pos[0]:
+        p.append("other tickets missing or not newest first: %r" % pos)
+    if 'tk-s-new">新工单' not in page and 'tk-s-new">' not in page:
+        p.append("other tickets without a status label")
+    # Local time: created_at in TIME_ZONE (default Asia/Shanghai), named.
+    t = fetch("GET", "/api/v1/tickets/" + refs[0], agent_h()).json()
+    local = datetime.fromtimestamp(t["created_at"], ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
+    if local + " (Asia/Shanghai)" not in page:
+        p.append("time not shown in Asia/Shanghai: want %s, seen %r" % (local, re.findall(r"\d{4}-\d\d-\d\d \d\d:\d\d[^<]*", page)[:3]))
+    # Labels, not codes.
+    if "<dd>general</dd>" in page or "<dd>api</dd>" in page or "<dd>new</dd>" in page:
+        p.append("codes shown instead of labels")
+    # Reply and solve in one submit: one transaction, the reply first.
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    r = a.post_form("/agent/tickets/" + refs[0], {"csrf": csrf, "action": "reply", "body": "Refunded today.",
+                                                  "status": "solved", "priority": t["priority"], "group": t["group"]})
+    if r.status != 303:
+        p.append("reply+solve %d %s" % (r.status, r.text[:200]))
+    t = fetch("GET", "/api/v1/tickets/" + refs[0], agent_h()).json()
+    ev = [(e["kind"], e["new"], e["ts"]) for e in t["events"]]
+    if t["status"] != "solved" or t["first_response_at"] is None:
+        p.append("after reply+solve: %s %r" % (t["status"], t["first_response_at"]))
+    if ev[-2:] != [("reply", None, ev[-1][2]), ("status", "solved", ev[-1][2])]:
+        p.append("events not reply then solved at one time: %r" % ev[-3:])
+    # Refused: text with "change only"; an unknown status; both store nothing.
+    n = count("SELECT count(*) FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id WHERE t.ref = ?", (refs[0],))
+    for fields in ({"action": "update", "body": "lost text", "status": "open"},
+                   {"action": "reply", "body": "x", "status": "done"},
+                   {"action": "reply", "body": "   ", "status": "open"}):
+        fields["csrf"] = csrf
+        r = a.post_form("/agent/tickets/" + refs[0], fields)
+        if r.status != 400:
+            p.append("refused submit %r: %d" % (fields, r.status))
+    if count("SELECT count(*) FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id WHERE t.ref = ?", (refs[0],)) != n:
+        p.append("a refused submit changed the ticket")
+    # A change without text still works (the old "update" path).
+    r = a.post_form("/agent/tickets/" + refs[1], {"csrf": csrf, "action": "update", "status": "pending"})
+    if r.status != 303 or fetch("GET", "/api/v1/tickets/" + refs[1], agent_h()).json()["status"] != "pending":
+        p.append("change only: %d" % r.status)
+    return p
+
+
+def flow_feedback_context():
+    """The article comment and reason the customer left before writing."""
+    p = []
+    v = Browser()
+    r = v.req("GET", "/articles/refund-policy")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', r.text)
+    if not csrf:
+        return ["no CSRF on the article page"]
+    r = v.post_form("/articles/refund-policy/feedback", {"csrf": csrf.group(1), "helpful": "no"})
+    r = v.post_form("/articles/refund-policy/feedback", {"csrf": csrf.group(1), "helpful": "no", "reason": "unclear",
+                                                        "comment": "Which days count as business days?"})
+    if r.status >= 400:
+        return ["feedback %d %s" % (r.status, r.text[:200])]
+    r, hidden = v.form_page("/tickets/new?article=refund-policy&from=feedback")
+    time.sleep(2.2)
+    r = v.post_form("/tickets/new", good_fields(hidden, subject="Refund days"))
+    if r.status != 303:
+        return ["ticket %d" % r.status]
+    ref = r.header("location").split("/")[2].split("?")[0]
+    a, staff = login(AGENT["token"])
+    page = a.req("GET", "/agent/tickets/" + ref).text
+    if "Which days count as business days?" not in page:
+        p.append("the vote's comment is not on the agent's page")
+    if "tk-votes" not in page:
+        p.append("no votes in the context")
+    return p
+
+
+def flow_macros_check():
+    """hcctl check names a broken macro; the good ones are still listed."""
+    p = []
+    mdir = os.path.join(ARTICLES, "_macros")
+    bad = os.path.join(mdir, "broken-one.md")
+    link = os.path.join(mdir, "linked.md")
+    with open(bad, "w") as f:
+        f.write("---\ntitle: Broken\n---\nHello {{nmae}}\n")
+    os.symlink("/etc/passwd", link)
+    try:
+        env = dict(os.environ, DATA=DATA, ARTICLES=ARTICLES)
+        c = subprocess.run([HCCTL, "check"], env=env, capture_output=True, text=True, timeout=60)
+        out = c.stdout + c.stderr
+        if c.returncode == 0:
+            p.append("hcctl check exits 0 with a broken macro")
+        if "_macros/broken-one.md" not in out or "{{nmae}}" not in out:
+            p.append("the unknown placeholder is not reported: %s" % out[-300:])
+        if "_macros/linked.md" not in out or "symbolic link" not in out:
+            p.append("the symbolic link is not reported")
+        time.sleep(1.5)    # the watcher publishes the tree
+        a, staff = login(AGENT["token"])
+        page = a.req("GET", "/agent/tickets/" + STATE["ref"]).text
+        if "Password reset steps" not in page or "root:x:" in page or ">Broken<" in page:
+            p.append("good macros gone, or a broken or linked one shown")
+    finally:
+        os.unlink(bad)
+        os.unlink(link)
+    return p
+
+
 def main():
     rc, out, err = hcctl("token", "add", "agent", "e2e-agent")
     AGENT["token"] = out.strip()
+    rc, out, err = hcctl("token", "add", "editor", "e2e-editor")
+    AGENT["editor"] = out.strip()
     STATE["run"] = "%x" % int(time.time() * 1000)
     check("flow: form with context -> 303 -> status page, replay is one ticket", flow_form_to_ticket)
     if "ref" in STATE:
@@ -830,6 +1104,11 @@ def main():
         check("flow: agent API list/patch/note/reply; requester sees only the reply", flow_agent_api)
     if "ref" in STATE:
         check("flow: /login, /agent queue and ticket, reply, update, requester reply, logout", flow_agent_pages)
+    check("flow: satisfaction: asked once solved, recorded once, changed, refused input, exact figures", flow_csat)
+    check("flow: agent workspace: suggestions, macros, other tickets, local time, labels, reply and solve in one submit", flow_workspace)
+    check("flow: the vote's reason and comment reach the agent's page", flow_feedback_context)
+    if "ref" in STATE:
+        check("flow: hcctl check reports a broken or linked macro; the good ones stay", flow_macros_check)
     check("flow: staff sessions: not the token, ended by logout and revocation; Bearer", flow_sessions)
     check("flow: hcctl token revoke --id/--name, a DATA without a database", flow_hcctl_tokens)
     check("flow: suggestions, the suggestion redirect, 'this solved my problem'", flow_suggestions)

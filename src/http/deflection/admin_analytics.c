@@ -9,6 +9,7 @@
 #include "deflection/figures.h"
 #include "deflection/svg.h"
 #include "render/i18n.h"
+#include "tickets/csat.h"
 #include "util/strbuf.h"
 #include "util/text.h"
 
@@ -94,9 +95,17 @@ summary_for(const struct range *r, const char *lang)
 {
 	json_t	*s;
 
+	json_t	*cs;
+
 	if (site.db == NULL || (s = figures_summary(site.db, r->from, r->to,
 	    (long long)time(NULL))) == NULL)
 		return (NULL);
+	/* Satisfaction is the tickets domain's: its own tables and SQL. */
+	if ((cs = csat_summary(site.db, r->from, r->to)) == NULL) {
+		json_decref(s);
+		return (NULL);
+	}
+	json_object_set_new(s, "csat", cs);
 	add_titles(s, lang);
 	return (s);
 }
@@ -134,7 +143,7 @@ kpi(const char *label, json_t *value, const char *detail)
 static json_t *
 kpis(json_t *s, const char *ui)
 {
-	json_t		*arr, *d, *se, *tf;
+	json_t		*arr, *d, *se, *tf, *cs;
 	char		 detail[200], num[32];
 
 	arr = json_array();
@@ -186,6 +195,21 @@ kpis(json_t *s, const char *ui)
 	    json_object_get(tf, "left_after_suggestion")));
 	json_array_append_new(arr, kpi(i18n_get(ui, "an_form_left"),
 	    json_string(num), NULL));
+	cs = json_object_get(s, "csat");
+	(void)snprintf(detail, sizeof(detail), "%lld %s ÷ %lld %s",
+	    (long long)json_integer_value(json_object_get(cs, "good")),
+	    i18n_get(ui, "an_good"), (long long)json_integer_value(
+	    json_object_get(cs, "answered")), i18n_get(ui, "an_answered"));
+	json_array_append_new(arr, kpi(i18n_get(ui, "an_csat"),
+	    percent(json_object_get(cs, "csat"), i18n_get(ui, "an_none")),
+	    detail));
+	(void)snprintf(detail, sizeof(detail), "%lld %s ÷ %lld %s",
+	    (long long)json_integer_value(json_object_get(cs, "answered")),
+	    i18n_get(ui, "an_answered"), (long long)json_integer_value(
+	    json_object_get(cs, "solved")), i18n_get(ui, "an_solved_tickets"));
+	json_array_append_new(arr, kpi(i18n_get(ui, "an_response_rate"),
+	    percent(json_object_get(cs, "response_rate"), i18n_get(ui,
+	    "an_none")), detail));
 	return (arr);
 }
 
@@ -290,6 +314,55 @@ upkeep(json_t *ctx, const char *today)
 	json_object_set_new(ctx, "reviews", due);
 }
 
+/* The CSAT rows for the page: rates as percentages, groups and agents named. */
+static void
+csat_rows(json_t *ctx, json_t *cs, const char *ui)
+{
+	static const char *const	lists[][2] = {
+		{ "daily", "csat_daily" },
+		{ "groups", "csat_groups" },
+		{ "agents", "csat_agents" },
+	};
+	json_t		*row, *arr;
+	const char	*g, *w;
+	char		 key[96];
+	size_t		 i, k;
+
+	for (k = 0; k < 3; k++) {
+		arr = json_object_get(cs, lists[k][0]);
+		json_array_foreach(arr, i, row) {
+			json_object_set_new(row, "csat_text", percent(
+			    json_object_get(row, "csat"), i18n_get(ui,
+			    "an_none")));
+			json_object_set_new(row, "response_text", percent(
+			    json_object_get(row, "response_rate"),
+			    i18n_get(ui, "an_none")));
+			if ((g = json_string_value(json_object_get(row,
+			    "group"))) != NULL) {
+				(void)snprintf(key, sizeof(key), "tk_group_%s",
+				    g);
+				w = i18n_get(ui, key);
+				json_object_set_new(row, "label",
+				    json_string(w == key ? g : w));
+			}
+			if ((g = json_string_value(json_object_get(row,
+			    "agent"))) != NULL)
+				json_object_set_new(row, "label", json_string(
+				    g[0] != '\0' ? g : i18n_get(ui,
+				    "an_no_agent")));
+		}
+		json_object_set(ctx, lists[k][1], arr);
+	}
+	/* Days with a solved ticket only: a month of zeros says nothing. */
+	arr = json_array();
+	json_array_foreach(json_object_get(cs, "daily"), i, row)
+		if (json_integer_value(json_object_get(row, "solved")) > 0)
+			json_array_append(arr, row);
+	json_object_set_new(ctx, "csat_days", arr);
+	json_object_set_new(ctx, "has_csat", json_boolean(json_integer_value(
+	    json_object_get(cs, "solved")) > 0));
+}
+
 /* Formats the summary's tables for the page (numbers as text, empty flags). */
 static void
 tables(json_t *ctx, json_t *s, const struct range *r, const char *ui)
@@ -327,6 +400,7 @@ tables(json_t *ctx, json_t *s, const struct range *r, const char *ui)
 		    "at")), day);
 		json_object_set_new(row, "day", json_string(day));
 	}
+	csat_rows(ctx, json_object_get(s, "csat"), ui);
 	for (k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
 		arr = json_object_get(s, names[k][0]);
 		json_object_set(ctx, names[k][0], arr);

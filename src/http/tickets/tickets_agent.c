@@ -4,9 +4,11 @@
 #include <string.h>
 
 #include "catalog/catalog.h"
+#include "http/core/assets.h"
 #include "http/core/forms.h"
 #include "render/i18n.h"
 #include "http/core/site.h"
+#include "tickets/workspace.h"
 #include "tickets_http.h"
 #include "util/strbuf.h"
 #include "util/text.h"
@@ -133,7 +135,15 @@ agent_decorate(json_t *t, const char *ui, const char *lang)
 		if (actor != NULL && strncmp(actor, "agent:", 6))
 			set_word(ev, "agent_name", word(ui, "tk_actor_", actor));
 		set_word(ev, "kind_label", word(ui, "tk_event_", kind));
-		if (kind != NULL && !strcmp(kind, "status")) {
+		if (kind != NULL && !strcmp(kind, "rating")) {
+			set_word(ev, "old_label", word(ui, "cs_",
+			    json_string_value(json_object_get(ev, "old"))));
+			set_word(ev, "new_label", word(ui, "cs_",
+			    json_string_value(json_object_get(ev, "new"))));
+			/* A first answer has no old value to show. */
+			set_word(ev, "value_label", word(ui, "cs_",
+			    json_string_value(json_object_get(ev, "new"))));
+		} else if (kind != NULL && !strcmp(kind, "status")) {
 			set_word(ev, "old_label", status_word(ui,
 			    json_string_value(json_object_get(ev, "old"))));
 			set_word(ev, "new_label", status_word(ui,
@@ -174,6 +184,30 @@ agent_decorate(json_t *t, const char *ui, const char *lang)
 		json_array_append(kept, a);
 	}
 	json_object_set_new(ctx, "votes", kept);
+}
+
+/* The comments of the votes in the context (the context keeps reasons). */
+static void
+add_comments(json_t *t, const char *ref)
+{
+	json_t	*fb, *v, *f;
+	size_t	 i, j;
+
+	if ((fb = ticket_feedback(site.db, ref)) == NULL)
+		return;
+	json_array_foreach(json_object_get(json_object_get(t, "context"),
+	    "votes"), i, v) {
+		json_array_foreach(fb, j, f) {
+			if (json_equal(json_object_get(f, "slug"),
+			    json_object_get(v, "slug")) &&
+			    json_is_string(json_object_get(f, "comment"))) {
+				json_object_set(v, "comment",
+				    json_object_get(f, "comment"));
+				break;
+			}
+		}
+	}
+	json_decref(fb);
 }
 
 static json_t *
@@ -270,8 +304,16 @@ agent_queue(struct http_request *req)
 		    "tk_err_unavailable"));
 		goto done;
 	}
-	json_array_foreach(json_object_get(list, "tickets"), i, t)
+	json_array_foreach(json_object_get(list, "tickets"), i, t) {
 		tickets_decorate(t, ui);
+		/* Words, not codes: the group, and statuses as agents say them. */
+		set_word(t, "group_label", word(ui, "tk_group_",
+		    json_string_value(json_object_get(t, "group"))));
+		set_word(t, "status_label", status_word(ui,
+		    json_string_value(json_object_get(t, "status"))));
+		set_word(t, "channel_label", word(ui, "tk_channel_",
+		    json_string_value(json_object_get(t, "channel"))));
+	}
 	ctx = agent_context(req, &owner, i18n_get(ui, "tk_queue_title"));
 	json_object_set_new(ctx, "statuses", options(statuses, "tk_status_",
 	    status, ui));
@@ -305,6 +347,11 @@ done:
 	return (rc);
 }
 
+/*
+ * The one form of the ticket page: a public reply (action=reply) or an
+ * internal note (action=note), with the status, priority and group as
+ * set in the form, in one transaction; action=update changes only.
+ */
 static int
 agent_post(struct http_request *req, const char *ref,
     const struct token_owner *owner)
@@ -314,45 +361,47 @@ agent_post(struct http_request *req, const char *ref,
 	struct strbuf		 loc;
 	const char		*action, *body, *ui, *msg;
 	char			 actor[80];
-	int			 rc, done;
+	int			 rc, text;
+	enum ticket_act_result	 done;
 
 	if (!form_read(req, &f))
 		return (KORE_RESULT_OK);
 	ui = i18n_ui_lang(request_lang(req));
 	(void)snprintf(actor, sizeof(actor), "agent:%s", owner->name);
 	action = form_get(&f, "action");
+	body = form_get(&f, "body");
+	text = body != NULL && body[strspn(body, " \t\r\n")] != '\0';
 	msg = NULL;
-	done = -2;
+	done = TICKET_ACT_ERROR;
 	if (!csrf_valid(req, form_get(&f, CSRF_FIELD))) {
 		rc = respond_error_page(req, 403, i18n_get(ui, "tk_err_csrf"));
 		goto out;
 	}
-	if (action != NULL && (!strcmp(action, "reply") ||
-	    !strcmp(action, "note"))) {
-		body = form_get(&f, "body");
-		if (body == NULL || text_field_check(body, TICKET_BODY_MAX, 1) !=
-		    TEXT_OK)
-			msg = "tk_err_reply_body";
-		else
-			done = ticket_comment(site.db, ref, actor, 1,
-			    !strcmp(action, "reply"), body);
-	} else if (action != NULL && !strcmp(action, "update")) {
-		ch.status = form_get(&f, "status");
-		ch.priority = form_get(&f, "priority");
-		ch.group = form_get(&f, "group");
-		if ((ch.status && !ticket_status_valid(ch.status)) ||
-		    (ch.priority && ticket_priority_rank(ch.priority) < 0) ||
-		    (ch.group && !tickets_group_known(ch.group)))
-			msg = "tk_err_bad_change";
-		else
-			done = ticket_update(site.db, ref, actor, &ch);
-	} else
+	memset(&ch, 0, sizeof(ch));
+	ch.status = form_get(&f, "status");
+	ch.priority = form_get(&f, "priority");
+	ch.group = form_get(&f, "group");
+	if (action == NULL || (strcmp(action, "reply") &&
+	    strcmp(action, "note") && strcmp(action, "update")))
 		msg = "tk_err_bad_change";
+	else if ((ch.status && !ticket_status_valid(ch.status)) ||
+	    (ch.priority && ticket_priority_rank(ch.priority) < 0) ||
+	    (ch.group && !tickets_group_known(ch.group)))
+		msg = "tk_err_bad_change";
+	else if (strcmp(action, "update") && (!text ||
+	    text_field_check(body, TICKET_BODY_MAX, 1) != TEXT_OK))
+		msg = "tk_err_reply_body";
+	/* Text sent with "change only" would be lost: say so instead. */
+	else if (!strcmp(action, "update") && text)
+		msg = "ws_err_text_with_change";
+	else
+		done = ticket_act(site.db, ref, actor, !strcmp(action,
+		    "reply"), strcmp(action, "update") ? body : NULL, &ch);
 	if (msg != NULL)
 		rc = respond_error_page(req, 400, i18n_get(ui, msg));
-	else if (done == 0)
+	else if (done == TICKET_ACT_NO_TICKET)
 		rc = respond_error_page(req, 404, NULL);
-	else if (done < 0) {
+	else if (done != TICKET_ACT_DONE) {
 		http_response_header(req, "retry-after", "5");
 		rc = respond_error_page(req, 503, i18n_get(ui,
 		    "tk_err_unavailable"));
@@ -365,6 +414,28 @@ agent_post(struct http_request *req, const char *ref,
 out:
 	form_free(&f);
 	return (rc);
+}
+
+/* The customer's other tickets, with their status in the agents' words. */
+static json_t *
+other_tickets(json_t *t, const char *ui)
+{
+	json_t	*arr, *o;
+	size_t	 i;
+	char	 when[64];
+
+	if ((arr = tickets_by_email(site.db, json_string_value(
+	    json_object_get(t, "email")), json_string_value(json_object_get(t,
+	    "ref")), WORKSPACE_OTHER_TICKETS)) == NULL)
+		return (json_array());
+	json_array_foreach(arr, i, o) {
+		set_word(o, "status_label", status_word(ui, json_string_value(
+		    json_object_get(o, "status"))));
+		tickets_format_time(json_integer_value(json_object_get(o,
+		    "created_at")), when, sizeof(when));
+		set_word(o, "created", when);
+	}
+	return (arr);
 }
 
 int
@@ -391,6 +462,7 @@ agent_ticket(struct http_request *req)
 		return (respond_error_page(req, missing ? 404 : 503, NULL));
 	tickets_decorate(t, ui);
 	agent_decorate(t, ui, request_lang(req));
+	add_comments(t, ref);
 	ctx = agent_context(req, &owner, ref);
 	json_object_set_new(ctx, "statuses", options(statuses, "tk_status_",
 	    json_string_value(json_object_get(t, "status")), ui));
@@ -399,6 +471,22 @@ agent_ticket(struct http_request *req)
 	    ui));
 	json_object_set_new(ctx, "groups", group_options(
 	    json_string_value(json_object_get(t, "group")), ui));
+	json_object_set_new(ctx, "others", other_tickets(t, ui));
+	json_object_set_new(ctx, "suggested", agent_suggestions(
+	    json_string_value(json_object_get(t, "subject")),
+	    json_string_value(json_object_get(t, "body")), request_lang(req)));
+	json_object_set_new(ctx, "macros", agent_macros(json_string_value(
+	    json_object_get(t, "name")), ref, request_lang(req)));
+	json_object_set_new(ctx, "has_others", json_boolean(json_array_size(
+	    json_object_get(ctx, "others")) > 0));
+	json_object_set_new(ctx, "has_suggested", json_boolean(
+	    json_array_size(json_object_get(ctx, "suggested")) > 0));
+	json_object_set_new(ctx, "has_macros", json_boolean(json_array_size(
+	    json_object_get(ctx, "macros")) > 0));
+	json_object_set_new(ctx, "agent_js", json_string(
+	    assets_url("agent.js")));
+	tickets_csat_view(ctx, ref, json_string_value(json_object_get(t,
+	    "status")), ui);
 	json_object_set_new(ctx, "ticket", t);
 	return (respond_page(req, 200, "agent_ticket", ctx));
 }

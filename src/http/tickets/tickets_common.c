@@ -100,10 +100,13 @@ tickets_format_time(long long t, char *buf, size_t len)
 {
 	struct tm	tm;
 	time_t		tt;
+	char		day[32];
 
+	/* TIME_ZONE was loaded in the parent (settings.c), before the chroot. */
 	tt = (time_t)t;
-	(void)gmtime_r(&tt, &tm);
-	(void)strftime(buf, len, "%Y-%m-%d %H:%M UTC", &tm);
+	(void)localtime_r(&tt, &tm);
+	(void)strftime(day, sizeof(day), "%Y-%m-%d %H:%M", &tm);
+	(void)snprintf(buf, len, "%s (%s)", day, settings.time_zone);
 }
 
 static void

@@ -42,7 +42,7 @@ json_t	*tickets_page_context(struct http_request *, const char *lang,
 /* 1 when a category slug exists in the catalog (or is empty/NULL). */
 int	 tickets_category_known(const char *);
 
-/* "2026-11-22 14:05 UTC" */
+/* "2026-11-22 22:05 (Asia/Shanghai)": in TIME_ZONE, the zone named. */
 void	 tickets_format_time(long long, char *, size_t);
 
 /*
@@ -50,6 +50,18 @@ void	 tickets_format_time(long long, char *, size_t);
  * labels in the UI language, events with "is_agent" / "is_note" flags.
  */
 void	 tickets_decorate(json_t *ticket, const char *ui_lang);
+
+/*
+ * Adds "csat" to a status page's view model when the ticket is solved or
+ * closed: the reasons of each rating and the current answer, in ui.
+ */
+void	 tickets_csat_view(json_t *ctx, const char *ref, const char *status,
+	    const char *ui);
+
+/* The agent's workspace (agent_workspace.c): new JSON arrays. */
+json_t	*agent_suggestions(const char *subject, const char *body,
+	    const char *lang);
+json_t	*agent_macros(const char *name, const char *ref, const char *lang);
 
 /* The staff member behind a page request (cookie); 1 or 0. */
 int	 tickets_agent(struct http_request *, struct token_owner *);

@@ -35,6 +35,8 @@ render_status(struct http_request *req, int status, const char *ref,
 	    json_string_value(json_object_get(t, "status")), "closed")));
 	csrf_token(req, csrf);
 	json_object_set_new(ctx, "csrf", json_string(csrf));
+	tickets_csat_view(ctx, ref, json_string_value(json_object_get(t,
+	    "status")), ui);
 	if (error_key != NULL)
 		json_object_set_new(ctx, "reply_error",
 		    json_string(i18n_get(ui, error_key)));
