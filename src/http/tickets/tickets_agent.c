@@ -5,6 +5,7 @@
 
 #include "catalog/catalog.h"
 #include "http/core/forms.h"
+#include "http/core/uploads.h"
 #include "render/i18n.h"
 #include "http/core/site.h"
 #include "tickets_http.h"
@@ -310,36 +311,47 @@ agent_post(struct http_request *req, const char *ref,
     const struct token_owner *owner)
 {
 	struct ticket_change	 ch;
-	struct form		 f;
+	struct upload_form	 u;
+	struct form		*f;
 	struct strbuf		 loc;
 	const char		*action, *body, *ui, *msg;
 	char			 actor[80];
 	int			 rc, done;
 
-	if (!form_read(req, &f))
-		return (KORE_RESULT_OK);
+	/* Files (multipart/form-data) are staged: nothing is kept yet. */
+	f = &u.fields;
 	ui = i18n_ui_lang(request_lang(req));
+	if ((rc = upload_form_read(req, &u, 0)) != 1) {
+		if (rc == -1)
+			rc = respond_error_page(req, u.status, i18n_get(ui,
+			    upload_problem_key(&u)));
+		else
+			rc = KORE_RESULT_OK;
+		goto out;
+	}
 	(void)snprintf(actor, sizeof(actor), "agent:%s", owner->name);
-	action = form_get(&f, "action");
+	action = form_get(f, "action");
 	msg = NULL;
 	done = -2;
-	if (!csrf_valid(req, form_get(&f, CSRF_FIELD))) {
+	if (!csrf_valid(req, form_get(f, CSRF_FIELD))) {
 		rc = respond_error_page(req, 403, i18n_get(ui, "tk_err_csrf"));
 		goto out;
 	}
 	if (action != NULL && (!strcmp(action, "reply") ||
 	    !strcmp(action, "note"))) {
-		body = form_get(&f, "body");
+		body = form_get(f, "body");
 		if (body == NULL || text_field_check(body, TICKET_BODY_MAX, 1) !=
 		    TEXT_OK)
 			msg = "tk_err_reply_body";
 		else
-			done = ticket_comment(site.db, ref, actor, 1,
-			    !strcmp(action, "reply"), body);
+			done = upload_form_commit(&u) != 0 ? -1 :
+			    ticket_comment_files(site.db, ref, actor, 1,
+			    !strcmp(action, "reply"), body, u.files, u.nfiles,
+			    NULL);
 	} else if (action != NULL && !strcmp(action, "update")) {
-		ch.status = form_get(&f, "status");
-		ch.priority = form_get(&f, "priority");
-		ch.group = form_get(&f, "group");
+		ch.status = form_get(f, "status");
+		ch.priority = form_get(f, "priority");
+		ch.group = form_get(f, "group");
 		if ((ch.status && !ticket_status_valid(ch.status)) ||
 		    (ch.priority && ticket_priority_rank(ch.priority) < 0) ||
 		    (ch.group && !tickets_group_known(ch.group)))
@@ -363,7 +375,7 @@ agent_post(struct http_request *req, const char *ref,
 		sb_free(&loc);
 	}
 out:
-	form_free(&f);
+	upload_form_free(&u);
 	return (rc);
 }
 
@@ -390,6 +402,7 @@ agent_ticket(struct http_request *req)
 	if ((t = ticket_get(site.db, ref, 0, &missing)) == NULL)
 		return (respond_error_page(req, missing ? 404 : 503, NULL));
 	tickets_decorate(t, ui);
+	tickets_add_attachments(t, ref, 0, NULL);
 	agent_decorate(t, ui, request_lang(req));
 	ctx = agent_context(req, &owner, ref);
 	json_object_set_new(ctx, "statuses", options(statuses, "tk_status_",

@@ -51,6 +51,15 @@ void	 tickets_format_time(long long, char *, size_t);
  */
 void	 tickets_decorate(json_t *ticket, const char *ui_lang);
 
+/*
+ * Adds the ticket's attachments to its view model: "attachments" (of the
+ * first message) and each event's "attachments", with "url" (carrying
+ * ?t=token when token is not NULL), "size_label", "image", and
+ * "has_attachments" flags. public_only: none of internal notes.
+ */
+void	 tickets_add_attachments(json_t *ticket, const char *ref,
+	    int public_only, const char *token);
+
 /* The staff member behind a page request (cookie); 1 or 0. */
 int	 tickets_agent(struct http_request *, struct token_owner *);
 
