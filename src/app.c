@@ -500,13 +500,13 @@ kore_worker_configure(void)
 	(void)snprintf(path, sizeof(path), "%s/helpcenter.db", base);
 	(void)snprintf(site.index_path, sizeof(site.index_path), "%s/index",
 	    base);
-	(void)snprintf(path, sizeof(path), "%s/attachments", base);
-	attachments_set_dir(path);
 	/* The search index is opened on first use (search_reader). */
 	site_catalog_init();
 	if ((site.db = db_open(path)) == NULL ||
 	    db_secret(site.db, site.secret) == -1)
 		kore_log(LOG_ERR, "database %s unavailable", path);
+	(void)snprintf(path, sizeof(path), "%s/attachments", base);
+	attachments_set_dir(path);
 	kore_timer_add(refresh_timer, RELOAD_CHECK_MS, NULL, 0);
 	/* Without a ring (none could be mapped) the worker writes. */
 	if (!event_rings || event_ring_attach(worker->id) != 0)
