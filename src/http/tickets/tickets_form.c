@@ -463,8 +463,10 @@ form_post(struct http_request *req)
 	np = 0;
 	f = &u.fields;
 	/* Files (multipart/form-data) are staged: nothing is kept yet. */
-	if ((rc = upload_form_read(req, &u, 0)) == 0)
+	if ((rc = upload_form_read(req, &u, 0)) == 0) {
+		rc = KORE_RESULT_OK;	/* answered */
 		goto done;
+	}
 	values_from_form(f, &v);
 	if (rc == -1) {
 		rc = render_form(req, u.status, &v, NULL, 0,
