@@ -37,6 +37,7 @@
 #include "search/fold.h"
 #include "settings.h"
 #include "store/db.h"
+#include "tickets/attachments.h"
 #include "http/tickets/tickets_http.h"
 
 /* How often an idle worker looks for a new catalog snapshot. */
@@ -82,6 +83,12 @@ KORE_SECCOMP_FILTER("helpcenter",
 	KORE_SYSCALL_ALLOW(fsync),
 	/* /healthz: the free space of the data folder (statvfs). */
 	KORE_SYSCALL_ALLOW(statfs),
+	/*
+	 * tickets: an attachment is staged, then renamed to its content
+	 * address, in a fan-out folder made on first use (attachments.c).
+	 */
+	KORE_SYSCALL_ALLOW(rename),
+	KORE_SYSCALL_ALLOW(mkdir),
 	/*
 	 * search: Xapian's time limit per query (Enquire::set_time_limit) is
 	 * a POSIX timer per search; glibc delivers it to a helper thread it
@@ -129,6 +136,47 @@ drop_to_runas(void)
 	if (setgroups(1, &pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 ||
 	    setuid(pw->pw_uid) != 0)
 		fatal("watcher: cannot drop to %s", kore_runas_user);
+}
+
+/*
+ * tickets: DATA/attachments (blobs, and tmp/ for files being received)
+ * and DATA/uploads (kore.conf's http_body_disk_path: bodies over 64 KB
+ * are written there, not kept in a worker's memory), the workers' own;
+ * what a crash left in tmp/ or uploads/ is removed.
+ */
+static void	chown_tree(const char *, uid_t, gid_t);
+
+static void
+prepare_upload_dirs(struct passwd *pw)
+{
+	DIR		*d;
+	struct dirent	*de;
+	char		 path[1024], file[1400];
+
+	(void)snprintf(path, sizeof(path), "%s/attachments", settings.data);
+	attachments_set_dir(path);
+	if (attachments_prepare_dir() != 0)
+		fatal("cannot prepare %s: %s", path, errno_s);
+	if (pw != NULL) {
+		chown_tree(path, pw->pw_uid, pw->pw_gid);
+		(void)snprintf(file, sizeof(file), "%s/tmp", path);
+		(void)chown(file, pw->pw_uid, pw->pw_gid);
+	}
+	(void)snprintf(path, sizeof(path), "%s/uploads", settings.data);
+	if (mkdir(path, 0700) == -1 && errno != EEXIST)
+		fatal("cannot create %s: %s", path, errno_s);
+	if (pw != NULL && chown(path, pw->pw_uid, pw->pw_gid) != 0)
+		fatal("cannot chown %s: %s", path, errno_s);
+	if ((d = opendir(path)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			if (strncmp(de->d_name, "http_body.", 10))
+				continue;
+			(void)snprintf(file, sizeof(file), "%s/%s", path,
+			    de->d_name);
+			(void)unlink(file);
+		}
+		closedir(d);
+	}
 }
 
 static void
@@ -187,6 +235,7 @@ prepare_data_dir(void)
 		    settings.data, ext[i]);
 		(void)chown(path, pw->pw_uid, pw->pw_gid);
 	}
+	prepare_upload_dirs(pw);
 }
 
 /* The index folder and its files (the watcher writes them after this). */
@@ -456,6 +505,8 @@ kore_worker_configure(void)
 	if ((site.db = db_open(path)) == NULL ||
 	    db_secret(site.db, site.secret) == -1)
 		kore_log(LOG_ERR, "database %s unavailable", path);
+	(void)snprintf(path, sizeof(path), "%s/attachments", base);
+	attachments_set_dir(path);
 	kore_timer_add(refresh_timer, RELOAD_CHECK_MS, NULL, 0);
 	/* Without a ring (none could be mapped) the worker writes. */
 	if (!event_rings || event_ring_attach(worker->id) != 0)

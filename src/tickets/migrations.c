@@ -69,5 +69,22 @@ const struct migration	ticket_migrations[] = {
 	    /* The agent's page lists the requester's other tickets. */
 	    "CREATE INDEX tickets_email ON tickets(email COLLATE NOCASE, "
 	    "created_at);" },
+	/*
+	 * Attachments: a blob (DATA/attachments/ab/cdef...) on a ticket's
+	 * first message (event_id NULL) or on one of its events; the type is
+	 * the sniffed one, the name a cleaned display name.
+	 */
+	{ "tickets-4", "CREATE TABLE ticket_attachments("
+	    "id INTEGER PRIMARY KEY,"
+	    "ticket_id INTEGER NOT NULL REFERENCES tickets(id),"
+	    "event_id INTEGER REFERENCES ticket_events(id),"
+	    "sha256 TEXT NOT NULL,"
+	    "size INTEGER NOT NULL,"
+	    "mime TEXT NOT NULL CHECK (mime IN ('image/png','image/jpeg',"
+	    "'image/gif','image/webp','application/pdf')),"
+	    "name TEXT NOT NULL,"
+	    "created_at INTEGER NOT NULL);"
+	    "CREATE INDEX ticket_attachments_ticket ON "
+	    "ticket_attachments(ticket_id, id);" },
 	{ NULL, NULL }
 };

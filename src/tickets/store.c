@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "attachments.h"
 #include "deflection/events.h"
 #include "internal.h"
 #include "store/db.h"
@@ -96,6 +97,9 @@ content_digest(const struct ticket_input *in, char out[65])
 			(void)EVP_DigestUpdate(c, parts[i], strlen(parts[i]));
 		(void)EVP_DigestUpdate(c, "", 1);
 	}
+	/* Files too, so that a retry with other files is a conflict. */
+	for (i = 0; i < (size_t)in->nattachments; i++)
+		(void)EVP_DigestUpdate(c, in->attachments[i].sha256, 64);
 	(void)EVP_DigestFinal_ex(c, md, &len);
 	EVP_MD_CTX_free(c);
 	hex_encode(md, 32, out);
@@ -280,6 +284,8 @@ ticket_create(sqlite3 *db, const unsigned char secret[32],
 	    ctx ? ctx : "{}", out->ref)) == -1 ||
 	    add_event(db, id, now, "created", "requester", 1, NULL, NULL,
 	    "new") != 0 ||
+	    attachments_link(db, id, 0, in->attachments, in->nattachments,
+	    now) != 0 ||
 	    (in->idem_key != NULL && idem_insert(db, in->idem_key, digest, id,
 	    now) != 0)) {
 		db_rollback(db);
@@ -627,10 +633,19 @@ int
 ticket_comment(sqlite3 *db, const char *ref, const char *actor,
     int is_agent, int public_reply, const char *body)
 {
+	return (ticket_comment_files(db, ref, actor, is_agent, public_reply,
+	    body, NULL, 0, NULL));
+}
+
+int
+ticket_comment_files(sqlite3 *db, const char *ref, const char *actor,
+    int is_agent, int public_reply, const char *body,
+    const struct attachment_blob *files, int nfiles, long long *event_id)
+{
 	struct current	 c;
 	sqlite3_stmt	*st;
 	const char	*next;
-	long long	 now;
+	long long	 now, ev;
 	int		 rc;
 
 	now = (long long)time(NULL);
@@ -649,6 +664,11 @@ ticket_comment(sqlite3 *db, const char *ref, const char *actor,
 	if (add_event(db, c.id, now, public_reply ? "reply" : "note", actor,
 	    public_reply, body, NULL, NULL) != 0)
 		goto fail;
+	ev = sqlite3_last_insert_rowid(db);
+	if (attachments_link(db, c.id, ev, files, nfiles, now) != 0)
+		goto fail;
+	if (event_id != NULL)
+		*event_id = ev;
 	next = NULL;
 	if (is_agent && public_reply && !strcmp(c.status, "new"))
 		next = "open";

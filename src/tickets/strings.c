@@ -145,5 +145,21 @@ const struct ui_string	ticket_strings[] = {
 	{ "tk_change", "修改", "Change" },
 	{ "tk_changed", "修改", "changed" },
 	{ "tk_back_queue", "返回队列", "Back to the queue" },
+	/* Attachments (attachments.c, uploads.c, the ticket_attachments partial). */
+	{ "tk_attachments", "附件", "Attachments" },
+	{ "tk_attach_hint", "可选。最多 5 个文件，每个不超过 10 MB：PNG、JPEG、GIF、WebP 图片或 PDF。",
+	    "Optional. Up to 5 files of at most 10 MB each: PNG, JPEG, GIF or "
+	    "WebP images, or PDF." },
+	{ "tk_err_att_too_large", "有文件超过 10 MB，请压缩或截取后重新选择文件。",
+	    "A file is larger than 10 MB, the limit for each file: make it "
+	    "smaller and choose your files again." },
+	{ "tk_err_att_type", "只能附加 PNG、JPEG、GIF、WebP 图片或 PDF（按文件内容判断，不看文件名），请重新选择文件。",
+	    "Only PNG, JPEG, GIF and WebP images and PDF files can be "
+	    "attached (judged by their content, not their name): choose your "
+	    "files again." },
+	{ "tk_err_att_too_many", "每条消息最多附加 5 个文件，请减少后重新选择。",
+	    "At most 5 files can be attached to one message: choose fewer." },
+	{ "tk_err_att_empty", "有文件是空的，请重新选择文件。",
+	    "A file is empty: choose your files again." },
 	{ NULL, NULL, NULL }
 };

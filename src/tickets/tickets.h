@@ -54,6 +54,8 @@ int		 ticket_channel_valid(const char *);
 
 /* ---- Creating ---- */
 
+struct attachment_blob;	/* attachments.h */
+
 /* What a customer (or a program) sends. NULL means absent. */
 struct ticket_input {
 	const char	*name;
@@ -70,6 +72,9 @@ struct ticket_input {
 	json_t		*context;	/* events_visitor_context(), or NULL */
 	const char	*idem_key;	/* idempotency key, or NULL */
 	long long	 now;		/* unix seconds; 0 = now */
+	/* Committed blobs (attachment_blob_commit) on the first message. */
+	const struct attachment_blob *attachments;
+	int		 nattachments;
 };
 
 /* The first problem in an input: a field and message keys (strings.c). */
@@ -176,6 +181,14 @@ int		 ticket_update(sqlite3 *, const char *ref, const char *actor,
  */
 int		 ticket_comment(sqlite3 *, const char *ref, const char *actor,
 		    int is_agent, int public_reply, const char *body);
+/*
+ * ticket_comment with n committed blobs (attachments.h) linked to the new
+ * event in the same transaction; *event_id (may be NULL) gets its id.
+ */
+int		 ticket_comment_files(sqlite3 *, const char *ref,
+		    const char *actor, int is_agent, int public_reply,
+		    const char *body, const struct attachment_blob *, int n,
+		    long long *event_id);
 
 /*
  * The SLA job: every ticket past its first-response due time without a

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "attachments.h"
 #include "store/db.h"
 #include "workspace.h"
 
@@ -107,7 +108,8 @@ change(sqlite3 *db, struct now_state *c, const char *column,
 
 enum ticket_act_result
 ticket_act(sqlite3 *db, const char *ref, const char *actor, int public_reply,
-    const char *body, const struct ticket_change *ch)
+    const char *body, const struct ticket_change *ch,
+    const struct attachment_blob *files, int nfiles)
 {
 	struct now_state	 c;
 	sqlite3_stmt		*st;
@@ -124,8 +126,11 @@ ticket_act(sqlite3 *db, const char *ref, const char *actor, int public_reply,
 		db_rollback(db);
 		return (rc == 0 ? TICKET_ACT_NO_TICKET : TICKET_ACT_ERROR);
 	}
-	if (text && event(db, c.id, now, public_reply ? "reply" : "note",
-	    actor, public_reply, body, NULL, NULL) != 0)
+	/* Files go with the text they were sent with, in its transaction. */
+	if (text && (event(db, c.id, now, public_reply ? "reply" : "note",
+	    actor, public_reply, body, NULL, NULL) != 0 ||
+	    attachments_link(db, c.id, sqlite3_last_insert_rowid(db), files,
+	    nfiles, now) != 0))
 		goto fail;
 	/* A first public answer opens a new ticket, unless told otherwise. */
 	if (text && public_reply && status == NULL && !strcmp(c.status, "new"))

@@ -26,7 +26,8 @@ enum ticket_act_result {
  */
 enum ticket_act_result ticket_act(sqlite3 *, const char *ref,
 		    const char *actor, int public_reply, const char *body,
-		    const struct ticket_change *ch);
+		    const struct ticket_change *ch,
+		    const struct attachment_blob *files, int nfiles);
 
 /*
  * The requester's other tickets (same email, ref excluded), newest first,

@@ -20,6 +20,12 @@ form_add(struct form *f, char *name, char *value)
 	f->n++;
 }
 
+void
+form_append(struct form *f, const char *name, const char *value)
+{
+	form_add(f, xstrdup(name), xstrdup(value));
+}
+
 int
 form_parse(char *body, struct form *f)
 {

@@ -20,6 +20,9 @@ struct form {
  */
 int		 form_parse(char *body, struct form *f);
 
+/* Adds a copy of name and value (a multipart form's fields). */
+void		 form_append(struct form *, const char *name, const char *value);
+
 /* The value of the first field called name, or NULL. */
 const char	*form_get(const struct form *, const char *name);
 

@@ -12,6 +12,7 @@
 #include "connguard.h"
 #include "settings.h"
 #include "site.h"
+#include "uploads.h"
 #include "util/framing.h"
 
 /*
@@ -26,6 +27,8 @@ struct guard {
 	uint64_t	 client;	/* key in the count map; 0: not counted */
 	char		*carry;		/* bytes read past the current head */
 	size_t		 carry_len;
+	uint64_t	 body_len;	/* the current request's Content-Length */
+	uint64_t	 body_seen;	/* and how much of it has come */
 };
 
 /*
@@ -233,6 +236,91 @@ request_path(const uint8_t *buf, size_t len, char *out, size_t outlen)
 	out[j] = '\0';
 }
 
+/*
+ * Upload routes (POST, files up to UPLOAD_BODY_MAX) for a request line's
+ * path without its query: the contact form, the status page's reply, the
+ * agent's reply, the tickets API's create and comments.
+ */
+static int
+upload_route(const char *path)
+{
+	static const char	*shapes[] = { "/tickets/new", "/tickets/R",
+				    "/agent/tickets/R", "/api/v1/tickets",
+				    "/api/v1/tickets/R/comments" };
+	const char		*sh, *p;
+	size_t			 i, k;
+
+	for (i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
+		for (sh = shapes[i], p = path; *sh != '\0'; sh++) {
+			if (*sh != 'R') {
+				if (*p++ != *sh)
+					break;
+				continue;
+			}
+			/* R: a ticket ref, HC-dddd-dddddd */
+			if (strncmp(p, "HC-", 3))
+				break;
+			for (k = 3; k < 14; k++)
+				if (k == 7 ? p[k] != '-' :
+				    (p[k] < '0' || p[k] > '9'))
+					break;
+			if (k < 14)
+				break;
+			p += 14;
+		}
+		if (*sh == '\0' && (*p == '\0' || *p == '?'))
+			return (1);
+	}
+	return (0);
+}
+
+/*
+ * The body's deadline, from the start of the request: BODY_GRACE_MS
+ * (kore.conf's http_body_timeout) plus a second per BODY_MIN_RATE bytes
+ * received. An upload that keeps up runs as long as it needs; one that
+ * trickles or stalls is answered 408 and closed by Kore's timer, and its
+ * request (with whatever it staged) is dropped before any handler runs.
+ */
+#define BODY_GRACE_MS	10000
+#define BODY_MIN_RATE	16384	/* bytes a second */
+
+/* The largest body a route takes; others keep Kore's old 64 KB. */
+#define SMALL_BODY_MAX	65536
+
+static void
+body_progress(struct connection *c, struct guard *g, size_t n)
+{
+	g->body_seen += n;
+	if (g->body_len == 0)
+		return;
+	if (g->body_seen >= g->body_len) {
+		/* Whole: the handler runs now, with no deadline on it. */
+		c->http_timeout = 0;
+		g->body_len = 0;
+		return;
+	}
+	c->http_timeout = BODY_GRACE_MS + g->body_seen * 1000 / BODY_MIN_RATE;
+}
+
+/* Answers 413 before Kore reads the body, and closes. */
+static int
+refuse_body(struct connection *c, struct guard *g, const char *path,
+    const char *message)
+{
+	char	drain[4096];
+
+	answer_and_close(c, 413, "Content Too Large", path, "too_large",
+	    message);
+	kore_free(g->carry);
+	g->carry = NULL;
+	g->carry_len = 0;
+	while (recv(c->fd, drain, sizeof(drain), MSG_DONTWAIT) > 0)
+		;
+	pause_reading(c);
+	c->http_timeout = 0;
+	return (KORE_RESULT_OK);
+}
+
 static int
 conn_read(struct connection *c, size_t *bytes)
 {
@@ -268,6 +356,7 @@ conn_read(struct connection *c, size_t *bytes)
 		}
 	}
 	if (!header_phase) {
+		body_progress(c, g, n);
 		*bytes = n;
 		return (KORE_RESULT_OK);
 	}
@@ -283,7 +372,22 @@ conn_read(struct connection *c, size_t *bytes)
 		c->evt.flags |= KORE_EVENT_READ;
 	}
 	f = framing_check((const char *)nb->buf, head, &body);
+	if (f == FRAMING_OK && body > SMALL_BODY_MAX) {
+		request_path(nb->buf, head, path, sizeof(path));
+		if (!upload_route(path) || strncmp((const char *)nb->buf,
+		    "POST ", 5))
+			return (refuse_body(c, g, path, "This address takes "
+			    "at most 64 KB; files can be attached on the "
+			    "contact form, the status page and the tickets "
+			    "API only."));
+		if (body > UPLOAD_BODY_MAX)
+			return (refuse_body(c, g, path, "A message may carry "
+			    "5 files of at most 10 MB each; this body is "
+			    "larger than all of them together."));
+	}
 	if (f == FRAMING_OK) {
+		g->body_len = body;
+		g->body_seen = 0;
 		*bytes = n;
 		return (KORE_RESULT_OK);
 	}

@@ -27,6 +27,18 @@ body_string(struct http_request *req, size_t *len)
 	return (sb.data);
 }
 
+/*
+ * Text bodies (urlencoded forms, JSON) stay within 64 KB: http_body_max
+ * is raised for files (uploads.h), which come as multipart/form-data only.
+ */
+#define TEXT_BODY_MAX	65536
+
+static int
+text_body_too_large(struct http_request *req)
+{
+	return (req->http_body_length > TEXT_BODY_MAX);
+}
+
 /* 1 when the Content-Type header is type, parameters (charset) allowed. */
 static int
 content_type_is(struct http_request *req, const char *type)
@@ -54,6 +66,11 @@ form_read(struct http_request *req, struct form *f)
 		    "application/x-www-form-urlencoded.");
 		return (0);
 	}
+	if (text_body_too_large(req)) {
+		(void)respond_error_page(req, 413, "This form may hold 64 KB of "
+		    "text at most; files go in its file field.");
+		return (0);
+	}
 	if ((body = body_string(req, &len)) == NULL) {
 		(void)respond_error_page(req, 400, NULL);
 		return (0);
@@ -78,6 +95,12 @@ json_read(struct http_request *req, json_t **out)
 	if (!content_type_is(req, "application/json")) {
 		(void)respond_json_error(req, 415, "unsupported_media_type",
 		    "Send the body as JSON with Content-Type: application/json.",
+		    NULL);
+		return (0);
+	}
+	if (text_body_too_large(req)) {
+		(void)respond_json_error(req, 413, "too_large", "A JSON body may "
+		    "be 64 KB at most; send files as multipart/form-data.",
 		    NULL);
 		return (0);
 	}

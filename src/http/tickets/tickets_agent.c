@@ -6,6 +6,7 @@
 #include "catalog/catalog.h"
 #include "http/core/assets.h"
 #include "http/core/forms.h"
+#include "http/core/uploads.h"
 #include "render/i18n.h"
 #include "http/core/site.h"
 #include "tickets/workspace.h"
@@ -357,30 +358,39 @@ agent_post(struct http_request *req, const char *ref,
     const struct token_owner *owner)
 {
 	struct ticket_change	 ch;
-	struct form		 f;
+	struct upload_form	 u;
+	struct form		*f;
 	struct strbuf		 loc;
 	const char		*action, *body, *ui, *msg;
 	char			 actor[80];
 	int			 rc, text;
 	enum ticket_act_result	 done;
 
-	if (!form_read(req, &f))
-		return (KORE_RESULT_OK);
+	/* Files (multipart/form-data) are staged: nothing is kept yet. */
+	f = &u.fields;
 	ui = i18n_ui_lang(request_lang(req));
+	if ((rc = upload_form_read(req, &u, 0)) != 1) {
+		if (rc == -1)
+			rc = respond_error_page(req, u.status, i18n_get(ui,
+			    upload_problem_key(&u)));
+		else
+			rc = KORE_RESULT_OK;
+		goto out;
+	}
 	(void)snprintf(actor, sizeof(actor), "agent:%s", owner->name);
-	action = form_get(&f, "action");
-	body = form_get(&f, "body");
+	action = form_get(f, "action");
+	body = form_get(f, "body");
 	text = body != NULL && body[strspn(body, " \t\r\n")] != '\0';
 	msg = NULL;
 	done = TICKET_ACT_ERROR;
-	if (!csrf_valid(req, form_get(&f, CSRF_FIELD))) {
+	if (!csrf_valid(req, form_get(f, CSRF_FIELD))) {
 		rc = respond_error_page(req, 403, i18n_get(ui, "tk_err_csrf"));
 		goto out;
 	}
 	memset(&ch, 0, sizeof(ch));
-	ch.status = form_get(&f, "status");
-	ch.priority = form_get(&f, "priority");
-	ch.group = form_get(&f, "group");
+	ch.status = form_get(f, "status");
+	ch.priority = form_get(f, "priority");
+	ch.group = form_get(f, "group");
 	if (action == NULL || (strcmp(action, "reply") &&
 	    strcmp(action, "note") && strcmp(action, "update")))
 		msg = "tk_err_bad_change";
@@ -391,12 +401,15 @@ agent_post(struct http_request *req, const char *ref,
 	else if (strcmp(action, "update") && (!text ||
 	    text_field_check(body, TICKET_BODY_MAX, 1) != TEXT_OK))
 		msg = "tk_err_reply_body";
-	/* Text sent with "change only" would be lost: say so instead. */
-	else if (!strcmp(action, "update") && text)
+	/* Text or files sent with "change only" would be lost: say so. */
+	else if (!strcmp(action, "update") && (text || u.nfiles > 0))
 		msg = "ws_err_text_with_change";
+	else if (upload_form_commit(&u) != 0)
+		done = TICKET_ACT_ERROR;
 	else
 		done = ticket_act(site.db, ref, actor, !strcmp(action,
-		    "reply"), strcmp(action, "update") ? body : NULL, &ch);
+		    "reply"), strcmp(action, "update") ? body : NULL, &ch,
+		    u.files, u.nfiles);
 	if (msg != NULL)
 		rc = respond_error_page(req, 400, i18n_get(ui, msg));
 	else if (done == TICKET_ACT_NO_TICKET)
@@ -412,7 +425,7 @@ agent_post(struct http_request *req, const char *ref,
 		sb_free(&loc);
 	}
 out:
-	form_free(&f);
+	upload_form_free(&u);
 	return (rc);
 }
 
@@ -461,6 +474,7 @@ agent_ticket(struct http_request *req)
 	if ((t = ticket_get(site.db, ref, 0, &missing)) == NULL)
 		return (respond_error_page(req, missing ? 404 : 503, NULL));
 	tickets_decorate(t, ui);
+	tickets_add_attachments(t, ref, 0, NULL);
 	agent_decorate(t, ui, request_lang(req));
 	add_comments(t, ref);
 	ctx = agent_context(req, &owner, ref);

@@ -2,10 +2,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "deflection/events.h"
 #include "http/core/forms.h"
 #include "http/core/ratelimit.h"
+#include "http/core/uploads.h"
 #include "settings.h"
 #include "http/core/site.h"
 #include "tickets_http.h"
@@ -53,6 +55,30 @@ read_members(json_t *body, const char **names, const char **out, size_t n)
 	return (NULL);
 }
 
+/* 1 when the body is multipart/form-data: fields as strings, and files. */
+static int
+is_multipart(struct http_request *req)
+{
+	const char	*ct;
+
+	return (http_request_header(req, "content-type", &ct) &&
+	    !strncasecmp(ct, "multipart/form-data", 19));
+}
+
+/* Answers a refused file: 400, 413 or 415 naming the limit, or 503. */
+static int
+file_refused(struct http_request *req, const struct upload_form *u)
+{
+	char	msg[ATTACH_NAME_BYTES + 200], code[40];
+
+	upload_problem_message(u, msg, sizeof(msg));
+	(void)snprintf(code, sizeof(code), "attachment_%s",
+	    attachment_result_string(u->problem));
+	if (u->status == 503)
+		return (unavailable(req));
+	return (respond_json_error(req, u->status, code, msg, UPLOAD_FIELD));
+}
+
 static void
 ticket_url(const struct ticket_created *c, char *buf, size_t len)
 {
@@ -68,18 +94,32 @@ create(struct http_request *req)
 	struct ticket_problem	 p[MAX_PROBLEMS];
 	struct ticket_input	 in;
 	struct ticket_created	 out;
+	struct upload_form	 u;
 	const char		*v[6], *bad, *idem;
 	char			*cookie, url[512];
 	json_t			*body, *ctx;
 	enum ticket_result	 r;
+	size_t			 i;
 	int			 rc;
 
 	if (!ratelimit_check(req, "ticket", TICKET_RATE))
 		return (KORE_RESULT_OK);
-	if (!json_read(req, &body))
+	memset(&u, 0, sizeof(u));
+	body = ctx = NULL;
+	bad = NULL;
+	if (is_multipart(req)) {
+		/* With files: the same fields, as form fields. */
+		if ((rc = upload_form_read(req, &u, 1)) != 1) {
+			rc = rc == -1 ? file_refused(req, &u) : KORE_RESULT_OK;
+			goto done;
+		}
+		for (i = 0; i < 6; i++)
+			v[i] = form_get(&u.fields, names[i]);
+	} else if (!json_read(req, &body))
 		return (KORE_RESULT_OK);
-	ctx = NULL;
-	if ((bad = read_members(body, names, v, 6)) != NULL) {
+	else
+		bad = read_members(body, names, v, 6);
+	if (bad != NULL) {
 		rc = respond_json_error(req, 400, "invalid_type", "This field "
 		    "must be a string.", bad);
 		goto done;
@@ -113,7 +153,11 @@ create(struct http_request *req)
 		    TICKET_CONTEXT_SECONDS);
 		in.context = ctx;
 	}
-	switch ((r = ticket_create(site.db, site.secret, &in, &out))) {
+	/* The files are durable before the row that names them commits. */
+	in.attachments = u.files;
+	in.nattachments = u.nfiles;
+	switch ((r = upload_form_commit(&u) != 0 ? TICKET_ERROR :
+	    ticket_create(site.db, site.secret, &in, &out))) {
 	case TICKET_CREATED:
 	case TICKET_REPLAYED:
 		ticket_url(&out, url, sizeof(url));
@@ -134,6 +178,7 @@ create(struct http_request *req)
 done:
 	json_decref(ctx);
 	json_decref(body);
+	upload_form_free(&u);
 	return (rc);
 }
 
@@ -253,6 +298,7 @@ changed(struct http_request *req, const char *ref, int outcome, int status)
 	if (outcome != 1 || (t = ticket_get(site.db, ref, 0, &missing)) ==
 	    NULL)
 		return (unavailable(req));
+	tickets_add_attachments(t, ref, 0, NULL);
 	return (respond_json(req, status, t));
 }
 
@@ -342,40 +388,67 @@ api_ticket(struct http_request *req)
 	if ((t = ticket_get(site.db, ref, 0, &missing)) == NULL)
 		return (missing ? respond_json_error(req, 404, "not_found",
 		    "No ticket has this reference.", NULL) : unavailable(req));
+	tickets_add_attachments(t, ref, 0, NULL);
 	return (respond_json(req, 200, t));
 }
 
 int
 api_ticket_comments(struct http_request *req)
 {
-	char		 ref[TICKET_REF_LEN], actor[80];
-	const char	*text;
-	json_t		*body, *pub;
-	int		 rc, is_public;
+	struct upload_form	 u;
+	char			 ref[TICKET_REF_LEN], actor[80];
+	const char		*text, *flag;
+	json_t			*body, *pub;
+	int			 rc, is_public;
 
 	if (!agent_request(req, "/comments", ref, actor, sizeof(actor)))
 		return (KORE_RESULT_OK);
 	if (req->method != HTTP_METHOD_POST)
 		return (method_not_allowed(req, "POST"));
-	if (!json_read(req, &body))
-		return (KORE_RESULT_OK);
-	pub = json_object_get(body, "public");
-	if (json_member_string(body, "body", &text) != 1 ||
-	    text_field_check(text, TICKET_BODY_MAX, 1) != TEXT_OK) {
+	memset(&u, 0, sizeof(u));
+	body = NULL;
+	is_public = 1;
+	if (is_multipart(req)) {
+		/* With files: body and public ("true"/"false") as fields. */
+		if ((rc = upload_form_read(req, &u, 1)) != 1) {
+			rc = rc == -1 ? file_refused(req, &u) : KORE_RESULT_OK;
+			goto done;
+		}
+		text = form_get(&u.fields, "body");
+		if ((flag = form_get(&u.fields, "public")) != NULL &&
+		    strcmp(flag, "true") && strcmp(flag, "false")) {
+			rc = respond_json_error(req, 400, "invalid_type",
+			    "public must be true (a reply the requester sees) "
+			    "or false (an internal note).", "public");
+			goto done;
+		}
+		is_public = flag == NULL || !strcmp(flag, "true");
+	} else {
+		if (!json_read(req, &body))
+			return (KORE_RESULT_OK);
+		pub = json_object_get(body, "public");
+		if (pub != NULL && !json_is_boolean(pub)) {
+			rc = respond_json_error(req, 400, "invalid_type",
+			    "public must be true (a reply the requester sees) "
+			    "or false (an internal note).", "public");
+			goto done;
+		}
+		is_public = pub == NULL || json_is_true(pub);
+		if (json_member_string(body, "body", &text) != 1)
+			text = NULL;
+	}
+	if (text == NULL || text_field_check(text, TICKET_BODY_MAX, 1) !=
+	    TEXT_OK) {
 		rc = respond_json_error(req, 400, "invalid_body", "body must be "
 		    "text of 1 to 10000 characters.", "body");
 		goto done;
 	}
-	if (pub != NULL && !json_is_boolean(pub)) {
-		rc = respond_json_error(req, 400, "invalid_type", "public must "
-		    "be true (a reply the requester sees) or false (an internal "
-		    "note).", "public");
-		goto done;
-	}
-	is_public = pub == NULL || json_is_true(pub);
-	rc = changed(req, ref, ticket_comment(site.db, ref, actor, 1,
-	    is_public, text), 201);
+	/* The files are durable before the row that names them commits. */
+	rc = changed(req, ref, upload_form_commit(&u) != 0 ? -1 :
+	    ticket_comment_files(site.db, ref, actor, 1, is_public, text,
+	    u.files, u.nfiles, NULL), 201);
 done:
 	json_decref(body);
+	upload_form_free(&u);
 	return (rc);
 }

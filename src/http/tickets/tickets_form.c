@@ -10,6 +10,7 @@
 #include "deflection/events.h"
 #include "http/core/forms.h"
 #include "http/core/ratelimit.h"
+#include "http/core/uploads.h"
 #include "render/i18n.h"
 #include "search/fold.h"
 #include "publish/indexer.h"
@@ -447,7 +448,8 @@ form_post(struct http_request *req)
 	struct ticket_input	 in;
 	struct ticket_created	 out;
 	struct form_values	 v;
-	struct form		 f;
+	struct upload_form	 u;
+	struct form		*f;
 	struct strbuf		 loc;
 	const char		*hp;
 	char			 ts[FORM_STAMP_LEN];
@@ -457,17 +459,26 @@ form_post(struct http_request *req)
 
 	if (!ratelimit_check(req, "ticket", TICKET_RATE))
 		return (KORE_RESULT_OK);
-	if (!form_read(req, &f))
-		return (KORE_RESULT_OK);
-	values_from_form(&f, &v);
 	ctx = NULL;
 	np = 0;
-	if (!csrf_valid(req, form_get(&f, CSRF_FIELD))) {
+	f = &u.fields;
+	/* Files (multipart/form-data) are staged: nothing is kept yet. */
+	if ((rc = upload_form_read(req, &u, 0)) == 0) {
+		rc = KORE_RESULT_OK;	/* answered */
+		goto done;
+	}
+	values_from_form(f, &v);
+	if (rc == -1) {
+		rc = render_form(req, u.status, &v, NULL, 0,
+		    upload_problem_key(&u));
+		goto done;
+	}
+	if (!csrf_valid(req, form_get(f, CSRF_FIELD))) {
 		rc = render_form(req, 403, &v, NULL, 0, "tk_err_csrf");
 		goto done;
 	}
 	/* A person never sees the honeypot field; a bot fills it. */
-	if ((hp = form_get(&f, HONEYPOT_FIELD)) != NULL && hp[0] != '\0') {
+	if ((hp = form_get(f, HONEYPOT_FIELD)) != NULL && hp[0] != '\0') {
 		rc = render_form(req, 400, &v, NULL, 0, "tk_err_bot");
 		goto done;
 	}
@@ -522,8 +533,11 @@ form_post(struct http_request *req)
 		    TICKET_CONTEXT_SECONDS);
 		in.context = ctx;
 	}
-	switch (site.db ? ticket_create(site.db, site.secret, &in, &out) :
-	    TICKET_ERROR) {
+	/* The files are durable before the row that names them commits. */
+	in.attachments = u.files;
+	in.nattachments = u.nfiles;
+	switch (site.db && upload_form_commit(&u) == 0 ?
+	    ticket_create(site.db, site.secret, &in, &out) : TICKET_ERROR) {
 	case TICKET_CREATED:
 	case TICKET_REPLAYED:
 		sb_init(&loc);
@@ -541,7 +555,7 @@ form_post(struct http_request *req)
 	}
 done:
 	json_decref(ctx);
-	form_free(&f);
+	upload_form_free(&u);
 	return (rc);
 }
 

@@ -63,6 +63,15 @@ json_t	*agent_suggestions(const char *subject, const char *body,
 	    const char *lang);
 json_t	*agent_macros(const char *name, const char *ref, const char *lang);
 
+/*
+ * Adds the ticket's attachments to its view model: "attachments" (of the
+ * first message) and each event's "attachments", with "url" (carrying
+ * ?t=token when token is not NULL), "size_label", "image", and
+ * "has_attachments" flags. public_only: none of internal notes.
+ */
+void	 tickets_add_attachments(json_t *ticket, const char *ref,
+	    int public_only, const char *token);
+
 /* The staff member behind a page request (cookie); 1 or 0. */
 int	 tickets_agent(struct http_request *, struct token_owner *);
 

@@ -5,6 +5,7 @@
 
 #include "http/core/forms.h"
 #include "http/core/ratelimit.h"
+#include "http/core/uploads.h"
 #include "render/i18n.h"
 #include "http/core/site.h"
 #include "tickets_http.h"
@@ -27,6 +28,7 @@ render_status(struct http_request *req, int status, const char *ref,
 	if ((t = ticket_get(site.db, ref, 1, &missing)) == NULL)
 		return (respond_error_page(req, missing ? 404 : 503, NULL));
 	tickets_decorate(t, ui);
+	tickets_add_attachments(t, ref, 1, token);
 	ctx = tickets_page_context(req, lang, ref);
 	json_object_set_new(ctx, "ticket", t);
 	json_object_set_new(ctx, "token", json_string(token));
@@ -48,23 +50,31 @@ render_status(struct http_request *req, int status, const char *ref,
 static int
 status_post(struct http_request *req, const char *ref)
 {
-	struct form	 f;
-	struct strbuf	 loc;
-	const char	*token, *body, *key;
-	int		 rc;
+	struct upload_form	 u;
+	struct strbuf		 loc;
+	const char		*token, *body, *key;
+	int			 rc, read;
 
 	if (!ratelimit_check(req, "ticket_reply", TICKET_REPLY_RATE))
 		return (KORE_RESULT_OK);
-	if (!form_read(req, &f))
-		return (KORE_RESULT_OK);
-	token = form_get(&f, "t");
-	body = form_get(&f, "body");
+	/* Files (multipart/form-data) are staged: nothing is kept yet. */
+	if ((read = upload_form_read(req, &u, 0)) == 0) {
+		rc = KORE_RESULT_OK;
+		goto done;
+	}
+	token = form_get(&u.fields, "t");
+	body = form_get(&u.fields, "body");
 	if (!ticket_token_valid(site.secret, ref, token)) {
 		rc = respond_error_page(req, 404, NULL);
 		goto done;
 	}
+	if (read == -1) {
+		rc = render_status(req, u.status, ref, token, body,
+		    upload_problem_key(&u));
+		goto done;
+	}
 	key = NULL;
-	if (!csrf_valid(req, form_get(&f, CSRF_FIELD)))
+	if (!csrf_valid(req, form_get(&u.fields, CSRF_FIELD)))
 		key = "tk_err_csrf";
 	else if (body == NULL || text_field_check(body, TICKET_BODY_MAX, 1) !=
 	    TEXT_OK)
@@ -75,7 +85,9 @@ status_post(struct http_request *req, const char *ref)
 		    ref, token, body, key);
 		goto done;
 	}
-	switch (ticket_comment(site.db, ref, "requester", 0, 1, body)) {
+	/* The files are durable before the row that names them commits. */
+	switch (upload_form_commit(&u) == 0 ? ticket_comment_files(site.db,
+	    ref, "requester", 0, 1, body, u.files, u.nfiles, NULL) : -1) {
 	case 1:
 		sb_init(&loc);
 		sb_printf(&loc, "/tickets/%s?t=%s#latest", ref, token);
@@ -95,7 +107,7 @@ status_post(struct http_request *req, const char *ref)
 		break;
 	}
 done:
-	form_free(&f);
+	upload_form_free(&u);
 	return (rc);
 }
 
