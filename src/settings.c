@@ -1,4 +1,4 @@
-/* settings.c: PORT, ARTICLES, DATA, BASE_URL, DEFAULT_LANG, RATE_LIMITS, EVENTS, RETENTION_DAYS, TRUST_PROXY, STAFF_SESSION_* from the environment. */
+/* settings.c: PORT, ARTICLES, DATA, BASE_URL, DEFAULT_LANG, RATE_LIMITS, EVENTS, RETENTION_DAYS, TRUST_PROXY, STAFF_SESSION_*, SMTP_* from the environment. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +36,49 @@ env_or(const char *name, const char *fallback)
 
 	v = getenv(name);
 	return ((v != NULL && *v != '\0') ? v : fallback);
+}
+
+/* 1 when s has a byte below space or DEL: a line break is header injection. */
+static int
+has_control(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < ' ' || *s == 0x7f)
+			return (1);
+	return (0);
+}
+
+/*
+ * SMTP_URL and SMTP_FROM: unset means no email at all (nothing is queued,
+ * and the pages promise none). Set, the sender must be an address, since
+ * the reply addresses take its domain.
+ */
+static int
+smtp_load(void)
+{
+	const char	*at;
+
+	settings.smtp_url = env_or("SMTP_URL", NULL);
+	settings.smtp_from = env_or("SMTP_FROM", NULL);
+	if (settings.smtp_url == NULL)
+		return (0);
+	if ((strncmp(settings.smtp_url, "smtp://", 7) &&
+	    strncmp(settings.smtp_url, "smtps://", 8)) ||
+	    has_control(settings.smtp_url)) {
+		fprintf(stderr, "SMTP_URL must be smtp://host[:port] or "
+		    "smtps://host[:port] (user:password@ before the host if "
+		    "the relay wants them)\n");
+		return (-1);
+	}
+	if (settings.smtp_from == NULL || has_control(settings.smtp_from) ||
+	    (at = strrchr(settings.smtp_from, '@')) == NULL ||
+	    at == settings.smtp_from || strchr(at, '.') == NULL) {
+		fprintf(stderr, "SMTP_URL is set: SMTP_FROM must be the "
+		    "sender, e.g. 'Help Center <help@example.com>' (replies "
+		    "come back to reply+...@ its domain)\n");
+		return (-1);
+	}
+	return (0);
 }
 
 int
@@ -104,5 +147,5 @@ settings_load(void)
 		    "2678400, not '%s'\n", sm);
 		return (-1);
 	}
-	return (0);
+	return (smtp_load());
 }

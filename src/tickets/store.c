@@ -285,6 +285,11 @@ ticket_create(sqlite3 *db, const unsigned char secret[32],
 		db_rollback(db);
 		goto out;
 	}
+	/* The customer's language, and the email: with the ticket or not. */
+	if (outbox_ticket_created(db, id, in->lang, in->email, now) != 0) {
+		db_rollback(db);
+		goto out;
+	}
 	/* The funnel's event commits with the ticket, or neither does. */
 	if (in->visitor != NULL) {
 		ev.type = EV_TICKET_SUBMITTED;
@@ -606,8 +611,9 @@ ticket_update(sqlite3 *db, const char *ref, const char *actor,
 		goto fail;
 	rc = -1;
 	if (ch->status != NULL && strcmp(ch->status, c.status) &&
-	    set_field(db, &c, "status", "status", actor, c.status, ch->status,
-	    now) != 0)
+	    (set_field(db, &c, "status", "status", actor, c.status, ch->status,
+	    now) != 0 || (!strcmp(ch->status, "solved") &&
+	    outbox_enqueue(db, c.id, "solved", 0, now) != 0)))
 		goto fail;
 	if (ch->priority != NULL && strcmp(ch->priority, c.priority) &&
 	    (set_field(db, &c, "priority", "priority", actor, c.priority,
@@ -623,9 +629,10 @@ fail:
 	return (rc);
 }
 
-int
-ticket_comment(sqlite3 *db, const char *ref, const char *actor,
-    int is_agent, int public_reply, const char *body)
+/* ticket_comment, and with message_id that of an emailed reply (3: seen). */
+static int
+comment_tx(sqlite3 *db, const char *ref, const char *actor, int is_agent,
+    int public_reply, const char *body, const char *message_id)
 {
 	struct current	 c;
 	sqlite3_stmt	*st;
@@ -643,11 +650,20 @@ ticket_comment(sqlite3 *db, const char *ref, const char *actor,
 		rc = 2;
 		goto fail;
 	}
+	if (message_id != NULL && (rc = mail_in_seen_add(db, c.id,
+	    message_id, now)) != 1) {
+		rc = rc == 0 ? 3 : -1;
+		goto fail;
+	}
 	rc = -1;
 	if (!is_agent)
 		public_reply = 1;
 	if (add_event(db, c.id, now, public_reply ? "reply" : "note", actor,
 	    public_reply, body, NULL, NULL) != 0)
+		goto fail;
+	/* The customer is told of a public reply; never of a note. */
+	if (is_agent && public_reply && outbox_enqueue(db, c.id, "reply",
+	    sqlite3_last_insert_rowid(db), now) != 0)
 		goto fail;
 	next = NULL;
 	if (is_agent && public_reply && !strcmp(c.status, "new"))
@@ -674,6 +690,20 @@ ticket_comment(sqlite3 *db, const char *ref, const char *actor,
 fail:
 	db_rollback(db);
 	return (rc);
+}
+
+int
+ticket_comment(sqlite3 *db, const char *ref, const char *actor,
+    int is_agent, int public_reply, const char *body)
+{
+	return (comment_tx(db, ref, actor, is_agent, public_reply, body, NULL));
+}
+
+int
+ticket_comment_mail(sqlite3 *db, const char *ref, const char *body,
+    const char *message_id)
+{
+	return (comment_tx(db, ref, "requester", 0, 1, body, message_id));
 }
 
 int

@@ -240,6 +240,8 @@ health_index(int *ok)
 #define EVENTS_SILENT_SECS	10
 /* The watcher may spend this long on one large build. */
 #define WATCHER_SILENT_SECS	60
+/* The mailer may wait out a relay's timeouts (connect 10 s, transfer 60 s). */
+#define MAILER_SILENT_SECS	90
 
 static json_t *
 json_time(long long t)
@@ -321,6 +323,11 @@ page_healthz(struct http_request *req)
 	    "events", health_helper(HELPER_EVENTS, "hc-events",
 	    "page views and searches are not recorded", EVENTS_SILENT_SECS,
 	    reasons, &helpers_ok));
+	/* tickets: only when email is on (SMTP_URL). */
+	if (settings.smtp_url != NULL)
+		json_object_set_new(helpers, "mailer", health_helper(
+		    HELPER_MAILER, "hc-mailer", "emails wait in the outbox",
+		    MAILER_SILENT_SECS, reasons, &helpers_ok));
 	if (!db_ok && (m = json_object_get(db, "message")) != NULL)
 		json_array_append_new(reasons, json_sprintf("database: %s",
 		    json_string_value(m)));
