@@ -124,6 +124,7 @@ e2e: test-deps all
 	@./tests/e2e/crash.sh
 	@./tests/e2e/proxy.sh
 	@./tests/e2e/events_stop.sh
+	@./tests/e2e/mail.sh
 	@./tests/faults/run.sh quick
 
 browser: test-deps all

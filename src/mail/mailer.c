@@ -64,6 +64,9 @@ read_cb(char *buf, size_t size, size_t nitems, void *arg)
 	}
 	memcpy(buf, u->data + u->off, n);
 	u->off += n;
+	/* curl knows the size: it may never ask for the 0 that ends it. */
+	if (u->off == u->len)
+		u->done = 1;
 	return (n);
 }
 
