@@ -192,6 +192,17 @@ smtp_address_ok(const char *s)
 	return (1);
 }
 
+/* Sleeps ms in short naps, so that a stop is seen within 100 ms. */
+static void
+nap(unsigned int ms)
+{
+	struct timespec	ts = { 0, 100 * 1000 * 1000 };
+	unsigned int	i;
+
+	for (i = 0; i < ms / 100 && !stopping; i++)
+		(void)nanosleep(&ts, NULL);
+}
+
 /*
  * Sends row id: claim, build, transfer, settle. Returns 0, 1 when the
  * relay could not be reached (the batch stops), -1 on a database error.
@@ -226,11 +237,21 @@ send_one(sqlite3 *db, CURL *c, const struct mail_config *cfg, long long id)
 	    sizeof(r.error))) != NULL)
 		transfer(c, cfg, from, m.rcpt, text, len, &r);
 	next_at = r.relay_down ? now : now + retry_delay(m.attempts);
-	if (outbox_settle(db, id, attempt, r.outcome, next_at,
-	    r.outcome == OUTBOX_SENT ? NULL : r.error) != 0) {
-		/* Left "sending": the next start sends it again, same id. */
-		fprintf(stderr, "mail: row %lld: recording the outcome "
-		    "failed: %s\n", id, sqlite3_errmsg(db));
+	/*
+	 * The outcome is known: record it, however long the database makes
+	 * us wait. Given up only on a stop; the row then stays "sending" and
+	 * the next start sends it again (same Message-ID).
+	 */
+	while ((rc = outbox_settle(db, id, attempt, r.outcome, next_at,
+	    r.outcome == OUTBOX_SENT ? NULL : r.error)) != 0 && !stopping) {
+		helper_status_error(HELPER_MAILER, "row %lld: recording the "
+		    "outcome failed (retrying): %s", id, sqlite3_errmsg(db));
+		helper_status_beat(HELPER_MAILER);
+		nap(1000);
+	}
+	if (rc != 0) {
+		fprintf(stderr, "mail: row %lld: outcome not recorded before "
+		    "the stop: %s\n", id, sqlite3_errmsg(db));
 		rc = -1;
 	} else if (r.relay_down) {
 		helper_status_error(HELPER_MAILER, "the SMTP relay cannot be "
@@ -250,17 +271,6 @@ send_one(sqlite3 *db, CURL *c, const struct mail_config *cfg, long long id)
 	free(from);
 	outbox_msg_free(&m);
 	return (rc);
-}
-
-/* Sleeps ms in short naps, so that a stop is seen within 100 ms. */
-static void
-nap(unsigned int ms)
-{
-	struct timespec	ts = { 0, 100 * 1000 * 1000 };
-	unsigned int	i;
-
-	for (i = 0; i < ms / 100 && !stopping; i++)
-		(void)nanosleep(&ts, NULL);
 }
 
 void

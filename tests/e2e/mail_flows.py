@@ -418,10 +418,16 @@ def main():
         refs = [api_ticket("Relay down %d" % i)[0] for i in range(5)]
         time.sleep(10)
         p = []
-        h = fetch("GET", "/healthz").json()
+        hr = fetch("GET", "/healthz")
+        h = hr.json()
         mailer = h.get("helpers", {}).get("mailer", {})
         if not mailer.get("last_error") or "relay" not in json.dumps(mailer):
             p.append("/healthz does not show the relay failing: %s" % mailer)
+        if not any("hc-mailer" in x for x in h.get("reasons", [])):
+            p.append("/healthz reasons do not name the mailer: %s" % h.get("reasons"))
+        # The site works and mail waits: no 503 for a relay outage.
+        if hr.status != 200:
+            p.append("/healthz answered %d for a relay outage" % hr.status)
         queued = query("SELECT count(*) FROM mail_outbox WHERE state = 'queued'")[0][0]
         if queued < 5:
             p.append("only %d rows queued while the relay is down" % queued)
@@ -440,7 +446,7 @@ def main():
             p.append("/healthz does not say the mailer is ok again")
         return p
     check("mail: the relay down for 10 s: all 5 messages arrive after, none "
-          "twice, /healthz shows it", relay_down)
+          "twice; /healthz names it and stays 200", relay_down)
 
     def lost_reply():
         SINK.stop()
