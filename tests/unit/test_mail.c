@@ -420,6 +420,20 @@ test_mail_in(void **state)
 	assert_int_equal(count(db, "SELECT count(*) FROM ticket_events WHERE "
 	    "body = '你好'"), 1);
 	free(m);
+	/* A closed ticket takes no more: refused, nothing added. */
+	{
+		struct ticket_change	ch;
+
+		memset(&ch, 0, sizeof(ch));
+		ch.status = "closed";
+		assert_int_equal(ticket_update(db, t.ref, "agent:bob", &ch), 1);
+	}
+	m = reply_msg("ann@example.com", addr, "", "Reopen please.");
+	assert_int_equal(take(db, m, why, sizeof(why)), MAIL_IN_NOPERM);
+	assert_non_null(strstr(why, "closed"));
+	assert_int_equal(count(db, "SELECT count(*) FROM ticket_events WHERE "
+	    "body = 'Reopen please.'"), 0);
+	free(m);
 	sqlite3_close(db);
 	g_mime_shutdown();
 }
