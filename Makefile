@@ -12,12 +12,14 @@ export PORT ARTICLES DATA BASE_URL DEFAULT_LANG RATE_LIMITS
 BUILD_PKGS	= kore libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev \
 		  libgit2-dev \
 		  libsqlite3-dev libjansson-dev libssl-dev git pkg-config \
-		  libxapian-dev libopencc-dev libicu-dev g++
+		  libxapian-dev libopencc-dev libicu-dev g++ \
+		  libcurl4-openssl-dev libgmime-3.0-dev libxml2-dev
 # Every program the suites call, named: a minimal Debian has none of them
 # (python3 runs the e2e and relevance suites, node and npm the browser ones,
-# sqlite3 and procps's ps/pgrep are used by the shell suites).
+# sqlite3 and procps's ps/pgrep are used by the shell suites, aiosmtpd is
+# the SMTP receiver of the mail suites).
 TEST_PKGS	= libcmocka-dev chromium fonts-noto-cjk curl python3 nodejs npm \
-		  sqlite3 procps
+		  sqlite3 procps python3-aiosmtpd
 # make bench (wrk drives the load, nginx is the static-file reference),
 # make asan (GCC's runtimes), make leakcheck, make fuzz (clang's libFuzzer).
 BENCH_PKGS	= wrk nginx
@@ -33,19 +35,25 @@ WARNINGS	= -Wall -Werror -Wstrict-prototypes -Wmissing-prototypes \
 		  -Wsign-compare -Wtype-limits
 # SAN_FLAGS: sanitizer flags for compiling and linking (make asan sets them).
 SAN_FLAGS	=
+# Email: libcurl (SMTP), GMime (MIME; GLib), libxml2 (HTML mail as text).
+# Their headers as system headers: GLib's trip the warnings above.
+MAIL_PKGS	= libcurl gmime-3.0 libxml-2.0
+MAIL_CFLAGS	= $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(MAIL_PKGS) 2>/dev/null))
+MAIL_LIBS	= $(shell pkg-config --libs $(MAIL_PKGS) 2>/dev/null)
 CFLAGS		+= -std=gnu99 -O2 -g -fPIC -fstack-protector-strong $(WARNINGS) \
-		   -Isrc -D_GNU_SOURCE $(SAN_FLAGS)
+		   -Isrc -D_GNU_SOURCE $(MAIL_CFLAGS) $(SAN_FLAGS)
 CXXFLAGS	+= -std=c++17 -O2 -g -fPIC -Wall -Werror -Isrc -fvisibility=hidden \
 		   $(SAN_FLAGS)
 LIBS		= -lcmark-gfm-extensions -lcmark-gfm -lyaml -lsqlite3 -ljansson \
 		  -lcrypto -lxapian -lopencc -licui18n -licuuc -licudata -lgit2 \
-		  -lstdc++ -lpthread -lm
+		  $(MAIL_LIBS) -lstdc++ -lpthread -lm
 
 BUILD		= build
 # Domain code shared by the server module and hcctl (no Kore in it).
 CORE_SRC	= src/settings.c $(wildcard src/util/*.c src/store/*.c \
 		  src/render/*.c src/catalog/*.c src/search/*.c src/publish/*.c \
-		  src/auth/*.c src/deflection/*.c src/tickets/*.c src/community/*.c)
+		  src/auth/*.c src/deflection/*.c src/tickets/*.c src/community/*.c \
+		  src/mail/*.c)
 # The Xapian shim: the only C++, behind src/search/search.h.
 SHIM_SRC	= $(wildcard src/search/*.cc)
 # The HTTP layer: src/http/core and each domain's folder, on top of the core.
@@ -116,6 +124,7 @@ e2e: test-deps all
 	@./tests/e2e/crash.sh
 	@./tests/e2e/proxy.sh
 	@./tests/e2e/events_stop.sh
+	@./tests/e2e/mail.sh
 	@./tests/faults/run.sh quick
 
 browser: test-deps all

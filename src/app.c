@@ -1,4 +1,4 @@
-/* app.c: Kore hooks: settings and the first build in the parent, the watcher, per-worker state. */
+/* app.c: Kore hooks: settings and the first build in the parent, the helpers (watcher, event writer, mailer), per-worker state. */
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -32,6 +32,7 @@
 #include "deflection/events.h"
 #include "deflection/retention.h"
 #include "http/core/ratelimit.h"
+#include "mail/mail.h"
 #include "http/core/site.h"
 #include "render/i18n.h"
 #include "search/fold.h"
@@ -39,6 +40,7 @@
 #include "store/db.h"
 #include "tickets/attachments.h"
 #include "http/tickets/tickets_http.h"
+#include "tickets/outbox.h"
 
 /* How often an idle worker looks for a new catalog snapshot. */
 #define RELOAD_CHECK_MS		1000
@@ -308,6 +310,9 @@ first_build(void)
 
 static pid_t			 watcher_pid = -1;
 static pid_t			 event_writer_pid = -1;
+static pid_t			 mailer_pid = -1;
+/* tickets: what hc-mailer sends with (SMTP_URL set only). */
+static struct mail_config	 mail_cfg;
 
 /* Forks a helper process, named name, running as the workers' user. */
 static pid_t
@@ -352,6 +357,40 @@ run_event_writer(void)
 }
 
 static void
+run_mailer(void)
+{
+	char	path[1100];
+
+	helper_status_started(HELPER_MAILER, getpid());
+	(void)snprintf(path, sizeof(path), "%s/helpcenter.db", settings.data);
+	mailer_run(path, &mail_cfg);
+}
+
+/*
+ * tickets: email, when SMTP_URL is set. The workers queue it (with the
+ * change that causes it, tickets/outbox.h); hc-mailer sends it, outside
+ * the chroot and the sandbox, so no request waits for a relay.
+ */
+static void
+start_mailer(void)
+{
+	char	err[512];
+
+	tickets_mail_enable(settings.smtp_url != NULL);
+	if (settings.smtp_url == NULL)
+		return;
+	if ((mail_cfg.tpl = mail_templates_load(settings.templates, err,
+	    sizeof(err))) == NULL)
+		fatal("mail templates: %s", err);
+	mail_cfg.smtp_url = settings.smtp_url;
+	mail_cfg.from = settings.smtp_from;
+	mail_cfg.base_url = settings.base_url;
+	mail_cfg.default_lang = settings.default_lang;
+	mail_cfg.secret = site.secret;
+	mailer_pid = start_helper("hc-mailer", run_mailer);
+}
+
+static void
 stop_helper(pid_t *pid)
 {
 	if (*pid > 0) {
@@ -370,6 +409,7 @@ kore_parent_teardown(void)
 {
 	stop_helper(&watcher_pid);
 	stop_helper(&event_writer_pid);
+	stop_helper(&mailer_pid);
 }
 
 void
@@ -420,6 +460,7 @@ kore_parent_configure(int argc, char **argv)
 	/* deflection: the workers' page views reach the disk through it. */
 	if (event_rings)
 		event_writer_pid = start_helper("hc-events", run_event_writer);
+	start_mailer();
 
 	/* Read before the fork: workers cannot see these files later. */
 	if ((site.tpl = template_set_load(settings.templates, err,

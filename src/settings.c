@@ -1,4 +1,4 @@
-/* settings.c: PORT, ARTICLES, DATA, BASE_URL, DEFAULT_LANG, RATE_LIMITS, EVENTS, RETENTION_DAYS, TRUST_PROXY, STAFF_SESSION_*, TIME_ZONE from the environment. */
+/* settings.c: PORT, ARTICLES, DATA, BASE_URL, DEFAULT_LANG, RATE_LIMITS, EVENTS, RETENTION_DAYS, TRUST_PROXY, STAFF_SESSION_*, TIME_ZONE, SMTP_* from the environment. */
 #include <sys/stat.h>
 
 #include <ctype.h>
@@ -74,6 +74,49 @@ time_zone_set(const char *zone)
 	return (0);
 }
 
+/* 1 when s has a byte below space or DEL: a line break is header injection. */
+static int
+has_control(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < ' ' || *s == 0x7f)
+			return (1);
+	return (0);
+}
+
+/*
+ * SMTP_URL and SMTP_FROM: unset means no email at all (nothing is queued,
+ * and the pages promise none). Set, the sender must be an address, since
+ * the reply addresses take its domain.
+ */
+static int
+smtp_load(void)
+{
+	const char	*at;
+
+	settings.smtp_url = env_or("SMTP_URL", NULL);
+	settings.smtp_from = env_or("SMTP_FROM", NULL);
+	if (settings.smtp_url == NULL)
+		return (0);
+	if ((strncmp(settings.smtp_url, "smtp://", 7) &&
+	    strncmp(settings.smtp_url, "smtps://", 8)) ||
+	    has_control(settings.smtp_url)) {
+		fprintf(stderr, "SMTP_URL must be smtp://host[:port] or "
+		    "smtps://host[:port] (user:password@ before the host if "
+		    "the relay wants them)\n");
+		return (-1);
+	}
+	if (settings.smtp_from == NULL || has_control(settings.smtp_from) ||
+	    (at = strrchr(settings.smtp_from, '@')) == NULL ||
+	    at == settings.smtp_from || strchr(at, '.') == NULL) {
+		fprintf(stderr, "SMTP_URL is set: SMTP_FROM must be the "
+		    "sender, e.g. 'Help Center <help@example.com>' (replies "
+		    "come back to reply+...@ its domain)\n");
+		return (-1);
+	}
+	return (0);
+}
+
 int
 settings_load(void)
 {
@@ -143,5 +186,5 @@ settings_load(void)
 		    "2678400, not '%s'\n", sm);
 		return (-1);
 	}
-	return (0);
+	return (smtp_load());
 }

@@ -18,6 +18,8 @@ struct settings {
 					   (Asia/Shanghai) */
 	long long	 session_idle;	/* STAFF_SESSION_IDLE: seconds (8 h) */
 	long long	 session_max;	/* STAFF_SESSION_MAX: seconds (7 days) */
+	const char	*smtp_url;	/* SMTP_URL: the relay; NULL: no email */
+	const char	*smtp_from;	/* SMTP_FROM: the sender of the emails */
 };
 
 extern struct settings	settings;

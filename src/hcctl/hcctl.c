@@ -13,6 +13,7 @@
 #include "search/fold.h"
 #include "settings.h"
 #include "store/db.h"
+#include "tickets/outbox.h"
 #include "util/datadir.h"
 
 static int	cmd_check(int, char **);
@@ -57,6 +58,13 @@ static const struct command {
 	{ "threads", "threads export ID\n"
 	    "      a solved community thread as a draft article (Markdown)",
 	    cmd_threads },
+	{ "mail-in", "mail-in [RECIPIENT] < MESSAGE\n"
+	    "      an emailed reply (from the MTA) becomes the requester's\n"
+	    "      comment; exit 0, or 77/65/75 with the reason on stderr\n"
+	    "      (docs/mail.md)", cmd_mail_in },
+	{ "mail", "mail list [STATE] | mail retry ID\n"
+	    "      the email outbox (JSON lines, newest first); retry queues an\n"
+	    "      unsure or failed message again", cmd_mail },
 };
 
 /* --init: the one way to make a database in a DATA that holds none. */
@@ -230,6 +238,8 @@ main(int argc, char **argv)
 		return (usage());
 	if (settings_load() != 0)
 		return (2);
+	/* Replies and closes from here email as the server's would. */
+	tickets_mail_enable(settings.smtp_url != NULL);
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return (commands[i].run(argc - 1, argv + 1));

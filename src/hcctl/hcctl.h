@@ -19,5 +19,8 @@ int	 cmd_export(int, char **);
 /* cmd_threads.c: hcctl reindex's thread documents; 0 or 1. */
 int	 cmd_reindex_threads(const char *index, int full);
 int	 cmd_threads(int, char **);
+/* cmd_mail.c: hcctl mail-in (exit codes of sysexits.h), hcctl mail. */
+int	 cmd_mail_in(int, char **);
+int	 cmd_mail(int, char **);
 
 #endif

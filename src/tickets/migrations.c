@@ -86,5 +86,37 @@ const struct migration	ticket_migrations[] = {
 	    "created_at INTEGER NOT NULL);"
 	    "CREATE INDEX ticket_attachments_ticket ON "
 	    "ticket_attachments(ticket_id, id);" },
+	/*
+	 * Email (docs/mail.md). ticket_lang: the language the customer wrote
+	 * in, for the emails. mail_outbox: one row per email to send, written
+	 * in the transaction of the change that causes it; the mailer claims
+	 * a row (sending, with an attempt id) before the transfer. The
+	 * Message-ID derives from the row's id. mail_in_seen: the Message-IDs
+	 * of emailed replies already added, so a redelivery adds nothing.
+	 */
+	{ "tickets-5", "CREATE TABLE ticket_lang("
+	    "ticket_id INTEGER PRIMARY KEY REFERENCES tickets(id),"
+	    "lang TEXT NOT NULL);"
+	    "CREATE TABLE mail_outbox("
+	    "id INTEGER PRIMARY KEY,"
+	    "ticket_id INTEGER NOT NULL REFERENCES tickets(id),"
+	    "kind TEXT NOT NULL CHECK (kind IN ('received','reply','solved')),"
+	    "event_id INTEGER,"
+	    "rcpt TEXT NOT NULL,"
+	    "created_at INTEGER NOT NULL,"
+	    "state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN "
+	    "('queued','sending','sent','unsure','failed')),"
+	    "attempts INTEGER NOT NULL DEFAULT 0,"
+	    "attempt_id TEXT,"
+	    "next_at INTEGER NOT NULL,"
+	    "sent_at INTEGER,"
+	    "last_error TEXT);"
+	    "CREATE INDEX mail_outbox_due ON mail_outbox(next_at, id) WHERE "
+	    "state = 'queued';"
+	    "CREATE INDEX mail_outbox_ticket ON mail_outbox(ticket_id, id);"
+	    "CREATE TABLE mail_in_seen("
+	    "message_id TEXT PRIMARY KEY,"
+	    "ticket_id INTEGER NOT NULL REFERENCES tickets(id),"
+	    "ts INTEGER NOT NULL);" },
 	{ NULL, NULL }
 };

@@ -291,6 +291,11 @@ ticket_create(sqlite3 *db, const unsigned char secret[32],
 		db_rollback(db);
 		goto out;
 	}
+	/* The customer's language, and the email: with the ticket or not. */
+	if (outbox_ticket_created(db, id, in->lang, in->email, now) != 0) {
+		db_rollback(db);
+		goto out;
+	}
 	/* The funnel's event commits with the ticket, or neither does. */
 	if (in->visitor != NULL) {
 		ev.type = EV_TICKET_SUBMITTED;
@@ -612,8 +617,9 @@ ticket_update(sqlite3 *db, const char *ref, const char *actor,
 		goto fail;
 	rc = -1;
 	if (ch->status != NULL && strcmp(ch->status, c.status) &&
-	    set_field(db, &c, "status", "status", actor, c.status, ch->status,
-	    now) != 0)
+	    (set_field(db, &c, "status", "status", actor, c.status, ch->status,
+	    now) != 0 || (!strcmp(ch->status, "solved") &&
+	    outbox_enqueue(db, c.id, "solved", 0, now) != 0)))
 		goto fail;
 	if (ch->priority != NULL && strcmp(ch->priority, c.priority) &&
 	    (set_field(db, &c, "priority", "priority", actor, c.priority,
@@ -629,17 +635,13 @@ fail:
 	return (rc);
 }
 
-int
-ticket_comment(sqlite3 *db, const char *ref, const char *actor,
-    int is_agent, int public_reply, const char *body)
-{
-	return (ticket_comment_files(db, ref, actor, is_agent, public_reply,
-	    body, NULL, 0, NULL));
-}
-
-int
-ticket_comment_files(sqlite3 *db, const char *ref, const char *actor,
-    int is_agent, int public_reply, const char *body,
+/*
+ * Every comment: with message_id that of an emailed reply (3: seen), with
+ * files linked to the new event; *event_id (may be NULL) gets its id.
+ */
+static int
+comment_tx(sqlite3 *db, const char *ref, const char *actor, int is_agent,
+    int public_reply, const char *body, const char *message_id,
     const struct attachment_blob *files, int nfiles, long long *event_id)
 {
 	struct current	 c;
@@ -658,6 +660,11 @@ ticket_comment_files(sqlite3 *db, const char *ref, const char *actor,
 		rc = 2;
 		goto fail;
 	}
+	if (message_id != NULL && (rc = mail_in_seen_add(db, c.id,
+	    message_id, now)) != 1) {
+		rc = rc == 0 ? 3 : -1;
+		goto fail;
+	}
 	rc = -1;
 	if (!is_agent)
 		public_reply = 1;
@@ -669,6 +676,10 @@ ticket_comment_files(sqlite3 *db, const char *ref, const char *actor,
 		goto fail;
 	if (event_id != NULL)
 		*event_id = ev;
+	/* The customer is told of a public reply; never of a note. */
+	if (is_agent && public_reply && outbox_enqueue(db, c.id, "reply", ev,
+	    now) != 0)
+		goto fail;
 	next = NULL;
 	if (is_agent && public_reply && !strcmp(c.status, "new"))
 		next = "open";
@@ -694,6 +705,31 @@ ticket_comment_files(sqlite3 *db, const char *ref, const char *actor,
 fail:
 	db_rollback(db);
 	return (rc);
+}
+
+int
+ticket_comment(sqlite3 *db, const char *ref, const char *actor,
+    int is_agent, int public_reply, const char *body)
+{
+	return (comment_tx(db, ref, actor, is_agent, public_reply, body, NULL,
+	    NULL, 0, NULL));
+}
+
+int
+ticket_comment_files(sqlite3 *db, const char *ref, const char *actor,
+    int is_agent, int public_reply, const char *body,
+    const struct attachment_blob *files, int nfiles, long long *event_id)
+{
+	return (comment_tx(db, ref, actor, is_agent, public_reply, body, NULL,
+	    files, nfiles, event_id));
+}
+
+int
+ticket_comment_mail(sqlite3 *db, const char *ref, const char *body,
+    const char *message_id)
+{
+	return (comment_tx(db, ref, "requester", 0, 1, body, message_id, NULL,
+	    0, NULL));
 }
 
 int

@@ -15,6 +15,10 @@ const struct ui_string	ticket_strings[] = {
 	{ "tk_email_hint", "仅在需要联系您时使用。提交后您会得到一个状态链接，请通过它查看回复。",
 	    "Used only if we need to reach you. After sending you get a status "
 	    "link: follow the reply there." },
+	/* With email on (SMTP_URL): replies go to this address too. */
+	{ "tk_email_hint_mail", "我们会把回复发送到这个邮箱，您也可以通过提交后"
+	    "得到的状态链接查看。", "We will send the reply here. After "
+	    "sending you also get a status link to follow it." },
 	{ "tk_subject", "主题", "Subject" },
 	{ "tk_body", "问题描述", "Description" },
 	{ "tk_body_hint", "订单号、出错时的提示、您已经试过的方法……",
@@ -38,6 +42,10 @@ const struct ui_string	ticket_strings[] = {
 	{ "tk_status_title", "工单", "Request" },
 	{ "tk_status_private", "这是您的私人链接，请妥善保存，不要分享给他人。",
 	    "This is your private link: keep it, do not share it." },
+	{ "tk_status_private_mail", "这是您的私人链接，请妥善保存，不要分享给他人。"
+	    "回复也会发送到您的邮箱，直接回复邮件即可补充信息。",
+	    "This is your private link: keep it, do not share it. Replies "
+	    "also come to your email; answer them to add to this request." },
 	{ "tk_status", "状态", "Status" },
 	{ "tk_status_new", "新建", "New" },
 	{ "tk_status_open", "处理中", "Open" },

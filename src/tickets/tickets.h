@@ -75,6 +75,8 @@ struct ticket_input {
 	/* Committed blobs (attachment_blob_commit) on the first message. */
 	const struct attachment_blob *attachments;
 	int		 nattachments;
+	const char	*lang;		/* the page's language, for the
+					   emails; NULL = the default */
 };
 
 /* The first problem in an input: a field and message keys (strings.c). */
@@ -111,7 +113,8 @@ struct ticket_created {
 /*
  * Stores a validated ticket, routed (group, priority from keyword rules,
  * SLA due time), with its "created" event and, in the same transaction, the
- * funnel's ticket_submitted event. Durable (committed, synchronous=FULL)
+ * funnel's ticket_submitted event and, when mail is on (outbox.h), the
+ * "received" email. Durable (committed, synchronous=FULL)
  * when it returns TICKET_CREATED. secret derives the status page token.
  */
 enum ticket_result ticket_create(sqlite3 *, const unsigned char secret[32],
@@ -166,7 +169,8 @@ struct ticket_change {
 };
 
 /*
- * Applies the changes that differ, one event each, in one transaction.
+ * Applies the changes that differ, one event each, in one transaction; a
+ * move to solved queues the "solved" email (outbox.h) in it.
  * Returns 1 when done, 0 when there is no such ticket, -1 on error.
  */
 int		 ticket_update(sqlite3 *, const char *ref, const char *actor,
@@ -174,8 +178,8 @@ int		 ticket_update(sqlite3 *, const char *ref, const char *actor,
 
 /*
  * Adds a reply. From an agent (is_agent): public replies set the first
- * response time and move a new ticket to open, notes are internal
- * (public 0). From the requester: always public; a pending or solved
+ * response time, move a new ticket to open and queue the "reply" email
+ * (outbox.h) in the same transaction; notes are internal (public 0). From the requester: always public; a pending or solved
  * ticket opens again, a closed one takes no more replies. Returns 1, 0 (no
  * such ticket), 2 (closed, requester), -1 (error).
  */
@@ -189,6 +193,16 @@ int		 ticket_comment_files(sqlite3 *, const char *ref,
 		    const char *actor, int is_agent, int public_reply,
 		    const char *body, const struct attachment_blob *, int n,
 		    long long *event_id);
+
+/*
+ * A requester's reply that came by email (hcctl mail-in): as
+ * ticket_comment from the requester, and message_id (the email's own) is
+ * recorded in the same transaction, so that a redelivered email adds
+ * nothing. Returns 1, 0 (no such ticket), 2 (closed), 3 (this message was
+ * added before), -1 (error: sqlite3_errcode tells busy from broken).
+ */
+int		 ticket_comment_mail(sqlite3 *, const char *ref,
+		    const char *body, const char *message_id);
 
 /*
  * The SLA job: every ticket past its first-response due time without a

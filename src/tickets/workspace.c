@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "attachments.h"
+#include "internal.h"
 #include "store/db.h"
 #include "workspace.h"
 
@@ -114,7 +115,7 @@ ticket_act(sqlite3 *db, const char *ref, const char *actor, int public_reply,
 	struct now_state	 c;
 	sqlite3_stmt		*st;
 	const char		*status;
-	long long		 now;
+	long long		 now, ev;
 	int			 rc, text;
 
 	now = (long long)time(NULL);
@@ -126,15 +127,29 @@ ticket_act(sqlite3 *db, const char *ref, const char *actor, int public_reply,
 		db_rollback(db);
 		return (rc == 0 ? TICKET_ACT_NO_TICKET : TICKET_ACT_ERROR);
 	}
-	/* Files go with the text they were sent with, in its transaction. */
-	if (text && (event(db, c.id, now, public_reply ? "reply" : "note",
-	    actor, public_reply, body, NULL, NULL) != 0 ||
-	    attachments_link(db, c.id, sqlite3_last_insert_rowid(db), files,
-	    nfiles, now) != 0))
-		goto fail;
+	/*
+	 * Files go with the text they were sent with, and the customer's
+	 * email about a public reply (never a note) with both: one
+	 * transaction.
+	 */
+	if (text) {
+		if (event(db, c.id, now, public_reply ? "reply" : "note", actor,
+		    public_reply, body, NULL, NULL) != 0)
+			goto fail;
+		ev = sqlite3_last_insert_rowid(db);
+		if (attachments_link(db, c.id, ev, files, nfiles, now) != 0 ||
+		    (public_reply && outbox_enqueue(db, c.id, "reply", ev,
+		    now) != 0))
+			goto fail;
+	}
 	/* A first public answer opens a new ticket, unless told otherwise. */
 	if (text && public_reply && status == NULL && !strcmp(c.status, "new"))
 		status = "open";
+	/* Solved: the customer is told, with the rating question. */
+	if (status != NULL && !strcmp(status, "solved") &&
+	    strcmp(c.status, "solved") && outbox_enqueue(db, c.id, "solved", 0,
+	    now) != 0)
+		goto fail;
 	if (change(db, &c, "status", "status", actor, c.status,
 	    sizeof(c.status), status, now) != 0 ||
 	    (ch != NULL && change(db, &c, "priority", "priority", actor,

@@ -1,4 +1,4 @@
-/* helper_status.h: what the helper processes (watcher, event writer) last did, shared with the workers for /healthz. */
+/* helper_status.h: what the helper processes (watcher, event writer, mailer) last did, shared with the workers for /healthz. */
 #ifndef HC_HELPER_STATUS_H
 #define HC_HELPER_STATUS_H
 
@@ -7,6 +7,7 @@
 enum helper_id {
 	HELPER_WATCHER,
 	HELPER_EVENTS,
+	HELPER_MAILER,
 	HELPER_COUNT
 };
 

@@ -19,14 +19,15 @@ auth: util store
 deflection: util store render
 tickets: util store render deflection
 community: util store render search
+mail: util settings store render tickets
 http/core: util settings store render catalog search publish auth deflection tickets community
 http/deflection: util settings store render catalog search publish auth deflection tickets community http/core
 http/catalog: util settings store render catalog search publish auth deflection tickets community http/core http/deflection
 http/community: util settings store render catalog search publish auth deflection tickets community http/core http/deflection
 http/search: util settings store render catalog search publish auth deflection tickets community http/core http/deflection http/catalog http/community
 http/tickets: util settings store render catalog search publish auth deflection tickets community http/core http/deflection http/community
-hcctl: util settings store render catalog search publish auth deflection tickets community
-app: util settings store render catalog search publish auth deflection tickets community http/core http/deflection http/catalog http/community http/search http/tickets
+hcctl: util settings store render catalog search publish auth deflection tickets community mail
+app: util settings store render catalog search publish auth deflection tickets community mail http/core http/deflection http/catalog http/community http/search http/tickets
 '
 
 # layer of a path under src/ (a file or a folder)

@@ -240,6 +240,8 @@ health_index(int *ok)
 #define EVENTS_SILENT_SECS	10
 /* The watcher may spend this long on one large build. */
 #define WATCHER_SILENT_SECS	60
+/* The mailer may wait out a relay's timeouts (connect 10 s, transfer 60 s). */
+#define MAILER_SILENT_SECS	90
 
 static json_t *
 json_time(long long t)
@@ -306,14 +308,14 @@ page_healthz(struct http_request *req)
 	struct helper_state	 w;
 	json_t		*o, *db, *ix, *helpers, *reasons, *m;
 	char		 built[40], problems[160];
-	int		 db_ok, ix_ok, ok, helpers_ok;
+	int		 db_ok, ix_ok, ok, helpers_ok, mail_ok;
 
 	if (!allow_get(req))
 		return (KORE_RESULT_OK);
 	db = health_database(&db_ok);
 	ix = health_index(&ix_ok);
 	reasons = json_array();
-	helpers_ok = 1;
+	helpers_ok = mail_ok = 1;
 	helpers = json_pack("{s:o, s:o}",
 	    "watcher", health_helper(HELPER_WATCHER, "hc-watcher",
 	    "article edits do not go live", WATCHER_SILENT_SECS, reasons,
@@ -321,6 +323,16 @@ page_healthz(struct http_request *req)
 	    "events", health_helper(HELPER_EVENTS, "hc-events",
 	    "page views and searches are not recorded", EVENTS_SILENT_SECS,
 	    reasons, &helpers_ok));
+	/*
+	 * tickets: only when email is on (SMTP_URL). Its trouble is listed
+	 * in reasons but does not make the server 503: pages and tickets
+	 * work, and mail waits in the outbox (a relay outage must not take
+	 * the help center out of a load balancer).
+	 */
+	if (settings.smtp_url != NULL)
+		json_object_set_new(helpers, "mailer", health_helper(
+		    HELPER_MAILER, "hc-mailer", "emails wait in the outbox",
+		    MAILER_SILENT_SECS, reasons, &mail_ok));
 	if (!db_ok && (m = json_object_get(db, "message")) != NULL)
 		json_array_append_new(reasons, json_sprintf("database: %s",
 		    json_string_value(m)));

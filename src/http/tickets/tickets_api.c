@@ -132,6 +132,8 @@ create(struct http_request *req)
 	in.category = v[4] && v[4][0] ? v[4] : NULL;
 	in.priority = v[5] ? v[5] : "normal";
 	in.channel = "api";
+	/* ?lang=, the cookie or Accept-Language: the emails' language. */
+	in.lang = request_lang(req);
 	if (http_request_header(req, "idempotency-key", &idem))
 		in.idem_key = idem;
 	if (ticket_validate(&in, p, MAX_PROBLEMS) > 0) {

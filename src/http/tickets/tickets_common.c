@@ -7,6 +7,7 @@
 #include "render/i18n.h"
 #include "settings.h"
 #include "http/core/site.h"
+#include "tickets/outbox.h"
 #include "tickets_http.h"
 
 /* How often each worker runs the SLA job (idempotent: both run it). */
@@ -85,6 +86,8 @@ tickets_page_context(struct http_request *req, const char *lang,
 	json_object_set_new(ctx, "tickets_js",
 	    json_string(assets_url("tickets.js")));
 	json_object_set_new(ctx, "noindex", json_true());
+	/* The pages promise email only when it is sent (SMTP_URL). */
+	json_object_set_new(ctx, "mail_on", json_boolean(tickets_mail_enabled()));
 	return (ctx);
 }
 

@@ -504,6 +504,8 @@ form_post(struct http_request *req)
 	in.article = v.article && v.article[0] ? v.article : NULL;
 	in.query = v.q && v.q[0] ? v.q : NULL;
 	in.channel = "web_form";
+	/* The emails speak the language of the page the customer wrote on. */
+	in.lang = request_lang(req);
 	if (v.from != NULL && !strcmp(v.from, "feedback"))
 		in.channel = "article_feedback";
 	np = ticket_validate(&in, p, MAX_PROBLEMS);
