@@ -78,8 +78,8 @@ page_sitemap(struct http_request *req)
 		}
 	}
 	sb_puts(&sb, "</urlset>\n");
-	(void)respond_bytes(req, 200, "application/xml; charset=utf-8",
-	    sb.data, sb.len);
+	(void)respond_negotiated(req, 200, "application/xml; charset=utf-8",
+	    sb.data, sb.len, NULL);
 	sb_free(&sb);
 	return (KORE_RESULT_OK);
 }
@@ -133,8 +133,8 @@ page_feed(struct http_request *req)
 		sb_puts(&sb, "</entry>\n");
 	}
 	sb_puts(&sb, "</feed>\n");
-	(void)respond_bytes(req, 200, "application/atom+xml; charset=utf-8",
-	    sb.data, sb.len);
+	(void)respond_negotiated(req, 200,
+	    "application/atom+xml; charset=utf-8", sb.data, sb.len, NULL);
 	sb_free(&sb);
 	return (KORE_RESULT_OK);
 }
