@@ -164,8 +164,9 @@ for v in ("gzip", "*", "GZIP;q=0.5, br", "x-gzip"):
     case("Accept-Encoding: %s -> gzip" % v, accepted(v))
 case("home page: gzip", compressed_same("/", exact=False))
 case("article page: gzip", compressed_same("/articles/create-account"))
+case("articles API: gzip", compressed_same("/api/v1/articles"))
 case("search API: gzip", compressed_same(
-    "/api/v1/search?q=" + urllib.parse.quote("账号")))
+    "/api/v1/search?per_page=50&q=" + urllib.parse.quote("如何")))
 case("sitemap.xml: gzip", compressed_same("/sitemap.xml"))
 case("small answers go out as they are", small_not_compressed)
 case("staff requests are not compressed", staff_not_compressed)
