@@ -29,6 +29,9 @@ fi
 
 . tests/lib/server.sh
 tmpdata=$(mktemp -d "${TMPDIR:-/tmp}/hc-browser.XXXXXX") || exit 1
+# As root the workers and the watcher run as the helpcenter user: it must
+# be able to walk into the folder that holds DATA (mktemp makes it 0700).
+chmod 755 "$tmpdata"
 cleanup() {
 	server_stop
 	rm -rf "$tmpdata"
