@@ -12,7 +12,7 @@ export PORT ARTICLES DATA BASE_URL DEFAULT_LANG RATE_LIMITS
 BUILD_PKGS	= kore libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev \
 		  libgit2-dev \
 		  libsqlite3-dev libjansson-dev libssl-dev git pkg-config \
-		  libxapian-dev libopencc-dev libicu-dev g++ \
+		  libxapian-dev libopencc-dev libicu-dev zlib1g-dev g++ \
 		  libcurl4-openssl-dev libgmime-3.0-dev libxml2-dev
 # Every program the suites call, named: a minimal Debian has none of them
 # (python3 runs the e2e and relevance suites, node and npm the browser ones,
@@ -45,7 +45,7 @@ CFLAGS		+= -std=gnu99 -O2 -g -fPIC -fstack-protector-strong $(WARNINGS) \
 CXXFLAGS	+= -std=c++17 -O2 -g -fPIC -Wall -Werror -Isrc -fvisibility=hidden \
 		   $(SAN_FLAGS)
 LIBS		= -lcmark-gfm-extensions -lcmark-gfm -lyaml -lsqlite3 -ljansson \
-		  -lcrypto -lxapian -lopencc -licui18n -licuuc -licudata -lgit2 \
+		  -lcrypto -lxapian -lopencc -licui18n -licuuc -licudata -lgit2 -lz \
 		  $(MAIL_LIBS) -lstdc++ -lpthread -lm
 
 BUILD		= build

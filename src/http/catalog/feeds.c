@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "community/community.h"
 #include "http/core/site.h"
 #include "render/i18n.h"
 #include "settings.h"
@@ -23,11 +24,39 @@ int	page_robots(struct http_request *);
 int	page_healthz(struct http_request *);
 
 #define FEED_LEN	20
+/*
+ * Threads in sitemap.xml, newest first (a sitemap holds at most 50,000
+ * addresses; older threads stay reachable through the community list).
+ */
+#define SITEMAP_THREADS	10000
 
 static void
 xml_text(struct strbuf *sb, const char *s)
 {
 	html_escape(sb, s, strlen(s));
+}
+
+/* Published threads only: queued, hidden and removed ones are not public. */
+static void
+sitemap_threads(struct strbuf *sb)
+{
+	json_t		*list, *t;
+	long long	 total;
+	size_t		 i;
+	char		 date[32];
+
+	if (site.db == NULL || (list = cm_thread_list(site.db, "newest",
+	    NULL, NULL, 1, SITEMAP_THREADS, &total)) == NULL)
+		return;
+	json_array_foreach(list, i, t) {
+		format_date(json_integer_value(json_object_get(t, "updated")),
+		    date, sizeof(date));
+		sb_puts(sb, "<url><loc>");
+		xml_text(sb, settings.base_url);
+		xml_text(sb, json_string_value(json_object_get(t, "url")));
+		sb_printf(sb, "</loc><lastmod>%s</lastmod></url>\n", date);
+	}
+	json_decref(list);
 }
 
 int
@@ -77,9 +106,10 @@ page_sitemap(struct http_request *req)
 			sb_puts(&sb, "</url>\n");
 		}
 	}
+	sitemap_threads(&sb);
 	sb_puts(&sb, "</urlset>\n");
-	(void)respond_bytes(req, 200, "application/xml; charset=utf-8",
-	    sb.data, sb.len);
+	(void)respond_negotiated(req, 200, "application/xml; charset=utf-8",
+	    sb.data, sb.len, NULL);
 	sb_free(&sb);
 	return (KORE_RESULT_OK);
 }
@@ -133,8 +163,8 @@ page_feed(struct http_request *req)
 		sb_puts(&sb, "</entry>\n");
 	}
 	sb_puts(&sb, "</feed>\n");
-	(void)respond_bytes(req, 200, "application/atom+xml; charset=utf-8",
-	    sb.data, sb.len);
+	(void)respond_negotiated(req, 200,
+	    "application/atom+xml; charset=utf-8", sb.data, sb.len, NULL);
 	sb_free(&sb);
 	return (KORE_RESULT_OK);
 }

@@ -54,6 +54,31 @@ category_options(const char *lang, const char *selected)
 	return (arr);
 }
 
+/*
+ * A listed thread's dates for people and for <time datetime>: when it was
+ * asked, and its last activity when that was on another day.
+ */
+static void
+list_dates(json_t *item)
+{
+	long long	created, updated;
+	char		day[32], iso[40], aday[32], aiso[40];
+
+	created = json_integer_value(json_object_get(item, "created"));
+	updated = json_integer_value(json_object_get(item, "updated"));
+	format_date(created, day, sizeof(day));
+	format_rfc3339(created, iso, sizeof(iso));
+	format_date(updated, aday, sizeof(aday));
+	format_rfc3339(updated, aiso, sizeof(aiso));
+	json_object_set_new(item, "asked_date", json_string(day));
+	json_object_set_new(item, "asked_datetime", json_string(iso));
+	if (updated > created && strcmp(day, aday) != 0) {
+		json_object_set_new(item, "active_date", json_string(aday));
+		json_object_set_new(item, "active_datetime",
+		    json_string(aiso));
+	}
+}
+
 int
 page_community(struct http_request *req)
 {
@@ -108,8 +133,10 @@ page_community(struct http_request *req)
 	    CM_PER_PAGE, &total) : NULL;
 	if (list == NULL)
 		list = json_array();
-	json_array_foreach(list, i, item)
+	json_array_foreach(list, i, item) {
 		cm_add_tag_links(item);
+		list_dates(item);
+	}
 	json_object_set_new(ctx, "threads", list);
 	/* Tabs keep the filters. */
 	sb_init(&base);
@@ -317,7 +344,8 @@ page_community_new(struct http_request *req)
 	if (r.status == 202)
 		return (cm_done_page(req, 202, "cm_queued_title",
 		    "cm_queued_text", 0));
-	(void)snprintf(url, sizeof(url), "/community/questions/%lld", r.id);
+	(void)snprintf(url, sizeof(url), "/community/questions/%lld?posted="
+	    "question", r.id);
 	http_response_header(req, "location", url);
 	security_headers(req);
 	http_response(req, 303, NULL, 0);

@@ -119,6 +119,27 @@ duplicate_link(const char *target, const char *lang)
 	return (o);
 }
 
+/*
+ * After a post the redirect says what was posted (?posted=question or
+ * answer): the page confirms it in its own language. Only these two
+ * values are shown, so the address cannot put words on the page.
+ */
+static void
+posted_notice(struct http_request *req, json_t *ctx, const char *ui)
+{
+	char	*v;
+
+	if (query_get(req, "posted", &v) != 1)
+		return;
+	if (!strcmp(v, "question"))
+		json_object_set_new(ctx, "posted", json_string(i18n_get(ui,
+		    "cm_posted_question")));
+	else if (!strcmp(v, "answer"))
+		json_object_set_new(ctx, "posted", json_string(i18n_get(ui,
+		    "cm_posted_answer")));
+	free(v);
+}
+
 int
 page_thread(struct http_request *req)
 {
@@ -167,6 +188,7 @@ page_thread(struct http_request *req)
 	funnel_search_click(req, visitor, target, NULL);
 
 	ctx = page_context(req, lang, t.title);
+	posted_notice(req, ctx, i18n_ui_lang(lang));
 	cm_page_assets(ctx);
 	tj = cm_thread_json(&t, ans, n);
 	votes = cm_votes_of(site.db, id, visitor);
@@ -303,7 +325,7 @@ do_answer(struct http_request *req, long long id, struct form *f)
 	struct cm_input		 in;
 	struct cm_result	 r;
 	const char		*hp, *ui;
-	char			 anchor[32];
+	char			 anchor[48];
 
 	if (!ratelimit_check(req, "post", CM_POSTS_PER_MINUTE))
 		return (KORE_RESULT_OK);
@@ -323,7 +345,7 @@ do_answer(struct http_request *req, long long id, struct form *f)
 	if (r.status == 202)
 		return (cm_done_page(req, 202, "cm_queued_title",
 		    "cm_queued_text", id));
-	(void)snprintf(anchor, sizeof(anchor), "#a%lld", r.id);
+	(void)snprintf(anchor, sizeof(anchor), "?posted=answer#a%lld", r.id);
 	return (back_to(req, id, anchor));
 }
 

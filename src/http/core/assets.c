@@ -1,4 +1,4 @@
-/* assets.c: /assets/<file> with ETag, 304 and a one-year immutable cache lifetime. */
+/* assets.c: /assets/<file> with ETag, 304, a one-year immutable cache lifetime, and a gzip copy made at load. */
 #include <dirent.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,6 +8,7 @@
 #include "site.h"
 #include "assets.h"
 #include "util/file.h"
+#include "util/gzip.h"
 #include "util/strbuf.h"
 
 struct static_asset {
@@ -17,6 +18,9 @@ struct static_asset {
 	const char	*type;
 	char		 etag[24];	/* "16 hex digits" with quotes */
 	char		 url[160];
+	char		*gz;		/* gzip copy; NULL: not worth it */
+	size_t		 gzlen;
+	char		 gzetag[28];	/* "16 hex digits-gz" */
 };
 
 #define MAX_ASSET_BYTES		(1024 * 1024)
@@ -54,6 +58,32 @@ media_type(const char *name)
 	return ("application/octet-stream");
 }
 
+/*
+ * Text compresses; PNG, JPEG, GIF and WebP already are. A copy that saves
+ * less than a tenth is not kept: the client would inflate for nothing.
+ */
+static void
+precompress(struct static_asset *a)
+{
+	struct strbuf	gz;
+
+	a->gz = NULL;
+	a->gzlen = 0;
+	if (strncmp(a->type, "text/", 5) && strcmp(a->type, "image/svg+xml") &&
+	    strcmp(a->type, "image/x-icon"))
+		return;
+	sb_init(&gz);
+	if (gzip_encode(a->data, a->len, NULL, 0, 0, 9, &gz) != 0 ||
+	    gz.len > a->len - a->len / 10) {
+		sb_free(&gz);
+		return;
+	}
+	a->gzlen = gz.len;
+	a->gz = sb_detach(&gz);
+	/* Another representation, another tag (RFC 9110 8.8.3). */
+	(void)snprintf(a->gzetag, sizeof(a->gzetag), "%.17s-gz\"", a->etag);
+}
+
 int
 assets_load(const char *dir)
 {
@@ -88,6 +118,7 @@ assets_load(const char *dir)
 		    md[2], md[3], md[4], md[5], md[6], md[7]);
 		(void)snprintf(a->url, sizeof(a->url), "/assets/%s?v=%.16s",
 		    a->name, a->etag + 1);
+		precompress(a);
 	}
 	closedir(d);
 	sb_free(&path);
@@ -139,18 +170,32 @@ int
 asset_file(struct http_request *req)
 {
 	struct static_asset	*a;
-	const char		*inm;
+	const char		*inm, *etag, *data;
+	size_t			 len;
 
 	if (!allow_get(req))
 		return (KORE_RESULT_OK);
 	/* The route only lets [A-Za-z0-9._-] through; no '/' can follow. */
 	if ((a = find(req->path + strlen("/assets/"))) == NULL)
 		return (respond_error_page(req, 404, NULL));
-	http_response_header(req, "etag", a->etag);
+	etag = a->etag;
+	data = a->data;
+	len = a->len;
+	if (a->gz != NULL) {
+		/* Caches must keep the two representations apart. */
+		http_response_header(req, "vary", "Accept-Encoding");
+		if (client_accepts_gzip(req)) {
+			etag = a->gzetag;
+			data = a->gz;
+			len = a->gzlen;
+			http_response_header(req, "content-encoding", "gzip");
+		}
+	}
+	http_response_header(req, "etag", etag);
 	http_response_header(req, "cache-control",
 	    "public, max-age=31536000, immutable");
 	if (http_request_header(req, "if-none-match", &inm) &&
-	    etag_matches(inm, a->etag))
+	    etag_matches(inm, etag))
 		return (respond_bytes(req, 304, a->type, NULL, 0));
-	return (respond_bytes(req, 200, a->type, a->data, a->len));
+	return (respond_bytes(req, 200, a->type, data, len));
 }

@@ -106,6 +106,27 @@ int		 respond_redirect(struct http_request *, int status,
 int		 respond_bytes(struct http_request *, int status,
 		    const char *content_type, const void *, size_t);
 
+/*
+ * Answers smaller than this go out as they are: gzip's 18 bytes of frame
+ * and a round of zlib buy nothing on them. GZIP_LEVEL: zlib's level for
+ * answers compressed per request (assets are compressed once, at 9).
+ */
+#define GZIP_MIN_BYTES	1024
+#define GZIP_LEVEL	6
+
+/* 1 when the request's Accept-Encoding allows gzip (q=0 respected). */
+int		 client_accepts_gzip(struct http_request *);
+/*
+ * respond_bytes, gzip'd when the client allows it, the answer is at least
+ * GZIP_MIN_BYTES and the request is not a staff member's (a session
+ * cookie or an Authorization header). The visitor's CSRF token, when it
+ * is in data, is kept out of the compressor's dictionary (BREACH). Sends
+ * "Vary: <vary>, Accept-Encoding" (vary may be NULL) either way.
+ */
+int		 respond_negotiated(struct http_request *, int status,
+		    const char *content_type, const void *, size_t,
+		    const char *vary);
+
 /* Security headers every response carries (CSP, nosniff, referrer). */
 void		 security_headers(struct http_request *);
 /* The same headers as raw "name: value\r\n" lines, for answers made without a request. */

@@ -141,6 +141,16 @@ csrf_token(struct http_request *req, char out[65])
 	hex_encode(mac, sizeof(mac), out);
 }
 
+int
+csrf_token_known(struct http_request *req, char out[65])
+{
+	/* No visitor id asked for: no form of this answer holds a token. */
+	if (http_state_get(req) == NULL)
+		return (0);
+	csrf_token(req, out);
+	return (1);
+}
+
 /* An Origin header, when present, must be this site (BASE_URL or Host). */
 static int
 origin_ok(struct http_request *req)

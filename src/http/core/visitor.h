@@ -30,6 +30,12 @@ void		 client_key(struct http_request *, char out[33]);
 
 /* The CSRF token for this visitor's forms (bound to the visitor id). */
 void		 csrf_token(struct http_request *, char out[65]);
+/*
+ * The token as csrf_token, but only when this request already asked for
+ * the visitor id (so an answer may hold it): 1, or 0 without touching out
+ * and without making a visitor id. For keeping it out of compression.
+ */
+int		 csrf_token_known(struct http_request *, char out[65]);
 
 /*
  * 1 when a form POST may proceed: presented equals this visitor's token

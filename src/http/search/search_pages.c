@@ -518,8 +518,8 @@ api_search(struct http_request *req)
 		out.len--;
 	sb_printf(&out, ",\"took_ms\":%lld}", (now_us() - start) / 1000);
 	http_response_header(req, "cache-control", "no-cache");
-	(void)respond_bytes(req, 200, "application/json; charset=utf-8",
-	    out.data, out.len);
+	(void)respond_negotiated(req, 200, "application/json; charset=utf-8",
+	    out.data, out.len, NULL);
 	sb_free(&out);
 	return (KORE_RESULT_OK);
 }
