@@ -29,6 +29,9 @@ fi
 
 . tests/lib/server.sh
 tmpdata=$(mktemp -d "${TMPDIR:-/tmp}/hc-browser.XXXXXX") || exit 1
+# As root the workers run as the helpcenter user: it must be able to walk
+# into the data folder's parent (mktemp makes it 0700), as in tests/e2e/run.sh.
+chmod 755 "$tmpdata"
 cleanup() {
 	server_stop
 	rm -rf "$tmpdata"
