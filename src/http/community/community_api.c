@@ -70,8 +70,8 @@ done:
 
 /* Reads the JSON members of a post; 0, or -1 after answering 400. */
 static int
-read_post(struct http_request *req, json_t *body, struct cm_input *in,
-    char **tags_joined, int thread)
+read_post(struct http_request *req, json_t *body,
+    struct cm_post_input *in, char **tags_joined, int thread)
 {
 	static const char	*const names[] = { "title", "body", "category",
 				    "display_name" };
@@ -129,7 +129,7 @@ read_post(struct http_request *req, json_t *body, struct cm_input *in,
 static int
 post_answer_or_thread(struct http_request *req, long long thread_id)
 {
-	struct cm_input		 in;
+	struct cm_post_input	 in;
 	struct cm_result	 r;
 	json_t			*body;
 	char			*tags = NULL, url[96];
@@ -144,7 +144,8 @@ post_answer_or_thread(struct http_request *req, long long thread_id)
 		free(tags);
 		return (KORE_RESULT_OK);
 	}
-	cm_submit(req, thread_id, &in, &r);
+	in.thread_id = thread_id;
+	cm_submit(req, &in, &r);
 	json_decref(body);
 	free(tags);
 	if (r.status >= 400)

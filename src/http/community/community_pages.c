@@ -166,8 +166,8 @@ page_community(struct http_request *req)
 
 /* The ask form, with values and an error when it is shown again. */
 static int
-ask_form(struct http_request *req, int status, const struct cm_input *in,
-    const char *error)
+ask_form(struct http_request *req, int status,
+    const struct cm_post_input *in, const char *error)
 {
 	const char	*lang, *ui;
 	json_t		*ctx;
@@ -250,7 +250,7 @@ int
 page_community_new(struct http_request *req)
 {
 	struct form		 f;
-	struct cm_input		 in;
+	struct cm_post_input	 in;
 	struct cm_result	 r;
 	struct event		 ev = EVENT_INIT;
 	const char		*hp, *action;
@@ -306,7 +306,7 @@ page_community_new(struct http_request *req)
 		form_free(&f);
 		return (KORE_RESULT_OK);
 	}
-	cm_submit(req, 0, &in, &r);
+	cm_submit(req, &in, &r);
 	if (r.status >= 400) {
 		(void)ask_form(req, r.status, &in, cm_result_message(&r,
 		    i18n_ui_lang(request_lang(req))));

@@ -300,7 +300,7 @@ post_ref(const char *ref, long long thread_id, char *kind, long long *id,
 static int
 do_answer(struct http_request *req, long long id, struct form *f)
 {
-	struct cm_input		 in;
+	struct cm_post_input	 in;
 	struct cm_result	 r;
 	const char		*hp, *ui;
 	char			 anchor[32];
@@ -316,7 +316,8 @@ do_answer(struct http_request *req, long long id, struct form *f)
 	if (!cm_form_stamp_check(form_get(f, "ts"), &in.too_fast))
 		return (respond_error_page(req, 400, i18n_get(ui,
 		    "cm_err_stamp")));
-	cm_submit(req, id, &in, &r);
+	in.thread_id = id;
+	cm_submit(req, &in, &r);
 	if (r.status >= 400)
 		return (respond_error_page(req, r.status,
 		    cm_result_message(&r, ui)));
