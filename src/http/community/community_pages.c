@@ -252,8 +252,7 @@ page_community_new(struct http_request *req)
 	struct form		 f;
 	struct cm_post_input	 in;
 	struct cm_result	 r;
-	struct event		 ev = EVENT_INIT;
-	const char		*hp, *action;
+	const char		*hp, *action, *target;
 	char			 url[64];
 
 	site_refresh();
@@ -279,12 +278,11 @@ page_community_new(struct http_request *req)
 	action = form_get(&f, "action");
 	if (action != NULL && !strcmp(action, "deflected")) {
 		/* Explicit deflection: nothing is posted. */
-		ev.type = EV_DEFLECTED;
-		ev.visitor = visitor_id(req);
-		ev.target = form_get(&f, "answered_by");
-		if (ev.target != NULL && !deflection_target_ok(ev.target))
-			ev.target = NULL;
-		if (site.db == NULL || events_write(site.db, &ev) != 0) {
+		target = form_get(&f, "answered_by");
+		if (target != NULL && !deflection_target_ok(target))
+			target = NULL;
+		if (site.db == NULL || event_deflected(site.db,
+		    visitor_id(req), target, NULL) != 0) {
 			form_free(&f);
 			return (respond_error_page(req, 503, NULL));
 		}
@@ -330,7 +328,6 @@ community_similar(struct http_request *req)
 {
 	struct hc_query		 q;
 	struct hc_results	*r;
-	struct event		 ev = EVENT_INIT;
 	const struct article		*a;
 	const struct article_version	*v;
 	struct cm_thread	 t;
@@ -393,11 +390,8 @@ community_similar(struct http_request *req)
 		}
 		free(folded);
 		if (json_array_size(arr) > 0) {
-			ev.type = EV_SUGGESTION_SHOWN;
-			ev.visitor = visitor_id(req);
-			ev.query = text;
-			ev.result_count = (long long)json_array_size(arr);
-			events_record(&ev);
+			event_suggestion_shown(visitor_id(req), text,
+			    (long long)json_array_size(arr));
 		}
 	}
 	free(text);

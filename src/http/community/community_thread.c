@@ -125,7 +125,6 @@ page_thread(struct http_request *req)
 	struct cm_thread	 t;
 	struct cm_answer	*ans = NULL;
 	struct token_owner	 owner;
-	struct event		 ev = EVENT_INIT;
 	const char		*lang, *visitor;
 	json_t			*ctx, *tj, *votes, *arr, *aj, *dup;
 	char			 csrf[65], stamp[64], url[80], key[32];
@@ -159,10 +158,7 @@ page_thread(struct http_request *req)
 		cm_thread_free(&t);
 		return (respond_error_page(req, 503, NULL));
 	}
-	ev.type = EV_THREAD_VIEW;
-	ev.visitor = visitor;
-	ev.thread_id = id;
-	events_record(&ev);
+	event_thread_view(visitor, id);
 	(void)snprintf(target, sizeof(target), "thread:%lld", id);
 	funnel_search_click(req, visitor, target, NULL);
 

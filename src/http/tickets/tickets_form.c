@@ -68,7 +68,6 @@ thread_id(const char *v)
 static json_t *
 suggestions(struct http_request *req, const char *q, const char *exclude)
 {
-	struct event			 ev = EVENT_INIT;
 	struct hc_query			 hq;
 	struct hc_results		*r;
 	const struct article		*art;
@@ -121,11 +120,8 @@ suggestions(struct http_request *req, const char *q, const char *exclude)
 	}
 	sb_free(&url);
 	free(folded);
-	ev.type = EV_SUGGESTION_SHOWN;
-	ev.visitor = visitor_id(req);
-	ev.query = q;
-	ev.result_count = (long long)json_array_size(arr);
-	events_record(&ev);
+	event_suggestion_shown(visitor_id(req), q,
+	    (long long)json_array_size(arr));
 	return (arr);
 }
 
@@ -154,7 +150,6 @@ api_ticket_suggest(struct http_request *req)
 int
 ticket_suggested(struct http_request *req)
 {
-	struct event	 ev = EVENT_INIT;
 	struct strbuf	 sb;
 	char		*to, *pos, *end;
 	long		 n;
@@ -174,15 +169,8 @@ ticket_suggested(struct http_request *req)
 		if (*pos == '\0' || *end != '\0' || n < 1 || n > 100)
 			n = -1;
 	}
+	event_suggestion_clicked(visitor_id(req), to, n);
 	sb_init(&sb);
-	sb_printf(&sb, "article:%s", to);
-	ev.type = EV_SUGGESTION_CLICKED;
-	ev.visitor = visitor_id(req);
-	ev.target = sb.data;
-	ev.slug = to;
-	ev.position = n;
-	events_record(&ev);
-	sb_reset(&sb);
 	sb_puts(&sb, "/articles/");
 	url_encode(&sb, to);
 	rc = tickets_redirect(req, 303, sb.data);
@@ -197,7 +185,6 @@ done:
 int
 ticket_deflected(struct http_request *req)
 {
-	struct event	 ev = EVENT_INIT;
 	struct form	 f;
 	struct strbuf	 target;
 	const char	*lang, *article;
@@ -226,12 +213,9 @@ ticket_deflected(struct http_request *req)
 	sb_init(&target);
 	if (article != NULL)
 		sb_printf(&target, "article:%s", article);
-	ev.type = EV_DEFLECTED;
-	ev.visitor = visitor_id(req);
-	ev.slug = article;
-	ev.target = article ? target.data : NULL;
 	/* The visitor is thanked for it: written now, not buffered. */
-	if (site.db == NULL || events_write(site.db, &ev) != 0) {
+	if (site.db == NULL || event_deflected(site.db, visitor_id(req),
+	    article ? target.data : NULL, article) != 0) {
 		sb_free(&target);
 		http_response_header(req, "retry-after", "5");
 		rc = respond_error_page(req, 503, i18n_get(i18n_ui_lang(lang),
@@ -364,7 +348,6 @@ render_form(struct http_request *req, int status, const struct form_values *v,
 static int
 form_get_page(struct http_request *req)
 {
-	struct event		 ev = EVENT_INIT;
 	struct form_values	 v;
 	char			*article, *q, *thread, *from;
 	char			 ts[FORM_STAMP_LEN], idem[33], cat[128];
@@ -407,12 +390,8 @@ form_get_page(struct http_request *req)
 		    (int)strcspn(art->category, "/"), art->category);
 		v.category = cat;
 	}
-	ev.type = EV_TICKET_FORM_SHOWN;
-	ev.visitor = visitor_id(req);
-	ev.slug = article && article[0] ? article : NULL;
-	ev.query = q;
-	ev.thread_id = tid > 0 ? tid : -1;
-	events_record(&ev);
+	event_ticket_form_shown(visitor_id(req), article && article[0] ?
+	    article : NULL, q, tid);
 	rc = render_form(req, 200, &v, NULL, 0, NULL);
 done:
 	free(article);
