@@ -9,8 +9,7 @@
 #include "http/core/assets.h"
 #include "http/core/ratelimit.h"
 #include "render/i18n.h"
-#include "search/fold.h"
-#include "publish/indexer.h"
+#include "http/core/suggest.h"
 #include "http/core/site.h"
 #include "util/text.h"
 #include "http/core/visitor.h"
@@ -326,16 +325,11 @@ page_community_new(struct http_request *req)
 int
 community_similar(struct http_request *req)
 {
-	struct hc_query		 q;
-	struct hc_results	*r;
-	const struct article		*a;
-	const struct article_version	*v;
-	struct cm_thread	 t;
-	hc_index		*ix;
+	struct suggest_query	 sq;
+	struct suggestion	*s;
 	json_t			*arr;
-	char			*text = NULL, *folded, *slug, *vl, url[300], ref[200];
-	long long		 tid;
-	size_t			 i;
+	char			*text = NULL, url[300], ref[200];
+	int			 i, n;
 
 	if (!allow_get(req))
 		return (KORE_RESULT_OK);
@@ -346,53 +340,33 @@ community_similar(struct http_request *req)
 		    "UTF-8 text of at most 256 characters.", "q"));
 	}
 	arr = json_array();
+	memset(&sq, 0, sizeof(sq));
+	sq.text = text;
+	sq.limit = SIMILAR_MAX;
+	/* One character finds too much to be a suggestion. */
 	if (text != NULL && utf8_length(text) >= 2 &&
-	    (ix = search_reader()) != NULL) {
-		folded = fold_text(text, strlen(text));
-		memset(&q, 0, sizeof(q));
-		q.text = folded;
-		q.limit = SIMILAR_MAX;
-		q.prefix_last = 1;
-		q.prefer_lang = request_lang(req);
-		if (hc_search(ix, &q, &r) == HC_SEARCH_OK) {
-			for (i = 0; i < r->nhits; i++) {
-				if (indexer_parse_article_id(r->hits[i].id,
-				    &slug, &vl) == 0) {
-					a = catalog_article(site.cat, slug);
-					v = a ? article_version_in(a, vl) : NULL;
-					if (v != NULL) {
-						(void)snprintf(url, sizeof(url),
-						    "/articles/%s?lang=%s",
-						    a->slug, v->lang);
-						(void)snprintf(ref, sizeof(ref),
-						    "article:%s", a->slug);
-						json_array_append_new(arr,
-						    json_pack("{s:s, s:s, s:s, "
-						    "s:s}", "title", v->title,
-						    "url", url, "type",
-						    "article", "ref", ref));
-					}
-					free(slug);
-					free(vl);
-				} else if (cm_path_id(r->hits[i].id, "thread:",
-				    &tid, NULL) && site.db != NULL &&
-				    cm_thread_brief(site.db, tid, &t) == 1) {
-					(void)snprintf(url, sizeof(url),
-					    "/community/questions/%lld", tid);
-					json_array_append_new(arr, json_pack(
-					    "{s:s, s:s, s:s, s:s}", "title",
-					    t.title, "url", url, "type",
-					    "thread", "ref", r->hits[i].id));
-					cm_thread_free(&t);
-				}
+	    (n = suggest_find(req, &sq, &s)) >= 0) {
+		for (i = 0; i < n; i++) {
+			if (s[i].slug != NULL) {
+				(void)snprintf(url, sizeof(url),
+				    "/articles/%s?lang=%s", s[i].slug,
+				    s[i].lang);
+				(void)snprintf(ref, sizeof(ref), "article:%s",
+				    s[i].slug);
+			} else {
+				(void)snprintf(url, sizeof(url),
+				    "/community/questions/%lld",
+				    s[i].thread_id);
+				(void)snprintf(ref, sizeof(ref), "thread:%lld",
+				    s[i].thread_id);
 			}
-			hc_results_free(r);
+			json_array_append_new(arr, json_pack("{s:s, s:s, s:s, "
+			    "s:s}", "title", s[i].title, "url", url, "type",
+			    s[i].type, "ref", ref));
 		}
-		free(folded);
-		if (json_array_size(arr) > 0) {
-			event_suggestion_shown(visitor_id(req), text,
-			    (long long)json_array_size(arr));
-		}
+		suggestions_free(s, n);
+		if (n > 0)
+			event_suggestion_shown(visitor_id(req), text, n);
 	}
 	free(text);
 	return (respond_json(req, 200, json_pack("{s:o}", "suggestions",

@@ -11,8 +11,7 @@
 #include "http/core/forms.h"
 #include "http/core/ratelimit.h"
 #include "render/i18n.h"
-#include "search/fold.h"
-#include "publish/indexer.h"
+#include "http/core/suggest.h"
 #include "http/core/site.h"
 #include "tickets_http.h"
 #include "util/form_stamp.h"
@@ -68,60 +67,35 @@ thread_id(const char *v)
 static json_t *
 suggestions(struct http_request *req, const char *q, const char *exclude)
 {
-	struct hc_query			 hq;
-	struct hc_results		*r;
-	const struct article		*art;
-	const struct article_version	*v;
-	struct strbuf			 url;
-	hc_index			*ix;
-	json_t				*arr;
-	char				*folded, *slug, *vlang;
-	size_t				 i;
+	struct suggest_query	 sq;
+	struct suggestion	*s;
+	struct strbuf		 url;
+	json_t			*arr;
+	int			 i, n;
 
 	arr = json_array();
-	if (q == NULL || q[strspn(q, " \t")] == '\0' ||
-	    (ix = search_reader()) == NULL)
+	memset(&sq, 0, sizeof(sq));
+	sq.text = q;
+	sq.limit = SUGGESTIONS;
+	sq.titles_only = 1;
+	sq.articles_only = 1;
+	/* Not the article the customer just found unhelpful. */
+	sq.exclude = exclude;
+	if ((n = suggest_find(req, &sq, &s)) < 0)
 		return (arr);
-	folded = fold_text(q, strlen(q));
-	memset(&hq, 0, sizeof(hq));
-	hq.text = folded;
-	hq.limit = SUGGESTIONS;
-	hq.prefix_last = 1;
-	hq.titles_only = 1;
-	hq.type = "article";
-	hq.prefer_lang = request_lang(req);
 	sb_init(&url);
-	if (hc_search(ix, &hq, &r) == HC_SEARCH_OK) {
-		for (i = 0; i < r->nhits; i++) {
-			if (indexer_parse_article_id(r->hits[i].id, &slug,
-			    &vlang) != 0)
-				continue;
-			art = catalog_article(site.cat, slug);
-			v = art ? article_version_in(art, vlang) : NULL;
-			/* Not the article the customer just found unhelpful. */
-			if (v != NULL && exclude != NULL &&
-			    !strcmp(art->slug, exclude))
-				v = NULL;
-			if (v != NULL) {
-				sb_reset(&url);
-				sb_puts(&url, "/tickets/suggested?to=");
-				url_encode(&url, art->slug);
-				sb_printf(&url, "&pos=%zu",
-				    json_array_size(arr) + 1);
-				json_array_append_new(arr, json_pack("{s:s, s:s, "
-				    "s:s, s:s}", "title", v->title, "url",
-				    url.data, "slug", art->slug, "lang",
-				    v->lang));
-			}
-			free(slug);
-			free(vlang);
-		}
-		hc_results_free(r);
+	for (i = 0; i < n; i++) {
+		sb_reset(&url);
+		sb_puts(&url, "/tickets/suggested?to=");
+		url_encode(&url, s[i].slug);
+		sb_printf(&url, "&pos=%d", i + 1);
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s}",
+		    "title", s[i].title, "url", url.data, "slug", s[i].slug,
+		    "lang", s[i].lang));
 	}
 	sb_free(&url);
-	free(folded);
-	event_suggestion_shown(visitor_id(req), q,
-	    (long long)json_array_size(arr));
+	suggestions_free(s, n);
+	event_suggestion_shown(visitor_id(req), q, n);
 	return (arr);
 }
 
