@@ -170,11 +170,10 @@ post_answer_or_thread(struct http_request *req, long long thread_id)
 int
 api_threads(struct http_request *req)
 {
-	site_refresh();
+	if (!site_begin(req, HTTP_METHOD_GET | HTTP_METHOD_POST))
+		return (KORE_RESULT_OK);
 	if (req->method == HTTP_METHOD_POST)
 		return (post_answer_or_thread(req, 0));
-	if (!allow_get(req))
-		return (KORE_RESULT_OK);
 	return (list_threads(req));
 }
 
@@ -220,15 +219,11 @@ api_thread_answers(struct http_request *req)
 	const char	*rest;
 	long long	 id;
 
-	site_refresh();
+	if (!allow_post(req))
+		return (KORE_RESULT_OK);
 	if (!cm_path_id(req->path, "/api/v1/threads/", &id, &rest) ||
 	    strcmp(rest, "/answers") != 0)
 		return (respond_json_error(req, 404, "not_found", "No such "
 		    "address.", NULL));
-	if (req->method != HTTP_METHOD_POST) {
-		http_response_header(req, "allow", "POST");
-		return (respond_json_error(req, 405, "method_not_allowed",
-		    "Answers are posted with POST.", NULL));
-	}
 	return (post_answer_or_thread(req, id));
 }

@@ -254,13 +254,10 @@ page_community_new(struct http_request *req)
 	const char		*hp, *action, *target;
 	char			 url[64];
 
-	site_refresh();
-	if (req->method == HTTP_METHOD_GET || req->method == HTTP_METHOD_HEAD)
+	if (!site_begin(req, HTTP_METHOD_GET | HTTP_METHOD_POST))
+		return (KORE_RESULT_OK);
+	if (req->method != HTTP_METHOD_POST)
 		return (ask_form(req, 200, NULL, NULL));
-	if (req->method != HTTP_METHOD_POST) {
-		http_response_header(req, "allow", "GET, HEAD, POST");
-		return (respond_error_page(req, 405, NULL));
-	}
 	if (!form_read(req, &f))
 		return (KORE_RESULT_OK);
 	if (!csrf_valid(req, form_get(&f, CSRF_FIELD))) {

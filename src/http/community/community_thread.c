@@ -492,7 +492,8 @@ thread_action(struct http_request *req)
 	long long		 id;
 	int			 rc, staff;
 
-	site_refresh();
+	if (!allow_post(req))
+		return (KORE_RESULT_OK);
 	if (!cm_path_id(req->path, "/community/questions/", &id, &action) ||
 	    *action != '/' || site.db == NULL)
 		return (respond_error_page(req, 404, NULL));
@@ -501,10 +502,6 @@ thread_action(struct http_request *req)
 	    strcmp(action, "accept") && strcmp(action, "edit") &&
 	    strcmp(action, "report"))
 		return (respond_error_page(req, 404, NULL));
-	if (req->method != HTTP_METHOD_POST) {
-		http_response_header(req, "allow", "POST");
-		return (respond_error_page(req, 405, NULL));
-	}
 	if (!form_read(req, &f))
 		return (KORE_RESULT_OK);
 	if (!csrf_valid(req, form_get(&f, CSRF_FIELD))) {

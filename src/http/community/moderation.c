@@ -114,11 +114,8 @@ moderation_act(struct http_request *req)
 	char			 kind, dup[220];
 	int			 rc = -1, status = 400, bearer, answered;
 
-	site_refresh();
-	if (req->method != HTTP_METHOD_POST) {
-		http_response_header(req, "allow", "POST");
-		return (respond_error_page(req, 405, NULL));
-	}
+	if (!allow_post(req))
+		return (KORE_RESULT_OK);
 	if (!editor_only(req, &owner, &answered))
 		return (answered ? KORE_RESULT_OK : respond_error_page(req, 403,
 		    "Sign in as an editor to moderate."));

@@ -165,11 +165,8 @@ ticket_deflected(struct http_request *req)
 	json_t		*ctx;
 	int		 rc;
 
-	site_refresh();
-	if (req->method != HTTP_METHOD_POST) {
-		http_response_header(req, "allow", "POST");
-		return (respond_error_page(req, 405, NULL));
-	}
+	if (!allow_post(req))
+		return (KORE_RESULT_OK);
 	if (!ratelimit_check(req, "ticket_deflect", DEFLECT_RATE))
 		return (KORE_RESULT_OK);
 	if (!form_read(req, &f))
@@ -501,11 +498,9 @@ done:
 int
 ticket_form(struct http_request *req)
 {
-	if (req->method == HTTP_METHOD_POST) {
-		site_refresh();
-		return (form_post(req));
-	}
-	if (!allow_get(req))
+	if (!site_begin(req, HTTP_METHOD_GET | HTTP_METHOD_POST))
 		return (KORE_RESULT_OK);
+	if (req->method == HTTP_METHOD_POST)
+		return (form_post(req));
 	return (form_get_page(req));
 }

@@ -103,9 +103,7 @@ ticket_status(struct http_request *req)
 	char	 ref[TICKET_REF_LEN], *token;
 	int	 rc;
 
-	if (req->method == HTTP_METHOD_POST)
-		site_refresh();
-	else if (!allow_get(req))
+	if (!site_begin(req, HTTP_METHOD_GET | HTTP_METHOD_POST))
 		return (KORE_RESULT_OK);
 	if (site.db == NULL || tickets_path_ref(req, "/tickets/", NULL,
 	    ref) == NULL)
