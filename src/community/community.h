@@ -203,8 +203,16 @@ int	cm_thread_flag(sqlite3 *, long long id, const char *flag, int on,
 int	cm_thread_duplicate(sqlite3 *, long long id, const char *target,
 	    const struct cm_audit *);
 
-/* A visitor's report of a post: it is listed in the queue. 0, 1 when already reported, -1. */
-int	cm_report(sqlite3 *, char kind, long long id, const char *visitor);
+/* What a visitor's report of a post did. */
+enum cm_report_result {
+	CM_REPORTED = 0,	/* listed in the moderation queue */
+	CM_REPORTED_BEFORE,	/* by this visitor already: counted once */
+	CM_REPORT_FAILED	/* database: nothing was stored */
+};
+
+/* A visitor's report of a post: it is listed in the queue. */
+enum cm_report_result	cm_report(sqlite3 *, char kind, long long id,
+			    const char *visitor);
 
 /*
  * The moderation queue: queued posts and reported posts, oldest first,

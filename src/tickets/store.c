@@ -591,20 +591,30 @@ replan_due(sqlite3 *db, const struct current *c, const char *priority)
 	return (rc);
 }
 
-int
+/* What current_get's 0 (no such ticket) or -1 means to a caller. */
+static enum ticket_change_result
+not_current(int found)
+{
+	return (found == 0 ? TICKET_NOT_FOUND : TICKET_CHANGE_FAILED);
+}
+
+enum ticket_change_result
 ticket_update(sqlite3 *db, const char *ref, const char *actor,
     const struct ticket_change *ch)
 {
-	struct current	c;
-	long long	now;
-	int		rc;
+	struct current			c;
+	enum ticket_change_result	r;
+	long long			now;
+	int				found;
 
 	now = (long long)time(NULL);
 	if (db_begin(db) != 0)
-		return (-1);
-	if ((rc = current_get(db, ref, &c)) != 1)
+		return (TICKET_CHANGE_FAILED);
+	if ((found = current_get(db, ref, &c)) != 1) {
+		r = not_current(found);
 		goto fail;
-	rc = -1;
+	}
+	r = TICKET_CHANGE_FAILED;
 	if (ch->status != NULL && strcmp(ch->status, c.status) &&
 	    set_field(db, &c, "status", "status", actor, c.status, ch->status,
 	    now) != 0)
@@ -617,33 +627,36 @@ ticket_update(sqlite3 *db, const char *ref, const char *actor,
 	    set_field(db, &c, "grp", "group", actor, c.group, ch->group,
 	    now) != 0)
 		goto fail;
-	return (db_commit(db) == 0 ? 1 : -1);
+	return (db_commit(db) == 0 ? TICKET_CHANGED : TICKET_CHANGE_FAILED);
 fail:
 	db_rollback(db);
-	return (rc);
+	return (r);
 }
 
-int
+enum ticket_change_result
 ticket_comment(sqlite3 *db, const char *ref, const char *actor,
     int is_agent, int public_reply, const char *body)
 {
-	struct current	 c;
-	sqlite3_stmt	*st;
-	const char	*next;
-	long long	 now;
-	int		 rc;
+	struct current			 c;
+	sqlite3_stmt			*st;
+	enum ticket_change_result	 r;
+	const char			*next;
+	long long			 now;
+	int				 found, rc;
 
 	now = (long long)time(NULL);
 	if (db_begin(db) != 0)
-		return (-1);
-	if ((rc = current_get(db, ref, &c)) != 1)
-		goto fail;
-	/* Closed is final for the requester: a new question, a new ticket. */
-	if (!is_agent && !strcmp(c.status, "closed")) {
-		rc = 2;
+		return (TICKET_CHANGE_FAILED);
+	if ((found = current_get(db, ref, &c)) != 1) {
+		r = not_current(found);
 		goto fail;
 	}
-	rc = -1;
+	/* Closed is final for the requester: a new question, a new ticket. */
+	if (!is_agent && !strcmp(c.status, "closed")) {
+		r = TICKET_CLOSED;
+		goto fail;
+	}
+	r = TICKET_CHANGE_FAILED;
 	if (!is_agent)
 		public_reply = 1;
 	if (add_event(db, c.id, now, public_reply ? "reply" : "note", actor,
@@ -670,10 +683,10 @@ ticket_comment(sqlite3 *db, const char *ref, const char *actor,
 	sqlite3_finalize(st);
 	if (rc != 0)
 		goto fail;
-	return (db_commit(db) == 0 ? 1 : -1);
+	return (db_commit(db) == 0 ? TICKET_CHANGED : TICKET_CHANGE_FAILED);
 fail:
 	db_rollback(db);
-	return (rc);
+	return (r);
 }
 
 int

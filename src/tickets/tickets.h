@@ -160,22 +160,30 @@ struct ticket_change {
 	const char	*group;
 };
 
+/* What a change or a reply did. */
+enum ticket_change_result {
+	TICKET_CHANGED = 0,
+	TICKET_NOT_FOUND,	/* no ticket has this ref */
+	TICKET_CLOSED,		/* a requester's reply to a closed ticket */
+	TICKET_CHANGE_FAILED	/* database: nothing was changed */
+};
+
 /*
- * Applies the changes that differ, one event each, in one transaction.
- * Returns 1 when done, 0 when there is no such ticket, -1 on error.
+ * Applies the changes that differ, one event each, in one transaction:
+ * TICKET_CHANGED, TICKET_NOT_FOUND or TICKET_CHANGE_FAILED.
  */
-int		 ticket_update(sqlite3 *, const char *ref, const char *actor,
-		    const struct ticket_change *);
+enum ticket_change_result ticket_update(sqlite3 *, const char *ref,
+		    const char *actor, const struct ticket_change *);
 
 /*
  * Adds a reply. From an agent (is_agent): public replies set the first
  * response time and move a new ticket to open, notes are internal
  * (public 0). From the requester: always public; a pending or solved
- * ticket opens again, a closed one takes no more replies. Returns 1, 0 (no
- * such ticket), 2 (closed, requester), -1 (error).
+ * ticket opens again, a closed one takes no more replies (TICKET_CLOSED).
  */
-int		 ticket_comment(sqlite3 *, const char *ref, const char *actor,
-		    int is_agent, int public_reply, const char *body);
+enum ticket_change_result ticket_comment(sqlite3 *, const char *ref,
+		    const char *actor, int is_agent, int public_reply,
+		    const char *body);
 
 /*
  * The SLA job: every ticket past its first-response due time without a

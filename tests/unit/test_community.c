@@ -175,8 +175,8 @@ test_store_flow(void **state)
 	assert_int_equal(t.accepted, 0);
 	assert_int_equal(t.answers, 0);
 	cm_thread_free(&t);
-	assert_int_equal(cm_report(db, 't', tid, "v3"), 0);
-	assert_int_equal(cm_report(db, 't', tid, "v3"), 1);
+	assert_int_equal(cm_report(db, 't', tid, "v3"), CM_REPORTED);
+	assert_int_equal(cm_report(db, 't', tid, "v3"), CM_REPORTED_BEFORE);
 	assert_int_equal(cm_posts_by(db, "v1"), 1);
 	sqlite3_close(db);
 }

@@ -68,7 +68,7 @@ done:
 	return (rc);
 }
 
-/* Reads the JSON members of a post; 0, or -1 after answering 400. */
+/* Reads the JSON members of a post: 1 to go on, 0 after answering 400. */
 static int
 read_post(struct http_request *req, json_t *body,
     struct cm_post_input *in, char **tags_joined, int thread)
@@ -89,7 +89,7 @@ read_post(struct http_request *req, json_t *body,
 		if (json_member_string(body, names[i], &vals[i]) < 0) {
 			(void)respond_json_error(req, 400, "bad_type",
 			    "This field must be a string.", names[i]);
-			return (-1);
+			return (0);
 		}
 	}
 	in->title = vals[0];
@@ -97,10 +97,10 @@ read_post(struct http_request *req, json_t *body,
 	in->category = vals[2];
 	in->display_name = vals[3];
 	if (!thread)
-		return (0);
+		return (1);
 	tags = json_object_get(body, "tags");
 	if (tags == NULL || json_is_null(tags))
-		return (0);
+		return (1);
 	if (json_is_string(tags)) {
 		*tags_joined = xstrdup(json_string_value(tags));
 	} else if (json_is_array(tags) && json_array_size(tags) <= 20) {
@@ -112,7 +112,7 @@ read_post(struct http_request *req, json_t *body,
 				sb_free(&sb);
 				(void)respond_json_error(req, 400, "bad_tags",
 				    "tags is a list of words.", "tags");
-				return (-1);
+				return (0);
 			}
 			sb_printf(&sb, "%s,", s);
 		}
@@ -120,10 +120,10 @@ read_post(struct http_request *req, json_t *body,
 	} else {
 		(void)respond_json_error(req, 400, "bad_tags", "tags is a list "
 		    "of at most 5 words.", "tags");
-		return (-1);
+		return (0);
 	}
 	in->tags = *tags_joined;
-	return (0);
+	return (1);
 }
 
 static int
@@ -139,7 +139,7 @@ post_answer_or_thread(struct http_request *req, long long thread_id)
 		return (KORE_RESULT_OK);
 	if (!json_read(req, &body))
 		return (KORE_RESULT_OK);
-	if (read_post(req, body, &in, &tags, thread_id == 0) != 0) {
+	if (!read_post(req, body, &in, &tags, thread_id == 0)) {
 		json_decref(body);
 		free(tags);
 		return (KORE_RESULT_OK);

@@ -473,7 +473,7 @@ do_report(struct http_request *req, const struct cm_thread *t,
 		return (action_error(req, 404, "not_found", "There is no such "
 		    "post in this question."));
 	cm_answer_free(&a);
-	if (cm_report(site.db, kind, pid, visitor_id(req)) < 0)
+	if (cm_report(site.db, kind, pid, visitor_id(req)) == CM_REPORT_FAILED)
 		return (action_error(req, 503, "unavailable",
 		    write_unavailable(req)));
 	if (wants_json(req))

@@ -314,7 +314,8 @@ agent_post(struct http_request *req, const char *ref,
 	struct strbuf		 loc;
 	const char		*action, *body, *ui, *msg;
 	char			 actor[80];
-	int			 rc, done;
+	enum ticket_change_result done;
+	int			 rc;
 
 	if (!form_read(req, &f))
 		return (KORE_RESULT_OK);
@@ -322,7 +323,7 @@ agent_post(struct http_request *req, const char *ref,
 	(void)snprintf(actor, sizeof(actor), "agent:%s", owner->name);
 	action = form_get(&f, "action");
 	msg = NULL;
-	done = -2;
+	done = TICKET_CHANGE_FAILED;	/* set whenever msg is not */
 	if (!csrf_valid(req, form_get(&f, CSRF_FIELD))) {
 		rc = respond_error_page(req, 403, i18n_get(ui, "tk_err_csrf"));
 		goto out;
@@ -350,9 +351,9 @@ agent_post(struct http_request *req, const char *ref,
 		msg = "tk_err_bad_change";
 	if (msg != NULL)
 		rc = respond_error_page(req, 400, i18n_get(ui, msg));
-	else if (done == 0)
+	else if (done == TICKET_NOT_FOUND)
 		rc = respond_error_page(req, 404, NULL);
-	else if (done < 0) {
+	else if (done != TICKET_CHANGED) {
 		http_response_header(req, "retry-after", "5");
 		rc = respond_error_page(req, 503, i18n_get(ui,
 		    "tk_err_unavailable"));

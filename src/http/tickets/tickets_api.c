@@ -231,18 +231,19 @@ api_tickets(struct http_request *req)
 	return (list(req));
 }
 
-/* Answers a change's outcome (1 done, 0 no such ticket, -1 error) with the ticket. */
+/* Answers a change's outcome with the ticket as it is now. */
 static int
-changed(struct http_request *req, const char *ref, int outcome, int status)
+changed(struct http_request *req, const char *ref,
+    enum ticket_change_result outcome, int status)
 {
 	json_t	*t;
 	int	 missing;
 
-	if (outcome == 0)
+	if (outcome == TICKET_NOT_FOUND)
 		return (respond_json_error(req, 404, "not_found", "No ticket "
 		    "has this reference.", NULL));
-	if (outcome != 1 || (t = ticket_get(site.db, ref, 0, &missing)) ==
-	    NULL)
+	if (outcome != TICKET_CHANGED || (t = ticket_get(site.db, ref, 0,
+	    &missing)) == NULL)
 		return (unavailable(req));
 	return (respond_json(req, status, t));
 }

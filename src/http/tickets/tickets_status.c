@@ -74,19 +74,19 @@ status_post(struct http_request *req, const char *ref)
 		goto done;
 	}
 	switch (ticket_comment(site.db, ref, "requester", 0, 1, body)) {
-	case 1:
+	case TICKET_CHANGED:
 		sb_init(&loc);
 		sb_printf(&loc, "/tickets/%s?t=%s#latest", ref, token);
 		rc = tickets_redirect(req, 303, loc.data);
 		sb_free(&loc);
 		break;
-	case 0:
+	case TICKET_NOT_FOUND:
 		rc = respond_error_page(req, 404, NULL);
 		break;
-	case 2:
+	case TICKET_CLOSED:
 		rc = render_status(req, 409, ref, token, body, "tk_err_closed");
 		break;
-	default:
+	case TICKET_CHANGE_FAILED:
 		http_response_header(req, "retry-after", "5");
 		rc = render_status(req, 503, ref, token, body,
 		    "tk_err_unavailable");
