@@ -241,14 +241,14 @@ int	cm_thread_brief(sqlite3 *, long long id, struct cm_thread *t);
 /* What a visitor sent to ask (thread_id 0) or answer; strings borrowed. */
 struct cm_post_input {
 	const char	*visitor;
-	long long	 thread_id;	/* the thread answered, or 0: a question */
+	long long	 thread_id;	/* answered; 0: a question */
 	const char	*title;		/* questions only */
 	const char	*body;
 	const char	*category;	/* questions: "" or NULL for none */
 	const char	*tags;		/* questions: "a, b c" as typed */
-	const char	*display_name;	/* needed on a visitor's first post */
+	const char	*display_name;	/* a visitor's first post */
 	const char	*lang;		/* a question's language */
-	int		 category_unknown; /* the catalog has no such category */
+	int		 category_unknown; /* not in the catalog */
 	int		 honeypot;	/* the hidden field was filled */
 	int		 too_fast;	/* sent sooner than CM_MIN_FILL */
 	long long	 now;		/* unix seconds; 0 = now */
@@ -257,22 +257,24 @@ struct cm_post_input {
 /* What cm_post did, from the best outcome to the worst. */
 enum cm_post_result {
 	CM_POST_PUBLISHED = 0,	/* stored and shown: out->id */
-	CM_POST_QUEUED,		/* stored, held for a moderator: out->id, reason */
+	CM_POST_QUEUED,		/* stored, held for a moderator: out->reason */
 	CM_POST_INVALID,	/* a field breaks a rule: out->field */
 	CM_POST_NOT_FOUND,	/* no published thread to answer */
 	CM_POST_LOCKED,		/* the thread takes no new answers */
-	CM_POST_NAME_TAKEN,	/* another visitor holds this display name */
-	CM_POST_UNAVAILABLE	/* the database (or ICU) failed: nothing stored */
+	CM_POST_NAME_TAKEN,	/* another visitor holds this name */
+	CM_POST_UNAVAILABLE	/* database (or ICU) failed: nothing stored */
 };
 
 /* The details of a cm_post; strings are static or point into buf. */
 struct cm_post_output {
 	long long	 id;		/* the new thread or answer */
-	const char	*reason;	/* queued: honeypot, too_fast, links, duplicate */
+	const char	*reason;	/* queued: honeypot, too_fast, links,
+					   duplicate */
 	const char	*code;		/* refused: snake_case, for the API */
-	const char	*field;		/* refused: the field at fault, or NULL */
+	const char	*field;		/* refused: the field, or NULL */
 	const char	*message;	/* refused: English; NULL when the
-					   database failed (the caller knows why) */
+					   database failed (the caller knows
+					   why) */
 	char		 buf[160];
 };
 
@@ -286,7 +288,10 @@ struct cm_post_output {
 enum cm_post_result	cm_post(sqlite3 *, const struct cm_post_input *,
 			    struct cm_post_output *);
 
-/* Renders user Markdown (bounded) once: 0 with html and plain (free()), or -1. */
+/*
+ * Renders user Markdown (bounded) once: 0 with html and plain (free()
+ * them), or -1.
+ */
 int	cm_render(const char *md, char **html, char **plain);
 
 /* ---- spam.c: the anti-spam rules, pure functions ---- */

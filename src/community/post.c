@@ -22,7 +22,7 @@ refuse(struct cm_post_output *out, enum cm_post_result r, const char *code,
 	return (r);
 }
 
-/* Checks one text field: CM_POST_PUBLISHED when it passes (nothing stored yet). */
+/* One text field: CM_POST_PUBLISHED (nothing stored yet) when it passes. */
 static enum cm_post_result
 check_text(const char *s, const char *field, size_t min, size_t max,
     int multiline, struct cm_post_output *out)
@@ -135,8 +135,9 @@ cm_post(sqlite3 *db, const struct cm_post_input *in,
 	enum cm_post_result	 r;
 	enum cm_write		 w;
 	const char		*why, *reason;
-	char			*name = NULL, *name_key = NULL, *tags = NULL;
-	char			*html = NULL, *plain = NULL, hash[17];
+	char			*name = NULL, *name_key = NULL;
+	char			*tags = NULL, *html = NULL, *plain = NULL;
+	char			 hash[17];
 	long long		 now;
 
 	memset(out, 0, sizeof(*out));

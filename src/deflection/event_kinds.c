@@ -95,7 +95,7 @@ event_suggestion_clicked(const char *visitor, const char *slug,
     long long position)
 {
 	struct event	ev = EVENT_INIT;
-	char		target[256];	/* slugs are at most 100 bytes (slug_valid) */
+	char		target[256];	/* slugs: 100 bytes at most */
 
 	(void)snprintf(target, sizeof(target), "article:%s", slug);
 	ev.type = EV_SUGGESTION_CLICKED;

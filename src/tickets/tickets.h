@@ -164,7 +164,7 @@ struct ticket_change {
 enum ticket_change_result {
 	TICKET_CHANGED = 0,
 	TICKET_NOT_FOUND,	/* no ticket has this ref */
-	TICKET_CLOSED,		/* a requester's reply to a closed ticket */
+	TICKET_CLOSED,		/* the requester replied to a closed one */
 	TICKET_CHANGE_FAILED	/* database: nothing was changed */
 };
 

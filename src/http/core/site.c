@@ -101,9 +101,12 @@ site_begin(struct http_request *req, int methods)
 		int		 method;
 		const char	*name;
 	} names[] = {
-		{ HTTP_METHOD_GET, "GET" }, { HTTP_METHOD_HEAD, "HEAD" },
-		{ HTTP_METHOD_POST, "POST" }, { HTTP_METHOD_PUT, "PUT" },
-		{ HTTP_METHOD_PATCH, "PATCH" }, { HTTP_METHOD_DELETE, "DELETE" },
+		{ HTTP_METHOD_GET, "GET" },
+		{ HTTP_METHOD_HEAD, "HEAD" },
+		{ HTTP_METHOD_POST, "POST" },
+		{ HTTP_METHOD_PUT, "PUT" },
+		{ HTTP_METHOD_PATCH, "PATCH" },
+		{ HTTP_METHOD_DELETE, "DELETE" },
 	};
 	struct strbuf	 allow, msg;
 	size_t		 i;

@@ -9,18 +9,18 @@
 
 /* What to look for; strings borrowed. */
 struct suggest_query {
-	const char	*text;		/* as typed; the last word may be a prefix */
+	const char	*text;		/* as typed; the last word a prefix */
 	unsigned	 limit;		/* hits asked of the index */
 	int		 titles_only;	/* match titles, not texts */
-	int		 articles_only;	/* leave community threads out */
-	const char	*exclude;	/* an article's slug to leave out, or NULL */
+	int		 articles_only;	/* no community threads */
+	const char	*exclude;	/* an article slug left out, or NULL */
 };
 
 /* One match: an article in one language, or a published thread. */
 struct suggestion {
 	const char	*type;		/* "article" or "thread" */
 	char		*title;
-	char		*slug;		/* articles: the article; NULL for threads */
+	char		*slug;		/* articles only, or NULL */
 	char		*lang;		/* articles: the version's language */
 	long long	 thread_id;	/* threads: the id; 0 for articles */
 };
