@@ -246,7 +246,6 @@ enum ticket_result
 ticket_create(sqlite3 *db, const unsigned char secret[32],
     const struct ticket_input *in, struct ticket_created *out)
 {
-	struct event		 ev = EVENT_INIT;
 	enum ticket_result	 r;
 	const char		*priority, *group;
 	char			 digest[65], *ctx;
@@ -286,18 +285,10 @@ ticket_create(sqlite3 *db, const unsigned char secret[32],
 		goto out;
 	}
 	/* The funnel's event commits with the ticket, or neither does. */
-	if (in->visitor != NULL) {
-		ev.type = EV_TICKET_SUBMITTED;
-		ev.visitor = in->visitor;
-		ev.ts = now;
-		ev.ticket_ref = out->ref;
-		ev.slug = in->article;
-		ev.query = in->query;
-		ev.thread_id = in->thread_id > 0 ? in->thread_id : -1;
-		if (events_write(db, &ev) != 0) {
-			db_rollback(db);
-			goto out;
-		}
+	if (in->visitor != NULL && event_ticket_submitted(db, in->visitor, now,
+	    out->ref, in->article, in->query, in->thread_id) != 0) {
+		db_rollback(db);
+		goto out;
 	}
 	if (db_commit(db) != 0)
 		goto out;
