@@ -112,7 +112,8 @@ check: all
 
 $(BUILD)/tests/%: tests/unit/%.c $(CORE_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Wno-missing-prototypes -Wno-missing-declarations -o $@ $^ $(LIBS) -lcmocka
+	@echo "CC $@"
+	@$(CC) $(CFLAGS) -Wno-missing-prototypes -Wno-missing-declarations -o $@ $^ $(LIBS) -lcmocka
 
 # Every binary runs; the target fails at the end if any did.
 unit: test-deps $(UNIT_TESTS)

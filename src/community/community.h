@@ -203,8 +203,16 @@ int	cm_thread_flag(sqlite3 *, long long id, const char *flag, int on,
 int	cm_thread_duplicate(sqlite3 *, long long id, const char *target,
 	    const struct cm_audit *);
 
-/* A visitor's report of a post: it is listed in the queue. 0, 1 when already reported, -1. */
-int	cm_report(sqlite3 *, char kind, long long id, const char *visitor);
+/* What a visitor's report of a post did. */
+enum cm_report_result {
+	CM_REPORTED = 0,	/* listed in the moderation queue */
+	CM_REPORTED_BEFORE,	/* by this visitor already: counted once */
+	CM_REPORT_FAILED	/* database: nothing was stored */
+};
+
+/* A visitor's report of a post: it is listed in the queue. */
+enum cm_report_result	cm_report(sqlite3 *, char kind, long long id,
+			    const char *visitor);
 
 /*
  * The moderation queue: queued posts and reported posts, oldest first,
@@ -227,6 +235,64 @@ json_t	*cm_recent(sqlite3 *, int limit);
 
 /* Title, plain question text, category, lang and updated of a published thread, for search results. 1, 0 or -1. */
 int	cm_thread_brief(sqlite3 *, long long id, struct cm_thread *t);
+
+/* ---- post.c: the posting rules ---- */
+
+/* What a visitor sent to ask (thread_id 0) or answer; strings borrowed. */
+struct cm_post_input {
+	const char	*visitor;
+	long long	 thread_id;	/* answered; 0: a question */
+	const char	*title;		/* questions only */
+	const char	*body;
+	const char	*category;	/* questions: "" or NULL for none */
+	const char	*tags;		/* questions: "a, b c" as typed */
+	const char	*display_name;	/* a visitor's first post */
+	const char	*lang;		/* a question's language */
+	int		 category_unknown; /* not in the catalog */
+	int		 honeypot;	/* the hidden field was filled */
+	int		 too_fast;	/* sent sooner than CM_MIN_FILL */
+	long long	 now;		/* unix seconds; 0 = now */
+};
+
+/* What cm_post did, from the best outcome to the worst. */
+enum cm_post_result {
+	CM_POST_PUBLISHED = 0,	/* stored and shown: out->id */
+	CM_POST_QUEUED,		/* stored, held for a moderator: out->reason */
+	CM_POST_INVALID,	/* a field breaks a rule: out->field */
+	CM_POST_NOT_FOUND,	/* no published thread to answer */
+	CM_POST_LOCKED,		/* the thread takes no new answers */
+	CM_POST_NAME_TAKEN,	/* another visitor holds this name */
+	CM_POST_UNAVAILABLE	/* database (or ICU) failed: nothing stored */
+};
+
+/* The details of a cm_post; strings are static or point into buf. */
+struct cm_post_output {
+	long long	 id;		/* the new thread or answer */
+	const char	*reason;	/* queued: honeypot, too_fast, links,
+					   duplicate */
+	const char	*code;		/* refused: snake_case, for the API */
+	const char	*field;		/* refused: the field, or NULL */
+	const char	*message;	/* refused: English; NULL when the
+					   database failed (the caller knows
+					   why) */
+	char		 buf[160];
+};
+
+/*
+ * Checks and stores a question or an answer: the thread's state, the
+ * display name on a first post, lengths, UTF-8, category, tags, Markdown
+ * bounds; then the moderation rules (honeypot, fill time, links of new
+ * posters, duplicates within 10 minutes) decide published or queued.
+ * Rate limits are the caller's (they count per client address).
+ */
+enum cm_post_result	cm_post(sqlite3 *, const struct cm_post_input *,
+			    struct cm_post_output *);
+
+/*
+ * Renders user Markdown (bounded) once: 0 with html and plain (free()
+ * them), or -1.
+ */
+int	cm_render(const char *md, char **html, char **plain);
 
 /* ---- spam.c: the anti-spam rules, pure functions ---- */
 

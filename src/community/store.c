@@ -847,7 +847,7 @@ cm_thread_duplicate(sqlite3 *db, long long id, const char *target,
 	return (thread_change(db, id, st));
 }
 
-int
+enum cm_report_result
 cm_report(sqlite3 *db, char kind, long long id, const char *visitor)
 {
 	sqlite3_stmt	*st = NULL;
@@ -855,7 +855,7 @@ cm_report(sqlite3 *db, char kind, long long id, const char *visitor)
 	int		 fresh;
 
 	if (db_begin(db) != 0)
-		return (-1);
+		return (CM_REPORT_FAILED);
 	if ((st = prep(db, "INSERT OR IGNORE INTO community_reports(kind, "
 	    "post_id, visitor, ts) VALUES (?, ?, ?, ?)")) == NULL)
 		goto fail;
@@ -873,12 +873,12 @@ cm_report(sqlite3 *db, char kind, long long id, const char *visitor)
 	    "UPDATE answers SET reports = reports + 1 WHERE id = ?", id, 0) != 0)
 		goto fail;
 	if (db_commit(db) != 0)
-		return (-1);
-	return (fresh ? 0 : 1);
+		return (CM_REPORT_FAILED);
+	return (fresh ? CM_REPORTED : CM_REPORTED_BEFORE);
 fail:
 	sqlite3_finalize(st);
 	db_rollback(db);
-	return (-1);
+	return (CM_REPORT_FAILED);
 }
 
 /* The first 160 bytes of text, cut on a character boundary. */

@@ -91,4 +91,41 @@ void		 events_discard(void);
 json_t		*events_visitor_context(sqlite3 *, const char *visitor,
 		    long long seconds);
 
+/*
+ * ---- One constructor per event type (event_kinds.c) ----
+ *
+ * Each fills an event with the fields its type carries and records it, so
+ * that a handler names what happened and never the fields. Page views,
+ * searches and clicks are buffered (events_record); what the visitor is
+ * told was saved is written now, inside the caller's transaction if one
+ * is open (events_write: 0 or -1). Strings are borrowed; an id or a
+ * position of 0 means none, an optional string NULL.
+ */
+void	event_search(const char *visitor, const char *search_id,
+	    const char *query, const char *norm_query, long long results);
+/* A search result followed: target "article:slug" or "thread:id". */
+void	event_search_click(const char *visitor, const char *search_id,
+	    long long position, const char *target, const char *slug);
+void	event_article_view(const char *visitor, const char *slug,
+	    const char *lang);
+void	event_thread_view(const char *visitor, long long thread_id);
+/* The contact form shown, from an article, a search or a thread. */
+void	event_ticket_form_shown(const char *visitor, const char *slug,
+	    const char *query, long long thread_id);
+/* Suggestions shown while typing q, and one of them (an article) clicked. */
+void	event_suggestion_shown(const char *visitor, const char *query,
+	    long long shown);
+void	event_suggestion_clicked(const char *visitor, const char *slug,
+	    long long position);
+/* "This answered me": target "article:slug" or "thread:id", or NULL. */
+int	event_deflected(sqlite3 *, const char *visitor, const char *target,
+	    const char *slug);
+/* A vote on an article (reason only when not helpful). */
+int	event_vote(sqlite3 *, const char *visitor, long long ts,
+	    const char *slug, int helpful, const char *reason);
+/* A ticket stored, with where the visitor came from. */
+int	event_ticket_submitted(sqlite3 *, const char *visitor, long long ts,
+	    const char *ticket_ref, const char *slug, const char *query,
+	    long long thread_id);
+
 #endif

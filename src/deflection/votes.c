@@ -36,7 +36,6 @@ int
 vote_write(sqlite3 *db, const char *visitor, const char *slug, int helpful,
     const char *reason, const char *comment)
 {
-	struct event	 ev = EVENT_INIT;
 	sqlite3_stmt	*st;
 	long long	 now;
 	int		 existed, rc;
@@ -65,13 +64,7 @@ vote_write(sqlite3 *db, const char *visitor, const char *slug, int helpful,
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto fail;
 	sqlite3_finalize(st);
-	ev.type = EV_VOTE;
-	ev.visitor = visitor;
-	ev.ts = now;
-	ev.slug = slug;
-	ev.helpful = helpful ? 1 : 0;
-	ev.reason = helpful ? NULL : reason;
-	if (events_write(db, &ev) == -1)
+	if (event_vote(db, visitor, now, slug, helpful, reason) == -1)
 		return (-1);
 	return (existed ? 0 : 1);
 

@@ -131,9 +131,10 @@ show(sqlite3 *db, const char *ref)
 int
 cmd_tickets(int argc, char **argv)
 {
-	struct ticket_change	 ch;
-	sqlite3			*db;
-	int			 rc;
+	struct ticket_change		 ch;
+	enum ticket_change_result	 r;
+	sqlite3				*db;
+	int				 rc;
 
 	if (argc < 2)
 		return (tickets_usage());
@@ -162,15 +163,15 @@ cmd_tickets(int argc, char **argv)
 	else if (!strcmp(argv[1], "reply") || !strcmp(argv[1], "close")) {
 		memset(&ch, 0, sizeof(ch));
 		ch.status = "closed";
-		rc = !strcmp(argv[1], "reply") ? ticket_comment(db, argv[2],
+		r = !strcmp(argv[1], "reply") ? ticket_comment(db, argv[2],
 		    "agent:hcctl", 1, 1, argv[3]) : ticket_update(db, argv[2],
 		    "agent:hcctl", &ch);
-		if (rc == 0)
+		if (r == TICKET_NOT_FOUND)
 			fprintf(stderr, "hcctl tickets: no ticket %s\n", argv[2]);
-		else if (rc < 0)
+		else if (r != TICKET_CHANGED)
 			fprintf(stderr, "hcctl tickets: %s\n",
 			    sqlite3_errmsg(db));
-		rc = rc == 1 ? 0 : 1;
+		rc = r == TICKET_CHANGED ? 0 : 1;
 	} else
 		rc = tickets_usage();
 	sqlite3_close(db);

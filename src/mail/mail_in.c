@@ -401,7 +401,7 @@ mail_in(sqlite3 *db, const unsigned char secret[32], const char *raw,
 	json_t			*t;
 	const char		*from, *email;
 	char			*text, key[450];
-	int			 missing, rc;
+	int			 missing;
 
 	ref[0] = '\0';
 	text = NULL;
@@ -455,28 +455,28 @@ mail_in(sqlite3 *db, const unsigned char secret[32], const char *raw,
 	if ((r = body_text(msg, &text, why, whylen)) != MAIL_IN_ADDED)
 		goto done;
 	dedupe_key(msg, raw, len, key, sizeof(key));
-	switch ((rc = ticket_comment_mail(db, ref, text, key))) {
-	case 1:
+	switch (ticket_comment_mail(db, ref, text, key)) {
+	case TICKET_CHANGED:
 		(void)snprintf(why, whylen, "added to %s", ref);
 		r = MAIL_IN_ADDED;
 		break;
-	case 3:
+	case TICKET_ALREADY_ADDED:
 		(void)snprintf(why, whylen, "already added to %s (the same "
 		    "message again)", ref);
 		r = MAIL_IN_DUPLICATE;
 		break;
-	case 2:
+	case TICKET_CLOSED:
 		(void)snprintf(why, whylen, "request %s is closed and takes no "
 		    "more replies: write a new request on the help center",
 		    ref);
 		r = MAIL_IN_NOPERM;
 		break;
-	case 0:
+	case TICKET_NOT_FOUND:
 		(void)snprintf(why, whylen, "there is no request %s (any "
 		    "more)", ref);
 		r = MAIL_IN_NOPERM;
 		break;
-	default:
+	case TICKET_CHANGE_FAILED:
 		r = db_failure(db, why, whylen);
 		break;
 	}

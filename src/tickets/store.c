@@ -250,7 +250,6 @@ enum ticket_result
 ticket_create(sqlite3 *db, const unsigned char secret[32],
     const struct ticket_input *in, struct ticket_created *out)
 {
-	struct event		 ev = EVENT_INIT;
 	enum ticket_result	 r;
 	const char		*priority, *group;
 	char			 digest[65], *ctx;
@@ -297,18 +296,10 @@ ticket_create(sqlite3 *db, const unsigned char secret[32],
 		goto out;
 	}
 	/* The funnel's event commits with the ticket, or neither does. */
-	if (in->visitor != NULL) {
-		ev.type = EV_TICKET_SUBMITTED;
-		ev.visitor = in->visitor;
-		ev.ts = now;
-		ev.ticket_ref = out->ref;
-		ev.slug = in->article;
-		ev.query = in->query;
-		ev.thread_id = in->thread_id > 0 ? in->thread_id : -1;
-		if (events_write(db, &ev) != 0) {
-			db_rollback(db);
-			goto out;
-		}
+	if (in->visitor != NULL && event_ticket_submitted(db, in->visitor, now,
+	    out->ref, in->article, in->query, in->thread_id) != 0) {
+		db_rollback(db);
+		goto out;
 	}
 	if (db_commit(db) != 0)
 		goto out;
@@ -602,20 +593,30 @@ replan_due(sqlite3 *db, const struct current *c, const char *priority)
 	return (rc);
 }
 
-int
+/* What current_get's 0 (no such ticket) or -1 means to a caller. */
+static enum ticket_change_result
+not_current(int found)
+{
+	return (found == 0 ? TICKET_NOT_FOUND : TICKET_CHANGE_FAILED);
+}
+
+enum ticket_change_result
 ticket_update(sqlite3 *db, const char *ref, const char *actor,
     const struct ticket_change *ch)
 {
-	struct current	c;
-	long long	now;
-	int		rc;
+	struct current			c;
+	enum ticket_change_result	r;
+	long long			now;
+	int				found;
 
 	now = (long long)time(NULL);
 	if (db_begin(db) != 0)
-		return (-1);
-	if ((rc = current_get(db, ref, &c)) != 1)
+		return (TICKET_CHANGE_FAILED);
+	if ((found = current_get(db, ref, &c)) != 1) {
+		r = not_current(found);
 		goto fail;
-	rc = -1;
+	}
+	r = TICKET_CHANGE_FAILED;
 	if (ch->status != NULL && strcmp(ch->status, c.status) &&
 	    (set_field(db, &c, "status", "status", actor, c.status, ch->status,
 	    now) != 0 || (!strcmp(ch->status, "solved") &&
@@ -629,43 +630,47 @@ ticket_update(sqlite3 *db, const char *ref, const char *actor,
 	    set_field(db, &c, "grp", "group", actor, c.group, ch->group,
 	    now) != 0)
 		goto fail;
-	return (db_commit(db) == 0 ? 1 : -1);
+	return (db_commit(db) == 0 ? TICKET_CHANGED : TICKET_CHANGE_FAILED);
 fail:
 	db_rollback(db);
-	return (rc);
+	return (r);
 }
 
 /*
- * Every comment: with message_id that of an emailed reply (3: seen), with
- * files linked to the new event; *event_id (may be NULL) gets its id.
+ * Every comment: with message_id that of an emailed reply (added once),
+ * with files linked to the new event; *event_id (may be NULL) gets its id.
  */
-static int
+static enum ticket_change_result
 comment_tx(sqlite3 *db, const char *ref, const char *actor, int is_agent,
     int public_reply, const char *body, const char *message_id,
     const struct attachment_blob *files, int nfiles, long long *event_id)
 {
-	struct current	 c;
-	sqlite3_stmt	*st;
-	const char	*next;
-	long long	 now, ev;
-	int		 rc;
+	struct current			 c;
+	sqlite3_stmt			*st;
+	enum ticket_change_result	 r;
+	const char			*next;
+	long long			 now, ev;
+	int				 found, rc;
 
 	now = (long long)time(NULL);
 	if (db_begin(db) != 0)
-		return (-1);
-	if ((rc = current_get(db, ref, &c)) != 1)
+		return (TICKET_CHANGE_FAILED);
+	if ((found = current_get(db, ref, &c)) != 1) {
+		r = not_current(found);
 		goto fail;
+	}
 	/* Closed is final for the requester: a new question, a new ticket. */
 	if (!is_agent && !strcmp(c.status, "closed")) {
-		rc = 2;
+		r = TICKET_CLOSED;
 		goto fail;
 	}
+	/* An emailed reply delivered again adds nothing. */
 	if (message_id != NULL && (rc = mail_in_seen_add(db, c.id,
 	    message_id, now)) != 1) {
-		rc = rc == 0 ? 3 : -1;
+		r = rc == 0 ? TICKET_ALREADY_ADDED : TICKET_CHANGE_FAILED;
 		goto fail;
 	}
-	rc = -1;
+	r = TICKET_CHANGE_FAILED;
 	if (!is_agent)
 		public_reply = 1;
 	if (add_event(db, c.id, now, public_reply ? "reply" : "note", actor,
@@ -701,13 +706,13 @@ comment_tx(sqlite3 *db, const char *ref, const char *actor, int is_agent,
 	sqlite3_finalize(st);
 	if (rc != 0)
 		goto fail;
-	return (db_commit(db) == 0 ? 1 : -1);
+	return (db_commit(db) == 0 ? TICKET_CHANGED : TICKET_CHANGE_FAILED);
 fail:
 	db_rollback(db);
-	return (rc);
+	return (r);
 }
 
-int
+enum ticket_change_result
 ticket_comment(sqlite3 *db, const char *ref, const char *actor,
     int is_agent, int public_reply, const char *body)
 {
@@ -715,7 +720,7 @@ ticket_comment(sqlite3 *db, const char *ref, const char *actor,
 	    NULL, 0, NULL));
 }
 
-int
+enum ticket_change_result
 ticket_comment_files(sqlite3 *db, const char *ref, const char *actor,
     int is_agent, int public_reply, const char *body,
     const struct attachment_blob *files, int nfiles, long long *event_id)
@@ -724,7 +729,7 @@ ticket_comment_files(sqlite3 *db, const char *ref, const char *actor,
 	    files, nfiles, event_id));
 }
 
-int
+enum ticket_change_result
 ticket_comment_mail(sqlite3 *db, const char *ref, const char *body,
     const char *message_id)
 {

@@ -168,28 +168,38 @@ struct ticket_change {
 	const char	*group;
 };
 
+/* What a change or a reply did. */
+enum ticket_change_result {
+	TICKET_CHANGED = 0,
+	TICKET_NOT_FOUND,	/* no ticket has this ref */
+	TICKET_CLOSED,		/* the requester replied to a closed one */
+	TICKET_ALREADY_ADDED,	/* this emailed reply was added before */
+	TICKET_CHANGE_FAILED	/* database: nothing was changed */
+};
+
 /*
  * Applies the changes that differ, one event each, in one transaction; a
- * move to solved queues the "solved" email (outbox.h) in it.
- * Returns 1 when done, 0 when there is no such ticket, -1 on error.
+ * move to solved queues the "solved" email (outbox.h) in it:
+ * TICKET_CHANGED, TICKET_NOT_FOUND or TICKET_CHANGE_FAILED.
  */
-int		 ticket_update(sqlite3 *, const char *ref, const char *actor,
-		    const struct ticket_change *);
+enum ticket_change_result ticket_update(sqlite3 *, const char *ref,
+		    const char *actor, const struct ticket_change *);
 
 /*
  * Adds a reply. From an agent (is_agent): public replies set the first
  * response time, move a new ticket to open and queue the "reply" email
- * (outbox.h) in the same transaction; notes are internal (public 0). From the requester: always public; a pending or solved
- * ticket opens again, a closed one takes no more replies. Returns 1, 0 (no
- * such ticket), 2 (closed, requester), -1 (error).
+ * (outbox.h) in the same transaction; notes are internal (public 0). From
+ * the requester: always public; a pending or solved ticket opens again, a
+ * closed one takes no more replies (TICKET_CLOSED).
  */
-int		 ticket_comment(sqlite3 *, const char *ref, const char *actor,
-		    int is_agent, int public_reply, const char *body);
+enum ticket_change_result ticket_comment(sqlite3 *, const char *ref,
+		    const char *actor, int is_agent, int public_reply,
+		    const char *body);
 /*
  * ticket_comment with n committed blobs (attachments.h) linked to the new
  * event in the same transaction; *event_id (may be NULL) gets its id.
  */
-int		 ticket_comment_files(sqlite3 *, const char *ref,
+enum ticket_change_result ticket_comment_files(sqlite3 *, const char *ref,
 		    const char *actor, int is_agent, int public_reply,
 		    const char *body, const struct attachment_blob *, int n,
 		    long long *event_id);
@@ -198,10 +208,10 @@ int		 ticket_comment_files(sqlite3 *, const char *ref,
  * A requester's reply that came by email (hcctl mail-in): as
  * ticket_comment from the requester, and message_id (the email's own) is
  * recorded in the same transaction, so that a redelivered email adds
- * nothing. Returns 1, 0 (no such ticket), 2 (closed), 3 (this message was
- * added before), -1 (error: sqlite3_errcode tells busy from broken).
+ * nothing (TICKET_ALREADY_ADDED). On TICKET_CHANGE_FAILED,
+ * sqlite3_errcode tells busy from broken.
  */
-int		 ticket_comment_mail(sqlite3 *, const char *ref,
+enum ticket_change_result ticket_comment_mail(sqlite3 *, const char *ref,
 		    const char *body, const char *message_id);
 
 /*

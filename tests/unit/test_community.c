@@ -1,4 +1,4 @@
-/* test_community.c: unit tests of the community domain: anti-spam rules, Markdown bounds, the store (in-memory SQLite), draft export. */
+/* test_community.c: unit tests of the community domain: anti-spam rules, Markdown bounds, the store (in-memory SQLite), draft export, the posting rules. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -175,8 +175,8 @@ test_store_flow(void **state)
 	assert_int_equal(t.accepted, 0);
 	assert_int_equal(t.answers, 0);
 	cm_thread_free(&t);
-	assert_int_equal(cm_report(db, 't', tid, "v3"), 0);
-	assert_int_equal(cm_report(db, 't', tid, "v3"), 1);
+	assert_int_equal(cm_report(db, 't', tid, "v3"), CM_REPORTED);
+	assert_int_equal(cm_report(db, 't', tid, "v3"), CM_REPORTED_BEFORE);
 	assert_int_equal(cm_posts_by(db, "v1"), 1);
 	sqlite3_close(db);
 }
@@ -262,6 +262,141 @@ test_display_names(void **state)
 	sqlite3_close(db);
 }
 
+/* A question from visitor v, with the fields a valid one needs. */
+static void
+question(struct cm_post_input *in, const char *v)
+{
+	memset(in, 0, sizeof(*in));
+	in->visitor = v;
+	in->title = "How do I pair the remote?";
+	in->body = "It blinks twice and stops.";
+	in->tags = "remote";
+	in->display_name = "Dana";
+	in->lang = "en";
+}
+
+static void
+test_post_rules(void **state)
+{
+	struct cm_post_input	 in;
+	struct cm_post_output	 out;
+	sqlite3			*db;
+
+	(void)state;
+	question(&in, "v1");
+	assert_int_equal(cm_post(NULL, &in, &out), CM_POST_UNAVAILABLE);
+	assert_non_null(out.message);
+	db = memdb();
+	/* Each field's rule names the field. */
+	question(&in, "v1");
+	in.title = "short";
+	assert_int_equal(cm_post(db, &in, &out), CM_POST_INVALID);
+	assert_string_equal(out.field, "title");
+	assert_string_equal(out.code, "too_short");
+	question(&in, "v1");
+	in.body = "   ";
+	assert_int_equal(cm_post(db, &in, &out), CM_POST_INVALID);
+	assert_string_equal(out.field, "body");
+	assert_string_equal(out.code, "empty");
+	question(&in, "v1");
+	in.display_name = NULL;
+	assert_int_equal(cm_post(db, &in, &out), CM_POST_INVALID);
+	assert_string_equal(out.code, "missing");
+	question(&in, "v1");
+	in.display_name = "\xe2\x80\xae";	/* a bidi override alone */
+	assert_int_equal(cm_post(db, &in, &out), CM_POST_INVALID);
+	assert_string_equal(out.field, "display_name");
+	question(&in, "v1");
+	in.category_unknown = 1;
+	assert_int_equal(cm_post(db, &in, &out), CM_POST_INVALID);
+	assert_string_equal(out.code, "unknown_category");
+	question(&in, "v1");
+	in.tags = "a b c d e f";
+	assert_int_equal(cm_post(db, &in, &out), CM_POST_INVALID);
+	assert_string_equal(out.code, "bad_tags");
+	question(&in, "v1");
+	in.body = "> > > > > > > > > > > > > deep";
+	assert_int_equal(cm_post(db, &in, &out), CM_POST_INVALID);
+	assert_string_equal(out.code, "too_complex");
+	/* Nothing refused was stored, not even the name. */
+	assert_int_equal(cm_posts_by(db, "v1"), 0);
+
+	question(&in, "v1");
+	assert_int_equal(cm_post(db, &in, &out), CM_POST_PUBLISHED);
+	assert_true(out.id > 0);
+	assert_null(out.reason);
+	/* The same text again, from anyone, within minutes: held. */
+	question(&in, "v2");
+	in.display_name = "Eve";
+	assert_int_equal(cm_post(db, &in, &out), CM_POST_QUEUED);
+	assert_string_equal(out.reason, "duplicate");
+	/* Another visitor cannot take a name already chosen. */
+	question(&in, "v3");
+	in.title = "Another question entirely";
+	in.display_name = "DANA";
+	assert_int_equal(cm_post(db, &in, &out), CM_POST_NAME_TAKEN);
+	assert_string_equal(out.field, "display_name");
+	/* The moderation rules, in order. */
+	question(&in, "v4");
+	in.display_name = "Finn";
+	in.title = "A question with a honeypot";
+	in.honeypot = 1;
+	in.too_fast = 1;
+	assert_int_equal(cm_post(db, &in, &out), CM_POST_QUEUED);
+	assert_string_equal(out.reason, "honeypot");
+	question(&in, "v4");
+	in.title = "A question sent too fast";
+	in.too_fast = 1;
+	assert_int_equal(cm_post(db, &in, &out), CM_POST_QUEUED);
+	assert_string_equal(out.reason, "too_fast");
+	question(&in, "v5");
+	in.display_name = "Gus";
+	in.title = "A question with links";
+	in.body = "see https://a.example and https://b.example";
+	assert_int_equal(cm_post(db, &in, &out), CM_POST_QUEUED);
+	assert_string_equal(out.reason, "links");
+	sqlite3_close(db);
+}
+
+static void
+test_post_answers(void **state)
+{
+	struct cm_audit		 by = { "mod-a", "lock" };
+	struct cm_post_input	 in;
+	struct cm_post_output	 out;
+	struct cm_thread	 t;
+	sqlite3			*db;
+	long long		 tid;
+
+	(void)state;
+	db = memdb();
+	question(&in, "v1");
+	in.lang = "zh-CN";
+	assert_int_equal(cm_post(db, &in, &out), CM_POST_PUBLISHED);
+	tid = out.id;
+	memset(&in, 0, sizeof(in));
+	in.visitor = "v2";
+	in.display_name = "Hana";
+	in.body = "x";
+	in.lang = "en";
+	in.thread_id = tid + 1;
+	assert_int_equal(cm_post(db, &in, &out), CM_POST_NOT_FOUND);
+	in.thread_id = tid;
+	/* An answer is shorter than a question, but not one character. */
+	assert_int_equal(cm_post(db, &in, &out), CM_POST_INVALID);
+	assert_string_equal(out.code, "too_short");
+	in.body = "Hold the button for five seconds.";
+	assert_int_equal(cm_post(db, &in, &out), CM_POST_PUBLISHED);
+	assert_true(out.id > 0);
+	assert_int_equal(cm_thread_get(db, tid, &t), 1);
+	assert_int_equal(t.answers, 1);
+	cm_thread_free(&t);
+	assert_int_equal(cm_thread_flag(db, tid, "locked", 1, &by), 0);
+	in.body = "One more thing to try.";
+	assert_int_equal(cm_post(db, &in, &out), CM_POST_LOCKED);
+	sqlite3_close(db);
+}
+
 int
 main(void)
 {
@@ -272,6 +407,8 @@ main(void)
 		cmocka_unit_test(test_tags),
 		cmocka_unit_test(test_store_flow),
 		cmocka_unit_test(test_display_names),
+		cmocka_unit_test(test_post_rules),
+		cmocka_unit_test(test_post_answers),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

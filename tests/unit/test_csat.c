@@ -58,7 +58,7 @@ set_status(sqlite3 *db, const char *ref, const char *actor,
 
 	memset(&ch, 0, sizeof(ch));
 	ch.status = status;
-	assert_int_equal(ticket_update(db, ref, actor, &ch), 1);
+	assert_int_equal(ticket_update(db, ref, actor, &ch), TICKET_CHANGED);
 	(void)snprintf(sql, sizeof(sql), "UPDATE ticket_events SET ts = %lld "
 	    "WHERE id = (SELECT max(id) FROM ticket_events)", ts);
 	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
@@ -67,7 +67,8 @@ set_status(sqlite3 *db, const char *ref, const char *actor,
 static void
 reply(sqlite3 *db, const char *ref, const char *agent)
 {
-	assert_int_equal(ticket_comment(db, ref, agent, 1, 1, "Done."), 1);
+	assert_int_equal(ticket_comment(db, ref, agent, 1, 1, "Done."),
+	    TICKET_CHANGED);
 }
 
 static enum csat_result
@@ -250,10 +251,11 @@ test_figures(void **state)
 	 */
 	reply(db, t5, "agent:alice");
 	set_status(db, t5, "agent:alice", "solved", DAY0 + 200);
-	assert_int_equal(ticket_comment(db, t5, "requester", 0, 1, "Again"), 1);
+	assert_int_equal(ticket_comment(db, t5, "requester", 0, 1, "Again"),
+	    TICKET_CHANGED);
 	reply(db, t5, "agent:bob");
 	assert_int_equal(ticket_comment(db, t5, "agent:carol", 1, 0,
-	    "a note is not a reply"), 1);
+	    "a note is not a reply"), TICKET_CHANGED);
 	set_status(db, t5, "agent:bob", "solved", DAY0 + 86400 + 7200);
 	assert_int_equal(rate(db, t5, "good", "friendly", NULL), CSAT_RECORDED);
 	/* T6: solved the day before the range; rated: not counted. */

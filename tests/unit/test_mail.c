@@ -228,7 +228,8 @@ test_outbox_queueing(void **state)
 	/* The language is kept all the same, for when mail is turned on. */
 	assert_int_equal(count(db, "SELECT count(*) FROM ticket_lang WHERE "
 	    "lang = 'en'"), 1);
-	assert_int_equal(ticket_comment(db, t.ref, "agent:bob", 1, 1, "Hi"), 1);
+	assert_int_equal(ticket_comment(db, t.ref, "agent:bob", 1, 1, "Hi"),
+	    TICKET_CHANGED);
 	assert_int_equal(count(db, "SELECT count(*) FROM mail_outbox"), 0);
 
 	tickets_mail_enable(1);
@@ -237,27 +238,30 @@ test_outbox_queueing(void **state)
 	    "kind = 'received' AND state = 'queued'"), 1);
 	/* An internal note: never emailed. */
 	assert_int_equal(ticket_comment(db, t.ref, "agent:bob", 1, 0,
-	    "internal"), 1);
+	    "internal"), TICKET_CHANGED);
 	assert_int_equal(count(db, "SELECT count(*) FROM mail_outbox"), 1);
 	/* The requester's own reply: not emailed back to them. */
 	assert_int_equal(ticket_comment(db, t.ref, "requester", 0, 1,
-	    "more"), 1);
+	    "more"), TICKET_CHANGED);
 	assert_int_equal(count(db, "SELECT count(*) FROM mail_outbox"), 1);
 	assert_int_equal(ticket_comment(db, t.ref, "agent:bob", 1, 1,
-	    "Answer"), 1);
+	    "Answer"), TICKET_CHANGED);
 	assert_int_equal(count(db, "SELECT count(*) FROM mail_outbox o JOIN "
 	    "ticket_events e ON e.id = o.event_id WHERE o.kind = 'reply' AND "
 	    "e.body = 'Answer'"), 1);
 	memset(&ch, 0, sizeof(ch));
 	ch.priority = "high";
-	assert_int_equal(ticket_update(db, t.ref, "agent:bob", &ch), 1);
+	assert_int_equal(ticket_update(db, t.ref, "agent:bob", &ch),
+	    TICKET_CHANGED);
 	assert_int_equal(count(db, "SELECT count(*) FROM mail_outbox"), 2);
 	ch.status = "solved";
-	assert_int_equal(ticket_update(db, t.ref, "agent:bob", &ch), 1);
+	assert_int_equal(ticket_update(db, t.ref, "agent:bob", &ch),
+	    TICKET_CHANGED);
 	assert_int_equal(count(db, "SELECT count(*) FROM mail_outbox WHERE "
 	    "kind = 'solved'"), 1);
 	ch.status = "closed";
-	assert_int_equal(ticket_update(db, t.ref, "agent:bob", &ch), 1);
+	assert_int_equal(ticket_update(db, t.ref, "agent:bob", &ch),
+	    TICKET_CHANGED);
 	assert_int_equal(count(db, "SELECT count(*) FROM mail_outbox"), 3);
 	tickets_mail_enable(0);
 	sqlite3_close(db);
@@ -426,7 +430,8 @@ test_mail_in(void **state)
 
 		memset(&ch, 0, sizeof(ch));
 		ch.status = "closed";
-		assert_int_equal(ticket_update(db, t.ref, "agent:bob", &ch), 1);
+		assert_int_equal(ticket_update(db, t.ref, "agent:bob", &ch),
+		    TICKET_CHANGED);
 	}
 	m = reply_msg("ann@example.com", addr, "", "Reopen please.");
 	assert_int_equal(take(db, m, why, sizeof(why)), MAIL_IN_NOPERM);

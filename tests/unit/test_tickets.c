@@ -308,8 +308,10 @@ test_comment_update_escalate(void **state)
 	assert_true(json_is_true(json_object_get(t, "escalated")));
 	json_decref(t);
 	/* An internal note is not public; a public reply answers. */
-	assert_int_equal(ticket_comment(db, a.ref, "agent:bob", 1, 0, "n"), 1);
-	assert_int_equal(ticket_comment(db, a.ref, "agent:bob", 1, 1, "r"), 1);
+	assert_int_equal(ticket_comment(db, a.ref, "agent:bob", 1, 0, "n"),
+	    TICKET_CHANGED);
+	assert_int_equal(ticket_comment(db, a.ref, "agent:bob", 1, 1, "r"),
+	    TICKET_CHANGED);
 	t = ticket_get(db, a.ref, 1, &missing);
 	assert_string_equal(json_string_value(json_object_get(t, "status")),
 	    "open");
@@ -317,16 +319,27 @@ test_comment_update_escalate(void **state)
 	json_decref(t);
 	memset(&ch, 0, sizeof(ch));
 	ch.status = "pending";
-	assert_int_equal(ticket_update(db, a.ref, "agent:bob", &ch), 1);
+	assert_int_equal(ticket_update(db, a.ref, "agent:bob", &ch),
+	    TICKET_CHANGED);
 	assert_int_equal(ticket_update(db, "HC-2000-000000", "agent:bob", &ch),
-	    0);
+	    TICKET_NOT_FOUND);
+	assert_int_equal(ticket_comment(db, "HC-2000-000000", "agent:bob", 1,
+	    1, "r"), TICKET_NOT_FOUND);
 	/* The requester's reply opens it again. */
 	assert_int_equal(ticket_comment(db, a.ref, "requester", 0, 1, "ok?"),
-	    1);
+	    TICKET_CHANGED);
 	t = ticket_get(db, a.ref, 1, &missing);
 	assert_string_equal(json_string_value(json_object_get(t, "status")),
 	    "open");
 	json_decref(t);
+	/* Closed is final for the requester, not for an agent. */
+	ch.status = "closed";
+	assert_int_equal(ticket_update(db, a.ref, "agent:bob", &ch),
+	    TICKET_CHANGED);
+	assert_int_equal(ticket_comment(db, a.ref, "requester", 0, 1, "and?"),
+	    TICKET_CLOSED);
+	assert_int_equal(ticket_comment(db, a.ref, "agent:bob", 1, 0, "n2"),
+	    TICKET_CHANGED);
 	assert_int_equal(tickets_export(db, fopen("/dev/null", "w")), 0);
 	sqlite3_close(db);
 }

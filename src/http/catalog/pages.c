@@ -386,7 +386,8 @@ page_article(struct http_request *req)
 int
 page_not_found(struct http_request *req)
 {
-	site_refresh();
+	/* Any method: what is not here is not here. */
+	(void)site_begin(req, HTTP_METHOD_ALL);
 	if (!strncmp(req->path, "/api/", 5))
 		return (respond_json_error(req, 404, "not_found", "No API "
 		    "endpoint at this address; see the API in SPEC section 4.",

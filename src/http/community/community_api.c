@@ -68,10 +68,10 @@ done:
 	return (rc);
 }
 
-/* Reads the JSON members of a post; 0, or -1 after answering 400. */
+/* Reads the JSON members of a post: 1 to go on, 0 after answering 400. */
 static int
-read_post(struct http_request *req, json_t *body, struct cm_input *in,
-    char **tags_joined, int thread)
+read_post(struct http_request *req, json_t *body,
+    struct cm_post_input *in, char **tags_joined, int thread)
 {
 	static const char	*const names[] = { "title", "body", "category",
 				    "display_name" };
@@ -89,7 +89,7 @@ read_post(struct http_request *req, json_t *body, struct cm_input *in,
 		if (json_member_string(body, names[i], &vals[i]) < 0) {
 			(void)respond_json_error(req, 400, "bad_type",
 			    "This field must be a string.", names[i]);
-			return (-1);
+			return (0);
 		}
 	}
 	in->title = vals[0];
@@ -97,10 +97,10 @@ read_post(struct http_request *req, json_t *body, struct cm_input *in,
 	in->category = vals[2];
 	in->display_name = vals[3];
 	if (!thread)
-		return (0);
+		return (1);
 	tags = json_object_get(body, "tags");
 	if (tags == NULL || json_is_null(tags))
-		return (0);
+		return (1);
 	if (json_is_string(tags)) {
 		*tags_joined = xstrdup(json_string_value(tags));
 	} else if (json_is_array(tags) && json_array_size(tags) <= 20) {
@@ -112,7 +112,7 @@ read_post(struct http_request *req, json_t *body, struct cm_input *in,
 				sb_free(&sb);
 				(void)respond_json_error(req, 400, "bad_tags",
 				    "tags is a list of words.", "tags");
-				return (-1);
+				return (0);
 			}
 			sb_printf(&sb, "%s,", s);
 		}
@@ -120,16 +120,16 @@ read_post(struct http_request *req, json_t *body, struct cm_input *in,
 	} else {
 		(void)respond_json_error(req, 400, "bad_tags", "tags is a list "
 		    "of at most 5 words.", "tags");
-		return (-1);
+		return (0);
 	}
 	in->tags = *tags_joined;
-	return (0);
+	return (1);
 }
 
 static int
 post_answer_or_thread(struct http_request *req, long long thread_id)
 {
-	struct cm_input		 in;
+	struct cm_post_input	 in;
 	struct cm_result	 r;
 	json_t			*body;
 	char			*tags = NULL, url[96];
@@ -139,12 +139,13 @@ post_answer_or_thread(struct http_request *req, long long thread_id)
 		return (KORE_RESULT_OK);
 	if (!json_read(req, &body))
 		return (KORE_RESULT_OK);
-	if (read_post(req, body, &in, &tags, thread_id == 0) != 0) {
+	if (!read_post(req, body, &in, &tags, thread_id == 0)) {
 		json_decref(body);
 		free(tags);
 		return (KORE_RESULT_OK);
 	}
-	cm_submit(req, thread_id, &in, &r);
+	in.thread_id = thread_id;
+	cm_submit(req, &in, &r);
 	json_decref(body);
 	free(tags);
 	if (r.status >= 400)
@@ -169,11 +170,10 @@ post_answer_or_thread(struct http_request *req, long long thread_id)
 int
 api_threads(struct http_request *req)
 {
-	site_refresh();
+	if (!site_begin(req, HTTP_METHOD_GET | HTTP_METHOD_POST))
+		return (KORE_RESULT_OK);
 	if (req->method == HTTP_METHOD_POST)
 		return (post_answer_or_thread(req, 0));
-	if (!allow_get(req))
-		return (KORE_RESULT_OK);
 	return (list_threads(req));
 }
 
@@ -219,15 +219,11 @@ api_thread_answers(struct http_request *req)
 	const char	*rest;
 	long long	 id;
 
-	site_refresh();
+	if (!allow_post(req))
+		return (KORE_RESULT_OK);
 	if (!cm_path_id(req->path, "/api/v1/threads/", &id, &rest) ||
 	    strcmp(rest, "/answers") != 0)
 		return (respond_json_error(req, 404, "not_found", "No such "
 		    "address.", NULL));
-	if (req->method != HTTP_METHOD_POST) {
-		http_response_header(req, "allow", "POST");
-		return (respond_json_error(req, 405, "method_not_allowed",
-		    "Answers are posted with POST.", NULL));
-	}
 	return (post_answer_or_thread(req, id));
 }

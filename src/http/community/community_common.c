@@ -8,7 +8,6 @@
 
 #include "community_http.h"
 #include "render/i18n.h"
-#include "render/markdown.h"
 #include "search/search.h"
 #include "search/snippet.h"
 #include "http/core/site.h"
@@ -67,200 +66,55 @@ cm_staff(struct http_request *req, struct token_owner *owner)
 	return (staff_auth(req, TOKEN_ROLE_AGENT, owner));
 }
 
-int
-cm_render(const char *md, char **html, char **plain)
-{
-	struct rendered	r;
-
-	*html = *plain = NULL;
-	if (cm_markdown_bounded(md) != 0)
-		return (-1);
-	memset(&r, 0, sizeof(r));
-	if (markdown_render(md, strlen(md), MD_USER_CONTENT, &r) != 0)
-		return (-1);
-	*html = r.html;
-	*plain = r.plain;
-	r.html = r.plain = NULL;
-	rendered_free(&r);
-	return (0);
-}
-
-static void
-fail(struct cm_result *r, int status, const char *code, const char *field,
-    const char *message)
-{
-	r->status = status;
-	r->code = code;
-	r->field = field;
-	r->message = message;
-}
-
-/* Checks one text field; 0 or -1 with r filled. */
+/* One status per outcome of cm_post, for the pages and the API alike. */
 static int
-check_text(const char *s, const char *field, size_t min, size_t max,
-    int multiline, struct cm_result *r)
+post_status(enum cm_post_result pr)
 {
-	static char		 msg[160];
-	enum text_problem	 p;
-
-	p = text_field_check(s ? s : "", max, multiline);
-	if (p == TEXT_EMPTY || (p == TEXT_OK && utf8_length(s) < min)) {
-		(void)snprintf(msg, sizeof(msg), "The %s is %s; write at least "
-		    "%zu characters.", field, p == TEXT_EMPTY ? "empty" :
-		    "too short", min);
-		fail(r, 400, p == TEXT_EMPTY ? "empty" : "too_short", field,
-		    msg);
-		return (-1);
+	switch (pr) {
+	case CM_POST_PUBLISHED:
+		return (201);
+	case CM_POST_QUEUED:
+		return (202);
+	case CM_POST_INVALID:
+		return (400);
+	case CM_POST_NOT_FOUND:
+		return (404);
+	case CM_POST_LOCKED:
+	case CM_POST_NAME_TAKEN:
+		return (409);
+	case CM_POST_UNAVAILABLE:
+		break;
 	}
-	if (p == TEXT_TOO_LONG) {
-		(void)snprintf(msg, sizeof(msg), "The %s is too long: at most "
-		    "%zu characters.", field, max);
-		fail(r, 400, "too_long", field, msg);
-		return (-1);
-	}
-	if (p != TEXT_OK) {
-		(void)snprintf(msg, sizeof(msg), "The %s holds characters that "
-		    "cannot be posted (control characters or bad UTF-8).",
-		    field);
-		fail(r, 400, "bad_characters", field, msg);
-		return (-1);
-	}
-	return (0);
+	return (503);
 }
 
 void
-cm_submit(struct http_request *req, long long thread_id,
-    const struct cm_input *in, struct cm_result *r)
+cm_submit(struct http_request *req, const struct cm_post_input *sent,
+    struct cm_result *r)
 {
-	struct cm_thread	 t;
-	struct cm_new		 n;
-	const char		*visitor, *why, *reason = NULL;
-	char			*name, *tags = NULL, *html = NULL, *plain = NULL;
-	char			*name_key = NULL;
-	char			 hash[17];
-	int			 found;
-	enum cm_name_status	 ns;
-	enum cm_write		 w;
+	struct cm_post_input	in;
+	enum cm_post_result	pr;
 
 	memset(r, 0, sizeof(*r));
-	memset(&t, 0, sizeof(t));
-	visitor = visitor_id(req);
-	if (site.db == NULL) {
-		fail(r, 503, "unavailable", NULL, "The community is "
-		    "unavailable for a moment; try again shortly.");
-		return;
-	}
-	/* The thread first: answering a missing or locked one is pointless. */
-	if (thread_id != 0) {
-		found = cm_thread_get(site.db, thread_id, &t);
-		if (found != 1 || strcmp(t.status, CM_PUBLISHED) != 0) {
-			fail(r, 404, "not_found", NULL, "There is no such "
-			    "question (it may have been removed).");
-			goto done;
-		}
-		if (t.locked) {
-			fail(r, 409, "locked", NULL, "This question is locked: "
-			    "it takes no new answers.");
-			goto done;
-		}
-	}
-	if ((name = cm_name_get(site.db, visitor)) == NULL) {
-		if (in->display_name == NULL || *in->display_name == '\0') {
-			fail(r, 400, "missing", "display_name", "Choose a "
-			    "display name for your first post.");
-			goto done;
-		}
-		if (check_text(in->display_name, "display_name", 1,
-		    CM_NAME_MAX, 0, r) != 0)
-			goto done;
-		if ((ns = cm_name_check(in->display_name, &name_key)) !=
-		    CM_NAME_OK) {
-			fail(r, ns == CM_NAME_ERROR ? 503 : 400, ns ==
-			    CM_NAME_NOTHING_VISIBLE ? "name_invisible" :
-			    "name_characters", "display_name",
-			    cm_name_message(ns));
-			goto done;
-		}
-		if (cm_name_taken(site.db, name_key, visitor) == 1) {
-			fail(r, 409, "name_taken", "display_name",
-			    cm_name_message(CM_NAME_TAKEN));
-			goto done;
-		}
-		name = xstrdup(in->display_name);
-	}
-	if (thread_id == 0 && check_text(in->title, "title", CM_TITLE_MIN,
-	    CM_TITLE_MAX, 0, r) != 0)
-		goto out;
-	if (check_text(in->body, "body", thread_id ? CM_ANSWER_MIN : 1,
-	    CM_BODY_MAX, 1, r) != 0)
-		goto out;
-	if (thread_id == 0 && in->category != NULL && *in->category != '\0' &&
-	    catalog_category(site.cat, in->category) == NULL) {
-		fail(r, 400, "unknown_category", "category", "There is no "
-		    "such category; leave it empty or pick one from the list.");
-		goto out;
-	}
-	if (thread_id == 0 && (tags = cm_tags_normalise(in->tags, &why)) ==
-	    NULL) {
-		fail(r, 400, "bad_tags", "tags", why);
-		goto out;
-	}
-	if (cm_render(in->body, &html, &plain) != 0) {
-		fail(r, 400, "too_complex", "body", "The text is nested too "
-		    "deeply or has too many brackets or emphasis marks; "
-		    "simplify it.");
-		goto out;
-	}
-	cm_body_hash(thread_id ? NULL : in->title, in->body, hash);
-	/* The moderation rules: the post is kept, but not shown yet. */
-	if (in->honeypot)
-		reason = "honeypot";
-	else if (in->too_fast)
-		reason = "too_fast";
-	else if (cm_count_links(in->body) + (thread_id ? 0 :
-	    cm_count_links(in->title)) > CM_NEW_LINKS &&
-	    cm_posts_by(site.db, visitor) < CM_NEW_POSTS)
-		reason = "links";
-	else if (cm_duplicate(site.db, hash, visitor,
-	    (long long)time(NULL) - 600))
-		reason = "duplicate";
-	memset(&n, 0, sizeof(n));
-	n.visitor = visitor;
-	n.author = name;
-	n.title = in->title;
-	n.body_md = in->body;
-	n.body_html = html;
-	n.body_plain = plain;
-	n.category = thread_id ? "" : (in->category ? in->category : "");
-	n.tags = tags ? tags : "";
-	n.lang = thread_id ? t.lang : request_lang(req);
-	n.status = reason ? CM_QUEUED : CM_PUBLISHED;
-	n.queue_reason = reason;
-	n.body_hash = hash;
-	n.name_key = name_key;
-	w = thread_id ? cm_answer_create(site.db, thread_id, &n, &r->id) :
-	    cm_thread_create(site.db, &n, &r->id);
-	if (w == CM_WRITE_NAME_TAKEN) {
-		fail(r, 409, "name_taken", "display_name",
-		    cm_name_message(CM_NAME_TAKEN));
-		goto out;
-	}
-	if (w != CM_WRITE_OK) {
+	in = *sent;
+	in.visitor = visitor_id(req);
+	in.lang = request_lang(req);
+	/* The catalog is the http layer's: the domain is told, not asked. */
+	in.category_unknown = in.thread_id == 0 && in.category != NULL &&
+	    *in.category != '\0' && catalog_category(site.cat,
+	    in.category) == NULL;
+	pr = cm_post(site.db, &in, &r->out);
+	r->status = post_status(pr);
+	r->id = r->out.id;
+	r->reason = r->out.reason;
+	r->code = r->out.code;
+	r->field = r->out.field;
+	r->message = r->out.message;
+	if (pr == CM_POST_UNAVAILABLE && r->message == NULL) {
 		kore_log(LOG_ERR, "community: post not stored: %s",
 		    sqlite3_errmsg(site.db));
-		fail(r, 503, "unavailable", NULL, write_unavailable(req));
-		goto out;
+		r->message = write_unavailable(req);
 	}
-	r->status = reason ? 202 : 201;
-	r->reason = reason;
-out:
-	free(name);
-done:
-	free(name_key);
-	free(tags);
-	free(html);
-	free(plain);
-	cm_thread_free(&t);
 }
 
 json_t *

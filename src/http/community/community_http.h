@@ -1,4 +1,4 @@
-/* community_http.h: what the community's page, API and moderation handlers share: input checks and posting. */
+/* community_http.h: what the community's page, API and moderation handlers share: posting, paths, forms. */
 #ifndef HC_COMMUNITY_HTTP_H
 #define HC_COMMUNITY_HTTP_H
 
@@ -16,18 +16,7 @@
 #define CM_VOTES_PER_MINUTE	60
 #define CM_REPORTS_PER_MINUTE	20
 
-/* What a visitor sent to ask or answer; strings borrowed. */
-struct cm_input {
-	const char	*title;		/* threads only */
-	const char	*body;
-	const char	*category;
-	const char	*tags;
-	const char	*display_name;
-	int		 honeypot;	/* the hidden field was filled */
-	int		 too_fast;	/* sent sooner than CM_MIN_FILL */
-};
-
-/* The outcome of a post: status 201 (published), 202 (queued) or 4xx. */
+/* The outcome of a post: status 201 (published), 202 (queued) or 4xx, 503. */
 struct cm_result {
 	int		 status;
 	const char	*code;		/* error code, snake_case */
@@ -35,16 +24,16 @@ struct cm_result {
 	const char	*field;		/* the field at fault, or NULL */
 	const char	*reason;	/* why it was queued */
 	long long	 id;		/* the new post */
+	struct cm_post_output out;	/* holds what the strings point to */
 };
 
 /*
- * Checks and stores a thread (thread_id 0) or an answer to thread_id for
- * this visitor: lengths, UTF-8, Markdown bounds, category, tags, display
- * name, the thread's state; then the moderation rules (honeypot, fill
- * time, links of new posters, duplicates). Fills r.
+ * The HTTP side of cm_post (community/post.c, where the rules are): fills
+ * in this visitor, the page's language and whether the catalog knows the
+ * category, posts, and maps the outcome to a status in r.
  */
-void	cm_submit(struct http_request *, long long thread_id,
-	    const struct cm_input *, struct cm_result *r);
+void	cm_submit(struct http_request *, const struct cm_post_input *,
+	    struct cm_result *r);
 
 /*
  * The message of a refused post in the page's UI language (zh-CN or en),
@@ -66,9 +55,6 @@ int	cm_form_stamp_check(const char *stamp, int *too_fast);
 /* Parses the decimal id after prefix in path; rest points after it. 1 or 0. */
 int	cm_path_id(const char *path, const char *prefix, long long *id,
 	    const char **rest);
-
-/* Renders user Markdown (bounded) once: 0 with html and plain (free()), or -1. */
-int	cm_render(const char *md, char **html, char **plain);
 
 /* JSON of a thread and its answers for the API and the page. */
 /*

@@ -9,8 +9,7 @@
 #include "http/core/assets.h"
 #include "http/core/ratelimit.h"
 #include "render/i18n.h"
-#include "search/fold.h"
-#include "publish/indexer.h"
+#include "http/core/suggest.h"
 #include "http/core/site.h"
 #include "util/text.h"
 #include "http/core/visitor.h"
@@ -193,8 +192,8 @@ page_community(struct http_request *req)
 
 /* The ask form, with values and an error when it is shown again. */
 static int
-ask_form(struct http_request *req, int status, const struct cm_input *in,
-    const char *error)
+ask_form(struct http_request *req, int status,
+    const struct cm_post_input *in, const char *error)
 {
 	const char	*lang, *ui;
 	json_t		*ctx;
@@ -277,19 +276,15 @@ int
 page_community_new(struct http_request *req)
 {
 	struct form		 f;
-	struct cm_input		 in;
+	struct cm_post_input	 in;
 	struct cm_result	 r;
-	struct event		 ev = EVENT_INIT;
-	const char		*hp, *action;
+	const char		*hp, *action, *target;
 	char			 url[64];
 
-	site_refresh();
-	if (req->method == HTTP_METHOD_GET || req->method == HTTP_METHOD_HEAD)
+	if (!site_begin(req, HTTP_METHOD_GET | HTTP_METHOD_POST))
+		return (KORE_RESULT_OK);
+	if (req->method != HTTP_METHOD_POST)
 		return (ask_form(req, 200, NULL, NULL));
-	if (req->method != HTTP_METHOD_POST) {
-		http_response_header(req, "allow", "GET, HEAD, POST");
-		return (respond_error_page(req, 405, NULL));
-	}
 	if (!form_read(req, &f))
 		return (KORE_RESULT_OK);
 	if (!csrf_valid(req, form_get(&f, CSRF_FIELD))) {
@@ -306,12 +301,11 @@ page_community_new(struct http_request *req)
 	action = form_get(&f, "action");
 	if (action != NULL && !strcmp(action, "deflected")) {
 		/* Explicit deflection: nothing is posted. */
-		ev.type = EV_DEFLECTED;
-		ev.visitor = visitor_id(req);
-		ev.target = form_get(&f, "answered_by");
-		if (ev.target != NULL && !deflection_target_ok(ev.target))
-			ev.target = NULL;
-		if (site.db == NULL || events_write(site.db, &ev) != 0) {
+		target = form_get(&f, "answered_by");
+		if (target != NULL && !deflection_target_ok(target))
+			target = NULL;
+		if (site.db == NULL || event_deflected(site.db,
+		    visitor_id(req), target, NULL) != 0) {
 			form_free(&f);
 			return (respond_error_page(req, 503, NULL));
 		}
@@ -333,7 +327,7 @@ page_community_new(struct http_request *req)
 		form_free(&f);
 		return (KORE_RESULT_OK);
 	}
-	cm_submit(req, 0, &in, &r);
+	cm_submit(req, &in, &r);
 	if (r.status >= 400) {
 		(void)ask_form(req, r.status, &in, cm_result_message(&r,
 		    i18n_ui_lang(request_lang(req))));
@@ -356,17 +350,11 @@ page_community_new(struct http_request *req)
 int
 community_similar(struct http_request *req)
 {
-	struct hc_query		 q;
-	struct hc_results	*r;
-	struct event		 ev = EVENT_INIT;
-	const struct article		*a;
-	const struct article_version	*v;
-	struct cm_thread	 t;
-	hc_index		*ix;
+	struct suggest_query	 sq;
+	struct suggestion	*s;
 	json_t			*arr;
-	char			*text = NULL, *folded, *slug, *vl, url[300], ref[200];
-	long long		 tid;
-	size_t			 i;
+	char			*text = NULL, url[300], ref[200];
+	int			 i, n;
 
 	if (!allow_get(req))
 		return (KORE_RESULT_OK);
@@ -377,56 +365,33 @@ community_similar(struct http_request *req)
 		    "UTF-8 text of at most 256 characters.", "q"));
 	}
 	arr = json_array();
+	memset(&sq, 0, sizeof(sq));
+	sq.text = text;
+	sq.limit = SIMILAR_MAX;
+	/* One character finds too much to be a suggestion. */
 	if (text != NULL && utf8_length(text) >= 2 &&
-	    (ix = search_reader()) != NULL) {
-		folded = fold_text(text, strlen(text));
-		memset(&q, 0, sizeof(q));
-		q.text = folded;
-		q.limit = SIMILAR_MAX;
-		q.prefix_last = 1;
-		q.prefer_lang = request_lang(req);
-		if (hc_search(ix, &q, &r) == HC_SEARCH_OK) {
-			for (i = 0; i < r->nhits; i++) {
-				if (indexer_parse_article_id(r->hits[i].id,
-				    &slug, &vl) == 0) {
-					a = catalog_article(site.cat, slug);
-					v = a ? article_version_in(a, vl) : NULL;
-					if (v != NULL) {
-						(void)snprintf(url, sizeof(url),
-						    "/articles/%s?lang=%s",
-						    a->slug, v->lang);
-						(void)snprintf(ref, sizeof(ref),
-						    "article:%s", a->slug);
-						json_array_append_new(arr,
-						    json_pack("{s:s, s:s, s:s, "
-						    "s:s}", "title", v->title,
-						    "url", url, "type",
-						    "article", "ref", ref));
-					}
-					free(slug);
-					free(vl);
-				} else if (cm_path_id(r->hits[i].id, "thread:",
-				    &tid, NULL) && site.db != NULL &&
-				    cm_thread_brief(site.db, tid, &t) == 1) {
-					(void)snprintf(url, sizeof(url),
-					    "/community/questions/%lld", tid);
-					json_array_append_new(arr, json_pack(
-					    "{s:s, s:s, s:s, s:s}", "title",
-					    t.title, "url", url, "type",
-					    "thread", "ref", r->hits[i].id));
-					cm_thread_free(&t);
-				}
+	    (n = suggest_find(req, &sq, &s)) >= 0) {
+		for (i = 0; i < n; i++) {
+			if (s[i].slug != NULL) {
+				(void)snprintf(url, sizeof(url),
+				    "/articles/%s?lang=%s", s[i].slug,
+				    s[i].lang);
+				(void)snprintf(ref, sizeof(ref), "article:%s",
+				    s[i].slug);
+			} else {
+				(void)snprintf(url, sizeof(url),
+				    "/community/questions/%lld",
+				    s[i].thread_id);
+				(void)snprintf(ref, sizeof(ref), "thread:%lld",
+				    s[i].thread_id);
 			}
-			hc_results_free(r);
+			json_array_append_new(arr, json_pack("{s:s, s:s, s:s, "
+			    "s:s}", "title", s[i].title, "url", url, "type",
+			    s[i].type, "ref", ref));
 		}
-		free(folded);
-		if (json_array_size(arr) > 0) {
-			ev.type = EV_SUGGESTION_SHOWN;
-			ev.visitor = visitor_id(req);
-			ev.query = text;
-			ev.result_count = (long long)json_array_size(arr);
-			events_record(&ev);
-		}
+		suggestions_free(s, n);
+		if (n > 0)
+			event_suggestion_shown(visitor_id(req), text, n);
 	}
 	free(text);
 	return (respond_json(req, 200, json_pack("{s:o}", "suggestions",

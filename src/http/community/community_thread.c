@@ -146,7 +146,6 @@ page_thread(struct http_request *req)
 	struct cm_thread	 t;
 	struct cm_answer	*ans = NULL;
 	struct token_owner	 owner;
-	struct event		 ev = EVENT_INIT;
 	const char		*lang, *visitor;
 	json_t			*ctx, *tj, *votes, *arr, *aj, *dup;
 	char			 csrf[65], stamp[64], url[80], key[32];
@@ -180,10 +179,7 @@ page_thread(struct http_request *req)
 		cm_thread_free(&t);
 		return (respond_error_page(req, 503, NULL));
 	}
-	ev.type = EV_THREAD_VIEW;
-	ev.visitor = visitor;
-	ev.thread_id = id;
-	events_record(&ev);
+	event_thread_view(visitor, id);
 	(void)snprintf(target, sizeof(target), "thread:%lld", id);
 	funnel_search_click(req, visitor, target, NULL);
 
@@ -322,7 +318,7 @@ post_ref(const char *ref, long long thread_id, char *kind, long long *id,
 static int
 do_answer(struct http_request *req, long long id, struct form *f)
 {
-	struct cm_input		 in;
+	struct cm_post_input	 in;
 	struct cm_result	 r;
 	const char		*hp, *ui;
 	char			 anchor[48];
@@ -338,7 +334,8 @@ do_answer(struct http_request *req, long long id, struct form *f)
 	if (!cm_form_stamp_check(form_get(f, "ts"), &in.too_fast))
 		return (respond_error_page(req, 400, i18n_get(ui,
 		    "cm_err_stamp")));
-	cm_submit(req, id, &in, &r);
+	in.thread_id = id;
+	cm_submit(req, &in, &r);
 	if (r.status >= 400)
 		return (respond_error_page(req, r.status,
 		    cm_result_message(&r, ui)));
@@ -498,7 +495,7 @@ do_report(struct http_request *req, const struct cm_thread *t,
 		return (action_error(req, 404, "not_found", "There is no such "
 		    "post in this question."));
 	cm_answer_free(&a);
-	if (cm_report(site.db, kind, pid, visitor_id(req)) < 0)
+	if (cm_report(site.db, kind, pid, visitor_id(req)) == CM_REPORT_FAILED)
 		return (action_error(req, 503, "unavailable",
 		    write_unavailable(req)));
 	if (wants_json(req))
@@ -517,7 +514,8 @@ thread_action(struct http_request *req)
 	long long		 id;
 	int			 rc, staff;
 
-	site_refresh();
+	if (!allow_post(req))
+		return (KORE_RESULT_OK);
 	if (!cm_path_id(req->path, "/community/questions/", &id, &action) ||
 	    *action != '/' || site.db == NULL)
 		return (respond_error_page(req, 404, NULL));
@@ -526,10 +524,6 @@ thread_action(struct http_request *req)
 	    strcmp(action, "accept") && strcmp(action, "edit") &&
 	    strcmp(action, "report"))
 		return (respond_error_page(req, 404, NULL));
-	if (req->method != HTTP_METHOD_POST) {
-		http_response_header(req, "allow", "POST");
-		return (respond_error_page(req, 405, NULL));
-	}
 	if (!form_read(req, &f))
 		return (KORE_RESULT_OK);
 	if (!csrf_valid(req, form_get(&f, CSRF_FIELD))) {

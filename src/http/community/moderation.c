@@ -17,26 +17,6 @@ int	moderation_export(struct http_request *);
 
 void	cm_page_assets(json_t *);
 
-/*
- * The contract puts moderation under the editors: an agent signed in is
- * told so (403), anyone else is sent to sign in. 1 when owner is an editor.
- */
-static int
-editor_only(struct http_request *req, struct token_owner *owner,
-    int *answered)
-{
-	*answered = 0;
-	if (staff_auth(req, TOKEN_ROLE_EDITOR, owner))
-		return (1);
-	if (cm_staff(req, owner)) {
-		*answered = 1;
-		(void)respond_error_page(req, 403, "Only editors moderate the "
-		    "community; an agent's token cannot hide, delete or restore "
-		    "posts. Ask an editor, or sign in with an editor's token.");
-	}
-	return (0);
-}
-
 static int
 to_login(struct http_request *req)
 {
@@ -47,6 +27,28 @@ to_login(struct http_request *req)
 	return (KORE_RESULT_OK);
 }
 
+/*
+ * The contract puts moderation under the editors: an agent signed in is
+ * told so (403); anyone else is sent to sign in (login set: the page) or
+ * refused (an action). 1 to go on with owner an editor, 0 after answering.
+ */
+static int
+editor_only(struct http_request *req, struct token_owner *owner, int login)
+{
+	if (staff_auth(req, TOKEN_ROLE_EDITOR, owner))
+		return (1);
+	if (cm_staff(req, owner))
+		(void)respond_error_page(req, 403, "Only editors moderate the "
+		    "community; an agent's token cannot hide, delete or restore "
+		    "posts. Ask an editor, or sign in with an editor's token.");
+	else if (login)
+		(void)to_login(req);
+	else
+		(void)respond_error_page(req, 403, "Sign in as an editor to "
+		    "moderate.");
+	return (0);
+}
+
 int
 page_moderation(struct http_request *req)
 {
@@ -54,12 +56,11 @@ page_moderation(struct http_request *req)
 	const char		*lang, *ui;
 	json_t			*ctx, *queue, *solved;
 	char			 csrf[65];
-	int			 answered;
 
 	if (!allow_get(req))
 		return (KORE_RESULT_OK);
-	if (!editor_only(req, &owner, &answered))
-		return (answered ? KORE_RESULT_OK : to_login(req));
+	if (!editor_only(req, &owner, 1))
+		return (KORE_RESULT_OK);
 	lang = request_lang(req);
 	ui = i18n_ui_lang(lang);
 	ctx = page_context(req, lang, i18n_get(ui, "cm_mod_title"));
@@ -112,16 +113,12 @@ moderation_act(struct http_request *req)
 	const char		*action, *post, *target, *auth, *msg = NULL;
 	long long		 id, thread_id = 0, tid;
 	char			 kind, dup[220];
-	int			 rc = -1, status = 400, bearer, answered;
+	int			 rc = -1, status = 400, bearer;
 
-	site_refresh();
-	if (req->method != HTTP_METHOD_POST) {
-		http_response_header(req, "allow", "POST");
-		return (respond_error_page(req, 405, NULL));
-	}
-	if (!editor_only(req, &owner, &answered))
-		return (answered ? KORE_RESULT_OK : respond_error_page(req, 403,
-		    "Sign in as an editor to moderate."));
+	if (!allow_post(req))
+		return (KORE_RESULT_OK);
+	if (!editor_only(req, &owner, 0))
+		return (KORE_RESULT_OK);
 	if (!form_read(req, &f))
 		return (KORE_RESULT_OK);
 	/* A bearer token cannot ride on a cross-site form; a cookie can. */

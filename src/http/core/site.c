@@ -97,18 +97,56 @@ request_lang(struct http_request *req)
 }
 
 int
+site_begin(struct http_request *req, int methods)
+{
+	static const struct {
+		int		 method;
+		const char	*name;
+	} names[] = {
+		{ HTTP_METHOD_GET, "GET" },
+		{ HTTP_METHOD_HEAD, "HEAD" },
+		{ HTTP_METHOD_POST, "POST" },
+		{ HTTP_METHOD_PUT, "PUT" },
+		{ HTTP_METHOD_PATCH, "PATCH" },
+		{ HTTP_METHOD_DELETE, "DELETE" },
+	};
+	struct strbuf	 allow, msg;
+	size_t		 i;
+
+	site_refresh();
+	/* Whoever answers GET answers HEAD: Kore sends the headers alone. */
+	if (methods & HTTP_METHOD_GET)
+		methods |= HTTP_METHOD_HEAD;
+	if (req->method & methods)
+		return (1);
+	sb_init(&allow);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (methods & names[i].method)
+			sb_printf(&allow, "%s%s", allow.len ? ", " : "",
+			    names[i].name);
+	http_response_header(req, "allow", allow.data);
+	if (!strncmp(req->path, "/api/", 5)) {
+		sb_init(&msg);
+		sb_printf(&msg, "This address only answers %s.", allow.data);
+		(void)respond_json_error(req, 405, "method_not_allowed",
+		    msg.data, NULL);
+		sb_free(&msg);
+	} else
+		(void)respond_error_page(req, 405, NULL);
+	sb_free(&allow);
+	return (0);
+}
+
+int
 allow_get(struct http_request *req)
 {
-	site_refresh();
-	if (req->method == HTTP_METHOD_GET || req->method == HTTP_METHOD_HEAD)
-		return (1);
-	http_response_header(req, "allow", "GET, HEAD");
-	if (!strncmp(req->path, "/api/", 5))
-		(void)respond_json_error(req, 405, "method_not_allowed",
-		    "This address only answers GET.", NULL);
-	else
-		(void)respond_error_page(req, 405, NULL);
-	return (0);
+	return (site_begin(req, HTTP_METHOD_GET));
+}
+
+int
+allow_post(struct http_request *req)
+{
+	return (site_begin(req, HTTP_METHOD_POST));
 }
 
 /* One list, so that answers written without a request carry them too. */

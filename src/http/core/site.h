@@ -65,10 +65,15 @@ const char	*request_lang(struct http_request *);
 int		 query_get(struct http_request *, const char *name, char **out);
 
 /*
- * Every handler starts here: brings the catalog up to date, then allows
- * only GET and HEAD (answers 405 and returns 0 for anything else).
+ * Every handler starts here: brings the catalog up to date (site_refresh),
+ * then checks the request's method against methods (HTTP_METHOD_* bits;
+ * GET admits HEAD; HTTP_METHOD_ALL for any). Returns 1 to go on, or 0
+ * after answering 405 with an Allow header (JSON under /api/). allow_get
+ * and allow_post are the two usual cases.
  */
+int		 site_begin(struct http_request *, int methods);
 int		 allow_get(struct http_request *);
+int		 allow_post(struct http_request *);
 
 /* The base view model for a page: lang, UI strings, assets, switcher. */
 json_t		*page_context(struct http_request *, const char *lang,

@@ -130,13 +130,10 @@ page_feedback(struct http_request *req)
 
 	if ((w = vote_batch_done(req)) != NULL)
 		return (page_feedback_saved(req, w));
-	site_refresh();
+	if (!allow_post(req))
+		return (KORE_RESULT_OK);
 	have_form = 0;
 	ui = i18n_ui_lang(request_lang(req));
-	if (req->method != HTTP_METHOD_POST) {
-		http_response_header(req, "allow", "POST");
-		return (respond_error_page(req, 405, NULL));
-	}
 	if ((slug = feedback_article(req, "/articles/")) == NULL)
 		return (respond_error_page(req, 404, i18n_get(ui,
 		    "fb_unknown_article")));
@@ -216,13 +213,9 @@ api_feedback(struct http_request *req)
 
 	if ((w = vote_batch_done(req)) != NULL)
 		return (api_feedback_saved(req, w));
-	site_refresh();
+	if (!allow_post(req))
+		return (KORE_RESULT_OK);
 	body = NULL;
-	if (req->method != HTTP_METHOD_POST) {
-		http_response_header(req, "allow", "POST");
-		return (respond_json_error(req, 405, "method_not_allowed",
-		    "Send the vote with POST.", NULL));
-	}
 	if ((slug = feedback_article(req, "/api/v1/articles/")) == NULL)
 		return (respond_json_error(req, 404, "unknown_article",
 		    "No article has this slug; see GET /api/v1/articles.",

@@ -42,7 +42,6 @@ void
 funnel_search_click(struct http_request *req, const char *visitor,
     const char *target, const char *slug)
 {
-	struct event	 ev = EVENT_INIT;
 	char		*sid, *pos, *end;
 	long		 n;
 
@@ -54,13 +53,7 @@ funnel_search_click(struct http_request *req, const char *visitor,
 	n = strtol(pos, &end, 10);
 	if (*end != '\0' || n < 1 || n > MAX_POSITION)
 		goto done;
-	ev.type = EV_SEARCH_CLICK;
-	ev.visitor = visitor;
-	ev.search_id = sid;
-	ev.position = n;
-	ev.target = target;
-	ev.slug = slug;
-	events_record(&ev);
+	event_search_click(visitor, sid, n, target, slug);
 done:
 	free(sid);
 	free(pos);
@@ -135,18 +128,13 @@ void
 funnel_article_view(struct http_request *req, const char *slug,
     const char *lang)
 {
-	struct event	 ev = EVENT_INIT;
 	const char	*visitor;
 	char		 target[160];
 
 	visitor = visitor_id(req);
 	if (!settings.events || req->method != HTTP_METHOD_GET)
 		return;
-	ev.type = EV_ARTICLE_VIEW;
-	ev.visitor = visitor;
-	ev.slug = slug;
-	ev.lang = lang;
-	events_record(&ev);
+	event_article_view(visitor, slug, lang);
 	(void)snprintf(target, sizeof(target), "article:%s", slug);
 	funnel_search_click(req, visitor, target, slug);
 }
@@ -180,19 +168,12 @@ void
 funnel_search(struct http_request *req, const char *query, long long total,
     const char *search_id)
 {
-	struct event	 ev = EVENT_INIT;
 	char		*norm;
 
 	if (!settings.events || req->method != HTTP_METHOD_GET)
 		return;
 	norm = normalise(query);
-	ev.type = EV_SEARCH;
-	ev.visitor = visitor_id(req);
-	ev.search_id = search_id;
-	ev.query = query;
-	ev.norm_query = norm;
-	ev.result_count = total;
-	events_record(&ev);
+	event_search(visitor_id(req), search_id, query, norm, total);
 	free(norm);
 }
 

@@ -67,16 +67,15 @@ page_login(struct http_request *req)
 	char			*q;
 	int			 rc;
 
+	if (!site_begin(req, HTTP_METHOD_GET | HTTP_METHOD_POST))
+		return (KORE_RESULT_OK);
 	if (req->method != HTTP_METHOD_POST) {
-		if (!allow_get(req))
-			return (KORE_RESULT_OK);
 		q = NULL;
 		(void)query_get(req, "next", &q);
 		rc = render_login(req, 200, safe_next(q), NULL);
 		free(q);
 		return (rc);
 	}
-	site_refresh();
 	if (!ratelimit_check(req, "login", LOGIN_RATE))
 		return (KORE_RESULT_OK);
 	if (!form_read(req, &f))
@@ -105,11 +104,8 @@ page_logout(struct http_request *req)
 	struct form	f;
 	int		rc;
 
-	site_refresh();
-	if (req->method != HTTP_METHOD_POST) {
-		http_response_header(req, "allow", "POST");
-		return (respond_error_page(req, 405, NULL));
-	}
+	if (!allow_post(req))
+		return (KORE_RESULT_OK);
 	if (!form_read(req, &f))
 		return (KORE_RESULT_OK);
 	if (!csrf_valid(req, form_get(&f, CSRF_FIELD)))

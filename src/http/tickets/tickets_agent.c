@@ -460,9 +460,7 @@ agent_ticket(struct http_request *req)
 	json_t			*ctx, *t;
 	int			 missing;
 
-	if (req->method == HTTP_METHOD_POST)
-		site_refresh();
-	else if (!allow_get(req))
+	if (!site_begin(req, HTTP_METHOD_GET | HTTP_METHOD_POST))
 		return (KORE_RESULT_OK);
 	if (site.db == NULL || !tickets_agent(req, &owner))
 		return (to_login(req));

@@ -30,14 +30,6 @@ unauthorized(struct http_request *req)
 }
 
 static int
-method_not_allowed(struct http_request *req, const char *allow)
-{
-	http_response_header(req, "allow", allow);
-	return (respond_json_error(req, 405, "method_not_allowed", "This "
-	    "address does not take this method.", NULL));
-}
-
-static int
 unavailable(struct http_request *req)
 {
 	return (respond_write_unavailable(req));
@@ -275,30 +267,30 @@ api_tickets(struct http_request *req)
 {
 	struct token_owner	owner;
 
-	site_refresh();
+	if (!site_begin(req, HTTP_METHOD_GET | HTTP_METHOD_POST))
+		return (KORE_RESULT_OK);
 	if (site.db == NULL)
 		return (unavailable(req));
 	if (req->method == HTTP_METHOD_POST)
 		return (create(req));
-	if (req->method != HTTP_METHOD_GET && req->method != HTTP_METHOD_HEAD)
-		return (method_not_allowed(req, "GET, POST"));
 	if (!staff_auth(req, TOKEN_ROLE_AGENT, &owner))
 		return (unauthorized(req));
 	return (list(req));
 }
 
-/* Answers a change's outcome (1 done, 0 no such ticket, -1 error) with the ticket. */
+/* Answers a change's outcome with the ticket as it is now. */
 static int
-changed(struct http_request *req, const char *ref, int outcome, int status)
+changed(struct http_request *req, const char *ref,
+    enum ticket_change_result outcome, int status)
 {
 	json_t	*t;
 	int	 missing;
 
-	if (outcome == 0)
+	if (outcome == TICKET_NOT_FOUND)
 		return (respond_json_error(req, 404, "not_found", "No ticket "
 		    "has this reference.", NULL));
-	if (outcome != 1 || (t = ticket_get(site.db, ref, 0, &missing)) ==
-	    NULL)
+	if (outcome != TICKET_CHANGED || (t = ticket_get(site.db, ref, 0,
+	    &missing)) == NULL)
 		return (unavailable(req));
 	tickets_add_attachments(t, ref, 0, NULL);
 	return (respond_json(req, status, t));
@@ -349,14 +341,18 @@ done:
 	return (rc);
 }
 
-/* The ref in the path and the agent behind the request, or an answer. */
+/*
+ * The method (site_begin), the ref in the path and the agent behind the
+ * request: 1 to go on, 0 after answering.
+ */
 static int
-agent_request(struct http_request *req, const char *suffix,
+agent_request(struct http_request *req, int methods, const char *suffix,
     char ref[TICKET_REF_LEN], char *actor, size_t actorlen)
 {
 	struct token_owner	owner;
 
-	site_refresh();
+	if (!site_begin(req, methods))
+		return (0);
 	if (site.db == NULL) {
 		(void)unavailable(req);
 		return (0);
@@ -381,12 +377,11 @@ api_ticket(struct http_request *req)
 	json_t	*t;
 	int	 missing;
 
-	if (!agent_request(req, NULL, ref, actor, sizeof(actor)))
+	if (!agent_request(req, HTTP_METHOD_GET | HTTP_METHOD_PATCH, NULL,
+	    ref, actor, sizeof(actor)))
 		return (KORE_RESULT_OK);
 	if (req->method == HTTP_METHOD_PATCH)
 		return (patch(req, ref, actor));
-	if (req->method != HTTP_METHOD_GET && req->method != HTTP_METHOD_HEAD)
-		return (method_not_allowed(req, "GET, PATCH"));
 	if ((t = ticket_get(site.db, ref, 0, &missing)) == NULL)
 		return (missing ? respond_json_error(req, 404, "not_found",
 		    "No ticket has this reference.", NULL) : unavailable(req));
@@ -403,10 +398,9 @@ api_ticket_comments(struct http_request *req)
 	json_t			*body, *pub;
 	int			 rc, is_public;
 
-	if (!agent_request(req, "/comments", ref, actor, sizeof(actor)))
+	if (!agent_request(req, HTTP_METHOD_POST, "/comments", ref, actor,
+	    sizeof(actor)))
 		return (KORE_RESULT_OK);
-	if (req->method != HTTP_METHOD_POST)
-		return (method_not_allowed(req, "POST"));
 	memset(&u, 0, sizeof(u));
 	body = NULL;
 	is_public = 1;
@@ -446,9 +440,9 @@ api_ticket_comments(struct http_request *req)
 		goto done;
 	}
 	/* The files are durable before the row that names them commits. */
-	rc = changed(req, ref, upload_form_commit(&u) != 0 ? -1 :
-	    ticket_comment_files(site.db, ref, actor, 1, is_public, text,
-	    u.files, u.nfiles, NULL), 201);
+	rc = changed(req, ref, upload_form_commit(&u) != 0 ?
+	    TICKET_CHANGE_FAILED : ticket_comment_files(site.db, ref, actor, 1,
+	    is_public, text, u.files, u.nfiles, NULL), 201);
 done:
 	json_decref(body);
 	upload_form_free(&u);

@@ -12,8 +12,7 @@
 #include "http/core/ratelimit.h"
 #include "http/core/uploads.h"
 #include "render/i18n.h"
-#include "search/fold.h"
-#include "publish/indexer.h"
+#include "http/core/suggest.h"
 #include "http/core/site.h"
 #include "tickets_http.h"
 #include "util/form_stamp.h"
@@ -69,64 +68,35 @@ thread_id(const char *v)
 static json_t *
 suggestions(struct http_request *req, const char *q, const char *exclude)
 {
-	struct event			 ev = EVENT_INIT;
-	struct hc_query			 hq;
-	struct hc_results		*r;
-	const struct article		*art;
-	const struct article_version	*v;
-	struct strbuf			 url;
-	hc_index			*ix;
-	json_t				*arr;
-	char				*folded, *slug, *vlang;
-	size_t				 i;
+	struct suggest_query	 sq;
+	struct suggestion	*s;
+	struct strbuf		 url;
+	json_t			*arr;
+	int			 i, n;
 
 	arr = json_array();
-	if (q == NULL || q[strspn(q, " \t")] == '\0' ||
-	    (ix = search_reader()) == NULL)
+	memset(&sq, 0, sizeof(sq));
+	sq.text = q;
+	sq.limit = SUGGESTIONS;
+	sq.titles_only = 1;
+	sq.articles_only = 1;
+	/* Not the article the customer just found unhelpful. */
+	sq.exclude = exclude;
+	if ((n = suggest_find(req, &sq, &s)) < 0)
 		return (arr);
-	folded = fold_text(q, strlen(q));
-	memset(&hq, 0, sizeof(hq));
-	hq.text = folded;
-	hq.limit = SUGGESTIONS;
-	hq.prefix_last = 1;
-	hq.titles_only = 1;
-	hq.type = "article";
-	hq.prefer_lang = request_lang(req);
 	sb_init(&url);
-	if (hc_search(ix, &hq, &r) == HC_SEARCH_OK) {
-		for (i = 0; i < r->nhits; i++) {
-			if (indexer_parse_article_id(r->hits[i].id, &slug,
-			    &vlang) != 0)
-				continue;
-			art = catalog_article(site.cat, slug);
-			v = art ? article_version_in(art, vlang) : NULL;
-			/* Not the article the customer just found unhelpful. */
-			if (v != NULL && exclude != NULL &&
-			    !strcmp(art->slug, exclude))
-				v = NULL;
-			if (v != NULL) {
-				sb_reset(&url);
-				sb_puts(&url, "/tickets/suggested?to=");
-				url_encode(&url, art->slug);
-				sb_printf(&url, "&pos=%zu",
-				    json_array_size(arr) + 1);
-				json_array_append_new(arr, json_pack("{s:s, s:s, "
-				    "s:s, s:s}", "title", v->title, "url",
-				    url.data, "slug", art->slug, "lang",
-				    v->lang));
-			}
-			free(slug);
-			free(vlang);
-		}
-		hc_results_free(r);
+	for (i = 0; i < n; i++) {
+		sb_reset(&url);
+		sb_puts(&url, "/tickets/suggested?to=");
+		url_encode(&url, s[i].slug);
+		sb_printf(&url, "&pos=%d", i + 1);
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s}",
+		    "title", s[i].title, "url", url.data, "slug", s[i].slug,
+		    "lang", s[i].lang));
 	}
 	sb_free(&url);
-	free(folded);
-	ev.type = EV_SUGGESTION_SHOWN;
-	ev.visitor = visitor_id(req);
-	ev.query = q;
-	ev.result_count = (long long)json_array_size(arr);
-	events_record(&ev);
+	suggestions_free(s, n);
+	event_suggestion_shown(visitor_id(req), q, n);
 	return (arr);
 }
 
@@ -155,7 +125,6 @@ api_ticket_suggest(struct http_request *req)
 int
 ticket_suggested(struct http_request *req)
 {
-	struct event	 ev = EVENT_INIT;
 	struct strbuf	 sb;
 	char		*to, *pos, *end;
 	long		 n;
@@ -175,15 +144,8 @@ ticket_suggested(struct http_request *req)
 		if (*pos == '\0' || *end != '\0' || n < 1 || n > 100)
 			n = -1;
 	}
+	event_suggestion_clicked(visitor_id(req), to, n);
 	sb_init(&sb);
-	sb_printf(&sb, "article:%s", to);
-	ev.type = EV_SUGGESTION_CLICKED;
-	ev.visitor = visitor_id(req);
-	ev.target = sb.data;
-	ev.slug = to;
-	ev.position = n;
-	events_record(&ev);
-	sb_reset(&sb);
 	sb_puts(&sb, "/articles/");
 	url_encode(&sb, to);
 	rc = tickets_redirect(req, 303, sb.data);
@@ -198,18 +160,14 @@ done:
 int
 ticket_deflected(struct http_request *req)
 {
-	struct event	 ev = EVENT_INIT;
 	struct form	 f;
 	struct strbuf	 target;
 	const char	*lang, *article;
 	json_t		*ctx;
 	int		 rc;
 
-	site_refresh();
-	if (req->method != HTTP_METHOD_POST) {
-		http_response_header(req, "allow", "POST");
-		return (respond_error_page(req, 405, NULL));
-	}
+	if (!allow_post(req))
+		return (KORE_RESULT_OK);
 	if (!ratelimit_check(req, "ticket_deflect", DEFLECT_RATE))
 		return (KORE_RESULT_OK);
 	if (!form_read(req, &f))
@@ -227,12 +185,9 @@ ticket_deflected(struct http_request *req)
 	sb_init(&target);
 	if (article != NULL)
 		sb_printf(&target, "article:%s", article);
-	ev.type = EV_DEFLECTED;
-	ev.visitor = visitor_id(req);
-	ev.slug = article;
-	ev.target = article ? target.data : NULL;
 	/* The visitor is thanked for it: written now, not buffered. */
-	if (site.db == NULL || events_write(site.db, &ev) != 0) {
+	if (site.db == NULL || event_deflected(site.db, visitor_id(req),
+	    article ? target.data : NULL, article) != 0) {
 		sb_free(&target);
 		http_response_header(req, "retry-after", "5");
 		rc = respond_error_page(req, 503, i18n_get(i18n_ui_lang(lang),
@@ -365,7 +320,6 @@ render_form(struct http_request *req, int status, const struct form_values *v,
 static int
 form_get_page(struct http_request *req)
 {
-	struct event		 ev = EVENT_INIT;
 	struct form_values	 v;
 	char			*article, *q, *thread, *from;
 	char			 ts[FORM_STAMP_LEN], idem[33], cat[128];
@@ -408,12 +362,8 @@ form_get_page(struct http_request *req)
 		    (int)strcspn(art->category, "/"), art->category);
 		v.category = cat;
 	}
-	ev.type = EV_TICKET_FORM_SHOWN;
-	ev.visitor = visitor_id(req);
-	ev.slug = article && article[0] ? article : NULL;
-	ev.query = q;
-	ev.thread_id = tid > 0 ? tid : -1;
-	events_record(&ev);
+	event_ticket_form_shown(visitor_id(req), article && article[0] ?
+	    article : NULL, q, tid);
 	rc = render_form(req, 200, &v, NULL, 0, NULL);
 done:
 	free(article);
@@ -564,11 +514,9 @@ done:
 int
 ticket_form(struct http_request *req)
 {
-	if (req->method == HTTP_METHOD_POST) {
-		site_refresh();
-		return (form_post(req));
-	}
-	if (!allow_get(req))
+	if (!site_begin(req, HTTP_METHOD_GET | HTTP_METHOD_POST))
 		return (KORE_RESULT_OK);
+	if (req->method == HTTP_METHOD_POST)
+		return (form_post(req));
 	return (form_get_page(req));
 }

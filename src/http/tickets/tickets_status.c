@@ -87,19 +87,22 @@ status_post(struct http_request *req, const char *ref)
 	}
 	/* The files are durable before the row that names them commits. */
 	switch (upload_form_commit(&u) == 0 ? ticket_comment_files(site.db,
-	    ref, "requester", 0, 1, body, u.files, u.nfiles, NULL) : -1) {
-	case 1:
+	    ref, "requester", 0, 1, body, u.files, u.nfiles, NULL) :
+	    TICKET_CHANGE_FAILED) {
+	case TICKET_CHANGED:
 		sb_init(&loc);
 		sb_printf(&loc, "/tickets/%s?t=%s#latest", ref, token);
 		rc = tickets_redirect(req, 303, loc.data);
 		sb_free(&loc);
 		break;
-	case 0:
+	case TICKET_NOT_FOUND:
 		rc = respond_error_page(req, 404, NULL);
 		break;
-	case 2:
+	case TICKET_CLOSED:
 		rc = render_status(req, 409, ref, token, body, "tk_err_closed");
 		break;
+	case TICKET_ALREADY_ADDED:	/* only emailed replies are keyed */
+	case TICKET_CHANGE_FAILED:
 	default:
 		http_response_header(req, "retry-after", "5");
 		rc = render_status(req, 503, ref, token, body,
@@ -117,9 +120,7 @@ ticket_status(struct http_request *req)
 	char	 ref[TICKET_REF_LEN], *token;
 	int	 rc;
 
-	if (req->method == HTTP_METHOD_POST)
-		site_refresh();
-	else if (!allow_get(req))
+	if (!site_begin(req, HTTP_METHOD_GET | HTTP_METHOD_POST))
 		return (KORE_RESULT_OK);
 	if (site.db == NULL || tickets_path_ref(req, "/tickets/", NULL,
 	    ref) == NULL)
