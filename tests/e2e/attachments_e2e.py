@@ -107,12 +107,18 @@ def blobs():
 
 
 def leftovers():
-    """Files being received: DATA/attachments/tmp and DATA/uploads."""
-    out = []
-    for d in (os.path.join(BLOBS, "tmp"), os.path.join(DATA, "uploads")):
-        if os.path.isdir(d):
-            out += [os.path.join(d, f) for f in os.listdir(d)]
-    return out
+    """Files being received: DATA/attachments/tmp and DATA/uploads. Kore
+    removes a body's file when it frees the request, just after the answer
+    went out: a loaded machine gets 2 s to do so."""
+    deadline = time.time() + 2
+    while True:
+        out = []
+        for d in (os.path.join(BLOBS, "tmp"), os.path.join(DATA, "uploads")):
+            if os.path.isdir(d):
+                out += [os.path.join(d, f) for f in os.listdir(d)]
+        if not out or time.time() > deadline:
+            return out
+        time.sleep(0.05)
 
 
 def blob_path(data):
