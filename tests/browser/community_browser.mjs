@@ -60,7 +60,7 @@ await step('ask and answer on a phone', async () => {
 	await page.fill('#cm-name', 'PhoneUser');
 	await page.waitForTimeout(3200);   // the minimum fill time
 	await Promise.all([page.waitForNavigation(), page.click('button[value="post"]')]);
-	check('posted: on the thread page', /\/community\/questions\/\d+$/.test(page.url()), page.url());
+	check('posted: on the thread page', /\/community\/questions\/\d+(\?posted=question)?$/.test(page.url()), page.url());
 	check('title shown', (await page.textContent('h1')).includes(RUN));
 	const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
 	check('no horizontal scroll on a phone', !overflow);
