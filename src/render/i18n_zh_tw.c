@@ -34,6 +34,7 @@ const struct ui_string_tw	zh_tw_strings[] = {
 	{ "no", "沒幫助" },
 	{ "fallback_notice", "這篇文章還沒有您所選語言的版本，下面顯示的是" },
 	{ "fallback_notice_end", "版本。" },
+	{ "draft_banner", "草稿預覽：這篇文章尚未發布，只有編輯能看到。" },
 	{ "not_found_title", "頁面不存在" },
 	{ "not_found_text", "您要找的頁面不存在或已被移動。試試搜尋：" },
 	{ "bad_request_title", "請求有誤" },
