@@ -387,7 +387,11 @@ try {
 	await desk.close();
 
 	// ------------------------------------------------------- no JavaScript
-	const nojs = await browser.newContext({ ...DESKTOP, locale: 'zh-CN', javaScriptEnabled: false });
+	// Reduced motion: the page's smooth scrolling (after the TOC click)
+	// keeps the header's links moving, and Playwright 1.61 (the last on
+	// Debian's Node.js 18) waits for them to stand still.
+	const nojs = await browser.newContext({ ...DESKTOP, locale: 'zh-CN', javaScriptEnabled: false,
+	    reducedMotion: 'reduce' });
 	nojs.setDefaultTimeout(TIMEOUT);
 	const nw = await watch(nojs, 'no-js');
 	const npage = await nojs.newPage();
