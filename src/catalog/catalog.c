@@ -535,7 +535,8 @@ list_folder(int dirfd, char ***names)
 		errno = saved;
 		return (-1);
 	}
-	qsort(*names, n, sizeof(char *), namecmp);
+	if (n > 1)	/* qsort may not be given a NULL array */
+		qsort(*names, n, sizeof(char *), namecmp);
 	return ((ssize_t)n);
 }
 

@@ -144,6 +144,9 @@ catalog_index(struct catalog *cat)
 const struct article *
 catalog_article(const struct catalog *cat, const char *slug)
 {
+	/* bsearch may not be given a NULL array, even an empty one. */
+	if (cat->narts == 0)
+		return (NULL);
 	return (bsearch(slug, cat->arts, cat->narts, sizeof(*cat->arts),
 	    slugcmp));
 }
@@ -153,6 +156,8 @@ catalog_alias(const struct catalog *cat, const char *alias)
 {
 	const struct alias	*a;
 
+	if (cat->naliases == 0)
+		return (NULL);
 	a = bsearch(alias, cat->aliases, cat->naliases, sizeof(*cat->aliases),
 	    aliascmp);
 	return (a ? a->slug : NULL);
@@ -161,6 +166,8 @@ catalog_alias(const struct catalog *cat, const char *alias)
 const struct asset *
 catalog_asset(const struct catalog *cat, const char *key)
 {
+	if (cat->nassets == 0)
+		return (NULL);
 	return (bsearch(key, cat->assets, cat->nassets, sizeof(*cat->assets),
 	    assetcmp));
 }

@@ -98,7 +98,8 @@ names_of(int dirfd, char ***names)
 		(*names)[n++] = xstrdup(de->d_name);
 	}
 	closedir(d);
-	qsort(*names, n, sizeof(char *), namecmp);
+	if (n > 1)	/* qsort may not be given a NULL array */
+		qsort(*names, n, sizeof(char *), namecmp);
 	return ((ssize_t)n);
 }
 

@@ -161,14 +161,15 @@ test_multipart_stop(void **state)
 {
 	struct multipart	m;
 	struct seen		s;
+	const char		*input;
 
 	(void)state;
 	memset(&s, 0, sizeof(s));
 	sb_init(&s.out);
 	s.stop_at = 2;
 	mp_init(&m, "b", &cbs, &s);
-	assert_int_equal(mp_feed(&m, "--b\r\n\r\nx\r\n--b\r\n\r\ny\r\n--b--", 27),
-	    MP_STOPPED);
+	input = "--b\r\n\r\nx\r\n--b\r\n\r\ny\r\n--b--";
+	assert_int_equal(mp_feed(&m, input, strlen(input)), MP_STOPPED);
 	assert_int_equal(mp_feed(&m, "more", 4), MP_BAD);
 	mp_free(&m);
 	sb_free(&s.out);
