@@ -16,6 +16,8 @@ struct settings {
 					   proxy's X-Forwarded-For (off) */
 	long long	 session_idle;	/* STAFF_SESSION_IDLE: seconds (8 h) */
 	long long	 session_max;	/* STAFF_SESSION_MAX: seconds (7 days) */
+	const char	*database_url;	/* DATABASE_URL: PostgreSQL, or NULL
+					   for SQLite in DATA */
 };
 
 extern struct settings	settings;

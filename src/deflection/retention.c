@@ -4,27 +4,50 @@
 #include "retention.h"
 #include "store/db.h"
 
+/*
+ * Raw events before ?1 as daily counts; day is the UTC date as text,
+ * written the way each database can (SQLite date(), PostgreSQL to_char).
+ */
+#define ROLLUP(day) "INSERT INTO event_daily(day, type, slug, query, " \
+	"zero, n) SELECT " day ", type, coalesce(slug, ''), CASE WHEN " \
+	"type = 'search' THEN coalesce(norm_query, '') ELSE '' END, CASE " \
+	"WHEN type = 'search' AND result_count = 0 THEN 1 ELSE 0 END, " \
+	"count(*) FROM events WHERE ts < ?1 GROUP BY 1, 2, 3, 4, 5 ON " \
+	"CONFLICT(day, type, slug, query, zero) DO UPDATE SET n = " \
+	"event_daily.n + excluded.n"
+
 long long
-retention_rollup(sqlite3 *db, int days, long long now, int max_days)
+retention_rollup(struct store *db, int days, long long now, int max_days)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	long long	 cutoff, oldest, upto, moved;
+	int		 locked;
 
 	st = NULL;
 	/* Whole days only, so that a day is raw or rolled up, not both. */
 	cutoff = (now / 86400 - days) * 86400;
 	if (db_begin(db) == -1)
 		return (-1);
-	if (sqlite3_prepare_v2(db, "SELECT min(ts) FROM events", -1, &st,
-	    NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW)
+	/*
+	 * Every node runs this timer: one at a time does the work, the
+	 * others find the lock taken and skip (on SQLite the write lock of
+	 * BEGIN IMMEDIATE is that lock). Two at once would both count the
+	 * same raw events into event_daily.
+	 */
+	if ((locked = db_job_lock(db, "retention")) != 1) {
+		db_rollback(db);
+		return (locked == 0 ? 0 : -1);
+	}
+	if (db_prepare(db, "SELECT min(ts) FROM events", &st) != 0 ||
+	    db_step(st) != STORE_ROW)
 		goto fail;
-	if (sqlite3_column_type(st, 0) == SQLITE_NULL ||
-	    (oldest = sqlite3_column_int64(st, 0)) >= cutoff) {
-		sqlite3_finalize(st);
+	if (db_col_null(st, 0) ||
+	    (oldest = db_col_int64(st, 0)) >= cutoff) {
+		db_finalize(st);
 		db_rollback(db);
 		return (0);
 	}
-	sqlite3_finalize(st);
+	db_finalize(st);
 	st = NULL;
 	upto = (oldest / 86400 + max_days) * 86400;
 	if (upto > cutoff)
@@ -33,34 +56,28 @@ retention_rollup(sqlite3 *db, int days, long long now, int max_days)
 	 * Votes keep their own table (the current vote of each visitor), so
 	 * only the vote events go; tickets keep theirs in the ticket store.
 	 */
-	if (sqlite3_prepare_v2(db, "INSERT INTO event_daily(day, type, slug, "
-	    "query, zero, n) SELECT date(ts, 'unixepoch'), type, "
-	    "coalesce(slug, ''), CASE WHEN type = 'search' THEN "
-	    "coalesce(norm_query, '') ELSE '' END, CASE WHEN type = 'search' "
-	    "AND result_count = 0 THEN 1 ELSE 0 END, count(*) FROM events "
-	    "WHERE ts < ?1 GROUP BY 1, 2, 3, 4, 5 ON CONFLICT(day, type, slug, "
-	    "query, zero) DO UPDATE SET n = n + excluded.n", -1, &st,
-	    NULL) != SQLITE_OK)
+	if (db_prepare(db, db_backend(db) == DB_PG ? ROLLUP("to_char("
+	    "to_timestamp(ts) AT TIME ZONE 'UTC', 'YYYY-MM-DD')") :
+	    ROLLUP("date(ts, 'unixepoch')"), &st) != 0)
 		goto fail;
-	sqlite3_bind_int64(st, 1, upto);
-	if (sqlite3_step(st) != SQLITE_DONE)
+	db_bind_int64(st, 1, upto);
+	if (db_step(st) != STORE_DONE)
 		goto fail;
-	sqlite3_finalize(st);
+	db_finalize(st);
 	st = NULL;
-	if (sqlite3_prepare_v2(db, "DELETE FROM events WHERE ts < ?1", -1,
-	    &st, NULL) != SQLITE_OK)
+	if (db_prepare(db, "DELETE FROM events WHERE ts < ?1", &st) != 0)
 		goto fail;
-	sqlite3_bind_int64(st, 1, upto);
-	if (sqlite3_step(st) != SQLITE_DONE)
+	db_bind_int64(st, 1, upto);
+	if (db_step(st) != STORE_DONE)
 		goto fail;
-	moved = sqlite3_changes(db);
-	sqlite3_finalize(st);
+	moved = db_changes(db);
+	db_finalize(st);
 	if (db_commit(db) == -1)
 		return (-1);
 	return (moved);
 
 fail:
-	sqlite3_finalize(st);
+	db_finalize(st);
 	db_rollback(db);
 	return (-1);
 }

@@ -3,8 +3,9 @@
 #define HC_TICKETS_H
 
 #include <jansson.h>
-#include <sqlite3.h>
 #include <stdio.h>
+
+#include "store/db.h"
 
 /*
  * Every SQL statement about tickets lives in src/tickets/ behind this
@@ -109,7 +110,7 @@ struct ticket_created {
  * funnel's ticket_submitted event. Durable (committed, synchronous=FULL)
  * when it returns TICKET_CREATED. secret derives the status page token.
  */
-enum ticket_result ticket_create(sqlite3 *, const unsigned char secret[32],
+enum ticket_result ticket_create(struct store *, const unsigned char secret[32],
 		    const struct ticket_input *, struct ticket_created *);
 
 /* The status page token of a ref (HMAC of the ref with the secret). */
@@ -131,7 +132,7 @@ int		 ticket_ref_valid(const char *);
  * set only when public_only. NULL when there is no such ticket (*missing
  * set to 1) or on a database error (*missing 0: answer 503, not 404).
  */
-json_t		*ticket_get(sqlite3 *, const char *ref, int public_only,
+json_t		*ticket_get(struct store *, const char *ref, int public_only,
 		    int *missing);
 
 /* Filters of the agents' list; NULL/0 fields do not filter. */
@@ -149,7 +150,7 @@ struct ticket_filter {
  * subject,name,group,priority,status,channel,created_at,due_at,overdue,
  * escalated}]}. NULL on error.
  */
-json_t		*ticket_list(sqlite3 *, const struct ticket_filter *);
+json_t		*ticket_list(struct store *, const struct ticket_filter *);
 
 /* ---- Changing ---- */
 
@@ -164,7 +165,7 @@ struct ticket_change {
  * Applies the changes that differ, one event each, in one transaction.
  * Returns 1 when done, 0 when there is no such ticket, -1 on error.
  */
-int		 ticket_update(sqlite3 *, const char *ref, const char *actor,
+int		 ticket_update(struct store *, const char *ref, const char *actor,
 		    const struct ticket_change *);
 
 /*
@@ -174,7 +175,7 @@ int		 ticket_update(sqlite3 *, const char *ref, const char *actor,
  * ticket opens again, a closed one takes no more replies. Returns 1, 0 (no
  * such ticket), 2 (closed, requester), -1 (error).
  */
-int		 ticket_comment(sqlite3 *, const char *ref, const char *actor,
+int		 ticket_comment(struct store *, const char *ref, const char *actor,
 		    int is_agent, int public_reply, const char *body);
 
 /*
@@ -183,9 +184,9 @@ int		 ticket_comment(sqlite3 *, const char *ref, const char *actor,
  * step, with an event. Idempotent (both workers run it). Returns the
  * number escalated, or -1.
  */
-int		 tickets_escalate(sqlite3 *, long long now);
+int		 tickets_escalate(struct store *, long long now);
 
 /* Tickets, then their events, as JSON lines ("type":"ticket"|"event"). */
-int		 tickets_export(sqlite3 *, FILE *);
+int		 tickets_export(struct store *, FILE *);
 
 #endif

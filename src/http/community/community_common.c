@@ -247,7 +247,7 @@ cm_submit(struct http_request *req, long long thread_id,
 	}
 	if (w != CM_WRITE_OK) {
 		kore_log(LOG_ERR, "community: post not stored: %s",
-		    sqlite3_errmsg(site.db));
+		    db_errmsg(site.db));
 		fail(r, 503, "unavailable", NULL, write_unavailable(req));
 		goto out;
 	}
