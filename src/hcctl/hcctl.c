@@ -113,7 +113,8 @@ hcctl_db(void)
 	char	 path[1024];
 
 	(void)snprintf(path, sizeof(path), "%s/helpcenter.db", settings.data);
-	if (!data_ready(path))
+	/* DATABASE_URL names the database itself: nothing to mistype in DATA. */
+	if (settings.database_url == NULL && !data_ready(path))
 		return (NULL);
 	if ((db = db_open(path)) == NULL)
 		return (NULL);

@@ -253,6 +253,17 @@ pg_exec(struct store *s, const char *sql)
 		return (s->last);
 	res = PQexec(s->pg->conn, sql);
 	es = PQresultStatus(res);
+	/*
+	 * A connection that broke while idle (the server restarted) fails
+	 * only when next used: outside a transaction nothing was lost, so
+	 * connect again and run it once more (BEGIN, mostly).
+	 */
+	if (es != PGRES_COMMAND_OK && es != PGRES_TUPLES_OK && !s->in_tx &&
+	    PQstatus(s->pg->conn) == CONNECTION_BAD && pg_ready(s) == 0) {
+		PQclear(res);
+		res = PQexec(s->pg->conn, sql);
+		es = PQresultStatus(res);
+	}
 	if (es == PGRES_COMMAND_OK || es == PGRES_TUPLES_OK) {
 		s->changes = strtoll(PQcmdTuples(res), NULL, 10);
 		st = STORE_OK;
@@ -460,6 +471,17 @@ pg_step(struct db_stmt *st)
 		p->res = PQexecPrepared(s->pg->conn, name, p->nparams,
 		    (const char *const *)p->values, p->lengths, p->formats, 0);
 		es = PQresultStatus(p->res);
+		/* As in pg_exec: a read outside a transaction is run again. */
+		if (es != PGRES_TUPLES_OK && es != PGRES_COMMAND_OK &&
+		    !s->in_tx && PQstatus(s->pg->conn) == CONNECTION_BAD &&
+		    pg_ready(s) == 0 &&
+		    pg_prepared_name(s, p, name, sizeof(name)) == 0) {
+			PQclear(p->res);
+			p->res = PQexecPrepared(s->pg->conn, name, p->nparams,
+			    (const char *const *)p->values, p->lengths,
+			    p->formats, 0);
+			es = PQresultStatus(p->res);
+		}
 		if (es == PGRES_TUPLES_OK) {
 			p->nrows = PQntuples(p->res);
 			s->changes = strtoll(PQcmdTuples(p->res), NULL, 10);
