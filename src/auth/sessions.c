@@ -89,7 +89,8 @@ session_check(struct store *db, const char *id, const char *role, long long now,
 	session_digest(id, digest);
 	if (db_prepare(db, "SELECT s.created_at, s.seen_at, t.id, "
 	    "t.role, t.name FROM staff_sessions s JOIN tokens t ON "
-	    "t.id = s.token_id WHERE s.digest = ? AND t.revoked_at IS NULL", &st) != 0)
+	    "t.id = s.token_id WHERE s.digest = ? AND t.revoked_at IS NULL",
+	    &st) != 0)
 		return (SESSION_ERROR);
 	db_bind_text(st, 1, digest);
 	if ((step = db_step(st)) != STORE_ROW) {

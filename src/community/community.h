@@ -195,8 +195,8 @@ struct cm_audit {
 };
 
 /* Moves a post to status (CM_*), clearing its reports; re-indexed. */
-int	cm_set_status(struct store *, char kind, long long id, const char *status,
-	    const struct cm_audit *);
+int	cm_set_status(struct store *, char kind, long long id,
+	    const char *status, const struct cm_audit *);
 /* Sets the flag "locked" or "pinned" of a thread to 0 or 1. */
 int	cm_thread_flag(struct store *, long long id, const char *flag, int on,
 	    const struct cm_audit *);

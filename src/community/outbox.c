@@ -139,7 +139,8 @@ cm_outbox_drain(struct store *db, const char *index_path)
 	int		 rc = 0;
 
 	if (db_prepare(db, "SELECT max(id), thread_id FROM "
-	    "search_outbox GROUP BY thread_id ORDER BY 1 LIMIT " DRAIN_BATCH_S, &st) != 0)
+	    "search_outbox GROUP BY thread_id ORDER BY 1 LIMIT " DRAIN_BATCH_S,
+	    &st) != 0)
 		return (-1);
 	while (db_step(st) == STORE_ROW) {
 		if (db_col_int64(st, 0) > maxid)

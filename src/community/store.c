@@ -701,8 +701,8 @@ cm_accept(struct store *db, long long thread_id, long long answer_id)
 }
 
 int
-cm_thread_edit(struct store *db, long long id, const char *title, const char *md,
-    const char *html, const char *plain)
+cm_thread_edit(struct store *db, long long id, const char *title,
+    const char *md, const char *html, const char *plain)
 {
 	struct db_stmt	*st;
 
@@ -784,7 +784,8 @@ log_action(struct store *db, const struct cm_audit *by, char kind, long long id)
 
 /* db_begin, and the log's row of the action. */
 static int
-begin_action(struct store *db, const struct cm_audit *by, char kind, long long id)
+begin_action(struct store *db, const struct cm_audit *by, char kind,
+    long long id)
 {
 	if (db_begin(db) != 0)
 		return (-1);

@@ -210,7 +210,8 @@ articles(struct store *db, const struct range *r, json_t *arr)
 		yes = db_col_int64(st, 2);
 		no = db_col_int64(st, 3);
 		json_array_append_new(arr, json_pack("{s:s, s:I, s:I, s:I, "
-		    "s:I, s:o}", "slug", (const char *)db_col_text(st, 0), "views", (json_int_t)db_col_int64(st, 1),
+		    "s:I, s:o}", "slug", (const char *)db_col_text(st, 0),
+		    "views", (json_int_t)db_col_int64(st, 1),
 		    "yes", (json_int_t)yes, "no", (json_int_t)no,
 		    "votes", (json_int_t)(yes + no), "helpfulness",
 		    yes + no > 0 ? json_real(round4(figures_wilson_lower(yes,
@@ -222,8 +223,8 @@ articles(struct store *db, const struct range *r, json_t *arr)
 
 /* Adds n to column col of day rows[(day start - from) / 86400]. */
 static int
-daily_add(struct store *db, const char *sql, const struct range *r, json_t *days,
-    const char *col)
+daily_add(struct store *db, const char *sql, const struct range *r,
+    json_t *days, const char *col)
 {
 	struct db_stmt	*st;
 	json_t		*d;

@@ -16,42 +16,50 @@
 	"CONFLICT(day, type, slug, query, zero) DO UPDATE SET n = " \
 	"event_daily.n + excluded.n"
 
-long long
-retention_rollup(struct store *db, int days, long long now, int max_days)
+/* retention_rollup's transaction: what it needs, what it did. */
+struct rollup {
+	long long	 cutoff, moved;
+	int		 max_days;
+	int		 done;		/* nothing (more) to do: not an error */
+};
+
+static int
+rollup_tx(struct store *db, void *arg)
 {
+	struct rollup	*r = arg;
 	struct db_stmt	*st;
-	long long	 cutoff, oldest, upto, moved;
+	long long	 oldest, upto;
 	int		 locked;
 
 	st = NULL;
-	/* Whole days only, so that a day is raw or rolled up, not both. */
-	cutoff = (now / 86400 - days) * 86400;
-	if (db_begin(db) == -1)
-		return (-1);
+	r->moved = 0;
+	r->done = 0;
 	/*
 	 * Every node runs this timer: one at a time does the work, the
 	 * others find the lock taken and skip (on SQLite the write lock of
 	 * BEGIN IMMEDIATE is that lock). Two at once would both count the
-	 * same raw events into event_daily.
+	 * same raw events into event_daily. A node that got the lock with
+	 * a snapshot from before the other's commit fails to serialize on
+	 * PostgreSQL, and db_tx runs it again: then it finds nothing.
 	 */
 	if ((locked = db_job_lock(db, "retention")) != 1) {
-		db_rollback(db);
-		return (locked == 0 ? 0 : -1);
+		r->done = locked == 0;
+		return (-1);
 	}
 	if (db_prepare(db, "SELECT min(ts) FROM events", &st) != 0 ||
 	    db_step(st) != STORE_ROW)
 		goto fail;
 	if (db_col_null(st, 0) ||
-	    (oldest = db_col_int64(st, 0)) >= cutoff) {
+	    (oldest = db_col_int64(st, 0)) >= r->cutoff) {
 		db_finalize(st);
-		db_rollback(db);
-		return (0);
+		r->done = 1;
+		return (-1);
 	}
 	db_finalize(st);
 	st = NULL;
-	upto = (oldest / 86400 + max_days) * 86400;
-	if (upto > cutoff)
-		upto = cutoff;
+	upto = (oldest / 86400 + r->max_days) * 86400;
+	if (upto > r->cutoff)
+		upto = r->cutoff;
 	/*
 	 * Votes keep their own table (the current vote of each visitor), so
 	 * only the vote events go; tickets keep theirs in the ticket store.
@@ -70,14 +78,26 @@ retention_rollup(struct store *db, int days, long long now, int max_days)
 	db_bind_int64(st, 1, upto);
 	if (db_step(st) != STORE_DONE)
 		goto fail;
-	moved = db_changes(db);
+	r->moved = db_changes(db);
 	db_finalize(st);
-	if (db_commit(db) == -1)
-		return (-1);
-	return (moved);
+	return (0);
 
 fail:
 	db_finalize(st);
-	db_rollback(db);
 	return (-1);
+}
+
+long long
+retention_rollup(struct store *db, int days, long long now, int max_days)
+{
+	struct rollup	r;
+
+	/* Whole days only, so that a day is raw or rolled up, not both. */
+	r.cutoff = (now / 86400 - days) * 86400;
+	r.max_days = max_days;
+	r.moved = 0;
+	r.done = 0;
+	if (db_tx(db, rollup_tx, &r) == 0)
+		return (r.moved);
+	return (r.done ? 0 : -1);
 }

@@ -130,7 +130,8 @@ vote_count(struct store *db, const char *slug)
 	struct db_stmt	*st;
 	long long	 n;
 
-	if (db_prepare(db, "SELECT count(*) FROM votes WHERE slug = ?", &st) != 0)
+	if (db_prepare(db, "SELECT count(*) FROM votes WHERE slug = ?",
+	    &st) != 0)
 		return (-1);
 	db_bind_text(st, 1, slug);
 	n = db_step(st) == STORE_ROW ? db_col_int64(st, 0) : -1;

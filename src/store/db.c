@@ -260,7 +260,8 @@ db_set_durable(struct store *s, int durable)
 		(void)pg_exec(s, durable ? "SET synchronous_commit = on" :
 		    "SET synchronous_commit = off");
 	else
-		(void)sqlite3_exec(s->lite, durable ? "PRAGMA synchronous=FULL" :
+		(void)sqlite3_exec(s->lite,
+		    durable ? "PRAGMA synchronous=FULL" :
 		    "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
 }
 
@@ -658,7 +659,8 @@ lite_copy(struct store *s, sqlite3 *to, sqlite3 *from)
 	rc = sqlite3_backup_step(b, -1);
 	(void)sqlite3_backup_finish(b);
 	if (rc != SQLITE_DONE) {
-		store_fail(s, lite_status(rc), "backup: %s", sqlite3_errstr(rc));
+		store_fail(s, lite_status(rc), "backup: %s",
+		    sqlite3_errstr(rc));
 		return (-1);
 	}
 	return (0);

@@ -530,7 +530,8 @@ current_get(struct store *db, const char *ref, struct current *c)
 	int		 rc;
 
 	if (db_prepare(db, "SELECT id, created_at, first_response_at "
-	    "IS NOT NULL, status, priority, grp FROM tickets WHERE ref = ?", &st) != 0)
+	    "IS NOT NULL, status, priority, grp FROM tickets WHERE ref = ?",
+	    &st) != 0)
 		return (-1);
 	db_bind_text(st, 1, ref);
 	if ((rc = db_step(st)) == STORE_ROW) {
@@ -584,7 +585,8 @@ replan_due(struct store *db, const struct current *c, const char *priority)
 
 	if (c->responded)
 		return (0);
-	if (db_prepare(db, "UPDATE tickets SET due_at = ? WHERE id = ?", &st) != 0)
+	if (db_prepare(db, "UPDATE tickets SET due_at = ? WHERE id = ?",
+	    &st) != 0)
 		return (-1);
 	db_bind_int64(st, 1, c->created_at +
 	    3600LL * tickets_sla_hours(priority));
@@ -678,64 +680,78 @@ fail:
 	return (rc);
 }
 
-int
-tickets_escalate(struct store *db, long long now)
+/* tickets_escalate's transaction: now in, the count out. */
+struct escalate {
+	long long	 now;
+	int		 n;
+	int		 skipped;	/* another node holds the job */
+};
+
+static int
+escalate_tx(struct store *db, void *arg)
 {
+	struct escalate	*e = arg;
 	struct strbuf	 sb;
 	struct db_stmt	*st;
-	int		 n;
+	int		 rc;
 	static const char	*due = " FROM tickets WHERE escalated = 0 AND "
 	    "first_response_at IS NULL AND status IN ('new','open') AND "
 	    "due_at < ?1";
 
-	/*
-	 * Both statements in one write transaction: the second worker to run
-	 * finds nothing left (escalated = 1), so the job is idempotent.
-	 */
-	if (db_begin(db) != 0)
-		return (-1);
+	e->n = 0;
 	/*
 	 * Every node runs the job: one at a time, the others skip their
 	 * turn (SQLite's write lock is already this lock). Without it two
 	 * nodes on PostgreSQL would both read the same due tickets, and one
-	 * would fail with a serialization error every time.
+	 * would fail to serialize every time (db_tx runs that one again).
 	 */
-	if ((n = db_job_lock(db, "tickets-sla")) != 1) {
-		db_rollback(db);
-		return (n == 0 ? 0 : -1);
+	if ((rc = db_job_lock(db, "tickets-sla")) != 1) {
+		e->skipped = rc == 0;
+		return (-1);
 	}
-	n = -1;
+	/*
+	 * Both statements in one write transaction: the second worker to run
+	 * finds nothing left (escalated = 1), so the job is idempotent.
+	 */
+	rc = -1;
 	st = NULL;
 	sb_init(&sb);
 	sb_printf(&sb, "INSERT INTO ticket_events(ticket_id, ts, kind, actor, "
 	    "public, old_value, new_value) SELECT id, ?1, 'escalated', "
 	    "'system', 0, priority, %s%s", raise_sql, due);
 	if (db_prepare(db, sb.data, &st) != 0)
-		goto fail;
-	db_bind_int64(st, 1, now);
+		goto done;
+	db_bind_int64(st, 1, e->now);
 	if (db_step(st) != STORE_DONE)
-		goto fail;
+		goto done;
 	db_finalize(st);
 	sb_reset(&sb);
 	sb_printf(&sb, "UPDATE tickets SET escalated = 1, updated_at = ?1, "
 	    "priority = %s WHERE id IN (SELECT id%s)", raise_sql, due);
 	if (db_prepare(db, sb.data, &st) != 0)
-		goto fail;
-	db_bind_int64(st, 1, now);
+		goto done;
+	db_bind_int64(st, 1, e->now);
 	if (db_step(st) != STORE_DONE)
-		goto fail;
-	n = db_changes(db);
-	db_finalize(st);
-	st = NULL;
-	sb_free(&sb);
-	if (db_commit(db) != 0)
-		return (-1);
-	return (n);
-fail:
+		goto done;
+	e->n = (int)db_changes(db);
+	rc = 0;
+done:
 	db_finalize(st);
 	sb_free(&sb);
-	db_rollback(db);
-	return (-1);
+	return (rc);
+}
+
+int
+tickets_escalate(struct store *db, long long now)
+{
+	struct escalate	e;
+
+	e.now = now;
+	e.n = 0;
+	e.skipped = 0;
+	if (db_tx(db, escalate_tx, &e) == 0)
+		return (e.n);
+	return (e.skipped ? 0 : -1);
 }
 
 int

@@ -165,8 +165,8 @@ struct ticket_change {
  * Applies the changes that differ, one event each, in one transaction.
  * Returns 1 when done, 0 when there is no such ticket, -1 on error.
  */
-int		 ticket_update(struct store *, const char *ref, const char *actor,
-		    const struct ticket_change *);
+int		 ticket_update(struct store *, const char *ref,
+		    const char *actor, const struct ticket_change *);
 
 /*
  * Adds a reply. From an agent (is_agent): public replies set the first
@@ -175,8 +175,9 @@ int		 ticket_update(struct store *, const char *ref, const char *actor,
  * ticket opens again, a closed one takes no more replies. Returns 1, 0 (no
  * such ticket), 2 (closed, requester), -1 (error).
  */
-int		 ticket_comment(struct store *, const char *ref, const char *actor,
-		    int is_agent, int public_reply, const char *body);
+int		 ticket_comment(struct store *, const char *ref,
+		    const char *actor, int is_agent, int public_reply,
+		    const char *body);
 
 /*
  * The SLA job: every ticket past its first-response due time without a

@@ -255,7 +255,8 @@ test_create_and_idempotency(void **state)
 		struct db_stmt	*st;
 
 		assert_int_equal(db_prepare(db, "SELECT count(*) FROM "
-		    "events WHERE type = 'ticket_submitted' AND ticket_ref = ?", &st), STORE_OK);
+		    "events WHERE type = 'ticket_submitted' AND ticket_ref = ?",
+		    &st), STORE_OK);
 		db_bind_text(st, 1, a.ref);
 		assert_int_equal(db_step(st), STORE_ROW);
 		assert_int_equal(db_col_int64(st, 0), 1);
