@@ -93,5 +93,13 @@ TOKEN=$(DATA="$T/a" build/hcctl token add agent multi 2>/dev/null | grep -o 'hc_
 export TOKEN PORT_a PORT_b LB_PORT T
 python3 tests/multinode/check.py
 rc=$?
+# hcctl export reads the shared database too: every ticket made above.
+n=$(DATA="$T/b" build/hcctl export | grep -c '"ref"')
+if [ "$n" -ge 53 ]; then
+	echo "ok   hcctl export on PostgreSQL: $n ticket lines"
+else
+	echo "FAIL hcctl export on PostgreSQL: $n ticket lines, want at least 53"
+	rc=1
+fi
 grep -E 'sandbox violation|exited' "$T/a/server.log" "$T/b/server.log" && rc=1
 exit $rc
