@@ -119,13 +119,13 @@ void	event_suggestion_shown(const char *visitor, const char *query,
 void	event_suggestion_clicked(const char *visitor, const char *slug,
 	    long long position);
 /* "This answered me": target "article:slug" or "thread:id", or NULL. */
-int	event_deflected(sqlite3 *, const char *visitor, const char *target,
+int	event_deflected(struct store *, const char *visitor, const char *target,
 	    const char *slug);
 /* A vote on an article (reason only when not helpful). */
-int	event_vote(sqlite3 *, const char *visitor, long long ts,
+int	event_vote(struct store *, const char *visitor, long long ts,
 	    const char *slug, int helpful, const char *reason);
 /* A ticket stored, with where the visitor came from. */
-int	event_ticket_submitted(sqlite3 *, const char *visitor, long long ts,
+int	event_ticket_submitted(struct store *, const char *visitor, long long ts,
 	    const char *ticket_ref, const char *slug, const char *query,
 	    long long thread_id);
 
