@@ -319,7 +319,7 @@ mailer_run(const char *db_path, const struct mail_config *cfg)
 			if ((n = outbox_recover(db, now, db_backend(db) ==
 			    DB_PG ? now - STALE_CLAIM_S : LLONG_MAX)) > 0)
 				fprintf(stderr, "mail: %d messages were being "
-				    "sent when a mailer stopped: sent again "
+				    "sent when the mailer stopped: sent again "
 				    "with the same Message-ID\n", n);
 			recovered = n >= 0;
 			rc = n >= 0 ? 0 : -1;

@@ -12,9 +12,10 @@ T=$(mktemp -d /tmp/hc-multi.XXXXXX)
 chmod 711 "$T"
 NODE_PIDS=
 HAPROXY_PID=
+SINK_PID=
 cleanup() {
-	for p in $NODE_PIDS $HAPROXY_PID; do kill "$p" 2>/dev/null; done
-	for p in $NODE_PIDS $HAPROXY_PID; do
+	for p in $NODE_PIDS $HAPROXY_PID $SINK_PID; do kill "$p" 2>/dev/null; done
+	for p in $NODE_PIDS $HAPROXY_PID $SINK_PID; do
 		i=0
 		while kill -0 "$p" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 	done
@@ -33,6 +34,20 @@ id helpcenter >/dev/null 2>&1 || [ "$(id -u)" != 0 ] ||
 LB_PORT=$(free_port)
 export DATABASE_URL="$PG_URL" BASE_URL="http://127.0.0.1:$LB_PORT"
 export ARTICLES=tests/e2e/articles TRUST_PROXY=on RATE_LIMITS=off
+
+# Both nodes' mailers send the one outbox to one SMTP receiver, which
+# takes its time (0.05 s a message) so that they meet on the same rows.
+SINK_PORT=$(free_port)
+mkdir -p "$T/sink"
+/usr/bin/python3 tests/lib/smtp_sink.py "$SINK_PORT" "$T/sink" --delay 0.05 > "$T/sink.log" 2>&1 &
+SINK_PID=$!
+i=0
+until grep -q ready "$T/sink.log"; do
+	i=$((i + 1))
+	[ $i -gt 50 ] && { echo "multinode: the SMTP receiver did not start" >&2; cat "$T/sink.log" >&2; exit 1; }
+	sleep 0.1
+done
+export SMTP_URL="smtp://127.0.0.1:$SINK_PORT" SMTP_FROM="Help <help@example.com>"
 
 # start_node NAME: DATA $T/NAME, a free port; sets PORT_<NAME>
 start_node() {
@@ -99,6 +114,24 @@ if [ "$n" -ge 53 ]; then
 	echo "ok   hcctl export on PostgreSQL: $n ticket lines"
 else
 	echo "FAIL hcctl export on PostgreSQL: $n ticket lines, want at least 53"
+	rc=1
+fi
+# Two mailers, one outbox: every ticket's "received" email exactly once,
+# each row claimed once (attempts 1), read through hcctl mail list.
+rows=$(DATA="$T/a" build/hcctl mail list | grep -c '"id"')
+i=0
+while [ "$(DATA="$T/a" build/hcctl mail list sent | grep -c '"id"')" -lt "$rows" ] && [ $i -lt 300 ]; do
+	sleep 0.2
+	i=$((i + 1))
+done
+sleep 1
+once=$(DATA="$T/a" build/hcctl mail list sent | grep -c '"attempts":1,')
+sent=$(ls "$T/sink" | grep -c '\.eml$')
+ids=$(cat "$T"/sink/*.eml 2>/dev/null | grep -i '^Message-ID:' | sort -u | wc -l)
+if [ "$rows" -ge 53 ] && [ "$once" -eq "$rows" ] && [ "$sent" -eq "$rows" ] && [ "$ids" -eq "$rows" ]; then
+	echo "ok   two nodes' mailers on one outbox: $rows rows, each claimed once, $sent emails, $ids Message-IDs"
+else
+	echo "FAIL two nodes' mailers on one outbox: $rows rows, $once sent at the first claim, $sent emails, $ids Message-IDs"
 	rc=1
 fi
 grep -E 'sandbox violation|exited' "$T/a/server.log" "$T/b/server.log" && rc=1
