@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,13 +106,15 @@ KORE_SECCOMP_FILTER("helpcenter",
 	 * search: Xapian's time limit per query (Enquire::set_time_limit) is
 	 * a POSIX timer per search; glibc delivers it to a helper thread it
 	 * starts on first use, which starts a thread when the timer fires.
-	 * clone3 fails with ENOSYS so that glibc falls back to clone.
+	 * clone3 fails with ENOSYS so that glibc falls back to clone, which
+	 * is allowed only for threads (CLONE_THREAD): a worker still cannot
+	 * start a process.
 	 */
 	KORE_SYSCALL_ALLOW(timer_create),
 	KORE_SYSCALL_ALLOW(timer_settime),
 	KORE_SYSCALL_ALLOW(timer_delete),
 	KORE_SYSCALL_ALLOW(rt_sigtimedwait),
-	KORE_SYSCALL_ALLOW(clone),
+	KORE_SYSCALL_ALLOW_WITH_FLAG(clone, 0, CLONE_THREAD),
 	KORE_SYSCALL_DENY(clone3, ENOSYS),
 	KORE_SYSCALL_ALLOW(rseq),
 	KORE_SYSCALL_ALLOW(set_robust_list),

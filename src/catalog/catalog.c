@@ -79,6 +79,9 @@ struct build {
 	char			**paths;
 	size_t			 nfiles;
 	char			**asset_rels;	/* beside cat->assets */
+	struct parsed		**dfiles;	/* drafts' good parses */
+	char			**dpaths;
+	size_t			 ndfiles;
 	size_t			 ncategories;	/* folders in the root */
 };
 
@@ -333,6 +336,19 @@ use_file(struct build *b, const char *rel, struct parsed *p)
 	b->nfiles++;
 }
 
+/* A draft file: listed by hcctl check, and assembled apart (see below). */
+static void
+use_draft(struct build *b, const char *rel, struct parsed *p)
+{
+	b->cat->drafts = xrealloc(b->cat->drafts,
+	    (b->cat->ndrafts + 1) * sizeof(char *));
+	b->cat->drafts[b->cat->ndrafts++] = xstrdup(rel);
+	b->dfiles = xrealloc(b->dfiles, (b->ndfiles + 1) * sizeof(*b->dfiles));
+	b->dpaths = xrealloc(b->dpaths, (b->ndfiles + 1) * sizeof(char *));
+	b->dfiles[b->ndfiles] = p;
+	b->dpaths[b->ndfiles++] = xstrdup(rel);
+}
+
 static void
 scan_markdown(struct build *b, int dirfd, const char *rel,
     const char *category, const char *name, const struct stat *st)
@@ -379,13 +395,10 @@ scan_markdown(struct build *b, int dirfd, const char *rel,
 		add_problem(b->cat, rel, e->err.line, msg);
 	}
 	if (e->good != NULL) {
-		if (e->good->fm.draft) {
-			b->cat->drafts = xrealloc(b->cat->drafts,
-			    (b->cat->ndrafts + 1) * sizeof(char *));
-			b->cat->drafts[b->cat->ndrafts++] = xstrdup(rel);
-		} else {
+		if (e->good->fm.draft)
+			use_draft(b, rel, e->good);
+		else
 			use_file(b, rel, e->good);
-		}
 	}
 	free(slug);
 	free(lang);
@@ -446,9 +459,7 @@ keep_folder(struct build *b, const char *rel, int err)
 		if (e->good == NULL)
 			continue;
 		if (e->good->fm.draft) {
-			b->cat->drafts = xrealloc(b->cat->drafts,
-			    (b->cat->ndrafts + 1) * sizeof(char *));
-			b->cat->drafts[b->cat->ndrafts++] = xstrdup(e->path);
+			use_draft(b, e->path, e->good);
 			continue;
 		}
 		use_file(b, e->path, e->good);
@@ -955,6 +966,65 @@ assemble(struct build *b)
 	}
 }
 
+/*
+ * The draft articles, grouped by slug as published ones are (sources
+ * first), into cat->draft_arts. Needs the published articles sorted: a
+ * draft whose slug a published article or alias holds is not previewable
+ * (the URL shows the published page) and is reported. A draft has no
+ * aliases: an old slug must not lead to an unpublished page.
+ */
+static void
+assemble_drafts(struct build *b)
+{
+	struct catalog		*cat = b->cat;
+	struct parsed		*p;
+	struct article		*a;
+	struct article_version	*v;
+	size_t			 i, j;
+	int			 pass;
+	char			 msg[300];
+
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < b->ndfiles; i++) {
+			p = b->dfiles[i];
+			if (p->slug == NULL || p->is_source != (pass == 0))
+				continue;
+			if (is_article_slug(cat, p->slug)) {
+				/* A draft translation of a live article. */
+				if (!p->is_source)
+					continue;
+				(void)snprintf(msg, sizeof(msg), "draft '%s': "
+				    "a published article or alias has this "
+				    "slug, so it cannot be previewed",
+				    p->slug);
+				add_problem(cat, b->dpaths[i], 0, msg);
+				continue;
+			}
+			for (a = NULL, j = 0; j < cat->ndraft_arts; j++)
+				if (!strcmp(cat->draft_arts[j].slug, p->slug))
+					a = &cat->draft_arts[j];
+			if (a != NULL && (pass == 0 ||
+			    article_version_in(a, p->lang) != NULL))
+				continue;
+			if (a == NULL) {
+				cat->draft_arts = xrealloc(cat->draft_arts,
+				    (cat->ndraft_arts + 1) * sizeof(*a));
+				a = &cat->draft_arts[cat->ndraft_arts++];
+				memset(a, 0, sizeof(*a));
+				a->slug = xstrdup(p->slug);
+				a->category = xstrdup(p->category);
+				a->order = p->fm.order;
+				a->aliases = xcalloc(1, sizeof(char *));
+			}
+			a->versions = xrealloc(a->versions,
+			    (a->nversions + 1) * sizeof(*v));
+			v = &a->versions[a->nversions++];
+			memset(v, 0, sizeof(*v));
+			fill_version(b, v, b->dpaths[i], p);
+		}
+	}
+}
+
 /* Lists every alias that is a free slug; needs the articles sorted. */
 static void
 add_aliases(struct catalog *cat)
@@ -1077,6 +1147,8 @@ catalog_build(const char *root, const char *default_lang,
 	add_aliases(b.cat);
 	catalog_index(b.cat);
 	check_links_and_translations(&b);
+	assemble_drafts(&b);
+	catalog_index(b.cat);
 	if (b.cat->unpublishable) {
 		/* Nothing is forgotten: the next readable tree is compared. */
 		for (i = 0; i < cache->n; i++)
@@ -1106,5 +1178,9 @@ catalog_build(const char *root, const char *default_lang,
 	for (i = 0; i < b.cat->nassets; i++)
 		free(b.asset_rels[i]);
 	free(b.asset_rels);
+	for (i = 0; i < b.ndfiles; i++)
+		free(b.dpaths[i]);
+	free(b.dpaths);
+	free(b.dfiles);
 	return (b.cat);
 }

@@ -86,8 +86,15 @@ struct catalog {
 	size_t		 nassets;
 	struct problem	*problems;
 	size_t		 nproblems;
-	char		**drafts;	/* paths of draft files, not served */
+	char		**drafts;	/* paths of draft files */
 	size_t		 ndrafts;
+	/*
+	 * The draft articles (draft: true), by slug: shown to editors only,
+	 * at their URL. Kept apart from arts so that nothing that lists,
+	 * indexes or links articles can reach them by mistake.
+	 */
+	struct article	*draft_arts;
+	size_t		 ndraft_arts;
 	char		*synonyms;	/* _synonyms.txt, or NULL */
 	char		*stopwords;	/* _stopwords.txt, or NULL */
 	char		*macros;	/* _macros/ as JSON text (macros.h), or NULL */
@@ -130,6 +137,8 @@ void		 catalog_problem(struct catalog *, const char *file, int line,
 		    const char *reason);
 
 const struct article	*catalog_article(const struct catalog *, const char *);
+/* A draft article by slug (for an editor's preview), or NULL. */
+const struct article	*catalog_draft(const struct catalog *, const char *);
 const struct category	*catalog_category(const struct catalog *, const char *);
 const char		*catalog_alias(const struct catalog *, const char *);
 const struct asset	*catalog_asset(const struct catalog *, const char *);

@@ -90,6 +90,9 @@ catalog_index(struct catalog *cat)
 	/* qsort() with a NULL base is undefined even for 0 elements. */
 	if (cat->narts > 0)
 		qsort(cat->arts, cat->narts, sizeof(*cat->arts), sort_articles);
+	if (cat->ndraft_arts > 0)
+		qsort(cat->draft_arts, cat->ndraft_arts,
+		    sizeof(*cat->draft_arts), sort_articles);
 	if (cat->naliases > 0)
 		qsort(cat->aliases, cat->naliases, sizeof(*cat->aliases),
 		    sort_aliases);
@@ -162,6 +165,15 @@ catalog_asset(const struct catalog *cat, const char *key)
 	    assetcmp));
 }
 
+const struct article *
+catalog_draft(const struct catalog *cat, const char *slug)
+{
+	if (cat->ndraft_arts == 0)
+		return (NULL);
+	return (bsearch(slug, cat->draft_arts, cat->ndraft_arts,
+	    sizeof(*cat->draft_arts), slugcmp));
+}
+
 const struct category *
 catalog_category(const struct catalog *cat, const char *slug)
 {
@@ -231,6 +243,22 @@ version_free(struct article_version *v)
 	free(v->review_by);
 }
 
+static void
+articles_free(struct article *arts, size_t n)
+{
+	size_t	i, j;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < arts[i].nversions; j++)
+			version_free(&arts[i].versions[j]);
+		free(arts[i].versions);
+		free(arts[i].slug);
+		free(arts[i].category);
+		free_list(arts[i].aliases, arts[i].naliases);
+	}
+	free(arts);
+}
+
 void
 catalog_free(struct catalog *cat)
 {
@@ -238,15 +266,8 @@ catalog_free(struct catalog *cat)
 
 	if (cat == NULL)
 		return;
-	for (i = 0; i < cat->narts; i++) {
-		for (j = 0; j < cat->arts[i].nversions; j++)
-			version_free(&cat->arts[i].versions[j]);
-		free(cat->arts[i].versions);
-		free(cat->arts[i].slug);
-		free(cat->arts[i].category);
-		free_list(cat->arts[i].aliases, cat->arts[i].naliases);
-	}
-	free(cat->arts);
+	articles_free(cat->arts, cat->narts);
+	articles_free(cat->draft_arts, cat->ndraft_arts);
 	for (i = 0; i < cat->ncats; i++) {
 		for (j = 0; j < cat->cats[i].ntexts; j++) {
 			free(cat->cats[i].texts[j].lang);

@@ -15,7 +15,7 @@
 /* Snapshots written, shared by the server's processes (see snapshot.h). */
 static unsigned long long	*written;
 
-#define SNAPSHOT_FORMAT		"3"
+#define SNAPSHOT_FORMAT		"4"
 
 static const char	*schema =
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
@@ -23,7 +23,7 @@ static const char	*schema =
 	"CREATE TABLE category_texts(slug TEXT, pos INT, lang TEXT, title TEXT,"
 	" description TEXT);"
 	"CREATE TABLE articles(pos INTEGER, slug TEXT, category TEXT, ord INT,"
-	" aliases TEXT);"
+	" aliases TEXT, draft INT);"
 	"CREATE TABLE versions(slug TEXT, pos INT, lang TEXT, path TEXT,"
 	" title TEXT, summary TEXT, tags TEXT, markdown TEXT, html TEXT,"
 	" plain TEXT, headings TEXT, toc TEXT, links TEXT, updated INT,"
@@ -119,6 +119,7 @@ static int
 write_versions(sqlite3 *db, const struct catalog *cat)
 {
 	sqlite3_stmt			*st;
+	const struct article		*a;
 	const struct article_version	*v;
 	size_t				 i, j;
 	char				*tags, *toc, *links;
@@ -127,13 +128,16 @@ write_versions(sqlite3 *db, const struct catalog *cat)
 	if (sqlite3_prepare_v2(db, "INSERT INTO versions VALUES(?,?,?,?,?,?,"
 	    "?,?,?,?,?,?,?,?,?,?)", -1, &st, NULL) != SQLITE_OK)
 		return (-1);
-	for (i = 0; i < cat->narts && rc == 0; i++) {
-		for (j = 0; j < cat->arts[i].nversions && rc == 0; j++) {
-			v = &cat->arts[i].versions[j];
+	/* Published articles, then drafts: one slug space (catalog.c). */
+	for (i = 0; i < cat->narts + cat->ndraft_arts && rc == 0; i++) {
+		a = i < cat->narts ? &cat->arts[i] :
+		    &cat->draft_arts[i - cat->narts];
+		for (j = 0; j < a->nversions && rc == 0; j++) {
+			v = &a->versions[j];
 			tags = join(v->tags, v->ntags);
 			toc = toc_text(v);
 			links = join(v->links, v->nlinks);
-			bind_text(st, 1, cat->arts[i].slug);
+			bind_text(st, 1, a->slug);
 			sqlite3_bind_int(st, 2, (int)j);
 			bind_text(st, 3, v->lang);
 			bind_text(st, 4, v->path);
@@ -162,6 +166,7 @@ write_versions(sqlite3 *db, const struct catalog *cat)
 static int
 write_rest(sqlite3 *db, const struct catalog *cat)
 {
+	const struct article	*a;
 	sqlite3_stmt	*st;
 	char		*l, buf[32];
 	size_t		 i, j;
@@ -211,15 +216,19 @@ write_rest(sqlite3 *db, const struct catalog *cat)
 	}
 	sqlite3_finalize(st);
 
-	sqlite3_prepare_v2(db, "INSERT INTO articles VALUES(?,?,?,?,?)", -1,
+	/* Drafts after the published articles, flagged (draft = 1). */
+	sqlite3_prepare_v2(db, "INSERT INTO articles VALUES(?,?,?,?,?,?)", -1,
 	    &st, NULL);
-	for (i = 0; i < cat->narts; i++) {
-		l = join(cat->arts[i].aliases, cat->arts[i].naliases);
+	for (i = 0; i < cat->narts + cat->ndraft_arts; i++) {
+		a = i < cat->narts ? &cat->arts[i] :
+		    &cat->draft_arts[i - cat->narts];
+		l = join(a->aliases, a->naliases);
 		sqlite3_bind_int64(st, 1, (sqlite3_int64)i);
-		bind_text(st, 2, cat->arts[i].slug);
-		bind_text(st, 3, cat->arts[i].category);
-		sqlite3_bind_int(st, 4, cat->arts[i].order);
+		bind_text(st, 2, a->slug);
+		bind_text(st, 3, a->category);
+		sqlite3_bind_int(st, 4, a->order);
 		bind_text(st, 5, l);
+		sqlite3_bind_int(st, 6, i >= cat->narts);
 		rc |= step_reset(st);
 		free(l);
 	}
@@ -371,12 +380,20 @@ read_articles(sqlite3 *db, struct catalog *cat, int light)
 	struct article_version	*v;
 	size_t			 i;
 
-	if (sqlite3_prepare_v2(db, "SELECT slug, category, ord, aliases FROM "
-	    "articles ORDER BY pos", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "SELECT slug, category, ord, aliases, draft "
+	    "FROM articles ORDER BY pos", -1, &st, NULL) != SQLITE_OK)
 		return (-1);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		cat->arts = xrealloc(cat->arts, (cat->narts + 1) * sizeof(*a));
-		a = &cat->arts[cat->narts++];
+		/* Drafts come last (write_rest): pos - narts is theirs. */
+		if (sqlite3_column_int(st, 4)) {
+			cat->draft_arts = xrealloc(cat->draft_arts,
+			    (cat->ndraft_arts + 1) * sizeof(*a));
+			a = &cat->draft_arts[cat->ndraft_arts++];
+		} else {
+			cat->arts = xrealloc(cat->arts,
+			    (cat->narts + 1) * sizeof(*a));
+			a = &cat->arts[cat->narts++];
+		}
 		memset(a, 0, sizeof(*a));
 		a->slug = col_text(st, 0);
 		a->category = col_text(st, 1);
@@ -399,9 +416,12 @@ read_articles(sqlite3 *db, struct catalog *cat, int light)
 		return (-1);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		i = (size_t)sqlite3_column_int64(st, 0);
-		if (i >= cat->narts)
+		if (i < cat->narts)
+			a = &cat->arts[i];
+		else if (i - cat->narts < cat->ndraft_arts)
+			a = &cat->draft_arts[i - cat->narts];
+		else
 			continue;
-		a = &cat->arts[i];
 		a->versions = xrealloc(a->versions,
 		    (a->nversions + 1) * sizeof(*v));
 		v = &a->versions[a->nversions++];

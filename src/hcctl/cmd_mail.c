@@ -1,6 +1,10 @@
 /* cmd_mail.c: hcctl mail-in (an MTA pipes each emailed reply to it) and hcctl mail list|retry (the outbox). */
 #include <gmime/gmime.h>
 
+#include <sys/stat.h>
+
+#include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +15,7 @@
 #include "mail/mail.h"
 #include "settings.h"
 #include "store/db.h"
+#include "tickets/attachments.h"
 #include "tickets/outbox.h"
 #include "util/strbuf.h"
 
@@ -48,10 +53,12 @@ int
 cmd_mail_in(int argc, char **argv)
 {
 	enum mail_in_result	 r;
+	struct passwd		*pw;
 	unsigned char		 secret[DB_SECRET_LEN];
 	struct store		*db;
 	const char		*rcpt;
-	char			*raw, ref[TICKET_REF_LEN], why[600];
+	char			*raw, ref[TICKET_REF_LEN], why[1200];
+	char			 dir[1024];
 	size_t			 len;
 	int			 code;
 
@@ -67,6 +74,18 @@ cmd_mail_in(int argc, char **argv)
 		free(raw);
 		return (EX_DATAERR);
 	}
+	/*
+	 * The MTA runs it as helpcenter; run as root (by hand, the tests), it
+	 * becomes helpcenter too, or the files it writes would be root's and
+	 * unreadable by the workers.
+	 */
+	if (getuid() == 0 && (pw = getpwnam("helpcenter")) != NULL &&
+	    (setgroups(0, NULL) != 0 || setgid(pw->pw_gid) != 0 ||
+	    setuid(pw->pw_uid) != 0)) {
+		fprintf(stderr, "mail-in: cannot become the helpcenter user\n");
+		free(raw);
+		return (EX_TEMPFAIL);
+	}
 	if ((db = hcctl_db()) == NULL || db_secret(db, secret) != 0) {
 		fprintf(stderr, "mail-in: the help center's database cannot "
 		    "be opened: try again later\n");
@@ -75,6 +94,12 @@ cmd_mail_in(int argc, char **argv)
 		free(raw);
 		return (EX_TEMPFAIL);
 	}
+	/* The email's files go where the workers read them (DATA/attachments). */
+	(void)snprintf(dir, sizeof(dir), "%s/attachments", settings.data);
+	attachments_set_dir(dir);
+	(void)mkdir(dir, 0700);
+	(void)snprintf(dir, sizeof(dir), "%s/attachments/tmp", settings.data);
+	(void)mkdir(dir, 0700);
 	g_mime_init();
 	r = mail_in(db, secret, raw, len, rcpt, ref, why, sizeof(why));
 	code = mail_in_exit_code(r);

@@ -11,6 +11,7 @@
 #include <sysexits.h>
 
 #include "mail.h"
+#include "tickets/attachments.h"
 #include "util/strbuf.h"
 #include "util/text.h"
 
@@ -101,23 +102,30 @@ scan_ids(GMimeMessage *msg, const unsigned char secret[32],
 	g_mime_references_free(refs);
 }
 
+/*
+ * Parts looked at as files: more than the ATTACH_PER_MESSAGE kept, so that
+ * those over the limit are named when dropped; past this, only counted.
+ */
+#define MAIL_IN_PARTS_MAX	16
+
 /* The first text/plain and text/html parts that are not attachments. */
 struct bodies {
 	GMimeTextPart	*plain;
 	GMimeTextPart	*html;
-	int		 attachments;
+	GMimePart	*files[MAIL_IN_PARTS_MAX];
+	int		 nfiles;
+	int		 attachments;	/* every file part, listed or not */
 };
 
 /*
- * Attachments: counted here and not kept. The attachments work stores
- * them with the comment: this is where each part (GMIME_PART(o), its
- * filename, content type and g_mime_part_get_content) is to be handed
- * over, after the comment's transaction commits.
+ * A file part, kept by reference to the message: take_files checks and
+ * stores it once the sender and the text have passed.
  */
 static void
 attachment_hook(GMimeObject *o, struct bodies *b)
 {
-	(void)o;
+	if (b->nfiles < MAIL_IN_PARTS_MAX)
+		b->files[b->nfiles++] = GMIME_PART(o);
 	b->attachments++;
 }
 
@@ -330,7 +338,8 @@ identify(GMimeMessage *msg, const unsigned char secret[32],
 
 /* The customer's new words: plain text preferred, quotes stripped. */
 static enum mail_in_result
-body_text(GMimeMessage *msg, char **text, char *why, size_t whylen)
+body_text(GMimeMessage *msg, struct bodies *bp, char **text, char *why,
+    size_t whylen)
 {
 	struct bodies	 b;
 	GMimeObject	*top;
@@ -340,9 +349,7 @@ body_text(GMimeMessage *msg, char **text, char *why, size_t whylen)
 	*text = NULL;
 	if ((top = g_mime_message_get_mime_part(msg)) != NULL)
 		walk(top, &b, 0);
-	if (b.attachments > 0)
-		fprintf(stderr, "mail-in: %d attachments not kept (not taken "
-		    "by email yet)\n", b.attachments);
+	*bp = b;
 	if (b.plain == NULL && b.html == NULL) {
 		(void)snprintf(why, whylen, "the message has no text (no "
 		    "text/plain or text/html part): write the reply as text");
@@ -395,21 +402,119 @@ db_failure(struct store *db, char *why, size_t whylen)
 	return (MAIL_IN_TEMPFAIL);
 }
 
+/* A sender's file name for the log: short, no control characters. */
+static const char *
+shown_name(const char *name, char *out, size_t outlen)
+{
+	size_t	i;
+
+	if (name == NULL || name[0] == '\0')
+		return ("(no name)");
+	for (i = 0; name[i] != '\0' && i + 1 < outlen; i++)
+		out[i] = (unsigned char)name[i] < ' ' ? '?' : name[i];
+	out[i] = '\0';
+	return (out);
+}
+
+/* Why a file was left out, in the words of the bounce and the log. */
+static const char *
+dropped_reason(enum attachment_result r)
+{
+	switch (r) {
+	case ATTACH_TYPE_REFUSED:
+		return ("its bytes are not a PNG, JPEG, GIF, WebP or PDF file "
+		    "(SVG and HTML are never kept)");
+	case ATTACH_TOO_LARGE:
+		return ("larger than 10 MB");
+	case ATTACH_EMPTY:
+		return ("empty");
+	case ATTACH_TOO_MANY:
+		return ("more than 5 files on one reply");
+	default:
+		return ("not stored");
+	}
+}
+
+/*
+ * The email's files under the rules of an upload (attachments.h): each is
+ * sniffed and staged, then the kept ones are made durable before the
+ * comment's transaction names them. A refused file does not refuse the
+ * reply: it is named in dropped. MAIL_IN_ADDED with *n blobs, or
+ * MAIL_IN_TEMPFAIL when the disk failed (nothing kept; the MTA retries).
+ */
+static enum mail_in_result
+take_files(struct bodies *b, struct attachment_blob *blobs, int *n,
+    struct strbuf *dropped, char *why, size_t whylen)
+{
+	enum attachment_result	 ar;
+	GMimeDataWrapper	*dw;
+	GMimeStream		*mem;
+	GByteArray		*bytes;
+	const char		*name;
+	char			 shown[64];
+	int			 i, j;
+
+	*n = 0;
+	for (i = 0; i < b->attachments; i++) {
+		name = i < b->nfiles ?
+		    g_mime_part_get_filename(b->files[i]) : NULL;
+		if (*n == ATTACH_PER_MESSAGE || i >= b->nfiles)
+			ar = ATTACH_TOO_MANY;
+		else if ((dw = g_mime_part_get_content(b->files[i])) == NULL)
+			ar = ATTACH_EMPTY;
+		else {
+			/* Decoded from base64 or quoted-printable here. */
+			mem = g_mime_stream_mem_new();
+			(void)g_mime_data_wrapper_write_to_stream(dw, mem);
+			bytes = g_mime_stream_mem_get_byte_array(
+			    GMIME_STREAM_MEM(mem));
+			ar = attachment_blob_from_bytes(name ? name : "",
+			    bytes->data, bytes->len, &blobs[*n]);
+			g_object_unref(mem);
+		}
+		if (ar == ATTACH_OK) {
+			(*n)++;
+			continue;
+		}
+		if (ar == ATTACH_ERROR)
+			goto fail;
+		sb_printf(dropped, "%s%s (%s)", dropped->len ? "; " : "",
+		    shown_name(name, shown, sizeof(shown)), dropped_reason(ar));
+	}
+	for (i = 0; i < *n; i++)
+		if (attachment_blob_commit(&blobs[i]) != 0)
+			goto fail;
+	return (MAIL_IN_ADDED);
+fail:
+	for (j = 0; j < *n; j++)
+		attachment_blob_discard(&blobs[j]);
+	*n = 0;
+	(void)snprintf(why, whylen, "an attachment cannot be stored now "
+	    "(disk): try again later");
+	return (MAIL_IN_TEMPFAIL);
+}
+
 enum mail_in_result
 mail_in(struct store *db, const unsigned char secret[32], const char *raw,
     size_t len, const char *recipient, char ref[TICKET_REF_LEN], char *why,
     size_t whylen)
 {
 	enum mail_in_result	 r;
+	struct bodies		 b;
+	struct attachment_blob	 blobs[ATTACH_PER_MESSAGE];
+	struct strbuf		 dropped;
 	GMimeStream		*stream;
 	GMimeParser		*parser;
 	GMimeMessage		*msg;
 	json_t			*t;
 	const char		*from, *email;
 	char			*text, key[450];
-	int			 missing;
+	int			 missing, nblobs;
 
 	ref[0] = '\0';
+	nblobs = 0;
+	sb_init(&dropped);
+	sb_puts(&dropped, "");
 	text = NULL;
 	t = NULL;
 	msg = NULL;
@@ -458,12 +563,17 @@ mail_in(struct store *db, const unsigned char secret[32], const char *raw,
 		r = MAIL_IN_NOPERM;
 		goto done;
 	}
-	if ((r = body_text(msg, &text, why, whylen)) != MAIL_IN_ADDED)
+	if ((r = body_text(msg, &b, &text, why, whylen)) != MAIL_IN_ADDED)
+		goto done;
+	if ((r = take_files(&b, blobs, &nblobs, &dropped, why, whylen)) !=
+	    MAIL_IN_ADDED)
 		goto done;
 	dedupe_key(msg, raw, len, key, sizeof(key));
-	switch (ticket_comment_mail(db, ref, text, key)) {
+	switch (ticket_comment_mail(db, ref, text, key, blobs, nblobs)) {
 	case TICKET_CHANGED:
-		(void)snprintf(why, whylen, "added to %s", ref);
+		(void)snprintf(why, whylen, "added to %s with %d of %d "
+		    "attachments%s%s", ref, nblobs, b.attachments,
+		    dropped.len ? "; dropped: " : "", dropped.data);
 		r = MAIL_IN_ADDED;
 		break;
 	case TICKET_ALREADY_ADDED:
@@ -487,6 +597,7 @@ mail_in(struct store *db, const unsigned char secret[32], const char *raw,
 		break;
 	}
 done:
+	sb_free(&dropped);
 	free(text);
 	json_decref(t);
 	if (msg != NULL)

@@ -41,6 +41,9 @@ static const struct ui_string	core_strings[] = {
 	{ "fallback_notice", "这篇文章还没有您所选语言的版本，下面显示的是",
 	    "This article is not yet available in your language; showing the " },
 	{ "fallback_notice_end", "版本。", " version." },
+	{ "draft_banner", "草稿预览：这篇文章尚未发布，只有编辑能看到。",
+	    "Draft preview: this article is not published; only editors can "
+	    "see it." },
 	{ "not_found_title", "页面不存在", "Page not found" },
 	{ "not_found_text", "您要找的页面不存在或已被移动。试试搜索：",
 	    "The page you are looking for does not exist or has moved. "

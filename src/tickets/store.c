@@ -742,10 +742,10 @@ ticket_comment_files(struct store *db, const char *ref, const char *actor,
 
 enum ticket_change_result
 ticket_comment_mail(struct store *db, const char *ref, const char *body,
-    const char *message_id)
+    const char *message_id, const struct attachment_blob *files, int nfiles)
 {
-	return (comment_tx(db, ref, "requester", 0, 1, body, message_id, NULL,
-	    0, NULL));
+	return (comment_tx(db, ref, "requester", 0, 1, body, message_id, files,
+	    nfiles, NULL));
 }
 
 /* tickets_escalate's transaction: now in, the count out. */

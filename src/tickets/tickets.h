@@ -209,11 +209,13 @@ enum ticket_change_result ticket_comment_files(struct store *, const char *ref,
  * A requester's reply that came by email (hcctl mail-in): as
  * ticket_comment from the requester, and message_id (the email's own) is
  * recorded in the same transaction, so that a redelivered email adds
- * nothing (TICKET_ALREADY_ADDED). On TICKET_CHANGE_FAILED,
- * db_last() tells busy from broken.
+ * nothing (TICKET_ALREADY_ADDED); n committed blobs (attachments.h, the
+ * email's files) are linked to the new event in the same transaction. On
+ * TICKET_CHANGE_FAILED, db_last() tells busy from broken.
  */
 enum ticket_change_result ticket_comment_mail(struct store *, const char *ref,
-		    const char *body, const char *message_id);
+		    const char *body, const char *message_id,
+		    const struct attachment_blob *, int n);
 
 /*
  * The SLA job: every ticket past its first-response due time without a

@@ -5,7 +5,8 @@
 #
 # Parts, in order: article.sh (article page vs nginx and bare Kore), run.sh
 # (search and indexing; BENCH_SIZES), deflection.sh (event recording cost,
-# votes), tickets.sh, community.sh, and the long crash test. Each writes its
+# votes), tickets.sh, mail.sh (emails/s and the outbox delay under ticket
+# load), community.sh, and the long crash test. Each writes its
 # figures to tests/out/bench-<part>.tsv; figures of an earlier run are
 # removed first, so the table only holds this run's. Every part runs even
 # when one fails; the exit status is 1 when any part failed outright
@@ -37,6 +38,7 @@ part article ./tests/bench/article.sh
 part search ./tests/bench/run.sh
 part deflection ./tests/bench/deflection.sh
 part tickets ./tests/bench/tickets.sh
+part mail ./tests/bench/mail.sh
 part community ./tests/bench/community.sh
 part crash env CRASH_SECONDS=${CRASH_SECONDS:-10} CRASH_CLIENTS=${CRASH_CLIENTS:-16} \
     CRASH_KV=tests/out/bench-crash.tsv ./tests/e2e/crash.sh

@@ -4,7 +4,7 @@
     tests/bench/table.py [OUT_DIR]      (tests/out by default)
 
 Reads the figures the parts wrote in this run (OUT_DIR/bench-*.tsv, one
-"key TAB value" a line: article.sh, run.sh, deflection.sh, tickets.sh,
+"key TAB value" a line: article.sh, run.sh, deflection.sh, tickets.sh, mail.sh,
 community.sh, crash.sh with CRASH_KV) and the parts' exit statuses and
 times (bench-status.tsv, written by all.sh), prints one Markdown table,
 figure | this project | reference | target | met/missed, and writes it to
@@ -164,6 +164,19 @@ def write_rows():
     row("ticket form POST, durable (wrk -c16)", "%s/s, p50 %s, p99 %s" % (
         n0(t), ms(num("tickets.p50")), ms(num("tickets.p99"))), "-", ">= 300/s",
         verdict(cmp(t, ">=", 300)))
+    mr, d99 = num("mail.rate"), num("mail.delay_p99")
+    row("emails under ticket load (form, wrk -c%s %s s; SMTP sink)" % (
+        KV.get("mail.clients", "?"), KV.get("mail.seconds", "?")),
+        "%s emails/s; queued -> delivered p50 %s, p99 %s; %s of %s left, %s twice" % (
+            KV.get("mail.rate", "n/a"), ms(num("mail.delay_p50")), ms(d99),
+            KV.get("mail.left", "n/a"), KV.get("mail.queued", "n/a"),
+            KV.get("mail.duplicates", "n/a")),
+        "%s tickets/s" % n0(num("mail.tickets_rps")), "every email once",
+        verdict(None if num("mail.left") is None else
+                num("mail.left") == 0 and num("mail.duplicates") == 0))
+    row("one email at a time (20 tickets, 4/s)", "queued -> delivered p50 %s, p99 %s" % (
+        ms(num("mail.idle.delay_p50")), ms(num("mail.idle.delay_p99"))),
+        "the mailer looks every 500 ms", "-", "-")
     acked, failed = num("crash.acked"), num("crash.failed")
     row("kill -9 under ticket load (%s s, %s clients)" % (
         KV.get("crash.seconds", "?"), KV.get("crash.clients", "?")),

@@ -14,6 +14,7 @@ with the rating link; the relay down for 10 s (every message arrives once
 when it is back); a reply lost on its way back (not sent again by itself).
 """
 import email
+import email.message
 import email.policy
 import glob
 import json
@@ -331,6 +332,74 @@ def main():
         return p
     check("mail: the customer's emailed reply (built from Reply-To) becomes "
           "a comment, quotes stripped, once", reply_by_email)
+
+    def reply_with_files():
+        ref = state["ref"]
+        to = state["reply_mail"]["Reply-To"].addresses[0].addr_spec
+        # A real 1x1 PNG, named as a JPEG: the bytes decide its type.
+        png = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01"
+               b"\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+               b"\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05"
+               b"\x00\x01\xff\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82")
+        svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+        p = []
+
+        def send(text, files, tag):
+            m = email.message.EmailMessage()
+            m["From"] = "Ann Example <ann@example.com>"
+            m["To"] = to
+            m["Subject"] = "Re: your request"
+            m["Message-ID"] = "<%s.%d@client.example>" % (tag, os.getpid())
+            m.set_content(text)
+            for name, data, mt in files:
+                m.add_attachment(data, maintype=mt[0], subtype=mt[1],
+                                 filename=name)
+            return hcctl("mail-in", stdin=m.as_bytes())
+
+        def files_of_last_reply():
+            t = agent("GET", "/api/v1/tickets/" + ref).json()
+            evs = [e for e in t.get("events", [])
+                   if e["kind"] == "reply" and e["actor"] == "requester"]
+            return evs[-1] if evs else {}
+
+        rc, out, err = send("Here is the screenshot.",
+                            [("screen.jpg", png, ("image", "jpeg"))], "png")
+        if rc != 0:
+            p.append("mail-in with a PNG: exit %d %s" % (rc, err))
+        ev = files_of_last_reply()
+        if ev.get("body") != "Here is the screenshot.":
+            p.append("the reply with a PNG: %r" % ev.get("body"))
+        atts = ev.get("attachments") or []
+        if [(a.get("mime"), a.get("name")) for a in atts] != [("image/png", "screen.png")]:
+            p.append("the reply's files: %r" % atts)
+        else:
+            aid = atts[0]["id"]
+            r = agent("GET", "/tickets/%s/attachments/%d" % (ref, aid))
+            if r.status != 200 or r.body != png:
+                p.append("staff GET of the emailed PNG: %d, %d bytes"
+                         % (r.status, len(r.body or b"")))
+            r = fetch("GET", "/tickets/%s/attachments/%d" % (ref, aid))
+            if r.status == 200:
+                p.append("the emailed PNG served without staff or token")
+        rc, out, err = send("The logo, as SVG.",
+                            [("logo.svg", svg, ("image", "svg+xml"))], "svg")
+        if rc != 0:
+            p.append("mail-in with an SVG: exit %d %s (the text must be kept)"
+                     % (rc, err))
+        ev = files_of_last_reply()
+        if ev.get("body") != "The logo, as SVG.":
+            p.append("the reply with an SVG lost its text: %r" % ev.get("body"))
+        if ev.get("attachments"):
+            p.append("the SVG was kept: %r" % ev.get("attachments"))
+        if "logo.svg" not in err or "dropped" not in err:
+            p.append("stderr does not name the dropped file: %r" % err)
+        n = query("SELECT count(*) FROM ticket_attachments a JOIN tickets t "
+                  "ON t.id = a.ticket_id WHERE t.ref = ?", (ref,))[0][0]
+        if n != 1:
+            p.append("%d attachment rows on the ticket (1 expected)" % n)
+        return p
+    check("mail: an emailed reply's PNG is kept (sniffed, served to staff); "
+          "an SVG is dropped and named, its text kept", reply_with_files)
 
     def refusals():
         ref = state["ref"]

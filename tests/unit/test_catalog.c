@@ -331,6 +331,60 @@ test_drafts_excluded_and_listed(void **state)
 	assert_int_equal(cat->ndrafts, 1);
 	assert_string_equal(cat->drafts[0], "refunds/secret.md");
 	assert_int_equal(catalog_category(cat, "refunds")->narticles, 1);
+	/* Kept apart for the editors' preview, in no list. */
+	assert_int_equal(cat->ndraft_arts, 1);
+	assert_non_null(catalog_draft(cat, "secret"));
+	assert_string_equal(catalog_draft(cat, "secret")->versions[0].title,
+	    "草稿");
+	assert_null(catalog_draft(cat, "public"));
+	assert_int_equal(cat->recent[0], 0);
+	catalog_free(cat);
+}
+
+static void
+test_drafts_grouped_and_shadowed(void **state)
+{
+	struct catalog		*cat, *back;
+	const struct article	*a;
+	char			 path[128];
+
+	(void)state;
+	put("refunds/_index.md", INDEX("退款"));
+	put("refunds/live.md", "---\ntitle: 公开\n---\n");
+	put("refunds/next.md", "---\ntitle: 下一版\ndraft: true\n"
+	    "aliases: [live-old]\n---\n\n草稿正文\n");
+	put("refunds/next.en.md", "---\ntitle: Next\ndraft: true\n---\n");
+	/* A draft translation of a live article is not previewed. */
+	put("refunds/live.en.md", "---\ntitle: Live\ndraft: true\n---\n");
+	/* A draft that copies a live slug cannot be shown at its URL. */
+	put("refunds/other/_index.md", INDEX("其他"));
+	put("refunds/other/live.md", "---\ntitle: 冒名\ndraft: true\n---\n");
+	cat = build_once();
+	assert_int_equal(cat->narts, 1);
+	assert_int_equal(cat->ndrafts, 4);
+	assert_int_equal(cat->ndraft_arts, 1);
+	assert_non_null(a = catalog_draft(cat, "next"));
+	assert_int_equal(a->nversions, 2);
+	assert_string_equal(a->versions[0].lang, "zh-CN");
+	assert_int_equal(a->naliases, 0);
+	assert_null(catalog_alias(cat, "live-old"));
+	assert_null(catalog_draft(cat, "live"));
+	assert_int_equal(catalog_article(cat, "live")->nversions, 1);
+	assert_int_equal(cat->nproblems, 1);
+	assert_non_null(strstr(cat->problems[0].reason, "cannot be previewed"));
+
+	/* The snapshot keeps them flagged: read back apart, bodies too. */
+	(void)snprintf(path, sizeof(path), "%s/catalog.db", work);
+	assert_int_equal(snapshot_write(cat, path), 0);
+	assert_non_null(back = snapshot_read(path, 1));
+	assert_int_equal(back->narts, 1);
+	assert_int_equal(back->ndraft_arts, 1);
+	assert_null(catalog_article(back, "next"));
+	assert_non_null(a = catalog_draft(back, "next"));
+	assert_int_equal(a->nversions, 2);
+	assert_string_equal(a->versions[1].title, "Next");
+	assert_int_equal(catalog_category(back, "refunds")->narticles, 1);
+	catalog_free(back);
 	catalog_free(cat);
 }
 
@@ -1194,6 +1248,7 @@ main(void)
 		T(test_translations),
 		T(test_translation_lang_mismatch),
 		T(test_drafts_excluded_and_listed),
+		T(test_drafts_grouped_and_shadowed),
 		T(test_aliases),
 		T(test_alias_claimed_twice_reported),
 		T(test_duplicate_slug),

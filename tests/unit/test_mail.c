@@ -12,10 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "mail/mail.h"
 #include "store/db.h"
 #include "testdb.h"
+#include "tickets/attachments.h"
 #include "tickets/outbox.h"
 #include "tickets/tickets.h"
 
@@ -404,7 +406,6 @@ test_mail_in(void **state)
 	char			 hdr[MAIL_ADDR_MAX + 40], why[600], *m;
 
 	(void)state;
-	g_mime_init();
 	db = fresh_db();
 	make_ticket(db, "en", &t);
 	mail_reply_address(secret, t.ref, "example.com", addr, sizeof(addr));
@@ -492,12 +493,85 @@ test_mail_in(void **state)
 	    "body = 'Reopen please.'"), 0);
 	free(m);
 	db_close(db);
-	g_mime_shutdown();
+}
+
+
+/* One attachment part of a multipart/mixed message (base64 body). */
+static void
+add_part(char **msg, const char *type, const char *name, const char *b64)
+{
+	char	*s;
+
+	if (asprintf(&s, "%s--XX\r\nContent-Type: %s\r\nContent-Disposition: "
+	    "attachment; filename=\"%s\"\r\nContent-Transfer-Encoding: "
+	    "base64\r\n\r\n%s\r\n", *msg, type, name, b64) == -1)
+		fail();
+	free(*msg);
+	*msg = s;
+}
+
+static void
+test_mail_in_files(void **state)
+{
+	static const char	*png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAf"
+				    "FcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg==";
+	struct ticket_created	 t;
+	struct store		*db;
+	char			 addr[MAIL_ADDR_MAX], why[1200], dir[64];
+	char			 name[32], cmd[96], *m, *full;
+	int			 i;
+
+	(void)state;
+	(void)snprintf(dir, sizeof(dir), "/tmp/hc-mailfiles.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	attachments_set_dir(dir);
+	assert_int_equal(attachments_prepare_dir(), 0);
+	db = fresh_db();
+	make_ticket(db, "en", &t);
+	mail_reply_address(secret, t.ref, "example.com", addr, sizeof(addr));
+	if (asprintf(&m, "From: ann@example.com\r\nTo: %s\r\nMessage-ID: "
+	    "<f1@client.example>\r\nMIME-Version: 1.0\r\nContent-Type: "
+	    "multipart/mixed; boundary=XX\r\n\r\n--XX\r\nContent-Type: "
+	    "text/plain; charset=utf-8\r\n\r\nThe files.\r\n", addr) == -1)
+		fail();
+	/* SVG and HTML by their bytes, whatever they are called. */
+	add_part(&m, "image/svg+xml", "logo.svg", "PHN2ZyB4bWxucz0iaHR0cDovL3d3"
+	    "dy53My5vcmcvMjAwMC9zdmciPjxzY3JpcHQ+YWxlcnQoMSk8L3NjcmlwdD48L3N2Zz4=");
+	add_part(&m, "image/png", "page.png", "PGh0bWw+PHNjcmlwdD54KCk8L3Njcmlw"
+	    "dD48L2h0bWw+");
+	for (i = 1; i <= 6; i++) {
+		(void)snprintf(name, sizeof(name), "shot%d.png", i);
+		add_part(&m, "application/octet-stream", name, png);
+	}
+	if (asprintf(&full, "%s--XX--\r\n", m) == -1)
+		fail();
+	free(m);
+	/* Refused files never refuse the reply: the text and 5 PNGs in. */
+	assert_int_equal(take(db, full, why, sizeof(why)), MAIL_IN_ADDED);
+	assert_non_null(strstr(why, "5 of 8 attachments"));
+	assert_non_null(strstr(why, "logo.svg (its bytes are not"));
+	assert_non_null(strstr(why, "page.png (its bytes are not"));
+	assert_non_null(strstr(why, "shot6.png (more than 5"));
+	assert_int_equal(count(db, "SELECT count(*) FROM ticket_events WHERE "
+	    "kind = 'reply' AND body = 'The files.'"), 1);
+	assert_int_equal(count(db, "SELECT count(*) FROM ticket_attachments a "
+	    "JOIN ticket_events e ON e.id = a.event_id WHERE e.body = "
+	    "'The files.' AND a.mime = 'image/png'"), 5);
+	/* Redelivered: no second comment, no second set of rows. */
+	assert_int_equal(take(db, full, why, sizeof(why)), MAIL_IN_DUPLICATE);
+	assert_int_equal(count(db, "SELECT count(*) FROM ticket_attachments"),
+	    5);
+	free(full);
+	db_close(db);
+	attachments_set_dir("attachments");
+	(void)snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	(void)system(cmd);
 }
 
 int
 main(void)
 {
+	int	rc;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_strip_quotes),
 		cmocka_unit_test(test_reply_address),
@@ -507,7 +581,12 @@ main(void)
 		cmocka_unit_test(test_outbox_claim_settle),
 		cmocka_unit_test(test_outbox_claim_race),
 		cmocka_unit_test(test_mail_in),
+		cmocka_unit_test(test_mail_in_files),
 	};
 
-	return (cmocka_run_group_tests(tests, NULL, NULL));
+	/* Once: GMime 3.2 cannot be initialised again after a shutdown. */
+	g_mime_init();
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	g_mime_shutdown();
+	return (rc);
 }

@@ -249,9 +249,14 @@ page_key(struct http_request *req, const char *lang)
 	return (sb_detach(&key));
 }
 
+/*
+ * An article page; draft: an editor's preview of a draft, never cached
+ * (here or by anyone), not indexed, with a banner, and no feedback or
+ * view events (a preview is not a reader).
+ */
 static int
 send_article(struct http_request *req, const struct article *a,
-    int markdown)
+    int markdown, int draft)
 {
 	const struct article_version	*v;
 	const char			*lang;
@@ -271,12 +276,14 @@ send_article(struct http_request *req, const struct article *a,
 	if ((body = bodies_get(a, v)) == NULL)
 		return (respond_error_page(req, 404, NULL));
 	if (markdown) {
-		http_response_header(req, "cache-control", "no-cache");
+		http_response_header(req, "cache-control", draft ?
+		    "private, no-store" : "no-cache");
 		return (respond_bytes(req, 200, "text/markdown; charset=utf-8",
 		    body->markdown, strlen(body->markdown)));
 	}
 	sb_init(&page);
-	if ((cache_key = page_key(req, lang)) != NULL) {
+	cache_key = NULL;
+	if (!draft && (cache_key = page_key(req, lang)) != NULL) {
 		csrf_token(req, csrf);
 		if (page_cache_get(cache_key, 0, csrf, &page, NULL)) {
 			funnel_article_view(req, a->slug, v->lang);
@@ -304,9 +311,11 @@ send_article(struct http_request *req, const struct article *a,
 		    i18n_get("zh-CN", key), "url", url));
 	}
 	json_object_set_new(ctx, "article", json_pack("{s:s, s:s, s:s?, "
-	    "s:s, s:s, s:s, s:b}", "slug", a->slug, "title", v->title,
+	    "s:s, s:s, s:s, s:b, s:b}", "slug", a->slug, "title", v->title,
 	    "summary", v->summary, "html", body->html, "updated", date,
-	    "lang", v->lang, "fallback", fallback));
+	    "lang", v->lang, "fallback", fallback, "draft", draft));
+	if (draft)
+		json_object_set_new(ctx, "noindex", json_true());
 	if (fallback) {
 		char key[32];
 		(void)snprintf(key, sizeof(key), "lang_%s", v->lang);
@@ -322,8 +331,9 @@ send_article(struct http_request *req, const struct article *a,
 	json_object_set_new(ctx, "other_langs", others);
 	json_object_set_new(ctx, "breadcrumb", breadcrumb(a->category, lang));
 	/* Deflection: the view, a search click, the helpfulness vote. */
-	funnel_article(req, ctx, a->slug, v->lang,
-	    cache_key != NULL ? page_cache_placeholder() : NULL);
+	if (!draft)
+		funnel_article(req, ctx, a->slug, v->lang,
+		    cache_key != NULL ? page_cache_placeholder() : NULL);
 	rel = related(a, v, lang);
 	json_object_set_new(ctx, "has_related",
 	    json_boolean(json_array_size(rel) > 0));
@@ -336,7 +346,13 @@ send_article(struct http_request *req, const struct article *a,
 		(void)page_cache_get(cache_key, 0, csrf, &page, NULL);
 	}
 send:
-	(void)respond_html(req, 200, &page);
+	if (draft) {
+		/* The staff member's own view: no shared or browser copy. */
+		http_response_header(req, "cache-control", "private, no-store");
+		(void)respond_negotiated(req, 200, "text/html; charset=utf-8",
+		    page.data, page.len, "Cookie, Accept-Language");
+	} else
+		(void)respond_html(req, 200, &page);
 	sb_free(&page);
 	free(cache_key);
 	return (KORE_RESULT_OK);
@@ -346,6 +362,7 @@ int
 page_article(struct http_request *req)
 {
 	const struct article	*a;
+	struct token_owner	 owner;
 	const char		*target;
 	char			*rest, *dot, loc[256];
 	int			 markdown, rc;
@@ -376,11 +393,17 @@ page_article(struct http_request *req)
 			free(rest);
 			return (respond_redirect(req, 301, loc));
 		}
+		/* A draft is there for editors only; for others, as absent. */
+		if ((a = catalog_draft(site.cat, rest)) != NULL &&
+		    staff_auth(req, TOKEN_ROLE_EDITOR, &owner)) {
+			free(rest);
+			return (send_article(req, a, markdown, 1));
+		}
 		free(rest);
 		return (respond_error_page(req, 404, NULL));
 	}
 	free(rest);
-	return (send_article(req, a, markdown));
+	return (send_article(req, a, markdown, 0));
 }
 
 int
