@@ -11,15 +11,17 @@ export PORT ARTICLES DATA BASE_URL DEFAULT_LANG RATE_LIMITS
 # Debian packages: what building needs, and what the tests need on top.
 BUILD_PKGS	= kore libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev \
 		  libgit2-dev \
-		  libsqlite3-dev libjansson-dev libssl-dev git pkg-config \
+		  libsqlite3-dev libjansson-dev libssl-dev git pkg-config libpq-dev \
 		  libxapian-dev libopencc-dev libicu-dev zlib1g-dev g++ \
 		  libcurl4-openssl-dev libgmime-3.0-dev libxml2-dev
 # Every program the suites call, named: a minimal Debian has none of them
 # (python3 runs the e2e and relevance suites, node and npm the browser ones,
 # sqlite3 and procps's ps/pgrep are used by the shell suites, aiosmtpd is
-# the SMTP receiver of the mail suites).
+# the SMTP receiver of the mail suites; postgresql runs the throwaway
+# server of make unit and make multinode, haproxy the round robin of
+# make multinode).
 TEST_PKGS	= libcmocka-dev chromium fonts-noto-cjk curl python3 nodejs npm \
-		  sqlite3 procps python3-aiosmtpd
+		  sqlite3 procps python3-aiosmtpd postgresql haproxy
 # make bench (wrk drives the load, nginx is the static-file reference),
 # make asan (GCC's runtimes), make leakcheck, make fuzz (clang's libFuzzer).
 BENCH_PKGS	= wrk nginx
@@ -41,12 +43,13 @@ MAIL_PKGS	= libcurl gmime-3.0 libxml-2.0
 MAIL_CFLAGS	= $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(MAIL_PKGS) 2>/dev/null))
 MAIL_LIBS	= $(shell pkg-config --libs $(MAIL_PKGS) 2>/dev/null)
 CFLAGS		+= -std=gnu99 -O2 -g -fPIC -fstack-protector-strong $(WARNINGS) \
-		   -Isrc -D_GNU_SOURCE $(MAIL_CFLAGS) $(SAN_FLAGS)
+		   -Isrc -I/usr/include/postgresql -D_GNU_SOURCE $(MAIL_CFLAGS) \
+		   $(SAN_FLAGS)
 CXXFLAGS	+= -std=c++17 -O2 -g -fPIC -Wall -Werror -Isrc -fvisibility=hidden \
 		   $(SAN_FLAGS)
 LIBS		= -lcmark-gfm-extensions -lcmark-gfm -lyaml -lsqlite3 -ljansson \
 		  -lcrypto -lxapian -lopencc -licui18n -licuuc -licudata -lgit2 -lz \
-		  $(MAIL_LIBS) -lstdc++ -lpthread -lm
+		  -lpq $(MAIL_LIBS) -lstdc++ -lpthread -lm
 
 BUILD		= build
 # Domain code shared by the server module and hcctl (no Kore in it).
@@ -65,7 +68,7 @@ SERVER_OBJ	= $(SERVER_SRC:%.c=$(BUILD)/%.o)
 HCCTL_OBJ	= $(HCCTL_SRC:%.c=$(BUILD)/%.o)
 UNIT_TESTS	= $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all deps test-deps run test unit e2e browser relevance check bench soak layers \
+.PHONY: all deps test-deps run test unit e2e browser relevance check bench soak layers multinode \
 	faults clean binaries fuzzers asan leakcheck fuzz
 
 all: deps $(BUILD)/helpcenter.so $(BUILD)/hcctl
@@ -115,10 +118,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(CORE_OBJ)
 	@echo "CC $@"
 	@$(CC) $(CFLAGS) -Wno-missing-prototypes -Wno-missing-declarations -o $@ $^ $(LIBS) -lcmocka
 
-# Every binary runs; the target fails at the end if any did.
+# Every binary runs on SQLite, and those with a database again on a
+# throwaway PostgreSQL (tests/unit/run.sh starts and stops it); the target
+# fails at the end if any did.
 unit: test-deps $(UNIT_TESTS)
-	@failed=0; for t in $(UNIT_TESTS); do echo "== $$t"; ./$$t || failed=1; done; \
-	    exit $$failed
+	@./tests/unit/run.sh $(UNIT_TESTS)
 
 e2e: test-deps all
 	@./tests/e2e/run.sh
@@ -133,6 +137,11 @@ browser: test-deps all
 
 relevance: test-deps all
 	@./tests/relevance/run.sh
+
+# Two nodes on one throwaway PostgreSQL behind haproxy, and what must hold
+# across them (docs/operations.md, "Several nodes"); not part of make test.
+multinode: test-deps all
+	@./tests/multinode/run.sh
 
 # A layer includes only the layers below it (docs/architecture.md).
 layers:

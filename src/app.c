@@ -93,6 +93,16 @@ KORE_SECCOMP_FILTER("helpcenter",
 	KORE_SYSCALL_ALLOW(rename),
 	KORE_SYSCALL_ALLOW(mkdir),
 	/*
+	 * DATABASE_URL: each worker's own libpq connection, TCP to a numeric
+	 * address (hostaddr: no resolver in the chroot), made again after
+	 * the server comes back.
+	 */
+	KORE_SYSCALL_ALLOW_ARG(socket, 0, AF_INET),
+	KORE_SYSCALL_ALLOW_ARG(socket, 0, AF_INET6),
+	KORE_SYSCALL_ALLOW(connect),
+	KORE_SYSCALL_ALLOW(getsockopt),
+	KORE_SYSCALL_ALLOW(getsockname),
+	/*
 	 * search: Xapian's time limit per query (Enquire::set_time_limit) is
 	 * a POSIX timer per search; glibc delivers it to a helper thread it
 	 * starts on first use, which starts a thread when the timer fires.
@@ -188,7 +198,7 @@ static void
 prepare_data_dir(void)
 {
 	struct passwd	*pw;
-	sqlite3		*db;
+	struct store		*db;
 	char		 path[1024], msg[1024];
 	const char	*ext[] = { "", "-wal", "-shm" };
 	size_t		 i;
@@ -221,7 +231,7 @@ prepare_data_dir(void)
 	if ((db = db_open(path)) == NULL || db_migrate(db) < 0 ||
 	    db_secret(db, site.secret) == -1)
 		fatal("cannot prepare the database %s", path);
-	sqlite3_close(db);
+	db_close(db);
 	/* Before the workers fork, so that they all share these. */
 	ratelimit_init();
 	db_write_queue_init();
@@ -524,7 +534,7 @@ retention_timer(void *arg, u_int64_t now)
 	if ((n = retention_rollup(site.db, settings.retention_days,
 	    (long long)time(NULL), RETENTION_MAX_DAYS)) == -1)
 		kore_log(LOG_ERR, "events: roll-up failed: %s",
-		    sqlite3_errmsg(site.db));
+		    db_errmsg(site.db));
 	else if (n > 0)
 		kore_log(LOG_NOTICE, "events: %lld raw events rolled up", n);
 }
@@ -567,8 +577,8 @@ kore_worker_teardown(void)
 		/* A clean stop loses no event. */
 		if (events_flush(site.db) == -1)
 			kore_log(LOG_ERR, "events: final flush failed: %s",
-			    sqlite3_errmsg(site.db));
-		sqlite3_close(site.db);
+			    db_errmsg(site.db));
+		db_close(site.db);
 	}
 	hc_index_close(site.index);
 	site_catalog_free();

@@ -1,4 +1,4 @@
-/* settings.c: PORT, ARTICLES, DATA, BASE_URL, DEFAULT_LANG, RATE_LIMITS, EVENTS, RETENTION_DAYS, TRUST_PROXY, STAFF_SESSION_*, TIME_ZONE, SMTP_* from the environment. */
+/* settings.c: PORT, ARTICLES, DATA, BASE_URL, DEFAULT_LANG, RATE_LIMITS, EVENTS, RETENTION_DAYS, TRUST_PROXY, STAFF_SESSION_*, TIME_ZONE, SMTP_*, DATABASE_URL from the environment. */
 #include <sys/stat.h>
 
 #include <ctype.h>
@@ -120,7 +120,7 @@ smtp_load(void)
 int
 settings_load(void)
 {
-	const char	*rl, *ev, *rd, *tp, *si, *sm;
+	const char	*rl, *ev, *rd, *tp, *si, *sm, *du;
 	char		*end;
 	long		 days;
 
@@ -139,7 +139,19 @@ settings_load(void)
 	si = env_or("STAFF_SESSION_IDLE", "28800");
 	settings.time_zone = env_or("TIME_ZONE", "Asia/Shanghai");
 	sm = env_or("STAFF_SESSION_MAX", "604800");
+	du = env_or("DATABASE_URL", "");
 
+	/* Unset or empty: SQLite in DATA, as on one machine. */
+	settings.database_url = NULL;
+	if (du[0] != '\0') {
+		if (strncmp(du, "postgresql://", 13) &&
+		    strncmp(du, "postgres://", 11)) {
+			fprintf(stderr, "DATABASE_URL must start with "
+			    "postgresql:// (or be unset for SQLite in DATA)\n");
+			return (-1);
+		}
+		settings.database_url = du;
+	}
 	if (!lang_supported(settings.default_lang)) {
 		fprintf(stderr, "DEFAULT_LANG must be zh-CN, zh-TW or en, "
 		    "not '%s'\n", settings.default_lang);

@@ -20,6 +20,8 @@ struct settings {
 	long long	 session_max;	/* STAFF_SESSION_MAX: seconds (7 days) */
 	const char	*smtp_url;	/* SMTP_URL: the relay; NULL: no email */
 	const char	*smtp_from;	/* SMTP_FROM: the sender of the emails */
+	const char	*database_url;	/* DATABASE_URL: PostgreSQL, or NULL
+					   for SQLite in DATA */
 };
 
 extern struct settings	settings;

@@ -35,10 +35,10 @@ id_valid(const char *id)
 }
 
 enum session_status
-session_create(sqlite3 *db, long long token_id, long long now,
+session_create(struct store *db, long long token_id, long long now,
     char out[SESSION_ID_LEN])
 {
-	sqlite3_stmt		*st;
+	struct db_stmt		*st;
 	unsigned char		 raw[(SESSION_ID_LEN - 1) / 2];
 	char			 digest[SHA256_DIGEST_LENGTH * 2 + 1];
 	enum session_status	 rc;
@@ -47,65 +47,64 @@ session_create(sqlite3 *db, long long token_id, long long now,
 		return (SESSION_ERROR);
 	hex_encode(raw, sizeof(raw), out);
 	session_digest(out, digest);
-	if (sqlite3_prepare_v2(db, "INSERT INTO staff_sessions(digest, "
-	    "token_id, created_at, seen_at) VALUES (?, ?, ?, ?3)", -1, &st,
-	    NULL) != SQLITE_OK)
+	if (db_prepare(db, "INSERT INTO staff_sessions(digest, "
+	    "token_id, created_at, seen_at) VALUES (?, ?, ?, ?3)", &st) != 0)
 		return (SESSION_ERROR);
-	sqlite3_bind_text(st, 1, digest, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, token_id);
-	sqlite3_bind_int64(st, 3, now);
-	rc = sqlite3_step(st) == SQLITE_DONE ? SESSION_OK : SESSION_ERROR;
-	sqlite3_finalize(st);
+	db_bind_text(st, 1, digest);
+	db_bind_int64(st, 2, token_id);
+	db_bind_int64(st, 3, now);
+	rc = db_step(st) == STORE_DONE ? SESSION_OK : SESSION_ERROR;
+	db_finalize(st);
 	return (rc);
 }
 
 static enum session_status
-by_digest(sqlite3 *db, const char *sql, const char *digest, long long now)
+by_digest(struct store *db, const char *sql, const char *digest, long long now)
 {
-	sqlite3_stmt		*st;
+	struct db_stmt		*st;
 	enum session_status	 rc;
 
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (db_prepare(db, sql, &st) != 0)
 		return (SESSION_ERROR);
-	sqlite3_bind_text(st, 1, digest, -1, SQLITE_STATIC);
-	if (sqlite3_bind_parameter_count(st) >= 2)
-		sqlite3_bind_int64(st, 2, now);
-	rc = sqlite3_step(st) == SQLITE_DONE ? SESSION_OK : SESSION_ERROR;
-	sqlite3_finalize(st);
+	db_bind_text(st, 1, digest);
+	if (db_param_count(st) >= 2)
+		db_bind_int64(st, 2, now);
+	rc = db_step(st) == STORE_DONE ? SESSION_OK : SESSION_ERROR;
+	db_finalize(st);
 	return (rc);
 }
 
 enum session_status
-session_check(sqlite3 *db, const char *id, const char *role, long long now,
+session_check(struct store *db, const char *id, const char *role, long long now,
     const struct session_limits *lim, struct token_owner *owner)
 {
-	sqlite3_stmt		*st;
+	struct db_stmt		*st;
 	char			 digest[SHA256_DIGEST_LENGTH * 2 + 1];
 	const char		*r;
 	long long		 created, seen, touch;
-	enum session_status	 rc;
+	enum store_status	 step;
 
 	if (!id_valid(id))
 		return (SESSION_NONE);
 	session_digest(id, digest);
-	if (sqlite3_prepare_v2(db, "SELECT s.created_at, s.seen_at, t.id, "
+	if (db_prepare(db, "SELECT s.created_at, s.seen_at, t.id, "
 	    "t.role, t.name FROM staff_sessions s JOIN tokens t ON "
 	    "t.id = s.token_id WHERE s.digest = ? AND t.revoked_at IS NULL",
-	    -1, &st, NULL) != SQLITE_OK)
+	    &st) != 0)
 		return (SESSION_ERROR);
-	sqlite3_bind_text(st, 1, digest, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		return (rc == SQLITE_DONE ? SESSION_NONE : SESSION_ERROR);
+	db_bind_text(st, 1, digest);
+	if ((step = db_step(st)) != STORE_ROW) {
+		db_finalize(st);
+		return (step == STORE_DONE ? SESSION_NONE : SESSION_ERROR);
 	}
-	created = sqlite3_column_int64(st, 0);
-	seen = sqlite3_column_int64(st, 1);
-	r = (const char *)sqlite3_column_text(st, 3);
-	owner->id = sqlite3_column_int64(st, 2);
+	created = db_col_int64(st, 0);
+	seen = db_col_int64(st, 1);
+	r = (const char *)db_col_text(st, 3);
+	owner->id = db_col_int64(st, 2);
 	(void)snprintf(owner->role, sizeof(owner->role), "%s", r);
 	(void)snprintf(owner->name, sizeof(owner->name), "%s",
-	    (const char *)sqlite3_column_text(st, 4));
-	sqlite3_finalize(st);
+	    (const char *)db_col_text(st, 4));
+	db_finalize(st);
 	if (now - seen > lim->idle || now - created > lim->max) {
 		(void)by_digest(db, "DELETE FROM staff_sessions WHERE "
 		    "digest = ?", digest, now);
@@ -125,7 +124,7 @@ session_check(sqlite3 *db, const char *id, const char *role, long long now,
 }
 
 enum session_status
-session_end(sqlite3 *db, const char *id)
+session_end(struct store *db, const char *id)
 {
 	char	digest[SHA256_DIGEST_LENGTH * 2 + 1];
 

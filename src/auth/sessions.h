@@ -2,8 +2,7 @@
 #ifndef HC_SESSIONS_H
 #define HC_SESSIONS_H
 
-#include <sqlite3.h>
-
+#include "store/db.h"
 #include "tokens.h"
 
 /* 64 hex digits (32 random bytes) and the NUL. */
@@ -31,7 +30,7 @@ struct session_limits {
  * (the cookie's value; only its digest is stored). SESSION_OK or
  * SESSION_ERROR.
  */
-enum session_status	session_create(sqlite3 *, long long token_id,
+enum session_status	session_create(struct store *, long long token_id,
 			    long long now, char out[SESSION_ID_LEN]);
 
 /*
@@ -40,13 +39,13 @@ enum session_status	session_create(sqlite3 *, long long token_id,
  * (role not NULL) the token has that role (editors may act as agents); the
  * last-seen time is then moved on. An expired session is deleted.
  */
-enum session_status	session_check(sqlite3 *, const char *id,
+enum session_status	session_check(struct store *, const char *id,
 			    const char *role, long long now,
 			    const struct session_limits *,
 			    struct token_owner *owner);
 
 /* Ends a session (logout); ending an unknown one is not an error. */
-enum session_status	session_end(sqlite3 *, const char *id);
+enum session_status	session_end(struct store *, const char *id);
 
 /* Text for logs and messages. */
 const char		*session_status_str(enum session_status);

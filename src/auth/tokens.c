@@ -57,10 +57,10 @@ name_valid(const char *name)
 }
 
 int
-token_add(sqlite3 *db, const char *role, const char *name,
+token_add(struct store *db, const char *role, const char *name,
     char out[TOKEN_LEN], char *err, size_t errlen)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	unsigned char	 raw[20];
 	char		 digest[SHA256_DIGEST_LENGTH * 2 + 1];
 	int		 rc;
@@ -82,68 +82,67 @@ token_add(sqlite3 *db, const char *role, const char *name,
 	hex_encode(raw, sizeof(raw), out + 3);
 	digest_of(out, digest);
 	rc = -1;
-	if (sqlite3_prepare_v2(db, "INSERT INTO tokens(role, name, digest, "
-	    "created_at) VALUES (?, ?, ?, ?)", -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, role, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, digest, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 4, (sqlite3_int64)time(NULL));
-		if (sqlite3_step(st) == SQLITE_DONE)
+	if (db_prepare(db, "INSERT INTO tokens(role, name, digest, "
+	    "created_at) VALUES (?, ?, ?, ?)", &st) == 0) {
+		db_bind_text(st, 1, role);
+		db_bind_text(st, 2, name);
+		db_bind_text(st, 3, digest);
+		db_bind_int64(st, 4, (long long)time(NULL));
+		if (db_step(st) == STORE_DONE)
 			rc = 0;
 	}
 	if (rc == -1)
-		(void)snprintf(err, errlen, "%s", sqlite3_errmsg(db));
-	sqlite3_finalize(st);
+		(void)snprintf(err, errlen, "%s", db_errmsg(db));
+	db_finalize(st);
 	return (rc);
 }
 
 static void
-print_time(FILE *fp, sqlite3_stmt *st, int col)
+print_time(FILE *fp, struct db_stmt *st, int col)
 {
 	char		buf[32];
 	time_t		t;
 	struct tm	tm;
 
-	if (sqlite3_column_type(st, col) == SQLITE_NULL) {
+	if (db_col_null(st, col)) {
 		fputs("-", fp);
 		return;
 	}
-	t = (time_t)sqlite3_column_int64(st, col);
+	t = (time_t)db_col_int64(st, col);
 	(void)gmtime_r(&t, &tm);
 	(void)strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%MZ", &tm);
 	fputs(buf, fp);
 }
 
 int
-token_list(sqlite3 *db, FILE *fp)
+token_list(struct store *db, FILE *fp)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 rc;
 
-	if (sqlite3_prepare_v2(db, "SELECT id, role, name, created_at, "
-	    "revoked_at FROM tokens ORDER BY id", -1, &st,
-	    NULL) != SQLITE_OK)
+	if (db_prepare(db, "SELECT id, role, name, created_at, "
+	    "revoked_at FROM tokens ORDER BY id", &st) != 0)
 		return (-1);
 	fprintf(fp, "%-4s %-7s %-24s %-18s %s\n", "id", "role", "name",
 	    "created", "revoked");
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == STORE_ROW) {
 		fprintf(fp, "%-4lld %-7s %-24s ",
-		    (long long)sqlite3_column_int64(st, 0),
-		    (const char *)sqlite3_column_text(st, 1),
-		    (const char *)sqlite3_column_text(st, 2));
+		    (long long)db_col_int64(st, 0),
+		    (const char *)db_col_text(st, 1),
+		    (const char *)db_col_text(st, 2));
 		print_time(fp, st, 3);
 		fputs(" ", fp);
 		print_time(fp, st, 4);
 		fputs("\n", fp);
 	}
-	sqlite3_finalize(st);
-	return (rc == SQLITE_DONE ? 0 : -1);
+	db_finalize(st);
+	return (rc == STORE_DONE ? 0 : -1);
 }
 
 int
-token_revoke(sqlite3 *db, enum token_key by, const char *value)
+token_revoke(struct store *db, enum token_key by, const char *value)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	char		*end;
 	long long	 id;
 	int		 n;
@@ -156,23 +155,22 @@ token_revoke(sqlite3 *db, enum token_key by, const char *value)
 	}
 	if (db_begin(db) != 0)
 		return (-1);
-	if (sqlite3_prepare_v2(db, by == TOKEN_BY_ID ?
+	if (db_prepare(db, by == TOKEN_BY_ID ?
 	    "UPDATE tokens SET revoked_at = ?1 WHERE revoked_at IS NULL AND "
 	    "id = ?2" :
 	    "UPDATE tokens SET revoked_at = ?1 WHERE revoked_at IS NULL AND "
-	    "name = ?2", -1, &st, NULL) != SQLITE_OK)
+	    "name = ?2", &st) != 0)
 		goto fail;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)time(NULL));
+	db_bind_int64(st, 1, (long long)time(NULL));
 	if (by == TOKEN_BY_ID)
-		sqlite3_bind_int64(st, 2, id);
+		db_bind_int64(st, 2, id);
 	else
-		sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
-	n = sqlite3_step(st) == SQLITE_DONE ? sqlite3_changes(db) : -1;
-	sqlite3_finalize(st);
+		db_bind_text(st, 2, value);
+	n = db_step(st) == STORE_DONE ? db_changes(db) : -1;
+	db_finalize(st);
 	/* A revoked token's sign-ins end with it. */
-	if (n < 0 || sqlite3_exec(db, "DELETE FROM staff_sessions WHERE "
-	    "token_id IN (SELECT id FROM tokens WHERE revoked_at IS NOT NULL)",
-	    NULL, NULL, NULL) != SQLITE_OK)
+	if (n < 0 || db_exec(db, "DELETE FROM staff_sessions WHERE "
+	    "token_id IN (SELECT id FROM tokens WHERE revoked_at IS NOT NULL)") != STORE_OK)
 		goto fail;
 	return (db_commit(db) == 0 ? n : -1);
 fail:
@@ -181,10 +179,10 @@ fail:
 }
 
 int
-token_check(sqlite3 *db, const char *token, const char *role,
+token_check(struct store *db, const char *token, const char *role,
     struct token_owner *owner)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	char		 digest[SHA256_DIGEST_LENGTH * 2 + 1];
 	const char	*r;
 	int		 ok;
@@ -193,24 +191,24 @@ token_check(sqlite3 *db, const char *token, const char *role,
 	    strncmp(token, "hc_", 3))
 		return (0);
 	digest_of(token, digest);
-	if (sqlite3_prepare_v2(db, "SELECT id, role, name FROM tokens WHERE "
-	    "digest = ? AND revoked_at IS NULL", -1, &st, NULL) != SQLITE_OK)
+	if (db_prepare(db, "SELECT id, role, name FROM tokens WHERE "
+	    "digest = ? AND revoked_at IS NULL", &st) != 0)
 		return (0);
-	sqlite3_bind_text(st, 1, digest, -1, SQLITE_STATIC);
+	db_bind_text(st, 1, digest);
 	ok = 0;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		r = (const char *)sqlite3_column_text(st, 1);
+	if (db_step(st) == STORE_ROW) {
+		r = (const char *)db_col_text(st, 1);
 		/* Editors run the help center; they may also work tickets. */
 		if (role == NULL || !strcmp(r, role) ||
 		    !strcmp(r, TOKEN_ROLE_EDITOR)) {
 			ok = 1;
-			owner->id = sqlite3_column_int64(st, 0);
+			owner->id = db_col_int64(st, 0);
 			(void)snprintf(owner->role, sizeof(owner->role), "%s",
 			    r);
 			(void)snprintf(owner->name, sizeof(owner->name), "%s",
-			    (const char *)sqlite3_column_text(st, 2));
+			    (const char *)db_col_text(st, 2));
 		}
 	}
-	sqlite3_finalize(st);
+	db_finalize(st);
 	return (ok);
 }

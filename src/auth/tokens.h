@@ -2,8 +2,9 @@
 #ifndef HC_TOKENS_H
 #define HC_TOKENS_H
 
-#include <sqlite3.h>
 #include <stdio.h>
+
+#include "store/db.h"
 
 #define TOKEN_ROLE_EDITOR	"editor"
 #define TOKEN_ROLE_AGENT	"agent"
@@ -23,11 +24,11 @@ struct token_owner {
  * out and must be shown to the operator now. Returns 0, or -1 with a
  * message in err (errlen bytes).
  */
-int	token_add(sqlite3 *, const char *role, const char *name,
+int	token_add(struct store *, const char *role, const char *name,
 	    char out[TOKEN_LEN], char *err, size_t errlen);
 
 /* Prints id, role, name, created, revoked to fp; 0 or -1. */
-int	token_list(sqlite3 *, FILE *fp);
+int	token_list(struct store *, FILE *fp);
 
 /* How token_revoke names its token: never guessed from the value. */
 enum token_key {
@@ -40,7 +41,7 @@ enum token_key {
  * sessions, in one transaction. Returns the number revoked (0: none such,
  * or an id that is not a number), or -1 on error.
  */
-int	token_revoke(sqlite3 *, enum token_key by, const char *value);
+int	token_revoke(struct store *, enum token_key by, const char *value);
 
 /*
  * Checks a presented token. Returns 1 and fills owner when it is valid, not
@@ -48,7 +49,7 @@ int	token_revoke(sqlite3 *, enum token_key by, const char *value);
  * agents. Returns 0 otherwise. Comparison is of SHA-256 digests by an
  * indexed lookup, so timing reveals nothing about the token.
  */
-int	token_check(sqlite3 *, const char *token, const char *role,
+int	token_check(struct store *, const char *token, const char *role,
 	    struct token_owner *owner);
 
 #endif

@@ -3,7 +3,8 @@
 #define HC_COMMUNITY_H
 
 #include <jansson.h>
-#include <sqlite3.h>
+
+#include "store/db.h"
 
 /* Limits (characters, code points). */
 #define CM_TITLE_MIN		8
@@ -122,32 +123,32 @@ void	cm_answer_free(struct cm_answer *);
 /* ---- store.c: every statement of the domain. Writes are transactions. ---- */
 
 /* The display name this visitor chose, malloc'd, or NULL. */
-char	*cm_name_get(sqlite3 *, const char *visitor);
+char	*cm_name_get(struct store *, const char *visitor);
 
 /*
  * Creates a thread (and the visitor's display name on first post, refused
  * when another visitor's name has the same name_key) and queues it for the
  * search index, in one transaction. CM_WRITE_OK with *id.
  */
-enum cm_write	cm_thread_create(sqlite3 *, const struct cm_new *,
+enum cm_write	cm_thread_create(struct store *, const struct cm_new *,
 		    long long *id);
 /* Same for an answer to thread_id. */
-enum cm_write	cm_answer_create(sqlite3 *, long long thread_id,
+enum cm_write	cm_answer_create(struct store *, long long thread_id,
 		    const struct cm_new *, long long *id);
 
 /* 1 when a visitor other than this one has a name with this key, 0, or -1. */
-int	cm_name_taken(sqlite3 *, const char *key, const char *visitor);
+int	cm_name_taken(struct store *, const char *key, const char *visitor);
 
 /* 1 and *t filled when found (in any status), 0 when not, -1 on error. */
-int	cm_thread_get(sqlite3 *, long long id, struct cm_thread *t);
-int	cm_answer_get(sqlite3 *, long long id, struct cm_answer *a);
+int	cm_thread_get(struct store *, long long id, struct cm_thread *t);
+int	cm_answer_get(struct store *, long long id, struct cm_answer *a);
 
 /*
  * The answers of a thread, accepted first, then by score, then oldest;
  * all_states also lists queued and hidden ones (moderators). The caller
  * frees each with cm_answer_free and then the array.
  */
-int	cm_answers_of(sqlite3 *, long long thread_id, int all_states,
+int	cm_answers_of(struct store *, long long thread_id, int all_states,
 	    struct cm_answer **out, size_t *n);
 
 /*
@@ -157,7 +158,7 @@ int	cm_answers_of(sqlite3 *, long long thread_id, int all_states,
  * "unanswered", "solved". category and tag filter when not NULL. *total
  * counts all matches. Returns a new array, or NULL on error.
  */
-json_t	*cm_thread_list(sqlite3 *, const char *sort, const char *category,
+json_t	*cm_thread_list(struct store *, const char *sort, const char *category,
 	    const char *tag, long long page, long long per_page,
 	    long long *total);
 
@@ -169,19 +170,19 @@ json_t	*cm_thread_list(sqlite3 *, const char *sort, const char *category,
  * salted per UTC day, so the rule holds within a day. CM_VOTE_OK with
  * *score.
  */
-enum cm_vote_status	cm_vote(sqlite3 *, char kind, long long id,
+enum cm_vote_status	cm_vote(struct store *, char kind, long long id,
 			    const char *visitor, const char *client, int value,
 			    long long *score);
 /* This visitor's votes on a thread and its answers: {"t<id>":1,"a<id>":-1}. */
-json_t	*cm_votes_of(sqlite3 *, long long thread_id, const char *visitor);
+json_t	*cm_votes_of(struct store *, long long thread_id, const char *visitor);
 
 /* Marks answer_id the accepted answer of thread_id (0 clears it). */
-int	cm_accept(sqlite3 *, long long thread_id, long long answer_id);
+int	cm_accept(struct store *, long long thread_id, long long answer_id);
 
 /* Replaces the text of a post (title NULL for answers); re-indexed. */
-int	cm_thread_edit(sqlite3 *, long long id, const char *title,
+int	cm_thread_edit(struct store *, long long id, const char *title,
 	    const char *md, const char *html, const char *plain);
-int	cm_answer_edit(sqlite3 *, long long id, const char *md,
+int	cm_answer_edit(struct store *, long long id, const char *md,
 	    const char *html, const char *plain);
 
 /*
@@ -194,13 +195,13 @@ struct cm_audit {
 };
 
 /* Moves a post to status (CM_*), clearing its reports; re-indexed. */
-int	cm_set_status(sqlite3 *, char kind, long long id, const char *status,
-	    const struct cm_audit *);
+int	cm_set_status(struct store *, char kind, long long id,
+	    const char *status, const struct cm_audit *);
 /* Sets the flag "locked" or "pinned" of a thread to 0 or 1. */
-int	cm_thread_flag(sqlite3 *, long long id, const char *flag, int on,
+int	cm_thread_flag(struct store *, long long id, const char *flag, int on,
 	    const struct cm_audit *);
 /* Marks a thread a duplicate of target ("thread:<n>", "article:<slug>", or NULL to clear). */
-int	cm_thread_duplicate(sqlite3 *, long long id, const char *target,
+int	cm_thread_duplicate(struct store *, long long id, const char *target,
 	    const struct cm_audit *);
 
 /* What a visitor's report of a post did. */
@@ -211,7 +212,7 @@ enum cm_report_result {
 };
 
 /* A visitor's report of a post: it is listed in the queue. */
-enum cm_report_result	cm_report(sqlite3 *, char kind, long long id,
+enum cm_report_result	cm_report(struct store *, char kind, long long id,
 			    const char *visitor);
 
 /*
@@ -220,21 +221,21 @@ enum cm_report_result	cm_report(sqlite3 *, char kind, long long id,
  * "reason","reports","created"}]. Also solved threads for draft export
  * in *solved ([{"id","title"}], newest first, up to 50).
  */
-json_t	*cm_queue(sqlite3 *, json_t **solved);
+json_t	*cm_queue(struct store *, json_t **solved);
 /* The moderators' recent actions: [{"staff","action","kind","id","at"}]. */
-json_t	*cm_log_recent(sqlite3 *, int limit);
+json_t	*cm_log_recent(struct store *, int limit);
 
 /* Posts this visitor wrote (any status), for the new-poster link rule. */
-long long	cm_posts_by(sqlite3 *, const char *visitor);
+long long	cm_posts_by(struct store *, const char *visitor);
 /* 1 when a post with this body hash exists from visitor, or from anyone since. */
-int	cm_duplicate(sqlite3 *, const char *hash, const char *visitor,
+int	cm_duplicate(struct store *, const char *hash, const char *visitor,
 	    long long since);
 
 /* Newest published threads for the home page: [{"id","title","url","answers","solved"}]. */
-json_t	*cm_recent(sqlite3 *, int limit);
+json_t	*cm_recent(struct store *, int limit);
 
 /* Title, plain question text, category, lang and updated of a published thread, for search results. 1, 0 or -1. */
-int	cm_thread_brief(sqlite3 *, long long id, struct cm_thread *t);
+int	cm_thread_brief(struct store *, long long id, struct cm_thread *t);
 
 /* ---- post.c: the posting rules ---- */
 
@@ -285,7 +286,7 @@ struct cm_post_output {
  * posters, duplicates within 10 minutes) decide published or queued.
  * Rate limits are the caller's (they count per client address).
  */
-enum cm_post_result	cm_post(sqlite3 *, const struct cm_post_input *,
+enum cm_post_result	cm_post(struct store *, const struct cm_post_input *,
 			    struct cm_post_output *);
 
 /*
@@ -331,14 +332,14 @@ const char		*cm_name_message(enum cm_name_status);
  * removed, in one index commit. Returns the number handled, or -1
  * (rows stay for the next try).
  */
-int	cm_outbox_drain(sqlite3 *, const char *index_path);
+int	cm_outbox_drain(struct store *, const char *index_path);
 /*
  * Compares every thread document in the index with the database and puts
  * missing or stale ones, deletes those not published (after a rebuild of a
  * damaged index, or hcctl reindex). force rewrites all. Returns the number
  * changed, or -1.
  */
-int	cm_index_reconcile(sqlite3 *, const char *index_path, int force);
+int	cm_index_reconcile(struct store *, const char *index_path, int force);
 /*
  * For the watcher: called every ~200 ms; drains the outbox when the
  * database changed (PRAGMA data_version) and reconciles once at start and
@@ -354,6 +355,6 @@ void	cm_watch_tick(const void *arg);
  * body. Returns a malloc'd string, or NULL when the thread is not solved
  * or not found. *slug gets a suggested file name stem (malloc'd).
  */
-char	*cm_export_draft(sqlite3 *, long long id, char **slug);
+char	*cm_export_draft(struct store *, long long id, char **slug);
 
 #endif

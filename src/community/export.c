@@ -41,7 +41,7 @@ summary_of(const char *plain)
 }
 
 char *
-cm_export_draft(sqlite3 *db, long long id, char **slug)
+cm_export_draft(struct store *db, long long id, char **slug)
 {
 	struct cm_thread	 t;
 	struct cm_answer	 a;

@@ -37,13 +37,13 @@ fold_into(const char *s, char **out)
 
 /* Puts (published) or deletes thread id's document. 0 or -1. */
 static int
-index_thread(sqlite3 *db, hc_index *ix, long long id)
+index_thread(struct store *db, hc_index *ix, long long id)
 {
 	struct cm_thread	 t;
 	struct cm_answer	*ans;
 	struct hc_doc		 d;
 	struct strbuf		 body, docid;
-	sqlite3_stmt		*st;
+	struct db_stmt		*st;
 	char			*title, *tags, *summary, *fbody, *version;
 	const char		*accepted;
 	size_t			 n, i;
@@ -63,13 +63,13 @@ index_thread(sqlite3 *db, hc_index *ix, long long id)
 		return (-1);
 	}
 	version = NULL;
-	if (sqlite3_prepare_v2(db, "SELECT " VERSION_SQL " FROM threads t "
-	    "WHERE t.id = ?", -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, id);
-		if (sqlite3_step(st) == SQLITE_ROW)
+	if (db_prepare(db, "SELECT " VERSION_SQL " FROM threads t "
+	    "WHERE t.id = ?", &st) == 0) {
+		db_bind_int64(st, 1, id);
+		if (db_step(st) == STORE_ROW)
 			version = xstrdup((const char *)
-			    sqlite3_column_text(st, 0));
-		sqlite3_finalize(st);
+			    db_col_text(st, 0));
+		db_finalize(st);
 	}
 	/* The accepted answer is the summary field, weighted above the body. */
 	accepted = "";
@@ -130,25 +130,25 @@ open_writer(const char *path)
 }
 
 int
-cm_outbox_drain(sqlite3 *db, const char *index_path)
+cm_outbox_drain(struct store *db, const char *index_path)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	hc_index	*ix;
 	long long	 maxid = 0, *ids = NULL;
 	size_t		 n = 0, i;
 	int		 rc = 0;
 
-	if (sqlite3_prepare_v2(db, "SELECT max(id), thread_id FROM "
+	if (db_prepare(db, "SELECT max(id), thread_id FROM "
 	    "search_outbox GROUP BY thread_id ORDER BY 1 LIMIT " DRAIN_BATCH_S,
-	    -1, &st, NULL) != SQLITE_OK)
+	    &st) != 0)
 		return (-1);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (sqlite3_column_int64(st, 0) > maxid)
-			maxid = sqlite3_column_int64(st, 0);
+	while (db_step(st) == STORE_ROW) {
+		if (db_col_int64(st, 0) > maxid)
+			maxid = db_col_int64(st, 0);
 		ids = xrealloc(ids, (n + 1) * sizeof(*ids));
-		ids[n++] = sqlite3_column_int64(st, 1);
+		ids[n++] = db_col_int64(st, 1);
 	}
-	sqlite3_finalize(st);
+	db_finalize(st);
 	if (n == 0)
 		return (0);
 	if ((ix = open_writer(index_path)) == NULL) {
@@ -164,13 +164,13 @@ cm_outbox_drain(sqlite3 *db, const char *index_path)
 	if (rc != 0)
 		return (-1);
 	/* Rows queued meanwhile for the same threads have higher ids: kept. */
-	if (sqlite3_prepare_v2(db, "DELETE FROM search_outbox WHERE "
+	if (db_prepare(db, "DELETE FROM search_outbox WHERE "
 	    "thread_id IN (SELECT thread_id FROM search_outbox GROUP BY "
-	    "thread_id HAVING max(id) <= ?)", -1, &st, NULL) != SQLITE_OK)
+	    "thread_id HAVING max(id) <= ?)", &st) != 0)
 		return (-1);
-	sqlite3_bind_int64(st, 1, maxid);
-	rc = sqlite3_step(st) == SQLITE_DONE ? (int)n : -1;
-	sqlite3_finalize(st);
+	db_bind_int64(st, 1, maxid);
+	rc = db_step(st) == STORE_DONE ? (int)n : -1;
+	db_finalize(st);
 	return (rc);
 }
 
@@ -194,11 +194,11 @@ collect(const char *id, const char *hash, void *arg)
 }
 
 int
-cm_index_reconcile(sqlite3 *db, const char *index_path, int force)
+cm_index_reconcile(struct store *db, const char *index_path, int force)
 {
 	struct thread_docs	 td;
 	struct strmap		 live;
-	sqlite3_stmt		*st = NULL;
+	struct db_stmt		*st = NULL;
 	hc_index		*ix;
 	char			 id[40];
 	size_t			 k, i;
@@ -211,23 +211,23 @@ cm_index_reconcile(sqlite3 *db, const char *index_path, int force)
 	strmap_init(&live);
 	if (hc_index_each(ix, collect, &td) != HC_SEARCH_OK)
 		rc = -1;
-	if (rc == 0 && sqlite3_prepare_v2(db, "SELECT t.id, " VERSION_SQL
-	    " FROM threads t WHERE t.status = 'published'", -1, &st, NULL) !=
-	    SQLITE_OK)
+	if (rc == 0 && db_prepare(db, "SELECT t.id, " VERSION_SQL
+	    " FROM threads t WHERE t.status = 'published'", &st) !=
+	    0)
 		rc = -1;
-	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+	while (rc == 0 && db_step(st) == STORE_ROW) {
 		(void)snprintf(id, sizeof(id), "thread:%lld",
-		    (long long)sqlite3_column_int64(st, 0));
+		    (long long)db_col_int64(st, 0));
 		strmap_put(&live, id, 1);
 		if (!force && strmap_get(&td.ids, id, &k) &&
 		    !strcmp(td.hashes[k], (const char *)
-		    sqlite3_column_text(st, 1)))
+		    db_col_text(st, 1)))
 			continue;
-		if (index_thread(db, ix, sqlite3_column_int64(st, 0)) != 0)
+		if (index_thread(db, ix, db_col_int64(st, 0)) != 0)
 			rc = -1;
 		changed++;
 	}
-	sqlite3_finalize(st);
+	db_finalize(st);
 	for (i = 0; rc == 0 && i < td.ids.cap; i++) {
 		if (td.ids.keys[i] == NULL ||
 		    strmap_get(&live, td.ids.keys[i], &k))
@@ -250,12 +250,12 @@ cm_index_reconcile(sqlite3 *db, const char *index_path, int force)
 void
 cm_watch_tick(const void *arg)
 {
-	static sqlite3		*db;
+	static struct store		*db;
 	static long long	 seen_version = -1;
 	static ino_t		 seen_index;
 	static int		 reconciled;
 	const char		*data = arg;
-	sqlite3_stmt		*st;
+	struct db_stmt		*st;
 	struct stat		 sb;
 	char			 path[1100], index[1100];
 	long long		 version = -1;
@@ -275,19 +275,19 @@ cm_watch_tick(const void *arg)
 		}
 	}
 	/* Cheap: changes only when another connection committed. */
-	if (sqlite3_prepare_v2(db, "PRAGMA data_version", -1, &st, NULL) ==
-	    SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			version = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
+	if (db_prepare(db, "PRAGMA data_version", &st) ==
+	    0) {
+		if (db_step(st) == STORE_ROW)
+			version = db_col_int64(st, 0);
+		db_finalize(st);
 	}
 	if (version == seen_version && version != -1)
 		return;
-	if (sqlite3_prepare_v2(db, "SELECT EXISTS (SELECT 1 FROM "
-	    "search_outbox)", -1, &st, NULL) == SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			pending = sqlite3_column_int(st, 0);
-		sqlite3_finalize(st);
+	if (db_prepare(db, "SELECT EXISTS (SELECT 1 FROM "
+	    "search_outbox)", &st) == 0) {
+		if (db_step(st) == STORE_ROW)
+			pending = db_col_int64(st, 0);
+		db_finalize(st);
 	}
 	/*
 	 * A full batch may have left rows: the next tick drains on even

@@ -76,7 +76,7 @@ cm_render(const char *md, char **html, char **plain)
  * CM_POST_PUBLISHED with *key set (malloc'd) when it may be taken.
  */
 static enum cm_post_result
-check_name(sqlite3 *db, const struct cm_post_input *in, char **key,
+check_name(struct store *db, const struct cm_post_input *in, char **key,
     struct cm_post_output *out)
 {
 	enum cm_name_status	ns;
@@ -107,7 +107,7 @@ check_name(sqlite3 *db, const struct cm_post_input *in, char **key,
  * Returns the reason, or NULL to publish.
  */
 static const char *
-queue_reason(sqlite3 *db, const struct cm_post_input *in, const char *hash,
+queue_reason(struct store *db, const struct cm_post_input *in, const char *hash,
     long long now)
 {
 	int	links;
@@ -127,7 +127,7 @@ queue_reason(sqlite3 *db, const struct cm_post_input *in, const char *hash,
 }
 
 enum cm_post_result
-cm_post(sqlite3 *db, const struct cm_post_input *in,
+cm_post(struct store *db, const struct cm_post_input *in,
     struct cm_post_output *out)
 {
 	struct cm_thread	 t;

@@ -107,7 +107,7 @@ event_suggestion_clicked(const char *visitor, const char *slug,
 }
 
 int
-event_deflected(sqlite3 *db, const char *visitor, const char *target,
+event_deflected(struct store *db, const char *visitor, const char *target,
     const char *slug)
 {
 	struct event	ev = EVENT_INIT;
@@ -120,7 +120,7 @@ event_deflected(sqlite3 *db, const char *visitor, const char *target,
 }
 
 int
-event_vote(sqlite3 *db, const char *visitor, long long ts, const char *slug,
+event_vote(struct store *db, const char *visitor, long long ts, const char *slug,
     int helpful, const char *reason)
 {
 	struct event	ev = EVENT_INIT;
@@ -135,7 +135,7 @@ event_vote(sqlite3 *db, const char *visitor, long long ts, const char *slug,
 }
 
 int
-event_ticket_submitted(sqlite3 *db, const char *visitor, long long ts,
+event_ticket_submitted(struct store *db, const char *visitor, long long ts,
     const char *ticket_ref, const char *slug, const char *query,
     long long thread_id)
 {

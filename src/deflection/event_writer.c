@@ -24,7 +24,7 @@ void
 event_writer_run(const char *db_path)
 {
 	struct timespec	 nap = { 0, EVENT_WRITER_MS * 1000 * 1000 };
-	sqlite3		*db = NULL;
+	struct store		*db = NULL;
 	unsigned long	 dropped = 0;
 	time_t		 logged = 0;
 	int		 last, n = 0;
@@ -42,9 +42,9 @@ event_writer_run(const char *db_path)
 		 * order; re-reading its pages cost a quarter to a third of
 		 * the writer's time per event (measured with 5 s of views).
 		 */
-		if (db == NULL && (db = db_open(db_path)) != NULL)
-			(void)sqlite3_exec(db, "PRAGMA cache_size=-65536", NULL,
-			    NULL, NULL);
+		if (db == NULL && (db = db_open(db_path)) != NULL &&
+		    db_backend(db) == DB_SQLITE)
+			(void)db_exec(db, "PRAGMA cache_size=-65536");
 		/* Kept in the rings when it fails; said once every 10 s. */
 		while (db != NULL && (n = events_write_rings(db)) ==
 		    EVENT_RING_READ_MAX)
@@ -56,7 +56,7 @@ event_writer_run(const char *db_path)
 			    "(page views are kept in the rings): %s (%s)",
 			    db == NULL ? "cannot open the database" :
 			    db_error_message(db_write_error(NULL), NULL),
-			    db == NULL ? db_path : sqlite3_errmsg(db));
+			    db == NULL ? db_path : db_errmsg(db));
 			if (time(NULL) - logged >= 10) {
 				logged = time(NULL);
 				fprintf(stderr, "events: writing failed (kept "
@@ -79,6 +79,6 @@ event_writer_run(const char *db_path)
 		helper_backoff(HELPER_EVENTS, 2000);
 	}
 	if (db != NULL)
-		sqlite3_close(db);
+		db_close(db);
 	_exit(0);
 }

@@ -1,4 +1,5 @@
 /* events.c: the funnel's event table, the in-memory buffer that keeps disk writes out of GET requests, and a visitor's context. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -87,61 +88,75 @@ events_record(const struct event *ev)
 	o->ev.ticket_ref = keep(o, 9, ev->ticket_ref);
 }
 
-static void
-bind_text(sqlite3_stmt *st, int col, const char *s)
+/* The events table's columns, in the order event_values gives them. */
+static const char *const	event_cols[] = { "ts", "visitor", "type",
+    "search_id", "query", "norm_query", "result_count", "position",
+    "target", "slug", "lang", "helpful", "reason", "ticket_ref",
+    "thread_id" };
+#define EVENT_NCOLS	(int)(sizeof(event_cols) / sizeof(event_cols[0]))
+
+/* Room for the numbers of one event as text. */
+struct event_numbers {
+	char	ts[24], result_count[24], position[24], helpful[24];
+	char	thread_id[24];
+};
+
+/* A number as text for db_copy_row; negative means unknown: null. */
+static const char *
+number(char *buf, size_t len, long long v)
 {
-	if (s != NULL)
-		sqlite3_bind_text(st, col, s, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, col);
+	if (v < 0)
+		return (NULL);
+	(void)snprintf(buf, len, "%lld", v);
+	return (buf);
 }
 
+/* The row of ev as text, one value per event_cols entry. */
 static void
-bind_int(sqlite3_stmt *st, int col, long long v)
+event_values(const struct event *ev, struct event_numbers *n,
+    const char *v[EVENT_NCOLS])
 {
-	if (v >= 0)
-		sqlite3_bind_int64(st, col, v);
-	else
-		sqlite3_bind_null(st, col);
+	v[0] = number(n->ts, sizeof(n->ts), ev->ts ? ev->ts :
+	    (long long)time(NULL));
+	v[1] = ev->visitor ? ev->visitor : "";
+	v[2] = ev->type;
+	v[3] = ev->search_id;
+	v[4] = ev->query;
+	v[5] = ev->norm_query;
+	v[6] = number(n->result_count, sizeof(n->result_count),
+	    ev->result_count);
+	v[7] = number(n->position, sizeof(n->position), ev->position);
+	v[8] = ev->target;
+	v[9] = ev->slug;
+	v[10] = ev->lang;
+	v[11] = number(n->helpful, sizeof(n->helpful), ev->helpful);
+	v[12] = ev->reason;
+	v[13] = ev->ticket_ref;
+	v[14] = number(n->thread_id, sizeof(n->thread_id), ev->thread_id);
 }
 
+/* One row into the bulk write db_copy_begin opened on db. */
 static int
-insert(sqlite3_stmt *st, const struct event *ev)
+copy_event(const struct event *ev, void *db)
 {
-	sqlite3_reset(st);
-	sqlite3_bind_int64(st, 1, ev->ts ? ev->ts : (long long)time(NULL));
-	bind_text(st, 2, ev->visitor ? ev->visitor : "");
-	bind_text(st, 3, ev->type);
-	bind_text(st, 4, ev->search_id);
-	bind_text(st, 5, ev->query);
-	bind_text(st, 6, ev->norm_query);
-	bind_int(st, 7, ev->result_count);
-	bind_int(st, 8, ev->position);
-	bind_text(st, 9, ev->target);
-	bind_text(st, 10, ev->slug);
-	bind_text(st, 11, ev->lang);
-	bind_int(st, 12, ev->helpful);
-	bind_text(st, 13, ev->reason);
-	bind_text(st, 14, ev->ticket_ref);
-	bind_int(st, 15, ev->thread_id);
-	return (sqlite3_step(st) == SQLITE_DONE ? 0 : -1);
-}
+	struct event_numbers	 n;
+	const char		*v[EVENT_NCOLS];
 
-static const char	insert_sql[] = "INSERT INTO events(ts, visitor, type, "
-    "search_id, query, norm_query, result_count, position, target, slug, "
-    "lang, helpful, reason, ticket_ref, thread_id) VALUES "
-    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	event_values(ev, &n, v);
+	return (db_copy_row(db, v));
+}
 
 int
-events_write(sqlite3 *db, const struct event *ev)
+events_write(struct store *db, const struct event *ev)
 {
-	sqlite3_stmt	*st;
-	int		 rc;
+	int	rc;
 
-	if (sqlite3_prepare_v2(db, insert_sql, -1, &st, NULL) != SQLITE_OK)
+	/* Inside the caller's transaction (a vote, a ticket). */
+	if (db_copy_begin(db, "events", event_cols, EVENT_NCOLS) == -1)
 		return (-1);
-	rc = insert(st, ev);
-	sqlite3_finalize(st);
+	rc = copy_event(ev, db);
+	if (db_copy_end(db) == -1)
+		rc = -1;
 	return (rc);
 }
 
@@ -155,12 +170,6 @@ events_discard(void)
 		for (j = 0; j < 10; j++)
 			free(buffer[i].strings[j]);
 	buffered = 0;
-}
-
-static int
-insert_each(const struct event *ev, void *st)
-{
-	return (insert(st, ev));
 }
 
 /* Reads this process's buffer as event_ring_read reads the rings. */
@@ -177,35 +186,37 @@ read_buffered(int (*each)(const struct event *, void *), void *arg)
 
 /*
  * Runs read (the buffer or the rings) into the events table in one
- * transaction. Page views may be lost in a crash anyway, so the commit
- * does not wait for the disk: with WAL, synchronous=NORMAL skips the
- * fsync, and the next durable commit (a vote, a ticket) or checkpoint
- * syncs these frames too. Returns the number written or -1.
+ * transaction, as one bulk write (COPY on PostgreSQL). Page views may be
+ * lost in a crash anyway, so the commit does not wait for the disk: with
+ * WAL, synchronous=NORMAL skips the fsync, and the next durable commit (a
+ * vote, a ticket) or checkpoint syncs these frames too; on PostgreSQL,
+ * synchronous_commit=off. Returns the number written or -1.
  */
 static int
-write_batch(sqlite3 *db, int (*read)(int (*)(const struct event *,
+write_batch(struct store *db, int (*read)(int (*)(const struct event *,
     void *), void *))
 {
-	sqlite3_stmt	*st;
-	int		 n;
+	int	n;
 
-	if (sqlite3_prepare_v2(db, insert_sql, -1, &st, NULL) != SQLITE_OK)
-		return (-1);
-	(void)sqlite3_exec(db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
+	db_set_durable(db, 0);
 	n = -1;
 	if (db_begin(db) == 0) {
-		if ((n = read(insert_each, st)) == -1)
+		if (db_copy_begin(db, "events", event_cols, EVENT_NCOLS) ==
+		    -1)
 			db_rollback(db);
-		else if (db_commit(db) == -1)
+		else if ((n = read(copy_event, db)) == -1 ||
+		    db_copy_end(db) == -1) {
+			n = -1;
+			db_rollback(db);
+		} else if (db_commit(db) == -1)
 			n = -1;
 	}
-	sqlite3_finalize(st);
-	(void)sqlite3_exec(db, "PRAGMA synchronous=FULL", NULL, NULL, NULL);
+	db_set_durable(db, 1);
 	return (n);
 }
 
 int
-events_flush(sqlite3 *db)
+events_flush(struct store *db)
 {
 	int	n;
 
@@ -220,7 +231,7 @@ events_flush(sqlite3 *db)
 }
 
 int
-events_write_rings(sqlite3 *db)
+events_write_rings(struct store *db)
 {
 	int	n;
 
@@ -239,23 +250,23 @@ events_dropped(void)
 
 /* Appends the rows of sql (visitor, since bound as 1, 2) to arr as objects named by cols. */
 static int
-context_rows(sqlite3 *db, const char *sql, const char *visitor,
+context_rows(struct store *db, const char *sql, const char *visitor,
     long long since, json_t *arr, const char *const *cols)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 rc;
 
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (db_prepare(db, sql, &st) != 0)
 		return (-1);
-	sqlite3_bind_text(st, 1, visitor, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, since);
+	db_bind_text(st, 1, visitor);
+	db_bind_int64(st, 2, since);
 	rc = db_rows_json(st, cols, arr);
-	sqlite3_finalize(st);
+	db_finalize(st);
 	return (rc);
 }
 
 json_t *
-events_visitor_context(sqlite3 *db, const char *visitor, long long seconds)
+events_visitor_context(struct store *db, const char *visitor, long long seconds)
 {
 	static const char *const search_cols[] = { "query", "results", "at",
 				    NULL };
@@ -279,7 +290,15 @@ events_visitor_context(sqlite3 *db, const char *visitor, long long seconds)
 	    "WHERE visitor = ? AND ts >= ? AND type = 'search' "
 	    "ORDER BY ts DESC, id DESC LIMIT 20", visitor, since,
 	    json_object_get(ctx, "searches"), search_cols);
-	rc |= context_rows(db, "SELECT slug, lang, MAX(ts) AS t FROM events "
+	/*
+	 * The language of each article's latest view: SQLite takes a bare
+	 * column from the row of MAX(); PostgreSQL needs it asked for.
+	 */
+	rc |= context_rows(db, db_backend(db) == DB_PG ? "SELECT slug, "
+	    "(array_agg(lang ORDER BY ts DESC))[1], MAX(ts) AS t FROM events "
+	    "WHERE visitor = ? AND ts >= ? AND type = 'article_view' "
+	    "GROUP BY slug ORDER BY t DESC LIMIT 20" : "SELECT slug, lang, "
+	    "MAX(ts) AS t FROM events "
 	    "WHERE visitor = ? AND ts >= ? AND type = 'article_view' "
 	    "GROUP BY slug ORDER BY t DESC LIMIT 20", visitor, since,
 	    json_object_get(ctx, "articles"), article_cols);

@@ -3,7 +3,8 @@
 #define HC_EVENTS_H
 
 #include <jansson.h>
-#include <sqlite3.h>
+
+#include "store/db.h"
 
 /* Event types, as stored in events.type. */
 #define EV_SEARCH		"search"
@@ -64,16 +65,16 @@ void		 events_record(const struct event *);
  * writer has written them, so that a read afterwards sees them.
  */
 #define EVENTS_WAIT_MS	250
-int		 events_flush(sqlite3 *);
+int		 events_flush(struct store *);
 
 /* The event writer: the workers' rings into the table; number or -1. */
-int		 events_write_rings(sqlite3 *);
+int		 events_write_rings(struct store *);
 
 /*
  * Writes one event now, inside the caller's transaction if one is open
  * (votes and tickets, which the visitor is told were saved). 0 or -1.
  */
-int		 events_write(sqlite3 *, const struct event *);
+int		 events_write(struct store *, const struct event *);
 
 /* Events dropped because the buffer (or a worker's ring) was full. */
 unsigned long	 events_dropped(void);
@@ -88,7 +89,7 @@ void		 events_discard(void);
  * "threads":[{"id","at"}]}, newest first, at most 20 of each. Flushes this
  * worker's buffer first. Returns a new reference, or NULL on error.
  */
-json_t		*events_visitor_context(sqlite3 *, const char *visitor,
+json_t		*events_visitor_context(struct store *, const char *visitor,
 		    long long seconds);
 
 /*
@@ -118,13 +119,13 @@ void	event_suggestion_shown(const char *visitor, const char *query,
 void	event_suggestion_clicked(const char *visitor, const char *slug,
 	    long long position);
 /* "This answered me": target "article:slug" or "thread:id", or NULL. */
-int	event_deflected(sqlite3 *, const char *visitor, const char *target,
+int	event_deflected(struct store *, const char *visitor, const char *target,
 	    const char *slug);
 /* A vote on an article (reason only when not helpful). */
-int	event_vote(sqlite3 *, const char *visitor, long long ts,
+int	event_vote(struct store *, const char *visitor, long long ts,
 	    const char *slug, int helpful, const char *reason);
 /* A ticket stored, with where the visitor came from. */
-int	event_ticket_submitted(sqlite3 *, const char *visitor, long long ts,
+int	event_ticket_submitted(struct store *, const char *visitor, long long ts,
 	    const char *ticket_ref, const char *slug, const char *query,
 	    long long thread_id);
 

@@ -91,45 +91,45 @@ struct range {
 	char		first[11], last[11];
 };
 
-static sqlite3_stmt *
-prepare(sqlite3 *db, const char *sql, const struct range *r)
+static struct db_stmt *
+prepare(struct store *db, const char *sql, const struct range *r)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 n;
 
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (db_prepare(db, sql, &st) != 0)
 		return (NULL);
-	n = sqlite3_bind_parameter_count(st);
+	n = db_param_count(st);
 	if (n >= 1)
-		sqlite3_bind_int64(st, 1, r->from);
+		db_bind_int64(st, 1, r->from);
 	if (n >= 2)
-		sqlite3_bind_int64(st, 2, r->to);
+		db_bind_int64(st, 2, r->to);
 	if (n >= 3)
-		sqlite3_bind_int64(st, 3, r->now);
+		db_bind_int64(st, 3, r->now);
 	if (n >= 4)
-		sqlite3_bind_text(st, 4, r->first, -1, SQLITE_STATIC);
+		db_bind_text(st, 4, r->first);
 	if (n >= 5)
-		sqlite3_bind_text(st, 5, r->last, -1, SQLITE_STATIC);
+		db_bind_text(st, 5, r->last);
 	return (st);
 }
 
 /* Runs sql and returns its first column (NULL as 0); -1 on error. */
 static long long
-one(sqlite3 *db, const char *sql, const struct range *r)
+one(struct store *db, const char *sql, const struct range *r)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	long long	 v;
 
 	if ((st = prepare(db, sql, r)) == NULL)
 		return (-1);
-	v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-	sqlite3_finalize(st);
+	v = db_step(st) == STORE_ROW ? db_col_int64(st, 0) : -1;
+	db_finalize(st);
 	return (v);
 }
 
 /* Raw events of type in the range plus their daily roll-up. */
 static long long
-count_type(sqlite3 *db, const char *type, const char *raw_where,
+count_type(struct store *db, const char *type, const char *raw_where,
     const char *daily_where, const struct range *r, int *err)
 {
 	char		sql[512];
@@ -149,16 +149,16 @@ count_type(sqlite3 *db, const char *type, const char *raw_where,
 
 /* Appends each row of sql to arr as an object named by cols. */
 static int
-rows(sqlite3 *db, const char *sql, const struct range *r, json_t *arr,
+rows(struct store *db, const char *sql, const struct range *r, json_t *arr,
     const char *const *cols)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 rc;
 
 	if ((st = prepare(db, sql, r)) == NULL)
 		return (-1);
 	rc = db_rows_json(st, cols, arr);
-	sqlite3_finalize(st);
+	db_finalize(st);
 	return (rc);
 }
 
@@ -177,12 +177,13 @@ rate_json(long long num, long long den)
 
 static const char	top_queries_sql[] =
     "SELECT q, sum(n) AS cnt, sum(z) AS zero FROM ("
-    " SELECT norm_query AS q, count(*) AS n, sum(result_count = 0) AS z"
+    " SELECT norm_query AS q, count(*) AS n,"
+    " sum(CASE WHEN result_count = 0 THEN 1 ELSE 0 END) AS z"
     " FROM events WHERE type = 'search' AND ts >= ?1 AND ts < ?2"
     " GROUP BY norm_query"
-    " UNION ALL SELECT query, sum(n), sum(CASE WHEN zero THEN n ELSE 0 END)"
+    " UNION ALL SELECT query, sum(n), sum(CASE WHEN zero <> 0 THEN n ELSE 0 END)"
     " FROM event_daily WHERE type = 'search' AND day BETWEEN ?4 AND ?5"
-    " GROUP BY query)"
+    " GROUP BY query) AS s"
     " WHERE q IS NOT NULL GROUP BY q %s ORDER BY %s DESC, q LIMIT 20";
 
 static const char	articles_sql[] =
@@ -192,65 +193,67 @@ static const char	articles_sql[] =
     " UNION ALL SELECT slug, sum(n), 0, 0 FROM event_daily"
     " WHERE type = 'article_view' AND day BETWEEN ?4 AND ?5 GROUP BY slug"
     " UNION ALL SELECT slug, 0, sum(helpful), sum(1 - helpful) FROM votes"
-    " WHERE ts >= ?1 AND ts < ?2 GROUP BY slug)"
+    " WHERE ts >= ?1 AND ts < ?2 GROUP BY slug) AS s"
     " WHERE slug IS NOT NULL AND slug <> '' GROUP BY slug"
     " ORDER BY 2 DESC, 3 + 4 DESC, slug LIMIT 100";
 
 static int
-articles(sqlite3 *db, const struct range *r, json_t *arr)
+articles(struct store *db, const struct range *r, json_t *arr)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	long long	 yes, no;
 	int		 rc;
 
 	if ((st = prepare(db, articles_sql, r)) == NULL)
 		return (-1);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		yes = sqlite3_column_int64(st, 2);
-		no = sqlite3_column_int64(st, 3);
+	while ((rc = db_step(st)) == STORE_ROW) {
+		yes = db_col_int64(st, 2);
+		no = db_col_int64(st, 3);
 		json_array_append_new(arr, json_pack("{s:s, s:I, s:I, s:I, "
-		    "s:I, s:o}", "slug", (const char *)sqlite3_column_text(st,
-		    0), "views", (json_int_t)sqlite3_column_int64(st, 1),
+		    "s:I, s:o}", "slug", (const char *)db_col_text(st, 0),
+		    "views", (json_int_t)db_col_int64(st, 1),
 		    "yes", (json_int_t)yes, "no", (json_int_t)no,
 		    "votes", (json_int_t)(yes + no), "helpfulness",
 		    yes + no > 0 ? json_real(round4(figures_wilson_lower(yes,
 		    yes + no))) : json_null()));
 	}
-	sqlite3_finalize(st);
-	return (rc == SQLITE_DONE ? 0 : -1);
+	db_finalize(st);
+	return (rc == STORE_DONE ? 0 : -1);
 }
 
 /* Adds n to column col of day rows[(day start - from) / 86400]. */
 static int
-daily_add(sqlite3 *db, const char *sql, const struct range *r, json_t *days,
-    const char *col)
+daily_add(struct store *db, const char *sql, const struct range *r,
+    json_t *days, const char *col)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	json_t		*d;
 	long long	 i;
 	int		 rc;
 
 	if ((st = prepare(db, sql, r)) == NULL)
 		return (-1);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		i = sqlite3_column_int64(st, 0);
+	while ((rc = db_step(st)) == STORE_ROW) {
+		i = db_col_int64(st, 0);
 		if ((d = json_array_get(days, (size_t)i)) == NULL)
 			continue;
 		json_object_set_new(d, col, json_integer(json_integer_value(
-		    json_object_get(d, col)) + sqlite3_column_int64(st, 1)));
+		    json_object_get(d, col)) + db_col_int64(st, 1)));
 	}
-	sqlite3_finalize(st);
-	return (rc == SQLITE_DONE ? 0 : -1);
+	db_finalize(st);
+	return (rc == STORE_DONE ? 0 : -1);
 }
 
 #define RAW_DAY		"SELECT (ts - ?1) / 86400 AS d, count(*) FROM events " \
 	"WHERE ts >= ?1 AND ts < ?2 AND type = "
-#define ROLLUP_DAY	"SELECT (CAST(strftime('%%s', day) AS INTEGER) - ?1) / " \
-	"86400 AS d, sum(n) FROM event_daily WHERE day BETWEEN ?4 AND ?5 " \
-	"AND type = "
+/* A day's text as seconds: SQLite's strftime, PostgreSQL's EXTRACT. */
+#define ROLLUP_DAY(secs) "SELECT (" secs " - ?1) / 86400 AS d, sum(n) " \
+	"FROM event_daily WHERE day BETWEEN ?4 AND ?5 AND type = "
+#define LITE_SECS	"CAST(strftime('%%s', day) AS INTEGER)"
+#define PG_SECS		"CAST(EXTRACT(EPOCH FROM CAST(day AS date)) AS BIGINT)"
 
 static json_t *
-daily(sqlite3 *db, const struct range *r, int *err)
+daily(struct store *db, const struct range *r, int *err)
 {
 	static const struct {
 		const char	*col, *type;
@@ -276,8 +279,9 @@ daily(sqlite3 *db, const struct range *r, int *err)
 		(void)snprintf(sql, sizeof(sql), RAW_DAY "%s GROUP BY d",
 		    kinds[k].type);
 		*err |= daily_add(db, sql, r, days, kinds[k].col) != 0;
-		(void)snprintf(sql, sizeof(sql), ROLLUP_DAY "%s GROUP BY d",
-		    kinds[k].type);
+		(void)snprintf(sql, sizeof(sql), db_backend(db) == DB_PG ?
+		    ROLLUP_DAY(PG_SECS) "%s GROUP BY d" :
+		    ROLLUP_DAY(LITE_SECS) "%s GROUP BY d", kinds[k].type);
 		*err |= daily_add(db, sql, r, days, kinds[k].col) != 0;
 	}
 	*err |= daily_add(db, "SELECT (ts - ?1) / 86400 AS d, count(*) FROM "
@@ -298,7 +302,7 @@ daily(sqlite3 *db, const struct range *r, int *err)
 }
 
 json_t *
-figures_summary(sqlite3 *db, long long from, long long to, long long now)
+figures_summary(struct store *db, long long from, long long to, long long now)
 {
 	static const char *const	q_cols[] = { "query", "count", "zero",
 					    NULL };
@@ -386,7 +390,7 @@ figures_summary(sqlite3 *db, long long from, long long to, long long now)
 	json_object_set_new(o, "top_queries", arr);
 	/* The "articles wanted" list: counts of zero-result searches only. */
 	arr = json_array();
-	(void)snprintf(sql, sizeof(sql), top_queries_sql, "HAVING zero > 0",
+	(void)snprintf(sql, sizeof(sql), top_queries_sql, "HAVING sum(z) > 0",
 	    "zero");
 	err |= rows(db, sql, &r, arr, z_cols) != 0;
 	json_object_set_new(o, "zero_result_queries", arr);
@@ -414,7 +418,7 @@ figures_summary(sqlite3 *db, long long from, long long to, long long now)
 	    "v.type = 'article_view' AND v.ts <= t.ts AND "
 	    "v.ts >= t.ts - 86400 ORDER BY v.ts DESC, v.id DESC LIMIT 1) AS "
 	    "slug FROM events t WHERE t.type = 'ticket_submitted' AND "
-	    "t.ts >= ?1 AND t.ts < ?2) WHERE slug IS NOT NULL GROUP BY slug "
+	    "t.ts >= ?1 AND t.ts < ?2) AS s WHERE slug IS NOT NULL GROUP BY slug "
 	    "ORDER BY 2 DESC, slug LIMIT 20", &r, arr, b_cols) != 0;
 	json_object_set_new(o, "before_ticket", arr);
 
@@ -444,10 +448,10 @@ figures_summary(sqlite3 *db, long long from, long long to, long long now)
 }
 
 json_t *
-figures_most_viewed(sqlite3 *db, long long since, int max)
+figures_most_viewed(struct store *db, long long since, int max)
 {
 	struct range	 r;
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	json_t		*arr;
 	int		 rc;
 
@@ -463,18 +467,19 @@ figures_most_viewed(sqlite3 *db, long long since, int max)
 	if ((st = prepare(db, "SELECT slug, sum(n) AS v FROM ("
 	    "SELECT slug, count(*) AS n FROM (SELECT DISTINCT slug, visitor, "
 	    "ts / 86400 FROM events WHERE type = 'article_view' AND "
-	    "ts >= ?1 AND ts < ?2) GROUP BY slug "
+	    "ts >= ?1 AND ts < ?2) AS s GROUP BY slug "
 	    "UNION ALL SELECT slug, sum(n) FROM event_daily WHERE "
 	    "type = 'article_view' AND day BETWEEN ?4 AND ?5 GROUP BY slug) "
-	    "WHERE slug <> '' GROUP BY slug ORDER BY v DESC, slug LIMIT ?3",
+	    "AS u WHERE slug <> '' GROUP BY slug ORDER BY v DESC, slug "
+	    "LIMIT ?3",
 	    &r)) == NULL)
 		return (NULL);
 	arr = json_array();
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	while ((rc = db_step(st)) == STORE_ROW)
 		json_array_append_new(arr, json_string((const char *)
-		    sqlite3_column_text(st, 0)));
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
+		    db_col_text(st, 0)));
+	db_finalize(st);
+	if (rc != STORE_DONE) {
 		json_decref(arr);
 		return (NULL);
 	}

@@ -3,7 +3,8 @@
 #define HC_FIGURES_H
 
 #include <jansson.h>
-#include <sqlite3.h>
+
+#include "store/db.h"
 
 /* A ticket within this many seconds after a suggestion click undoes the deflection. */
 #define FIGURES_IMPLICIT_WINDOW	86400
@@ -41,7 +42,7 @@ void	figures_format_day(long long ts, char *out);
  * Returns a new JSON object (see README "Deflection" for every member),
  * or NULL on a database error.
  */
-json_t	*figures_summary(sqlite3 *, long long from, long long to,
+json_t	*figures_summary(struct store *, long long from, long long to,
 	    long long now);
 
 /*
@@ -57,7 +58,7 @@ char	*figures_csv(json_t *summary, const char *table);
  * distinct visitors per day in the raw events, plus the daily roll-up's
  * counts. Returns a new JSON array of strings, or NULL on error.
  */
-json_t	*figures_most_viewed(sqlite3 *, long long since, int max);
+json_t	*figures_most_viewed(struct store *, long long since, int max);
 
 /*
  * The popular list: the ranked slugs (those still published), then the

@@ -2,7 +2,7 @@
 #ifndef HC_RETENTION_H
 #define HC_RETENTION_H
 
-#include <sqlite3.h>
+#include "store/db.h"
 
 /*
  * Rolls up the raw events older than days full UTC days before now into
@@ -13,7 +13,7 @@
  * process at once, finds nothing left to move. Returns the number of
  * events rolled up, or -1 on error (nothing changed).
  */
-long long	retention_rollup(sqlite3 *, int days, long long now,
+long long	retention_rollup(struct store *, int days, long long now,
 		    int max_days);
 
 #endif

@@ -23,83 +23,111 @@ vote_reason_valid(const char *reason)
 	return (0);
 }
 
-static void
-bind_opt(sqlite3_stmt *st, int col, const char *s)
-{
-	if (s != NULL && *s != '\0')
-		sqlite3_bind_text(st, col, s, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, col);
-}
+#define UPSERT	"INSERT INTO votes(visitor, slug, helpful, reason, comment, " \
+		"ts) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (visitor, slug) " \
+		"DO UPDATE SET helpful = excluded.helpful, reason = " \
+		"excluded.reason, comment = excluded.comment, ts = excluded.ts"
 
 int
-vote_write(sqlite3 *db, const char *visitor, const char *slug, int helpful,
+vote_write(struct store *db, const char *visitor, const char *slug, int helpful,
     const char *reason, const char *comment)
 {
-	sqlite3_stmt	*st;
-	long long	 now;
-	int		 existed, rc;
+	struct db_stmt		*st;
+	enum store_status	 rc;
+	long long		 now;
+	int			 existed;
 
 	now = (long long)time(NULL);
-	if (sqlite3_prepare_v2(db, "SELECT 1 FROM votes WHERE visitor = ? AND "
-	    "slug = ?", -1, &st, NULL) != SQLITE_OK)
-		return (-1);
-	sqlite3_bind_text(st, 1, visitor, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, slug, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) != SQLITE_ROW && rc != SQLITE_DONE)
-		goto fail;
-	existed = (rc == SQLITE_ROW);
-	sqlite3_finalize(st);
+	existed = 0;
+	/*
+	 * SQLite: the transaction holds the one write lock, so the look
+	 * and the write below cannot be split by another writer.
+	 * PostgreSQL: two nodes could both look and find nothing; the
+	 * upsert says itself whether it made the row (xmax = 0: no earlier
+	 * version was replaced).
+	 */
+	if (db_backend(db) == DB_SQLITE) {
+		if (db_prepare(db, "SELECT 1 FROM votes WHERE visitor = ? AND "
+		    "slug = ?", &st) != 0)
+			return (-1);
+		db_bind_text(st, 1, visitor);
+		db_bind_text(st, 2, slug);
+		if ((rc = db_step(st)) != STORE_ROW && rc != STORE_DONE)
+			goto fail;
+		existed = (rc == STORE_ROW);
+		db_finalize(st);
+	}
 	/* The latest vote is the visitor's opinion: replace, keep one row. */
-	if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO votes(visitor, slug, "
-	    "helpful, reason, comment, ts) VALUES (?, ?, ?, ?, ?, ?)", -1, &st,
-	    NULL) != SQLITE_OK)
+	if (db_prepare(db, db_backend(db) == DB_PG ? UPSERT " RETURNING "
+	    "(xmax = 0)" : UPSERT, &st) != 0)
 		return (-1);
-	sqlite3_bind_text(st, 1, visitor, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, slug, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 3, helpful ? 1 : 0);
-	bind_opt(st, 4, helpful ? NULL : reason);
-	bind_opt(st, 5, helpful ? NULL : comment);
-	sqlite3_bind_int64(st, 6, now);
-	if (sqlite3_step(st) != SQLITE_DONE)
+	db_bind_text(st, 1, visitor);
+	db_bind_text(st, 2, slug);
+	db_bind_int64(st, 3, helpful ? 1 : 0);
+	db_bind_opt(st, 4, helpful ? NULL : reason);
+	db_bind_opt(st, 5, helpful ? NULL : comment);
+	db_bind_int64(st, 6, now);
+	rc = db_step(st);
+	if (db_backend(db) == DB_PG) {
+		if (rc != STORE_ROW)
+			goto fail;
+		existed = !db_col_bool(st, 0);
+	} else if (rc != STORE_DONE)
 		goto fail;
-	sqlite3_finalize(st);
+	db_finalize(st);
 	if (event_vote(db, visitor, now, slug, helpful, reason) == -1)
 		return (-1);
 	return (existed ? 0 : 1);
 
 fail:
-	sqlite3_finalize(st);
+	db_finalize(st);
 	return (-1);
 }
 
+/* vote_cast's arguments and vote_write's answer, for db_tx. */
+struct vote_args {
+	const char	*visitor, *slug, *reason, *comment;
+	int		 helpful, result;
+};
+
+static int
+cast_tx(struct store *db, void *arg)
+{
+	struct vote_args	*a = arg;
+
+	a->result = vote_write(db, a->visitor, a->slug, a->helpful,
+	    a->reason, a->comment);
+	return (a->result == -1 ? -1 : 0);
+}
+
 int
-vote_cast(sqlite3 *db, const char *visitor, const char *slug, int helpful,
+vote_cast(struct store *db, const char *visitor, const char *slug, int helpful,
     const char *reason, const char *comment)
 {
-	int	rc;
+	struct vote_args	a;
 
-	if (db_begin(db) == -1)
+	a.visitor = visitor;
+	a.slug = slug;
+	a.helpful = helpful;
+	a.reason = reason;
+	a.comment = comment;
+	/* Run again whole when another node's vote made it fail (PostgreSQL). */
+	if (db_tx(db, cast_tx, &a) == -1)
 		return (-1);
-	if ((rc = vote_write(db, visitor, slug, helpful, reason,
-	    comment)) == -1) {
-		db_rollback(db);
-		return (-1);
-	}
-	return (db_commit(db) == -1 ? -1 : rc);
+	return (a.result);
 }
 
 long long
-vote_count(sqlite3 *db, const char *slug)
+vote_count(struct store *db, const char *slug)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	long long	 n;
 
-	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM votes WHERE slug = ?",
-	    -1, &st, NULL) != SQLITE_OK)
+	if (db_prepare(db, "SELECT count(*) FROM votes WHERE slug = ?",
+	    &st) != 0)
 		return (-1);
-	sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC);
-	n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-	sqlite3_finalize(st);
+	db_bind_text(st, 1, slug);
+	n = db_step(st) == STORE_ROW ? db_col_int64(st, 0) : -1;
+	db_finalize(st);
 	return (n);
 }

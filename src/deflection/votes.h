@@ -2,7 +2,7 @@
 #ifndef HC_VOTES_H
 #define HC_VOTES_H
 
-#include <sqlite3.h>
+#include "store/db.h"
 
 /* Longest optional comment on a "no" vote, in characters. */
 #define VOTE_COMMENT_MAX	500
@@ -20,17 +20,17 @@ extern const char *const	vote_reasons[];
  * 0; the caller validates them). Returns 1 when the vote is new, 0 when it
  * replaced the visitor's earlier vote, -1 on a database error.
  */
-int	vote_cast(sqlite3 *, const char *visitor, const char *slug,
+int	vote_cast(struct store *, const char *visitor, const char *slug,
 	    int helpful, const char *reason, const char *comment);
 
 /*
  * The same rows inside a transaction the caller holds (db_begin), so that
  * many votes share one commit (http/vote_batch.c); same return values.
  */
-int	vote_write(sqlite3 *, const char *visitor, const char *slug,
+int	vote_write(struct store *, const char *visitor, const char *slug,
 	    int helpful, const char *reason, const char *comment);
 
 /* Number of votes stored for slug (tests, hcctl); -1 on error. */
-long long	vote_count(sqlite3 *, const char *slug);
+long long	vote_count(struct store *, const char *slug);
 
 #endif

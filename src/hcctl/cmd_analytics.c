@@ -117,7 +117,7 @@ print_summary(json_t *s)
 int
 cmd_analytics(int argc, char **argv)
 {
-	sqlite3		*db;
+	struct store	*db;
 	json_t		*s, *cs;
 	const char	*from, *to;
 	long long	 f, t, today, n;
@@ -173,26 +173,26 @@ cmd_analytics(int argc, char **argv)
 		    (long long)time(NULL), 100000);
 		if (n < 0) {
 			fprintf(stderr, "hcctl: roll-up failed: %s\n",
-			    sqlite3_errmsg(db));
+			    db_errmsg(db));
 			rc = 1;
 		} else
 			printf("%lld raw events older than %d days rolled up "
 			    "into daily counts\n", n, settings.retention_days);
-		sqlite3_close(db);
+		db_close(db);
 		return (rc);
 	}
 	if ((s = figures_summary(db, f, t, (long long)time(NULL))) == NULL) {
 		fprintf(stderr, "hcctl: cannot read the figures: %s\n",
-		    sqlite3_errmsg(db));
-		sqlite3_close(db);
+		    db_errmsg(db));
+		db_close(db);
 		return (1);
 	}
 	/* The same satisfaction figures as /admin and the summary API. */
 	if ((cs = csat_summary(db, f, t)) == NULL) {
 		fprintf(stderr, "hcctl: cannot read the CSAT figures: %s\n",
-		    sqlite3_errmsg(db));
+		    db_errmsg(db));
 		json_decref(s);
-		sqlite3_close(db);
+		db_close(db);
 		return (1);
 	}
 	json_object_set_new(s, "csat", cs);
@@ -203,6 +203,6 @@ cmd_analytics(int argc, char **argv)
 	} else
 		print_summary(s);
 	json_decref(s);
-	sqlite3_close(db);
+	db_close(db);
 	return (rc);
 }

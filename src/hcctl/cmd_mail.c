@@ -55,7 +55,7 @@ cmd_mail_in(int argc, char **argv)
 	enum mail_in_result	 r;
 	struct passwd		*pw;
 	unsigned char		 secret[DB_SECRET_LEN];
-	sqlite3			*db;
+	struct store		*db;
 	const char		*rcpt;
 	char			*raw, ref[TICKET_REF_LEN], why[1200];
 	char			 dir[1024];
@@ -90,7 +90,7 @@ cmd_mail_in(int argc, char **argv)
 		fprintf(stderr, "mail-in: the help center's database cannot "
 		    "be opened: try again later\n");
 		if (db != NULL)
-			sqlite3_close(db);
+			db_close(db);
 		free(raw);
 		return (EX_TEMPFAIL);
 	}
@@ -106,7 +106,7 @@ cmd_mail_in(int argc, char **argv)
 	fprintf(stderr, "mail-in: %s%s\n", code == 0 ? "" : code == EX_TEMPFAIL ?
 	    "deferred: " : "refused: ", why);
 	g_mime_shutdown();
-	sqlite3_close(db);
+	db_close(db);
 	free(raw);
 	return (code);
 }
@@ -122,7 +122,7 @@ mail_usage(void)
 int
 cmd_mail(int argc, char **argv)
 {
-	sqlite3		*db;
+	struct store		*db;
 	json_t		*rows, *row;
 	const char	*state;
 	char		*end;
@@ -139,7 +139,7 @@ cmd_mail(int argc, char **argv)
 		state = argc == 3 ? argv[2] : NULL;
 		if ((rows = outbox_list(db, state, 1000)) == NULL) {
 			fprintf(stderr, "hcctl mail list: %s\n",
-			    sqlite3_errmsg(db));
+			    db_errmsg(db));
 			rc = 1;
 		} else {
 			json_array_foreach(rows, i, row) {
@@ -159,11 +159,11 @@ cmd_mail(int argc, char **argv)
 		} else {
 			fprintf(stderr, "hcctl mail retry: %s\n", rc == 0 ?
 			    "no unsure or failed message has this id" :
-			    sqlite3_errmsg(db));
+			    db_errmsg(db));
 			rc = 1;
 		}
 	} else
 		rc = mail_usage();
-	sqlite3_close(db);
+	db_close(db);
 	return (rc);
 }

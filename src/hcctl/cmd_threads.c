@@ -10,7 +10,7 @@
 int
 cmd_reindex_threads(const char *index, int full)
 {
-	sqlite3	*db;
+	struct store	*db;
 	int	 n;
 
 	if ((db = hcctl_db()) == NULL)
@@ -22,14 +22,14 @@ cmd_reindex_threads(const char *index, int full)
 	else
 		fprintf(stderr, "index: %d thread documents added, changed or "
 		    "deleted\n", n);
-	sqlite3_close(db);
+	db_close(db);
 	return (n < 0 ? 1 : 0);
 }
 
 int
 cmd_threads(int argc, char **argv)
 {
-	sqlite3		*db;
+	struct store		*db;
 	char		*md, *slug, *end;
 	long long	 id;
 
@@ -45,7 +45,7 @@ cmd_threads(int argc, char **argv)
 	if ((db = hcctl_db()) == NULL)
 		return (1);
 	md = cm_export_draft(db, id, &slug);
-	sqlite3_close(db);
+	db_close(db);
 	if (md == NULL) {
 		fprintf(stderr, "hcctl: thread %lld is not a published thread "
 		    "with an accepted answer\n", id);

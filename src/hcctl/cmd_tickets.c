@@ -34,7 +34,7 @@ print_time(const char *label, json_t *v)
 }
 
 static int
-list(sqlite3 *db, const char *status)
+list(struct store *db, const char *status)
 {
 	struct ticket_filter	 f;
 	json_t			*o, *t;
@@ -53,7 +53,7 @@ list(sqlite3 *db, const char *status)
 		f.page = page;
 		if ((o = ticket_list(db, &f)) == NULL) {
 			fprintf(stderr, "hcctl tickets list: %s\n",
-			    sqlite3_errmsg(db));
+			    db_errmsg(db));
 			return (1);
 		}
 		json_array_foreach(json_object_get(o, "tickets"), i, t)
@@ -74,7 +74,7 @@ list(sqlite3 *db, const char *status)
 }
 
 static int
-show(sqlite3 *db, const char *ref)
+show(struct store *db, const char *ref)
 {
 	unsigned char	 secret[DB_SECRET_LEN];
 	char		 token[TICKET_TOKEN_LEN];
@@ -133,7 +133,7 @@ cmd_tickets(int argc, char **argv)
 {
 	struct ticket_change		 ch;
 	enum ticket_change_result	 r;
-	sqlite3				*db;
+	struct store			*db;
 	int				 rc;
 
 	if (argc < 2)
@@ -170,18 +170,50 @@ cmd_tickets(int argc, char **argv)
 			fprintf(stderr, "hcctl tickets: no ticket %s\n", argv[2]);
 		else if (r != TICKET_CHANGED)
 			fprintf(stderr, "hcctl tickets: %s\n",
-			    sqlite3_errmsg(db));
+			    db_errmsg(db));
 		rc = r == TICKET_CHANGED ? 0 : 1;
 	} else
 		rc = tickets_usage();
-	sqlite3_close(db);
+	db_close(db);
 	return (rc);
+}
+
+/* backup FILE / restore FILE: both through the store's copy. */
+static int
+copy_cmd(int argc, char **argv, int (*copy)(struct store *, const char *))
+{
+	struct store	*db;
+	int		 rc;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: hcctl %s FILE\n", argv[0]);
+		return (2);
+	}
+	if ((db = hcctl_db()) == NULL)
+		return (1);
+	rc = copy(db, argv[1]) == 0 ? 0 : 1;
+	if (rc != 0)
+		fprintf(stderr, "hcctl %s: %s\n", argv[0], db_errmsg(db));
+	db_close(db);
+	return (rc);
+}
+
+int
+cmd_backup(int argc, char **argv)
+{
+	return (copy_cmd(argc, argv, db_backup));
+}
+
+int
+cmd_restore(int argc, char **argv)
+{
+	return (copy_cmd(argc, argv, db_restore));
 }
 
 int
 cmd_export(int argc, char **argv)
 {
-	sqlite3	*db;
+	struct store	*db;
 	int	 rc;
 
 	(void)argv;
@@ -193,7 +225,7 @@ cmd_export(int argc, char **argv)
 		return (1);
 	rc = tickets_export(db, stdout) == 0 && fflush(stdout) == 0 ? 0 : 1;
 	if (rc != 0)
-		fprintf(stderr, "hcctl export: %s\n", sqlite3_errmsg(db));
-	sqlite3_close(db);
+		fprintf(stderr, "hcctl export: %s\n", db_errmsg(db));
+	db_close(db);
 	return (rc);
 }

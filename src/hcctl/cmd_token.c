@@ -8,7 +8,7 @@
 int
 cmd_token(int argc, char **argv)
 {
-	sqlite3	*db;
+	struct store	*db;
 	char	 token[TOKEN_LEN], err[200];
 	int	 rc, n;
 
@@ -48,13 +48,13 @@ cmd_token(int argc, char **argv)
 			rc = 1;
 		} else {
 			fprintf(stderr, "hcctl token revoke: %s\n",
-			    sqlite3_errmsg(db));
+			    db_errmsg(db));
 			rc = 1;
 		}
 	} else {
 		fprintf(stderr, "hcctl token: unknown action %s\n", argv[1]);
 		rc = 2;
 	}
-	sqlite3_close(db);
+	db_close(db);
 	return (rc);
 }

@@ -55,6 +55,13 @@ static const struct command {
 	{ "export", "export\n"
 	    "      every ticket, then every ticket event, as JSON lines",
 	    cmd_export },
+	{ "backup", "backup FILE\n"
+	    "      a consistent copy of DATA/helpcenter.db while the server\n"
+	    "      runs (SQLite's online backup; on PostgreSQL use pg_dump)",
+	    cmd_backup },
+	{ "restore", "restore FILE\n"
+	    "      put a copy made by backup back (stop the server first)",
+	    cmd_restore },
 	{ "threads", "threads export ID\n"
 	    "      a solved community thread as a draft article (Markdown)",
 	    cmd_threads },
@@ -107,19 +114,20 @@ data_ready(const char *path)
 	return (1);
 }
 
-sqlite3 *
+struct store *
 hcctl_db(void)
 {
-	sqlite3	*db;
+	struct store	*db;
 	char	 path[1024];
 
 	(void)snprintf(path, sizeof(path), "%s/helpcenter.db", settings.data);
-	if (!data_ready(path))
+	/* DATABASE_URL names the database itself: nothing to mistype in DATA. */
+	if (settings.database_url == NULL && !data_ready(path))
 		return (NULL);
 	if ((db = db_open(path)) == NULL)
 		return (NULL);
 	if (db_migrate(db) < 0) {
-		sqlite3_close(db);
+		db_close(db);
 		return (NULL);
 	}
 	return (db);

@@ -2,7 +2,6 @@
 #ifndef HC_MAIL_H
 #define HC_MAIL_H
 
-#include <sqlite3.h>
 #include <stddef.h>
 
 #include "render/template.h"
@@ -128,7 +127,7 @@ int		mail_in_exit_code(enum mail_in_result);
  * (or the log). ref gets the ticket when one was found. g_mime_init must
  * have run.
  */
-enum mail_in_result	mail_in(sqlite3 *, const unsigned char secret[32],
+enum mail_in_result	mail_in(struct store *, const unsigned char secret[32],
 			    const char *raw, size_t len, const char *recipient,
 			    char ref[TICKET_REF_LEN], char *why, size_t whylen);
 

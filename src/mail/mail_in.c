@@ -387,12 +387,18 @@ body_text(GMimeMessage *msg, struct bodies *bp, char **text, char *why,
 	return (MAIL_IN_ADDED);
 }
 
-/* The database's failure as a result: busy or locked is for later. */
+/*
+ * The database's failure as a result: always for later (EX_TEMPFAIL). The
+ * store's status says which: busy (locked by another program), retry (a
+ * conflict with another node), unreachable (PostgreSQL down or far), or
+ * worse; the MTA tries again either way and nothing was added.
+ */
 static enum mail_in_result
-db_failure(sqlite3 *db, char *why, size_t whylen)
+db_failure(struct store *db, char *why, size_t whylen)
 {
 	(void)snprintf(why, whylen, "the help center's database cannot take "
-	    "it now (%s): try again later", sqlite3_errmsg(db));
+	    "it now (%s: %s): try again later",
+	    store_status_string(db_last(db)), db_errmsg(db));
 	return (MAIL_IN_TEMPFAIL);
 }
 
@@ -489,7 +495,7 @@ fail:
 }
 
 enum mail_in_result
-mail_in(sqlite3 *db, const unsigned char secret[32], const char *raw,
+mail_in(struct store *db, const unsigned char secret[32], const char *raw,
     size_t len, const char *recipient, char ref[TICKET_REF_LEN], char *why,
     size_t whylen)
 {

@@ -2,6 +2,7 @@
 #include <curl/curl.h>
 #include <gmime/gmime.h>
 
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,12 @@
 #define CONNECT_TIMEOUT_S	10
 #define TRANSFER_TIMEOUT_S	60
 #define STOP_GRACE_S		5
+/*
+ * Several nodes (PostgreSQL): a "sending" row claimed this long ago (s)
+ * is from a mailer that died, since a transfer ends long before; a
+ * newer one may be another node's transfer under way.
+ */
+#define STALE_CLAIM_S		600
 
 static volatile sig_atomic_t	stopping;
 static time_t			stop_asked;
@@ -208,7 +215,7 @@ nap(unsigned int ms)
  * relay could not be reached (the batch stops), -1 on a database error.
  */
 static int
-send_one(sqlite3 *db, CURL *c, const struct mail_config *cfg, long long id)
+send_one(struct store *db, CURL *c, const struct mail_config *cfg, long long id)
 {
 	struct outbox_msg	 m;
 	struct try_result	 r;
@@ -245,13 +252,13 @@ send_one(sqlite3 *db, CURL *c, const struct mail_config *cfg, long long id)
 	while ((rc = outbox_settle(db, id, attempt, r.outcome, next_at,
 	    r.outcome == OUTBOX_SENT ? NULL : r.error)) != 0 && !stopping) {
 		helper_status_error(HELPER_MAILER, "row %lld: recording the "
-		    "outcome failed (retrying): %s", id, sqlite3_errmsg(db));
+		    "outcome failed (retrying): %s", id, db_errmsg(db));
 		helper_status_beat(HELPER_MAILER);
 		nap(1000);
 	}
 	if (rc != 0) {
 		fprintf(stderr, "mail: row %lld: outcome not recorded before "
-		    "the stop: %s\n", id, sqlite3_errmsg(db));
+		    "the stop: %s\n", id, db_errmsg(db));
 		rc = -1;
 	} else if (r.relay_down) {
 		helper_status_error(HELPER_MAILER, "the SMTP relay cannot be "
@@ -276,9 +283,9 @@ send_one(sqlite3 *db, CURL *c, const struct mail_config *cfg, long long id)
 void
 mailer_run(const char *db_path, const struct mail_config *cfg)
 {
-	sqlite3		*db = NULL;
+	struct store	*db = NULL;
 	CURL		*c;
-	long long	 ids[BATCH];
+	long long	 ids[BATCH], now;
 	int		 n, i, rc, recovered = 0, logged = 0;
 
 	(void)signal(SIGTERM, on_term);
@@ -301,9 +308,16 @@ mailer_run(const char *db_path, const struct mail_config *cfg)
 		if (db == NULL)
 			db = db_open(db_path);
 		rc = db == NULL ? -1 : 0;
-		/* A previous mailer's "sending" rows: sent again, same id. */
-		if (rc == 0 && !recovered) {
-			if ((n = outbox_recover(db, (long long)time(NULL))) > 0)
+		/*
+		 * A previous mailer's "sending" rows: sent again, same id.
+		 * One node: all of them, at the start. Several nodes: the
+		 * stale ones, each round (a node's mailer may die while the
+		 * others run on).
+		 */
+		if (rc == 0 && (!recovered || db_backend(db) == DB_PG)) {
+			now = (long long)time(NULL);
+			if ((n = outbox_recover(db, now, db_backend(db) ==
+			    DB_PG ? now - STALE_CLAIM_S : LLONG_MAX)) > 0)
 				fprintf(stderr, "mail: %d messages were being "
 				    "sent when the mailer stopped: sent again "
 				    "with the same Message-ID\n", n);
@@ -322,11 +336,11 @@ mailer_run(const char *db_path, const struct mail_config *cfg)
 			helper_status_error(HELPER_MAILER, "the outbox cannot be "
 			    "read or written (mail waits in it): %s",
 			    db == NULL ? "cannot open the database" :
-			    sqlite3_errmsg(db));
+			    db_errmsg(db));
 			if (!logged++)
 				fprintf(stderr, "mail: outbox: %s\n", db == NULL ?
 				    "cannot open the database" :
-				    sqlite3_errmsg(db));
+				    db_errmsg(db));
 		} else if (rc == 0)
 			logged = 0;
 		if (rc != 0)
@@ -336,6 +350,6 @@ mailer_run(const char *db_path, const struct mail_config *cfg)
 	}
 	curl_easy_cleanup(c);
 	if (db != NULL)
-		sqlite3_close(db);
+		db_close(db);
 	_exit(0);
 }

@@ -394,71 +394,81 @@ attachment_blob_discard(struct attachment_blob *b)
 
 /* ---- Rows ---- */
 
-int
-attachments_link(sqlite3 *db, long long ticket_id, long long event_id,
-    const struct attachment_blob *b, int n, long long now)
+/* attachments_link; *last_id (may be NULL) gets the last row's id. */
+static int
+link_rows(struct store *db, long long ticket_id, long long event_id,
+    const struct attachment_blob *b, int n, long long now, long long *last_id)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 i, rc;
 
 	if (n <= 0)
 		return (0);
-	if (sqlite3_prepare_v2(db, "INSERT INTO ticket_attachments(ticket_id, "
+	if (db_prepare(db, "INSERT INTO ticket_attachments(ticket_id, "
 	    "event_id, sha256, size, mime, name, created_at) VALUES "
-	    "(?, ?, ?, ?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
+	    "(?, ?, ?, ?, ?, ?, ?) RETURNING id", &st) != 0)
 		return (-1);
 	rc = 0;
 	for (i = 0; i < n && rc == 0; i++) {
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, ticket_id);
+		db_reset(st);
+		db_bind_int64(st, 1, ticket_id);
 		if (event_id > 0)
-			sqlite3_bind_int64(st, 2, event_id);
+			db_bind_int64(st, 2, event_id);
 		else
-			sqlite3_bind_null(st, 2);
-		sqlite3_bind_text(st, 3, b[i].sha256, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 4, b[i].size);
-		sqlite3_bind_text(st, 5, b[i].mime, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 6, b[i].name, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 7, now);
-		if (sqlite3_step(st) != SQLITE_DONE)
+			db_bind_null(st, 2);
+		db_bind_text(st, 3, b[i].sha256);
+		db_bind_int64(st, 4, b[i].size);
+		db_bind_text(st, 5, b[i].mime);
+		db_bind_text(st, 6, b[i].name);
+		db_bind_int64(st, 7, now);
+		if (db_step(st) != STORE_ROW)
 			rc = -1;
+		else if (last_id != NULL)
+			*last_id = db_col_int64(st, 0);
 	}
-	sqlite3_finalize(st);
+	db_finalize(st);
 	return (rc);
+}
+
+int
+attachments_link(struct store *db, long long ticket_id, long long event_id,
+    const struct attachment_blob *b, int n, long long now)
+{
+	return (link_rows(db, ticket_id, event_id, b, n, now, NULL));
 }
 
 /* Visible to the requester: on the first message or on a public event. */
 #define PUBLIC_SQL	"(a.event_id IS NULL OR e.public = 1)"
 
 json_t *
-attachments_list(sqlite3 *db, const char *ref, int public_only)
+attachments_list(struct store *db, const char *ref, int public_only)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	json_t		*arr;
 	const char	*mime;
 	int		 rc;
 
-	if (sqlite3_prepare_v2(db, "SELECT a.id, a.event_id, a.name, a.mime, "
+	if (db_prepare(db, "SELECT a.id, a.event_id, a.name, a.mime, "
 	    "a.size FROM ticket_attachments a JOIN tickets t ON t.id = "
 	    "a.ticket_id LEFT JOIN ticket_events e ON e.id = a.event_id "
 	    "WHERE t.ref = ? AND (? = 0 OR " PUBLIC_SQL ") ORDER BY a.id",
-	    -1, &st, NULL) != SQLITE_OK)
+	    &st) != 0)
 		return (NULL);
-	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, public_only);
+	db_bind_text(st, 1, ref);
+	db_bind_int64(st, 2, public_only);
 	arr = json_array();
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		mime = (const char *)sqlite3_column_text(st, 3);
+	while ((rc = db_step(st)) == STORE_ROW) {
+		mime = db_col_text(st, 3);
 		json_array_append_new(arr, json_pack("{s:I, s:o, s:s, s:s, "
-		    "s:I, s:b}", "id", (json_int_t)sqlite3_column_int64(st, 0),
-		    "event_id", sqlite3_column_type(st, 1) == SQLITE_NULL ?
-		    json_null() : json_integer(sqlite3_column_int64(st, 1)),
-		    "name", (const char *)sqlite3_column_text(st, 2), "mime",
-		    mime, "size", (json_int_t)sqlite3_column_int64(st, 4),
+		    "s:I, s:b}", "id", (json_int_t)db_col_int64(st, 0),
+		    "event_id", db_col_null(st, 1) ?
+		    json_null() : json_integer(db_col_int64(st, 1)),
+		    "name", db_col_text(st, 2), "mime",
+		    mime, "size", (json_int_t)db_col_int64(st, 4),
 		    "image", attachment_inline(mime)));
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
+	db_finalize(st);
+	if (rc != STORE_DONE) {
 		json_decref(arr);
 		return (NULL);
 	}
@@ -466,73 +476,76 @@ attachments_list(sqlite3 *db, const char *ref, int public_only)
 }
 
 enum attachment_result
-attachment_find(sqlite3 *db, const char *ref, long long id, int public_only,
+attachment_find(struct store *db, const char *ref, long long id,
+    int public_only,
     struct attachment_info *out)
 {
-	sqlite3_stmt		*st;
+	struct db_stmt		*st;
 	enum attachment_result	 r;
 	int			 rc;
 
 	memset(out, 0, sizeof(*out));
-	if (sqlite3_prepare_v2(db, "SELECT a.id, a.size, a.sha256, a.mime, "
+	if (db_prepare(db, "SELECT a.id, a.size, a.sha256, a.mime, "
 	    "a.name FROM ticket_attachments a JOIN tickets t ON t.id = "
 	    "a.ticket_id LEFT JOIN ticket_events e ON e.id = a.event_id "
 	    "WHERE a.id = ? AND t.ref = ? AND (? = 0 OR " PUBLIC_SQL ")",
-	    -1, &st, NULL) != SQLITE_OK)
+	    &st) != 0)
 		return (ATTACH_ERROR);
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, ref, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 3, public_only);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		out->id = sqlite3_column_int64(st, 0);
-		out->size = sqlite3_column_int64(st, 1);
+	db_bind_int64(st, 1, id);
+	db_bind_text(st, 2, ref);
+	db_bind_int64(st, 3, public_only);
+	if ((rc = db_step(st)) == STORE_ROW) {
+		out->id = db_col_int64(st, 0);
+		out->size = db_col_int64(st, 1);
 		(void)snprintf(out->sha256, sizeof(out->sha256), "%s",
-		    sqlite3_column_text(st, 2));
+		    db_col_text(st, 2));
 		(void)snprintf(out->mime, sizeof(out->mime), "%s",
-		    sqlite3_column_text(st, 3));
+		    db_col_text(st, 3));
 		(void)snprintf(out->name, sizeof(out->name), "%s",
-		    sqlite3_column_text(st, 4));
+		    db_col_text(st, 4));
 		r = ATTACH_OK;
 	} else
-		r = rc == SQLITE_DONE ? ATTACH_NOT_FOUND : ATTACH_ERROR;
-	sqlite3_finalize(st);
+		r = rc == STORE_DONE ? ATTACH_NOT_FOUND : ATTACH_ERROR;
+	db_finalize(st);
 	return (r);
 }
 
 /* Inside a transaction: the ticket's id and the count on one message. */
 static enum attachment_result
-store_target(sqlite3 *db, const char *ref, long long event_id,
+store_target(struct store *db, const char *ref, long long event_id,
     long long *ticket_id)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 rc, n;
 
-	if (sqlite3_prepare_v2(db, "SELECT t.id, (SELECT count(*) FROM "
-	    "ticket_attachments a WHERE a.ticket_id = t.id AND a.event_id IS "
-	    "?2), ?2 IS NULL OR EXISTS (SELECT 1 FROM ticket_events e WHERE "
-	    "e.id = ?2 AND e.ticket_id = t.id) FROM tickets t WHERE t.ref = ?1",
-	    -1, &st, NULL) != SQLITE_OK)
+	/* Both databases: no "IS ?" (SQLite only), no boolean column. */
+	if (db_prepare(db, "SELECT t.id, (SELECT count(*) FROM "
+	    "ticket_attachments a WHERE a.ticket_id = t.id AND (a.event_id = "
+	    "?2 OR (a.event_id IS NULL AND ?2 IS NULL))), CASE WHEN ?2 IS "
+	    "NULL OR EXISTS (SELECT 1 FROM ticket_events e WHERE e.id = ?2 "
+	    "AND e.ticket_id = t.id) THEN 1 ELSE 0 END FROM tickets t WHERE "
+	    "t.ref = ?1", &st) != 0)
 		return (ATTACH_ERROR);
-	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
+	db_bind_text(st, 1, ref);
 	if (event_id > 0)
-		sqlite3_bind_int64(st, 2, event_id);
+		db_bind_int64(st, 2, event_id);
 	else
-		sqlite3_bind_null(st, 2);
-	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		return (rc == SQLITE_DONE ? ATTACH_NOT_FOUND : ATTACH_ERROR);
+		db_bind_null(st, 2);
+	if ((rc = db_step(st)) != STORE_ROW) {
+		db_finalize(st);
+		return (rc == STORE_DONE ? ATTACH_NOT_FOUND : ATTACH_ERROR);
 	}
-	*ticket_id = sqlite3_column_int64(st, 0);
-	n = sqlite3_column_int(st, 1);
-	rc = sqlite3_column_int(st, 2);
-	sqlite3_finalize(st);
+	*ticket_id = db_col_int64(st, 0);
+	n = db_col_int64(st, 1);
+	rc = db_col_int64(st, 2);
+	db_finalize(st);
 	if (!rc)
 		return (ATTACH_NOT_FOUND);
 	return (n >= ATTACH_PER_MESSAGE ? ATTACH_TOO_MANY : ATTACH_OK);
 }
 
 enum attachment_result
-attachment_store(sqlite3 *db, const char *ref, long long event_id,
+attachment_store(struct store *db, const char *ref, long long event_id,
     const char *raw_name, const void *bytes, size_t len,
     struct attachment_info *out)
 {
@@ -555,13 +568,12 @@ attachment_store(sqlite3 *db, const char *ref, long long event_id,
 		db_rollback(db);
 		return (r);
 	}
-	if (attachments_link(db, tid, event_id, &b, 1,
-	    (long long)time(NULL)) != 0) {
+	if (link_rows(db, tid, event_id, &b, 1, (long long)time(NULL),
+	    out != NULL ? &out->id : NULL) != 0) {
 		db_rollback(db);
 		return (ATTACH_ERROR);
 	}
 	if (out != NULL) {
-		out->id = sqlite3_last_insert_rowid(db);
 		out->size = b.size;
 		(void)snprintf(out->sha256, sizeof(out->sha256), "%s",
 		    b.sha256);

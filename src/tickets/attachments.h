@@ -4,7 +4,8 @@
 
 #include <jansson.h>
 #include <openssl/evp.h>
-#include <sqlite3.h>
+
+#include "store/db.h"
 
 /*
  * A blob is stored once per content, as DIR/ab/<the other 62 hex digits
@@ -124,7 +125,7 @@ int		 attachment_blob_path(const char *sha256, char *out, size_t len);
  * Inside the caller's transaction: rows for n committed blobs on a ticket
  * (event_id 0: its first message) or one of its events. Returns 0, or -1.
  */
-int		 attachments_link(sqlite3 *, long long ticket_id,
+int		 attachments_link(struct store *, long long ticket_id,
 		    long long event_id, const struct attachment_blob *, int n,
 		    long long now);
 
@@ -133,14 +134,14 @@ int		 attachments_link(sqlite3 *, long long ticket_id,
  * message),"name","mime","size","image"}]; public_only leaves out those of
  * internal notes. NULL on a database error (an unknown ref gives []).
  */
-json_t		*attachments_list(sqlite3 *, const char *ref, int public_only);
+json_t		*attachments_list(struct store *, const char *ref, int public_only);
 
 /*
  * Attachment id of ticket ref: ATTACH_OK with *out, ATTACH_NOT_FOUND (no
  * such attachment on that ticket, or on an internal note when
  * public_only), or ATTACH_ERROR.
  */
-enum attachment_result attachment_find(sqlite3 *, const char *ref,
+enum attachment_result attachment_find(struct store *, const char *ref,
 		    long long id, int public_only, struct attachment_info *out);
 
 /*
@@ -150,7 +151,7 @@ enum attachment_result attachment_find(sqlite3 *, const char *ref,
  * ATTACH_TOO_LARGE, ATTACH_EMPTY, ATTACH_TYPE_REFUSED, ATTACH_TOO_MANY,
  * ATTACH_NOT_FOUND, ATTACH_ERROR (then no row; the blob may stay).
  */
-enum attachment_result attachment_store(sqlite3 *, const char *ref,
+enum attachment_result attachment_store(struct store *, const char *ref,
 		    long long event_id, const char *raw_name, const void *bytes,
 		    size_t len, struct attachment_info *out);
 

@@ -1,4 +1,4 @@
-/* csat.c: customer satisfaction on SQLite: the answer per ticket (latest counts), its event, and the CSAT figures by day, group and agent. */
+/* csat.c: customer satisfaction in the store: the answer per ticket (latest counts), its event, and the CSAT figures by day, group and agent. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,67 +67,66 @@ csat_validate(const struct csat_answer *a, struct ticket_problem *p)
 
 /* Inside the transaction: the ticket's id and status; 1, 0 (none), -1. */
 static int
-ticket_state(sqlite3 *db, const char *ref, long long *id, char *status,
+ticket_state(struct store *db, const char *ref, long long *id, char *status,
     size_t len)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 rc;
 
-	if (sqlite3_prepare_v2(db, "SELECT id, status FROM tickets WHERE "
-	    "ref = ?", -1, &st, NULL) != SQLITE_OK)
+	if (db_prepare(db, "SELECT id, status FROM tickets WHERE "
+	    "ref = ?", &st) != 0)
 		return (-1);
-	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*id = sqlite3_column_int64(st, 0);
-		(void)snprintf(status, len, "%s", sqlite3_column_text(st, 1));
+	db_bind_text(st, 1, ref);
+	if ((rc = db_step(st)) == STORE_ROW) {
+		*id = db_col_int64(st, 0);
+		(void)snprintf(status, len, "%s", db_col_text(st, 1));
 		rc = 1;
 	} else
-		rc = rc == SQLITE_DONE ? 0 : -1;
-	sqlite3_finalize(st);
+		rc = rc == STORE_DONE ? 0 : -1;
+	db_finalize(st);
 	return (rc);
 }
 
 /* The earlier rating into old (empty when none); 0 or -1. */
 static int
-old_rating(sqlite3 *db, long long id, char *old, size_t len)
+old_rating(struct store *db, long long id, char *old, size_t len)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 rc;
 
 	old[0] = '\0';
-	if (sqlite3_prepare_v2(db, "SELECT rating FROM ticket_ratings WHERE "
-	    "ticket_id = ?", -1, &st, NULL) != SQLITE_OK)
+	if (db_prepare(db, "SELECT rating FROM ticket_ratings WHERE "
+	    "ticket_id = ?", &st) != 0)
 		return (-1);
-	sqlite3_bind_int64(st, 1, id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		(void)snprintf(old, len, "%s", sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	return (rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1);
+	db_bind_int64(st, 1, id);
+	if ((rc = db_step(st)) == STORE_ROW)
+		(void)snprintf(old, len, "%s", db_col_text(st, 0));
+	db_finalize(st);
+	return (rc == STORE_ROW || rc == STORE_DONE ? 0 : -1);
 }
 
 static int
-exec_bound(sqlite3 *db, const char *sql, long long id, long long now,
+exec_bound(struct store *db, const char *sql, long long id, long long now,
     const char *a, const char *b, const char *c)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 rc;
 
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (db_prepare(db, sql, &st) != 0)
 		return (-1);
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, now);
-	sqlite3_bind_text(st, 3, a, -1, SQLITE_STATIC);
-	if (b != NULL && b[0] != '\0')
-		sqlite3_bind_text(st, 4, b, -1, SQLITE_STATIC);
-	if (c != NULL && c[strspn(c, " \t\r\n")] != '\0')
-		sqlite3_bind_text(st, 5, c, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-	sqlite3_finalize(st);
+	db_bind_int64(st, 1, id);
+	db_bind_int64(st, 2, now);
+	db_bind_text(st, 3, a);
+	db_bind_opt(st, 4, b);
+	db_bind_text(st, 5, c != NULL && c[strspn(c, " \t\r\n")] != '\0' ?
+	    c : NULL);
+	rc = db_step(st) == STORE_DONE ? 0 : -1;
+	db_finalize(st);
 	return (rc);
 }
 
 enum csat_result
-csat_record(sqlite3 *db, const char *ref, const struct csat_answer *a,
+csat_record(struct store *db, const char *ref, const struct csat_answer *a,
     long long now)
 {
 	enum csat_result	 r;
@@ -174,28 +173,28 @@ fail:
 }
 
 json_t *
-csat_get(sqlite3 *db, const char *ref)
+csat_get(struct store *db, const char *ref)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	json_t		*o;
 	int		 rc;
 
-	if (sqlite3_prepare_v2(db, "SELECT r.rating, r.reason, r.comment, "
+	if (db_prepare(db, "SELECT r.rating, r.reason, r.comment, "
 	    "r.rated_at FROM ticket_ratings r JOIN tickets t ON t.id = "
-	    "r.ticket_id WHERE t.ref = ?", -1, &st, NULL) != SQLITE_OK)
+	    "r.ticket_id WHERE t.ref = ?", &st) != 0)
 		return (NULL);
-	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
+	db_bind_text(st, 1, ref);
 	o = NULL;
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	if ((rc = db_step(st)) == STORE_ROW)
 		o = json_pack("{s:s, s:s, s:o, s:I}", "rating",
-		    (const char *)sqlite3_column_text(st, 0), "reason",
-		    (const char *)sqlite3_column_text(st, 1), "comment",
-		    sqlite3_column_type(st, 2) == SQLITE_NULL ? json_null() :
-		    json_string((const char *)sqlite3_column_text(st, 2)),
-		    "rated_at", (json_int_t)sqlite3_column_int64(st, 3));
-	else if (rc == SQLITE_DONE)
+		    db_col_text(st, 0), "reason",
+		    db_col_text(st, 1), "comment",
+		    db_col_null(st, 2) ? json_null() :
+		    json_string(db_col_text(st, 2)),
+		    "rated_at", (json_int_t)db_col_int64(st, 3));
+	else if (rc == STORE_DONE)
 		o = json_null();
-	sqlite3_finalize(st);
+	db_finalize(st);
 	return (o);
 }
 
@@ -240,31 +239,32 @@ counts_json(const char *name, const char *value, long long solved,
 
 /* Groups the rows by key (an SQL expression) into arr; 0 or -1. */
 static int
-grouped(sqlite3 *db, const char *key, const char *name, long long from,
+grouped(struct store *db, const char *key, const char *name, long long from,
     long long to, json_t *arr)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	char		 sql[2048];
 	int		 rc;
 
 	(void)snprintf(sql, sizeof(sql), SOLVED_SQL "SELECT %s AS k, "
-	    "count(*), count(rating), coalesce(sum(rating = 'good'), 0) FROM "
+	    "count(*), count(rating), coalesce(sum(CASE WHEN rating = 'good' "
+	    "THEN 1 ELSE 0 END), 0) FROM "
 	    "a GROUP BY k ORDER BY k", key);
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (db_prepare(db, sql, &st) != 0)
 		return (-1);
-	sqlite3_bind_int64(st, 1, from);
-	sqlite3_bind_int64(st, 2, to);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	db_bind_int64(st, 1, from);
+	db_bind_int64(st, 2, to);
+	while ((rc = db_step(st)) == STORE_ROW)
 		json_array_append_new(arr, counts_json(name,
-		    (const char *)sqlite3_column_text(st, 0),
-		    sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
-		    sqlite3_column_int64(st, 3)));
-	sqlite3_finalize(st);
-	return (rc == SQLITE_DONE ? 0 : -1);
+		    db_col_text(st, 0),
+		    db_col_int64(st, 1), db_col_int64(st, 2),
+		    db_col_int64(st, 3)));
+	db_finalize(st);
+	return (rc == STORE_DONE ? 0 : -1);
 }
 
 json_t *
-csat_summary(sqlite3 *db, long long from, long long to)
+csat_summary(struct store *db, long long from, long long to)
 {
 	json_t		*o, *days, *rows, *d, *row;
 	long long	 t, solved, answered, good, i;

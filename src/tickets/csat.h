@@ -3,7 +3,6 @@
 #define HC_CSAT_H
 
 #include <jansson.h>
-#include <sqlite3.h>
 
 #include "tickets.h"
 
@@ -41,14 +40,14 @@ enum csat_result {
  * a "rating" event on the ticket (old and new rating), in one durable
  * transaction. now is unix seconds (0 = now).
  */
-enum csat_result csat_record(sqlite3 *, const char *ref,
+enum csat_result csat_record(struct store *, const char *ref,
 		    const struct csat_answer *, long long now);
 
 /*
  * The ticket's answer: {"rating","reason","comment","rated_at"}, or JSON
  * null when there is none. NULL on a database error. A new reference.
  */
-json_t		*csat_get(sqlite3 *, const char *ref);
+json_t		*csat_get(struct store *, const char *ref);
 
 /*
  * CSAT over the tickets whose last change to "solved" falls in [from, to)
@@ -60,6 +59,6 @@ json_t		*csat_get(sqlite3 *, const char *ref);
  * from hcctl or the system). Rates are null without a denominator. NULL
  * on a database error; a new reference.
  */
-json_t		*csat_summary(sqlite3 *, long long from, long long to);
+json_t		*csat_summary(struct store *, long long from, long long to);
 
 #endif

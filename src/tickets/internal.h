@@ -2,7 +2,8 @@
 #ifndef HC_TICKETS_INTERNAL_H
 #define HC_TICKETS_INTERNAL_H
 
-#include <sqlite3.h>
+#include "store/db.h"
+
 
 /* The highest priority rank a keyword rule gives this text, or -1. */
 int	tickets_keyword_rank(const char *subject, const char *body);
@@ -11,13 +12,13 @@ int	tickets_keyword_rank(const char *subject, const char *body);
  * Email (outbox.c), each inside the caller's transaction. The ticket's
  * language, and its "received" email when mail is on: 0 or -1.
  */
-int	outbox_ticket_created(sqlite3 *, long long ticket_id, const char *lang,
+int	outbox_ticket_created(struct store *, long long ticket_id, const char *lang,
 	    const char *email, long long now);
 /* One email of kind (reply, solved) to the ticket's requester: 0 or -1. */
-int	outbox_enqueue(sqlite3 *, long long ticket_id, const char *kind,
+int	outbox_enqueue(struct store *, long long ticket_id, const char *kind,
 	    long long event_id, long long now);
 /* Records an emailed reply's Message-ID: 1 new, 0 seen before, -1. */
-int	mail_in_seen_add(sqlite3 *, long long ticket_id, const char *message_id,
+int	mail_in_seen_add(struct store *, long long ticket_id, const char *message_id,
 	    long long now);
 
 #endif

@@ -68,7 +68,17 @@ const struct migration	ticket_migrations[] = {
 	    "kind = 'status' AND new_value = 'solved';"
 	    /* The agent's page lists the requester's other tickets. */
 	    "CREATE INDEX tickets_email ON tickets(email COLLATE NOCASE, "
-	    "created_at);" },
+	    "created_at);",
+	  /* PostgreSQL has no NOCASE: the index is on lower(email). */
+	  "CREATE TABLE ticket_ratings("
+	    "ticket_id BIGINT PRIMARY KEY REFERENCES tickets(id),"
+	    "rated_at BIGINT NOT NULL,"
+	    "rating TEXT NOT NULL CHECK (rating IN ('good','bad')),"
+	    "reason TEXT NOT NULL,"
+	    "comment TEXT);"
+	    "CREATE INDEX tickets_solved ON ticket_events(ticket_id, id) WHERE "
+	    "kind = 'status' AND new_value = 'solved';"
+	    "CREATE INDEX tickets_email ON tickets(lower(email), created_at);" },
 	/*
 	 * Attachments: a blob (DATA/attachments/ab/cdef...) on a ticket's
 	 * first message (event_id NULL) or on one of its events; the type is
@@ -118,5 +128,12 @@ const struct migration	ticket_migrations[] = {
 	    "message_id TEXT PRIMARY KEY,"
 	    "ticket_id INTEGER NOT NULL REFERENCES tickets(id),"
 	    "ts INTEGER NOT NULL);" },
+	/*
+	 * When a mailer claimed a row "sending": with several nodes, a
+	 * starting mailer queues again only claims older than any transfer
+	 * (another node's mailer may be sending the newer ones).
+	 */
+	{ "tickets-mail-claimed", "ALTER TABLE mail_outbox ADD COLUMN "
+	    "claimed_at INTEGER;" },
 	{ NULL, NULL }
 };

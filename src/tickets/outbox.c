@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "internal.h"
 #include "outbox.h"
@@ -23,86 +24,86 @@ tickets_mail_enabled(void)
 }
 
 static int
-exec_step(sqlite3_stmt *st)
+exec_step(struct db_stmt *st)
 {
 	int	rc;
 
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-	sqlite3_finalize(st);
+	rc = db_step(st) == STORE_DONE ? 0 : -1;
+	db_finalize(st);
 	return (rc);
 }
 
 int
-outbox_ticket_created(sqlite3 *db, long long ticket_id, const char *lang,
+outbox_ticket_created(struct store *db, long long ticket_id, const char *lang,
     const char *email, long long now)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 
 	/* Recorded even with mail off: mail may be turned on later. */
 	if (lang != NULL && lang[0] != '\0') {
-		if (sqlite3_prepare_v2(db, "INSERT INTO ticket_lang(ticket_id, "
-		    "lang) VALUES (?, ?)", -1, &st, NULL) != SQLITE_OK)
+		if (db_prepare(db, "INSERT INTO ticket_lang(ticket_id, "
+		    "lang) VALUES (?, ?)", &st) != 0)
 			return (-1);
-		sqlite3_bind_int64(st, 1, ticket_id);
-		sqlite3_bind_text(st, 2, lang, -1, SQLITE_STATIC);
+		db_bind_int64(st, 1, ticket_id);
+		db_bind_text(st, 2, lang);
 		if (exec_step(st) != 0)
 			return (-1);
 	}
 	if (!mail_on)
 		return (0);
-	if (sqlite3_prepare_v2(db, "INSERT INTO mail_outbox(ticket_id, kind, "
-	    "rcpt, created_at, next_at) VALUES (?, 'received', ?, ?, ?)", -1,
-	    &st, NULL) != SQLITE_OK)
+	if (db_prepare(db, "INSERT INTO mail_outbox(ticket_id, kind, "
+	    "rcpt, created_at, next_at) VALUES (?, 'received', ?, ?, ?)",
+	    &st) != 0)
 		return (-1);
-	sqlite3_bind_int64(st, 1, ticket_id);
-	sqlite3_bind_text(st, 2, email, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, now);
-	sqlite3_bind_int64(st, 4, now);
+	db_bind_int64(st, 1, ticket_id);
+	db_bind_text(st, 2, email);
+	db_bind_int64(st, 3, now);
+	db_bind_int64(st, 4, now);
 	return (exec_step(st));
 }
 
 int
-outbox_enqueue(sqlite3 *db, long long ticket_id, const char *kind,
+outbox_enqueue(struct store *db, long long ticket_id, const char *kind,
     long long event_id, long long now)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 
 	if (!mail_on)
 		return (0);
 	/* To the address the ticket has now. */
-	if (sqlite3_prepare_v2(db, "INSERT INTO mail_outbox(ticket_id, kind, "
+	if (db_prepare(db, "INSERT INTO mail_outbox(ticket_id, kind, "
 	    "event_id, rcpt, created_at, next_at) SELECT id, ?2, ?3, email, "
-	    "?4, ?4 FROM tickets WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+	    "?4, ?4 FROM tickets WHERE id = ?1", &st) != 0)
 		return (-1);
-	sqlite3_bind_int64(st, 1, ticket_id);
-	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+	db_bind_int64(st, 1, ticket_id);
+	db_bind_text(st, 2, kind);
 	if (event_id > 0)
-		sqlite3_bind_int64(st, 3, event_id);
+		db_bind_int64(st, 3, event_id);
 	else
-		sqlite3_bind_null(st, 3);
-	sqlite3_bind_int64(st, 4, now);
+		db_bind_null(st, 3);
+	db_bind_int64(st, 4, now);
 	return (exec_step(st));
 }
 
 int
-mail_in_seen_add(sqlite3 *db, long long ticket_id, const char *message_id,
+mail_in_seen_add(struct store *db, long long ticket_id, const char *message_id,
     long long now)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 rc;
 
-	if (sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO mail_in_seen("
-	    "message_id, ticket_id, ts) VALUES (?, ?, ?)", -1, &st,
-	    NULL) != SQLITE_OK)
+	if (db_prepare(db, "INSERT INTO mail_in_seen(message_id, "
+	    "ticket_id, ts) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+	    &st) != 0)
 		return (-1);
-	sqlite3_bind_text(st, 1, message_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, ticket_id);
-	sqlite3_bind_int64(st, 3, now);
-	if (sqlite3_step(st) != SQLITE_DONE)
+	db_bind_text(st, 1, message_id);
+	db_bind_int64(st, 2, ticket_id);
+	db_bind_int64(st, 3, now);
+	if (db_step(st) != STORE_DONE)
 		rc = -1;
 	else
-		rc = sqlite3_changes(db) == 1 ? 1 : 0;
-	sqlite3_finalize(st);
+		rc = db_changes(db) == 1 ? 1 : 0;
+	db_finalize(st);
 	return (rc);
 }
 
@@ -119,164 +120,198 @@ outbox_msg_free(struct outbox_msg *m)
 }
 
 int
-outbox_recover(sqlite3 *db, long long now)
+outbox_recover(struct store *db, long long now, long long claimed_before)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 n;
 
 	if (db_begin(db) != 0)
 		return (-1);
-	if (sqlite3_prepare_v2(db, "UPDATE mail_outbox SET state = 'queued', "
+	/* A claim without a time is from before claimed_at: old. */
+	if (db_prepare(db, "UPDATE mail_outbox SET state = 'queued', "
 	    "next_at = ?1, last_error = 'the mailer stopped during attempt ' "
 	    "|| coalesce(attempt_id, '?') || ': sent again with the same "
-	    "Message-ID' WHERE state = 'sending'", -1, &st, NULL) !=
-	    SQLITE_OK) {
+	    "Message-ID' WHERE state = 'sending' AND coalesce(claimed_at, 0) "
+	    "< ?2", &st) != 0) {
 		db_rollback(db);
 		return (-1);
 	}
-	sqlite3_bind_int64(st, 1, now);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		sqlite3_finalize(st);
+	db_bind_int64(st, 1, now);
+	db_bind_int64(st, 2, claimed_before);
+	if (db_step(st) != STORE_DONE) {
+		db_finalize(st);
 		db_rollback(db);
 		return (-1);
 	}
-	n = sqlite3_changes(db);
-	sqlite3_finalize(st);
+	n = db_changes(db);
+	db_finalize(st);
 	return (db_commit(db) == 0 ? n : -1);
 }
 
 int
-outbox_due(sqlite3 *db, long long now, long long *ids, int max)
+outbox_due(struct store *db, long long now, long long *ids, int max)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 n, rc;
 
-	if (sqlite3_prepare_v2(db, "SELECT id FROM mail_outbox WHERE state = "
-	    "'queued' AND next_at <= ? ORDER BY next_at, id LIMIT ?", -1, &st,
-	    NULL) != SQLITE_OK)
+	if (db_prepare(db, "SELECT id FROM mail_outbox WHERE state = "
+	    "'queued' AND next_at <= ? ORDER BY next_at, id LIMIT ?",
+	    &st) != 0)
 		return (-1);
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_int(st, 2, max);
+	db_bind_int64(st, 1, now);
+	db_bind_int64(st, 2, max);
 	n = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < max)
-		ids[n++] = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return (rc == SQLITE_DONE || rc == SQLITE_ROW ? n : -1);
+	while ((rc = db_step(st)) == STORE_ROW && n < max)
+		ids[n++] = db_col_int64(st, 0);
+	db_finalize(st);
+	return (rc == STORE_DONE || rc == STORE_ROW ? n : -1);
 }
 
 static char *
-col_dup(sqlite3_stmt *st, int i)
+col_dup(struct db_stmt *st, int i)
 {
-	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+	if (db_col_null(st, i))
 		return (NULL);
-	return (xstrdup((const char *)sqlite3_column_text(st, i)));
+	return (xstrdup(db_col_text(st, i)));
 }
 
 /* Inside the claim's transaction: the message's parts. 1, or -1. */
 static int
-claim_read(sqlite3 *db, long long id, struct outbox_msg *out)
+claim_read(struct store *db, long long id, struct outbox_msg *out)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 rc;
 
-	if (sqlite3_prepare_v2(db, "SELECT o.id, o.ticket_id, o.created_at, "
+	if (db_prepare(db, "SELECT o.id, o.ticket_id, o.created_at, "
 	    "(SELECT min(f.id) FROM mail_outbox f WHERE f.ticket_id = "
 	    "o.ticket_id), o.attempts, o.kind, t.ref, coalesce(l.lang, ''), "
 	    "o.rcpt, t.name, t.subject, e.body FROM mail_outbox o JOIN "
 	    "tickets t ON t.id = o.ticket_id LEFT JOIN ticket_lang l ON "
 	    "l.ticket_id = o.ticket_id LEFT JOIN ticket_events e ON e.id = "
-	    "o.event_id WHERE o.id = ?", -1, &st, NULL) != SQLITE_OK)
+	    "o.event_id WHERE o.id = ?", &st) != 0)
 		return (-1);
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int64(st, 1, id);
 	rc = -1;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		out->id = sqlite3_column_int64(st, 0);
-		out->ticket_id = sqlite3_column_int64(st, 1);
-		out->created_at = sqlite3_column_int64(st, 2);
-		out->first_id = sqlite3_column_int64(st, 3);
-		out->attempts = sqlite3_column_int(st, 4);
+	if (db_step(st) == STORE_ROW) {
+		out->id = db_col_int64(st, 0);
+		out->ticket_id = db_col_int64(st, 1);
+		out->created_at = db_col_int64(st, 2);
+		out->first_id = db_col_int64(st, 3);
+		out->attempts = db_col_int64(st, 4);
 		(void)snprintf(out->kind, sizeof(out->kind), "%s",
-		    sqlite3_column_text(st, 5));
+		    db_col_text(st, 5));
 		(void)snprintf(out->ref, sizeof(out->ref), "%s",
-		    sqlite3_column_text(st, 6));
+		    db_col_text(st, 6));
 		(void)snprintf(out->lang, sizeof(out->lang), "%s",
-		    sqlite3_column_text(st, 7));
+		    db_col_text(st, 7));
 		out->rcpt = col_dup(st, 8);
 		out->name = col_dup(st, 9);
 		out->subject = col_dup(st, 10);
 		out->body = col_dup(st, 11);
 		rc = 1;
 	}
-	sqlite3_finalize(st);
+	db_finalize(st);
 	return (rc);
 }
 
-int
-outbox_claim(sqlite3 *db, long long id, const char *attempt,
-    struct outbox_msg *out)
-{
-	sqlite3_stmt	*st;
-	int		 rc;
+/* outbox_claim's transaction: the row, the attempt, the answer. */
+struct claim {
+	long long		 id;
+	const char		*attempt;
+	struct outbox_msg	*out;
+	int			 claimed;
+	int			 not_queued;
+};
 
-	memset(out, 0, sizeof(*out));
-	if (db_begin(db) != 0)
+static int
+claim_tx(struct store *db, void *arg)
+{
+	struct claim	*c = arg;
+	struct db_stmt	*st;
+	enum store_status rc;
+
+	outbox_msg_free(c->out);
+	c->claimed = c->not_queued = 0;
+	/*
+	 * Only a queued row is taken, and RETURNING says whether this
+	 * transaction took it. Two nodes' mailers claiming one row: on
+	 * SQLite the write lock orders them; on PostgreSQL the second
+	 * waits for the first's row lock and fails to serialize, and
+	 * db_tx runs it again: it then finds the row "sending", not
+	 * queued, and leaves it.
+	 */
+	if (db_prepare(db, "UPDATE mail_outbox SET state = 'sending', "
+	    "attempt_id = ?, attempts = attempts + 1, claimed_at = ? WHERE "
+	    "id = ? AND state = 'queued' RETURNING id", &st) != 0)
 		return (-1);
-	if (sqlite3_prepare_v2(db, "UPDATE mail_outbox SET state = 'sending', "
-	    "attempt_id = ?, attempts = attempts + 1 WHERE id = ? AND state = "
-	    "'queued'", -1, &st, NULL) != SQLITE_OK)
-		goto fail;
-	sqlite3_bind_text(st, 1, attempt, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, id);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		sqlite3_finalize(st);
-		goto fail;
-	}
-	rc = sqlite3_changes(db);
-	sqlite3_finalize(st);
-	if (rc == 0) {
-		db_rollback(db);
-		return (0);
-	}
-	if (claim_read(db, id, out) != 1)
-		goto fail;
-	/* Durable before the transfer: a crash after it is seen at restart. */
-	if (db_commit(db) != 0) {
-		outbox_msg_free(out);
+	db_bind_text(st, 1, c->attempt);
+	db_bind_int64(st, 2, (long long)time(NULL));
+	db_bind_int64(st, 3, c->id);
+	rc = db_step(st);
+	db_finalize(st);
+	if (rc == STORE_DONE) {
+		c->not_queued = 1;	/* nothing to commit */
 		return (-1);
 	}
-	return (1);
-fail:
-	outbox_msg_free(out);
-	db_rollback(db);
-	return (-1);
+	if (rc != STORE_ROW)
+		return (-1);
+	if (claim_read(db, c->id, c->out) != 1) {
+		outbox_msg_free(c->out);
+		return (-1);
+	}
+	c->claimed = 1;
+	return (0);
 }
 
 int
-outbox_settle(sqlite3 *db, long long id, const char *attempt,
+outbox_claim(struct store *db, long long id, const char *attempt,
+    struct outbox_msg *out)
+{
+	struct claim	c;
+
+	memset(out, 0, sizeof(*out));
+	c.id = id;
+	c.attempt = attempt;
+	c.out = out;
+	c.claimed = c.not_queued = 0;
+	/* Durable before the transfer: a crash after it is seen at restart. */
+	if (db_tx(db, claim_tx, &c) == 0)
+		return (1);
+	if (c.claimed) {
+		/* Read, but the commit failed. */
+		outbox_msg_free(out);
+		return (-1);
+	}
+	return (c.not_queued ? 0 : -1);
+}
+
+int
+outbox_settle(struct store *db, long long id, const char *attempt,
     enum outbox_outcome outcome, long long next_at, const char *error)
 {
 	static const char	*states[] = { "sent", "queued", "unsure",
 				    "failed" };
-	sqlite3_stmt		*st;
+	struct db_stmt		*st;
 
 	if (db_begin(db) != 0)
 		return (-1);
-	if (sqlite3_prepare_v2(db, "UPDATE mail_outbox SET state = ?1, "
+	if (db_prepare(db, "UPDATE mail_outbox SET state = ?1, "
 	    "next_at = CASE WHEN ?1 = 'queued' THEN ?2 ELSE next_at END, "
-	    "sent_at = CASE WHEN ?1 = 'sent' THEN strftime('%s', 'now') ELSE "
-	    "sent_at END, last_error = ?3 WHERE id = ?4 AND attempt_id = ?5 "
-	    "AND state = 'sending'", -1, &st, NULL) != SQLITE_OK) {
+	    "sent_at = CASE WHEN ?1 = 'sent' THEN ?6 ELSE sent_at END, "
+	    "last_error = ?3 WHERE id = ?4 AND attempt_id = ?5 AND state = "
+	    "'sending'", &st) != 0) {
 		db_rollback(db);
 		return (-1);
 	}
-	sqlite3_bind_text(st, 1, states[outcome], -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, next_at);
+	db_bind_text(st, 1, states[outcome]);
+	db_bind_int64(st, 2, next_at);
 	if (error != NULL)
-		sqlite3_bind_text(st, 3, error, -1, SQLITE_STATIC);
+		db_bind_text(st, 3, error);
 	else
-		sqlite3_bind_null(st, 3);
-	sqlite3_bind_int64(st, 4, id);
-	sqlite3_bind_text(st, 5, attempt, -1, SQLITE_STATIC);
+		db_bind_null(st, 3);
+	db_bind_int64(st, 4, id);
+	db_bind_text(st, 5, attempt);
+	db_bind_int64(st, 6, (long long)time(NULL));
 	if (exec_step(st) != 0) {
 		db_rollback(db);
 		return (-1);
@@ -285,54 +320,55 @@ outbox_settle(sqlite3 *db, long long id, const char *attempt,
 }
 
 json_t *
-outbox_list(sqlite3 *db, const char *state, int limit)
+outbox_list(struct store *db, const char *state, int limit)
 {
 	static const char *const	 cols[] = { "id", "ref", "kind", "rcpt",
 					    "state", "attempts", "created_at",
 					    "next_at", "sent_at", "error",
 					    NULL };
-	sqlite3_stmt			*st;
+	struct db_stmt			*st;
 	json_t				*arr;
 
-	if (sqlite3_prepare_v2(db, "SELECT o.id, t.ref, o.kind, o.rcpt, "
+	if (db_prepare(db, "SELECT o.id, t.ref, o.kind, o.rcpt, "
 	    "o.state, o.attempts, o.created_at, o.next_at, o.sent_at, "
 	    "o.last_error FROM mail_outbox o JOIN tickets t ON t.id = "
 	    "o.ticket_id WHERE ?1 IS NULL OR o.state = ?1 ORDER BY o.id DESC "
-	    "LIMIT ?2", -1, &st, NULL) != SQLITE_OK)
+	    "LIMIT ?2", &st) != 0)
 		return (NULL);
 	if (state != NULL)
-		sqlite3_bind_text(st, 1, state, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, limit);
+		db_bind_text(st, 1, state);
+	db_bind_int64(st, 2, limit);
 	arr = json_array();
 	if (db_rows_json(st, cols, arr) != 0) {
 		json_decref(arr);
 		arr = NULL;
 	}
-	sqlite3_finalize(st);
+	db_finalize(st);
 	return (arr);
 }
 
 int
-outbox_requeue(sqlite3 *db, long long id)
+outbox_requeue(struct store *db, long long id)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 n;
 
 	if (db_begin(db) != 0)
 		return (-1);
-	if (sqlite3_prepare_v2(db, "UPDATE mail_outbox SET state = 'queued', "
-	    "next_at = strftime('%s', 'now') WHERE id = ? AND state IN "
-	    "('unsure', 'failed')", -1, &st, NULL) != SQLITE_OK) {
+	if (db_prepare(db, "UPDATE mail_outbox SET state = 'queued', "
+	    "next_at = ? WHERE id = ? AND state IN ('unsure', 'failed')",
+	    &st) != 0) {
 		db_rollback(db);
 		return (-1);
 	}
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		sqlite3_finalize(st);
+	db_bind_int64(st, 1, (long long)time(NULL));
+	db_bind_int64(st, 2, id);
+	if (db_step(st) != STORE_DONE) {
+		db_finalize(st);
 		db_rollback(db);
 		return (-1);
 	}
-	n = sqlite3_changes(db);
-	sqlite3_finalize(st);
+	n = db_changes(db);
+	db_finalize(st);
 	return (db_commit(db) == 0 ? n : -1);
 }

@@ -3,7 +3,6 @@
 #define HC_TICKETS_OUTBOX_H
 
 #include <jansson.h>
-#include <sqlite3.h>
 
 #include "tickets.h"
 
@@ -42,21 +41,24 @@ enum outbox_outcome {
 };
 
 /*
- * At the mailer's start: rows left "sending" by a mailer that died are
- * queued again (sent again with the same Message-ID). Returns how many,
+ * Rows left "sending" by a mailer that died, claimed before
+ * claimed_before, are queued again (sent again with the same
+ * Message-ID). One node (SQLite): every such row, at the mailer's start.
+ * Several nodes (PostgreSQL): only claims older than any transfer, since
+ * another node's mailer may be sending the newer ones. Returns how many,
  * or -1.
  */
-int	outbox_recover(sqlite3 *, long long now);
+int	outbox_recover(struct store *, long long now, long long claimed_before);
 
 /* Up to max ids of queued rows due at now, oldest first; count or -1. */
-int	outbox_due(sqlite3 *, long long now, long long *ids, int max);
+int	outbox_due(struct store *, long long now, long long *ids, int max);
 
 /*
  * Marks row id "sending" under attempt (a fresh random id), durably,
  * before anything goes to the relay, and fills out. Returns 1, 0 when the
  * row is no longer queued (out untouched), -1 on error.
  */
-int	outbox_claim(sqlite3 *, long long id, const char *attempt,
+int	outbox_claim(struct store *, long long id, const char *attempt,
 	    struct outbox_msg *out);
 
 /*
@@ -64,7 +66,7 @@ int	outbox_claim(sqlite3 *, long long id, const char *attempt,
  * or failed, with error (NULL when none). A row another attempt owns is
  * left alone. Returns 0 or -1.
  */
-int	outbox_settle(sqlite3 *, long long id, const char *attempt,
+int	outbox_settle(struct store *, long long id, const char *attempt,
 	    enum outbox_outcome, long long next_at, const char *error);
 
 /*
@@ -72,9 +74,9 @@ int	outbox_settle(sqlite3 *, long long id, const char *attempt,
  * "attempts","created_at","next_at","sent_at","error"}], newest first,
  * state NULL for every state. NULL on error.
  */
-json_t	*outbox_list(sqlite3 *, const char *state, int limit);
+json_t	*outbox_list(struct store *, const char *state, int limit);
 
 /* An unsure or failed row queued again now: 1, 0 (no such row), -1. */
-int	outbox_requeue(sqlite3 *, long long id);
+int	outbox_requeue(struct store *, long long id);
 
 #endif

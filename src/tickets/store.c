@@ -65,15 +65,6 @@ ticket_ref_valid(const char *s)
 	return (1);
 }
 
-static void
-bind_opt(sqlite3_stmt *st, int col, const char *s)
-{
-	if (s != NULL && s[0] != '\0')
-		sqlite3_bind_text(st, col, s, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, col);
-}
-
 /* SHA-256 over the content fields: what "the same ticket" means. */
 static void
 content_digest(const struct ticket_input *in, char out[65])
@@ -107,81 +98,92 @@ content_digest(const struct ticket_input *in, char out[65])
 
 /* Inside the transaction: an earlier ticket with this key, if any. */
 static enum ticket_result
-idem_lookup(sqlite3 *db, const unsigned char secret[32], const char *key,
+idem_lookup(struct store *db, const unsigned char secret[32], const char *key,
     const char *digest, struct ticket_created *out, int *found)
 {
-	sqlite3_stmt		*st;
+	struct db_stmt		*st;
 	enum ticket_result	 r;
 	int			 rc;
 
 	*found = 0;
-	if (sqlite3_prepare_v2(db, "SELECT i.digest, t.ref, t.status FROM "
+	if (db_prepare(db, "SELECT i.digest, t.ref, t.status FROM "
 	    "ticket_idempotency i JOIN tickets t ON t.id = i.ticket_id WHERE "
-	    "i.key = ?", -1, &st, NULL) != SQLITE_OK)
+	    "i.key = ?", &st) != 0)
 		return (TICKET_ERROR);
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	db_bind_text(st, 1, key);
 	r = TICKET_CREATED;
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	if ((rc = db_step(st)) == STORE_ROW) {
 		*found = 1;
-		if (strcmp((const char *)sqlite3_column_text(st, 0), digest))
+		if (strcmp((const char *)db_col_text(st, 0), digest))
 			r = TICKET_CONFLICT;
 		else {
 			r = TICKET_REPLAYED;
 			(void)snprintf(out->ref, sizeof(out->ref), "%s",
-			    sqlite3_column_text(st, 1));
+			    db_col_text(st, 1));
 			(void)snprintf(out->status, sizeof(out->status), "%s",
-			    sqlite3_column_text(st, 2));
+			    db_col_text(st, 2));
 			ticket_token(secret, out->ref, out->token);
 		}
-	} else if (rc != SQLITE_DONE)
+	} else if (rc != STORE_DONE)
 		r = TICKET_ERROR;
-	sqlite3_finalize(st);
+	db_finalize(st);
 	return (r);
 }
 
+/* Adds a ticket event; its id, or -1. */
+static long long
+add_event_id(struct store *db, long long ticket_id, long long ts,
+    const char *kind, const char *actor, int public, const char *body,
+    const char *old_value, const char *new_value)
+{
+	struct db_stmt	*st;
+	long long	 id;
+
+	if (db_prepare(db, "INSERT INTO ticket_events(ticket_id, ts, "
+	    "kind, actor, public, body, old_value, new_value) VALUES "
+	    "(?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", &st) != 0)
+		return (-1);
+	db_bind_int64(st, 1, ticket_id);
+	db_bind_int64(st, 2, ts);
+	db_bind_text(st, 3, kind);
+	db_bind_text(st, 4, actor);
+	db_bind_int64(st, 5, public);
+	db_bind_opt(st, 6, body);
+	db_bind_opt(st, 7, old_value);
+	db_bind_opt(st, 8, new_value);
+	id = db_step(st) == STORE_ROW ? db_col_int64(st, 0) : -1;
+	db_finalize(st);
+	return (id);
+}
+
 static int
-add_event(sqlite3 *db, long long ticket_id, long long ts, const char *kind,
+add_event(struct store *db, long long ticket_id, long long ts, const char *kind,
     const char *actor, int public, const char *body, const char *old_value,
     const char *new_value)
 {
-	sqlite3_stmt	*st;
-	int		 rc;
-
-	if (sqlite3_prepare_v2(db, "INSERT INTO ticket_events(ticket_id, ts, "
-	    "kind, actor, public, body, old_value, new_value) VALUES "
-	    "(?, ?, ?, ?, ?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
-		return (-1);
-	sqlite3_bind_int64(st, 1, ticket_id);
-	sqlite3_bind_int64(st, 2, ts);
-	sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, actor, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 5, public);
-	bind_opt(st, 6, body);
-	bind_opt(st, 7, old_value);
-	bind_opt(st, 8, new_value);
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-	sqlite3_finalize(st);
-	return (rc);
+	return (add_event_id(db, ticket_id, ts, kind, actor, public, body,
+	    old_value, new_value) == -1 ? -1 : 0);
 }
 
 /* Inserts the row under a fresh random ref; the id, or -1. */
 static long long
-insert_ticket(sqlite3 *db, const struct ticket_input *in, long long now,
+insert_ticket(struct store *db, const struct ticket_input *in, long long now,
     const char *group, const char *priority, long long due, const char *ctx,
     char ref[TICKET_REF_LEN])
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	unsigned char	 rnd[4];
 	struct tm	 tm;
 	time_t		 t;
 	long long	 id;
-	int		 i, rc;
+	enum store_status rc;
+	int		 i;
 
-	if (sqlite3_prepare_v2(db, "INSERT INTO tickets(ref, created_at, "
+	if (db_prepare(db, "INSERT INTO tickets(ref, created_at, "
 	    "updated_at, name, email, subject, body, category, grp, priority, "
 	    "status, channel, due_at, visitor, article, query, thread_id, "
 	    "context) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, "
-	    "?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
+	    "?, ?, ?, ?) ON CONFLICT (ref) DO NOTHING RETURNING id", &st) != 0)
 		return (-1);
 	t = (time_t)now;
 	(void)gmtime_r(&t, &tm);
@@ -194,232 +196,242 @@ insert_ticket(sqlite3 *db, const struct ticket_input *in, long long now,
 		    (unsigned)(tm.tm_year + 1900) % 10000u,
 		    (unsigned)(((uint32_t)rnd[0] << 24 | (uint32_t)rnd[1] << 16 |
 		    (uint32_t)rnd[2] << 8 | rnd[3]) % 1000000u));
-		sqlite3_reset(st);
-		sqlite3_bind_text(st, 1, ref, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(st, 2, now);
-		sqlite3_bind_int64(st, 3, now);
-		sqlite3_bind_text(st, 4, in->name, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, in->email, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 6, in->subject, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 7, in->body, -1, SQLITE_STATIC);
-		bind_opt(st, 8, in->category);
-		sqlite3_bind_text(st, 9, group, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 10, priority, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 11, in->channel, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 12, due);
-		bind_opt(st, 13, in->visitor);
-		bind_opt(st, 14, in->article);
-		bind_opt(st, 15, in->query);
+		db_reset(st);
+		db_bind_text(st, 1, ref);
+		db_bind_int64(st, 2, now);
+		db_bind_int64(st, 3, now);
+		db_bind_text(st, 4, in->name);
+		db_bind_text(st, 5, in->email);
+		db_bind_text(st, 6, in->subject);
+		db_bind_text(st, 7, in->body);
+		db_bind_opt(st, 8, in->category);
+		db_bind_text(st, 9, group);
+		db_bind_text(st, 10, priority);
+		db_bind_text(st, 11, in->channel);
+		db_bind_int64(st, 12, due);
+		db_bind_opt(st, 13, in->visitor);
+		db_bind_opt(st, 14, in->article);
+		db_bind_opt(st, 15, in->query);
 		if (in->thread_id > 0)
-			sqlite3_bind_int64(st, 16, in->thread_id);
+			db_bind_int64(st, 16, in->thread_id);
 		else
-			sqlite3_bind_null(st, 16);
-		sqlite3_bind_text(st, 17, ctx, -1, SQLITE_STATIC);
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_DONE)
-			id = sqlite3_last_insert_rowid(db);
-		else if (sqlite3_extended_errcode(db) !=
-		    SQLITE_CONSTRAINT_UNIQUE)
+			db_bind_null(st, 16);
+		db_bind_text(st, 17, ctx);
+		/*
+		 * A clash returns no row. ON CONFLICT rather than catching
+		 * the error: PostgreSQL aborts the whole transaction on a
+		 * failed statement, so the next try could not run.
+		 */
+		if ((rc = db_step(st)) == STORE_ROW)
+			id = db_col_int64(st, 0);
+		else if (rc != STORE_DONE)
 			break;
 	}
-	sqlite3_finalize(st);
+	db_finalize(st);
 	return (id);
 }
 
 static int
-idem_insert(sqlite3 *db, const char *key, const char *digest, long long id,
+idem_insert(struct store *db, const char *key, const char *digest, long long id,
     long long now)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 rc;
 
-	if (sqlite3_prepare_v2(db, "INSERT INTO ticket_idempotency(key, "
-	    "digest, ticket_id, created_at) VALUES (?, ?, ?, ?)", -1, &st,
-	    NULL) != SQLITE_OK)
+	if (db_prepare(db, "INSERT INTO ticket_idempotency(key, "
+	    "digest, ticket_id, created_at) VALUES (?, ?, ?, ?)", &st) != 0)
 		return (-1);
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, digest, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, id);
-	sqlite3_bind_int64(st, 4, now);
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-	sqlite3_finalize(st);
+	db_bind_text(st, 1, key);
+	db_bind_text(st, 2, digest);
+	db_bind_int64(st, 3, id);
+	db_bind_int64(st, 4, now);
+	rc = db_step(st) == STORE_DONE ? 0 : -1;
+	db_finalize(st);
 	return (rc);
 }
 
+/* What ticket_create's transaction needs, and what it found. */
+struct create_tx {
+	const unsigned char		*secret;
+	const struct ticket_input	*in;
+	struct ticket_created		*out;
+	const char			*priority, *group, *ctx;
+	char				 digest[65];
+	long long			 now, due;
+	enum ticket_result		 r;
+};
+
+/* db_tx's body: look the key up, or write the ticket, its event, its key. */
+static int
+create_tx(struct store *db, void *arg)
+{
+	struct create_tx		*c = arg;
+	const struct ticket_input	*in = c->in;
+	long long			 id;
+	int				 found;
+
+	if (in->idem_key != NULL) {
+		c->r = idem_lookup(db, c->secret, in->idem_key, c->digest,
+		    c->out, &found);
+		/* Found: nothing to write; the answer is in c->r. */
+		if (found || c->r == TICKET_ERROR)
+			return (-1);
+	}
+	c->r = TICKET_ERROR;
+	if ((id = insert_ticket(db, in, c->now, c->group, c->priority,
+	    c->due, c->ctx, c->out->ref)) == -1 ||
+	    add_event(db, id, c->now, "created", "requester", 1, NULL, NULL,
+	    "new") != 0 ||
+	    attachments_link(db, id, 0, in->attachments, in->nattachments,
+	    c->now) != 0)
+		return (-1);
+	/*
+	 * Another node committed the same key since the look-up (PostgreSQL
+	 * only: SQLite's write lock was held since BEGIN): run again, and
+	 * the look-up answers it as a replay.
+	 */
+	if (in->idem_key != NULL && idem_insert(db, in->idem_key, c->digest,
+	    id, c->now) != 0)
+		return (db_last(db) == STORE_DUPLICATE ? DB_TX_AGAIN : -1);
+	/* The customer's language, and the email: with the ticket or not. */
+	if (outbox_ticket_created(db, id, in->lang, in->email, c->now) != 0)
+		return (-1);
+	/* The funnel's event commits with the ticket, or neither does. */
+	if (in->visitor != NULL && event_ticket_submitted(db, in->visitor,
+	    c->now, c->out->ref, in->article, in->query, in->thread_id) != 0)
+		return (-1);
+	c->r = TICKET_CREATED;
+	return (0);
+}
+
 enum ticket_result
-ticket_create(sqlite3 *db, const unsigned char secret[32],
+ticket_create(struct store *db, const unsigned char secret[32],
     const struct ticket_input *in, struct ticket_created *out)
 {
-	enum ticket_result	 r;
-	const char		*priority, *group;
-	char			 digest[65], *ctx;
-	long long		 now, id, due;
-	int			 rank, kw, found;
+	struct create_tx	 c;
+	char			*ctx;
+	int			 rank, kw;
 
 	memset(out, 0, sizeof(*out));
-	now = in->now ? in->now : (long long)time(NULL);
+	memset(&c, 0, sizeof(c));
+	c.secret = secret;
+	c.in = in;
+	c.out = out;
+	c.now = in->now ? in->now : (long long)time(NULL);
 	rank = ticket_priority_rank(in->priority ? in->priority : "normal");
 	if ((kw = tickets_keyword_rank(in->subject, in->body)) > rank)
 		rank = kw;
-	priority = rank == 0 ? "low" : rank == 1 ? "normal" : rank == 2 ?
+	c.priority = rank == 0 ? "low" : rank == 1 ? "normal" : rank == 2 ?
 	    "high" : "urgent";
-	group = tickets_route_group(in->category);
-	due = now + 3600LL * tickets_sla_hours(priority);
+	c.group = tickets_route_group(in->category);
+	c.due = c.now + 3600LL * tickets_sla_hours(c.priority);
 	ctx = in->context ? json_dumps(in->context, JSON_COMPACT) : NULL;
-	content_digest(in, digest);
-
-	r = TICKET_ERROR;
-	if (db_begin(db) != 0)
-		goto out;
-	if (in->idem_key != NULL) {
-		r = idem_lookup(db, secret, in->idem_key, digest, out, &found);
-		if (found || r == TICKET_ERROR) {
-			db_rollback(db);
-			goto out;
-		}
-	}
-	r = TICKET_ERROR;
-	if ((id = insert_ticket(db, in, now, group, priority, due,
-	    ctx ? ctx : "{}", out->ref)) == -1 ||
-	    add_event(db, id, now, "created", "requester", 1, NULL, NULL,
-	    "new") != 0 ||
-	    attachments_link(db, id, 0, in->attachments, in->nattachments,
-	    now) != 0 ||
-	    (in->idem_key != NULL && idem_insert(db, in->idem_key, digest, id,
-	    now) != 0)) {
-		db_rollback(db);
-		goto out;
-	}
-	/* The customer's language, and the email: with the ticket or not. */
-	if (outbox_ticket_created(db, id, in->lang, in->email, now) != 0) {
-		db_rollback(db);
-		goto out;
-	}
-	/* The funnel's event commits with the ticket, or neither does. */
-	if (in->visitor != NULL && event_ticket_submitted(db, in->visitor, now,
-	    out->ref, in->article, in->query, in->thread_id) != 0) {
-		db_rollback(db);
-		goto out;
-	}
-	if (db_commit(db) != 0)
-		goto out;
-	ticket_token(secret, out->ref, out->token);
-	(void)snprintf(out->status, sizeof(out->status), "new");
-	r = TICKET_CREATED;
-out:
+	c.ctx = ctx ? ctx : "{}";
+	content_digest(in, c.digest);
+	c.r = TICKET_ERROR;
+	/* A replay or a conflict rolls back (nothing written) on purpose. */
+	if (db_tx(db, create_tx, &c) == 0) {
+		ticket_token(secret, out->ref, out->token);
+		(void)snprintf(out->status, sizeof(out->status), "new");
+	} else if (c.r == TICKET_CREATED)
+		c.r = TICKET_ERROR;	/* the commit failed */
 	free(ctx);
-	return (r);
+	return (c.r);
 }
 
 /* ---- Reading ---- */
 
-static json_t *
-col_string(sqlite3_stmt *st, int i)
-{
-	if (sqlite3_column_type(st, i) == SQLITE_NULL)
-		return (json_null());
-	return (json_string((const char *)sqlite3_column_text(st, i)));
-}
-
-static json_t *
-col_int(sqlite3_stmt *st, int i)
-{
-	if (sqlite3_column_type(st, i) == SQLITE_NULL)
-		return (json_null());
-	return (json_integer(sqlite3_column_int64(st, i)));
-}
-
 /* 1 when no first response came and the due time has passed. */
 static int
-overdue(sqlite3_stmt *st, long long now)
+overdue(struct db_stmt *st, long long now)
 {
 	const char	*status;
 
-	status = (const char *)sqlite3_column_text(st, 9);
-	return (sqlite3_column_type(st, 14) == SQLITE_NULL &&
-	    sqlite3_column_int64(st, 13) < now && status != NULL &&
+	status = (const char *)db_col_text(st, 9);
+	return (db_col_null(st, 14) &&
+	    db_col_int64(st, 13) < now && status != NULL &&
 	    (!strcmp(status, "new") || !strcmp(status, "open")));
 }
 
 /* A row of TICKET_COLUMNS as JSON; full adds body, email and context. */
 static json_t *
-row_json(sqlite3_stmt *st, int full, long long now)
+row_json(struct db_stmt *st, int full, long long now)
 {
 	json_t		*o, *ctx;
 	const char	*c;
 
 	o = json_object();
-	json_object_set_new(o, "ref", col_string(st, 1));
-	json_object_set_new(o, "subject", col_string(st, 2));
-	json_object_set_new(o, "name", col_string(st, 4));
-	json_object_set_new(o, "category", col_string(st, 6));
-	json_object_set_new(o, "group", col_string(st, 7));
-	json_object_set_new(o, "priority", col_string(st, 8));
-	json_object_set_new(o, "status", col_string(st, 9));
-	json_object_set_new(o, "channel", col_string(st, 10));
-	json_object_set_new(o, "created_at", col_int(st, 11));
-	json_object_set_new(o, "updated_at", col_int(st, 12));
-	json_object_set_new(o, "due_at", col_int(st, 13));
-	json_object_set_new(o, "first_response_at", col_int(st, 14));
+	json_object_set_new(o, "ref", db_col_json(st, 1));
+	json_object_set_new(o, "subject", db_col_json(st, 2));
+	json_object_set_new(o, "name", db_col_json(st, 4));
+	json_object_set_new(o, "category", db_col_json(st, 6));
+	json_object_set_new(o, "group", db_col_json(st, 7));
+	json_object_set_new(o, "priority", db_col_json(st, 8));
+	json_object_set_new(o, "status", db_col_json(st, 9));
+	json_object_set_new(o, "channel", db_col_json(st, 10));
+	json_object_set_new(o, "created_at", db_col_json(st, 11));
+	json_object_set_new(o, "updated_at", db_col_json(st, 12));
+	json_object_set_new(o, "due_at", db_col_json(st, 13));
+	json_object_set_new(o, "first_response_at", db_col_json(st, 14));
 	json_object_set_new(o, "escalated",
-	    json_boolean(sqlite3_column_int(st, 15)));
+	    json_boolean(db_col_int64(st, 15)));
 	json_object_set_new(o, "overdue", json_boolean(overdue(st, now)));
 	if (!full)
 		return (o);
-	json_object_set_new(o, "body", col_string(st, 3));
-	json_object_set_new(o, "email", col_string(st, 5));
-	c = (const char *)sqlite3_column_text(st, 16);
+	json_object_set_new(o, "body", db_col_json(st, 3));
+	json_object_set_new(o, "email", db_col_json(st, 5));
+	c = (const char *)db_col_text(st, 16);
 	if ((ctx = c ? json_loads(c, 0, NULL) : NULL) == NULL)
 		ctx = json_object();
-	json_object_set_new(ctx, "article", col_string(st, 17));
-	json_object_set_new(ctx, "query", col_string(st, 18));
-	json_object_set_new(ctx, "thread", col_int(st, 19));
+	json_object_set_new(ctx, "article", db_col_json(st, 17));
+	json_object_set_new(ctx, "query", db_col_json(st, 18));
+	json_object_set_new(ctx, "thread", db_col_json(st, 19));
 	json_object_set_new(o, "context", ctx);
 	return (o);
 }
 
 static json_t *
-events_json(sqlite3 *db, long long id, int public_only)
+events_json(struct store *db, long long id, int public_only)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	json_t		*arr;
 
-	if (sqlite3_prepare_v2(db, "SELECT id, ts, kind, actor, public, body, "
+	if (db_prepare(db, "SELECT id, ts, kind, actor, public, body, "
 	    "old_value, new_value FROM ticket_events WHERE ticket_id = ? AND "
-	    "(public = 1 OR ? = 0) ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+	    "(public = 1 OR ? = 0) ORDER BY id", &st) != 0)
 		return (NULL);
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int(st, 2, public_only);
+	db_bind_int64(st, 1, id);
+	db_bind_int64(st, 2, public_only);
 	arr = json_array();
-	while (sqlite3_step(st) == SQLITE_ROW)
+	while (db_step(st) == STORE_ROW)
 		json_array_append_new(arr, json_pack("{s:o, s:o, s:o, s:o, "
-		    "s:b, s:o, s:o, s:o}", "id", col_int(st, 0), "ts",
-		    col_int(st, 1), "kind", col_string(st, 2), "actor",
-		    col_string(st, 3), "public", sqlite3_column_int(st, 4),
-		    "body", col_string(st, 5), "old", col_string(st, 6),
-		    "new", col_string(st, 7)));
-	sqlite3_finalize(st);
+		    "s:b, s:o, s:o, s:o}", "id", db_col_json(st, 0), "ts",
+		    db_col_json(st, 1), "kind", db_col_json(st, 2), "actor",
+		    db_col_json(st, 3), "public", db_col_int64(st, 4),
+		    "body", db_col_json(st, 5), "old", db_col_json(st, 6),
+		    "new", db_col_json(st, 7)));
+	db_finalize(st);
 	return (arr);
 }
 
 json_t *
-ticket_get(sqlite3 *db, const char *ref, int public_only, int *missing)
+ticket_get(struct store *db, const char *ref, int public_only, int *missing)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	json_t		*o, *ev;
 	long long	 id;
 	int		 rc;
 
 	*missing = 0;
-	if (sqlite3_prepare_v2(db, "SELECT " TICKET_COLUMNS " FROM tickets "
-	    "WHERE ref = ?", -1, &st, NULL) != SQLITE_OK)
+	if (db_prepare(db, "SELECT " TICKET_COLUMNS " FROM tickets "
+	    "WHERE ref = ?", &st) != 0)
 		return (NULL);
-	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
+	db_bind_text(st, 1, ref);
 	o = NULL;
-	if ((rc = sqlite3_step(st)) == SQLITE_DONE)
+	if ((rc = db_step(st)) == STORE_DONE)
 		*missing = 1;
-	if (rc == SQLITE_ROW) {
-		id = sqlite3_column_int64(st, 0);
+	if (rc == STORE_ROW) {
+		id = db_col_int64(st, 0);
 		o = row_json(st, 1, (long long)time(NULL));
 		if ((ev = events_json(db, id, public_only)) == NULL) {
 			json_decref(o);
@@ -427,7 +439,7 @@ ticket_get(sqlite3 *db, const char *ref, int public_only, int *missing)
 		} else
 			json_object_set_new(o, "events", ev);
 	}
-	sqlite3_finalize(st);
+	db_finalize(st);
 	return (o);
 }
 
@@ -449,21 +461,21 @@ list_where(struct strbuf *sb, const struct ticket_filter *f)
 }
 
 static void
-list_bind(sqlite3_stmt *st, const struct ticket_filter *f, long long now)
+list_bind(struct db_stmt *st, const struct ticket_filter *f, long long now)
 {
 	if (f->status != NULL)
-		sqlite3_bind_text(st, 1, f->status, -1, SQLITE_STATIC);
+		db_bind_text(st, 1, f->status);
 	if (f->group != NULL)
-		sqlite3_bind_text(st, 2, f->group, -1, SQLITE_STATIC);
+		db_bind_text(st, 2, f->group);
 	if (f->overdue)
-		sqlite3_bind_int64(st, 3, now);
+		db_bind_int64(st, 3, now);
 }
 
 json_t *
-ticket_list(sqlite3 *db, const struct ticket_filter *f)
+ticket_list(struct store *db, const struct ticket_filter *f)
 {
 	struct strbuf	 sb;
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	json_t		*o, *arr;
 	long long	 now, total;
 	int		 page, per;
@@ -476,34 +488,35 @@ ticket_list(sqlite3 *db, const struct ticket_filter *f)
 	sb_init(&sb);
 	sb_puts(&sb, "SELECT count(*) FROM tickets");
 	/* The planner would take the status index and read every row. */
-	if (f->overdue && f->status == NULL && f->group == NULL)
+	if (f->overdue && f->status == NULL && f->group == NULL &&
+	    db_backend(db) == DB_SQLITE)
 		sb_puts(&sb, " INDEXED BY tickets_unanswered_due");
 	list_where(&sb, f);
-	if (sqlite3_prepare_v2(db, sb.data, -1, &st, NULL) != SQLITE_OK)
+	if (db_prepare(db, sb.data, &st) != 0)
 		goto done;
 	list_bind(st, f, now);
-	if (sqlite3_step(st) != SQLITE_ROW)
+	if (db_step(st) != STORE_ROW)
 		goto done;
-	total = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	total = db_col_int64(st, 0);
+	db_finalize(st);
 	st = NULL;
 
 	sb_reset(&sb);
 	sb_puts(&sb, "SELECT " TICKET_COLUMNS " FROM tickets");
 	list_where(&sb, f);
 	sb_puts(&sb, " ORDER BY due_at, id LIMIT ?4 OFFSET ?5");
-	if (sqlite3_prepare_v2(db, sb.data, -1, &st, NULL) != SQLITE_OK)
+	if (db_prepare(db, sb.data, &st) != 0)
 		goto done;
 	list_bind(st, f, now);
-	sqlite3_bind_int(st, 4, per);
-	sqlite3_bind_int64(st, 5, (long long)(page - 1) * per);
+	db_bind_int64(st, 4, per);
+	db_bind_int64(st, 5, (long long)(page - 1) * per);
 	arr = json_array();
-	while (sqlite3_step(st) == SQLITE_ROW)
+	while (db_step(st) == STORE_ROW)
 		json_array_append_new(arr, row_json(st, 0, now));
 	o = json_pack("{s:I, s:i, s:i, s:o}", "total", (json_int_t)total,
 	    "page", page, "per_page", per, "tickets", arr);
 done:
-	sqlite3_finalize(st);
+	db_finalize(st);
 	sb_free(&sb);
 	return (o);
 }
@@ -521,52 +534,52 @@ struct current {
 };
 
 static int
-current_get(sqlite3 *db, const char *ref, struct current *c)
+current_get(struct store *db, const char *ref, struct current *c)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 rc;
 
-	if (sqlite3_prepare_v2(db, "SELECT id, created_at, first_response_at "
+	if (db_prepare(db, "SELECT id, created_at, first_response_at "
 	    "IS NOT NULL, status, priority, grp FROM tickets WHERE ref = ?",
-	    -1, &st, NULL) != SQLITE_OK)
+	    &st) != 0)
 		return (-1);
-	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		c->id = sqlite3_column_int64(st, 0);
-		c->created_at = sqlite3_column_int64(st, 1);
-		c->responded = sqlite3_column_int(st, 2);
+	db_bind_text(st, 1, ref);
+	if ((rc = db_step(st)) == STORE_ROW) {
+		c->id = db_col_int64(st, 0);
+		c->created_at = db_col_int64(st, 1);
+		c->responded = db_col_int64(st, 2);
 		(void)snprintf(c->status, sizeof(c->status), "%s",
-		    sqlite3_column_text(st, 3));
+		    db_col_text(st, 3));
 		(void)snprintf(c->priority, sizeof(c->priority), "%s",
-		    sqlite3_column_text(st, 4));
+		    db_col_text(st, 4));
 		(void)snprintf(c->group, sizeof(c->group), "%s",
-		    sqlite3_column_text(st, 5));
+		    db_col_text(st, 5));
 		rc = 1;
 	} else
-		rc = rc == SQLITE_DONE ? 0 : -1;
-	sqlite3_finalize(st);
+		rc = rc == STORE_DONE ? 0 : -1;
+	db_finalize(st);
 	return (rc);
 }
 
 /* Sets one column (named by the caller, never by input) and records it. */
 static int
-set_field(sqlite3 *db, const struct current *c, const char *column,
+set_field(struct store *db, const struct current *c, const char *column,
     const char *kind, const char *actor, const char *old_value,
     const char *new_value, long long now)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	char		 sql[200];
 	int		 rc;
 
 	(void)snprintf(sql, sizeof(sql), "UPDATE tickets SET %s = ?, "
 	    "updated_at = ? WHERE id = ?", column);
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (db_prepare(db, sql, &st) != 0)
 		return (-1);
-	sqlite3_bind_text(st, 1, new_value, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, now);
-	sqlite3_bind_int64(st, 3, c->id);
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-	sqlite3_finalize(st);
+	db_bind_text(st, 1, new_value);
+	db_bind_int64(st, 2, now);
+	db_bind_int64(st, 3, c->id);
+	rc = db_step(st) == STORE_DONE ? 0 : -1;
+	db_finalize(st);
 	if (rc == 0)
 		rc = add_event(db, c->id, now, kind, actor, 0, NULL, old_value,
 		    new_value);
@@ -575,21 +588,21 @@ set_field(sqlite3 *db, const struct current *c, const char *column,
 
 /* Without a first response yet, a new priority moves the due time. */
 static int
-replan_due(sqlite3 *db, const struct current *c, const char *priority)
+replan_due(struct store *db, const struct current *c, const char *priority)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 rc;
 
 	if (c->responded)
 		return (0);
-	if (sqlite3_prepare_v2(db, "UPDATE tickets SET due_at = ? WHERE id = ?",
-	    -1, &st, NULL) != SQLITE_OK)
+	if (db_prepare(db, "UPDATE tickets SET due_at = ? WHERE id = ?",
+	    &st) != 0)
 		return (-1);
-	sqlite3_bind_int64(st, 1, c->created_at +
+	db_bind_int64(st, 1, c->created_at +
 	    3600LL * tickets_sla_hours(priority));
-	sqlite3_bind_int64(st, 2, c->id);
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-	sqlite3_finalize(st);
+	db_bind_int64(st, 2, c->id);
+	rc = db_step(st) == STORE_DONE ? 0 : -1;
+	db_finalize(st);
 	return (rc);
 }
 
@@ -601,7 +614,7 @@ not_current(int found)
 }
 
 enum ticket_change_result
-ticket_update(sqlite3 *db, const char *ref, const char *actor,
+ticket_update(struct store *db, const char *ref, const char *actor,
     const struct ticket_change *ch)
 {
 	struct current			c;
@@ -641,12 +654,12 @@ fail:
  * with files linked to the new event; *event_id (may be NULL) gets its id.
  */
 static enum ticket_change_result
-comment_tx(sqlite3 *db, const char *ref, const char *actor, int is_agent,
+comment_tx(struct store *db, const char *ref, const char *actor, int is_agent,
     int public_reply, const char *body, const char *message_id,
     const struct attachment_blob *files, int nfiles, long long *event_id)
 {
 	struct current			 c;
-	sqlite3_stmt			*st;
+	struct db_stmt			*st;
 	enum ticket_change_result	 r;
 	const char			*next;
 	long long			 now, ev;
@@ -673,10 +686,9 @@ comment_tx(sqlite3 *db, const char *ref, const char *actor, int is_agent,
 	r = TICKET_CHANGE_FAILED;
 	if (!is_agent)
 		public_reply = 1;
-	if (add_event(db, c.id, now, public_reply ? "reply" : "note", actor,
-	    public_reply, body, NULL, NULL) != 0)
+	if ((ev = add_event_id(db, c.id, now, public_reply ? "reply" : "note",
+	    actor, public_reply, body, NULL, NULL)) == -1)
 		goto fail;
-	ev = sqlite3_last_insert_rowid(db);
 	if (attachments_link(db, c.id, ev, files, nfiles, now) != 0)
 		goto fail;
 	if (event_id != NULL)
@@ -694,16 +706,15 @@ comment_tx(sqlite3 *db, const char *ref, const char *actor, int is_agent,
 	if (next != NULL && set_field(db, &c, "status", "status", actor,
 	    c.status, next, now) != 0)
 		goto fail;
-	if (sqlite3_prepare_v2(db, "UPDATE tickets SET updated_at = ?1, "
-	    "first_response_at = CASE WHEN ?2 AND first_response_at IS NULL "
-	    "THEN ?1 ELSE first_response_at END WHERE id = ?3", -1, &st,
-	    NULL) != SQLITE_OK)
+	if (db_prepare(db, "UPDATE tickets SET updated_at = ?1, "
+	    "first_response_at = CASE WHEN ?2 <> 0 AND first_response_at IS NULL "
+	    "THEN ?1 ELSE first_response_at END WHERE id = ?3", &st) != 0)
 		goto fail;
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_int(st, 2, is_agent && public_reply);
-	sqlite3_bind_int64(st, 3, c.id);
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-	sqlite3_finalize(st);
+	db_bind_int64(st, 1, now);
+	db_bind_int64(st, 2, is_agent && public_reply);
+	db_bind_int64(st, 3, c.id);
+	rc = db_step(st) == STORE_DONE ? 0 : -1;
+	db_finalize(st);
 	if (rc != 0)
 		goto fail;
 	return (db_commit(db) == 0 ? TICKET_CHANGED : TICKET_CHANGE_FAILED);
@@ -713,7 +724,7 @@ fail:
 }
 
 enum ticket_change_result
-ticket_comment(sqlite3 *db, const char *ref, const char *actor,
+ticket_comment(struct store *db, const char *ref, const char *actor,
     int is_agent, int public_reply, const char *body)
 {
 	return (comment_tx(db, ref, actor, is_agent, public_reply, body, NULL,
@@ -721,7 +732,7 @@ ticket_comment(sqlite3 *db, const char *ref, const char *actor,
 }
 
 enum ticket_change_result
-ticket_comment_files(sqlite3 *db, const char *ref, const char *actor,
+ticket_comment_files(struct store *db, const char *ref, const char *actor,
     int is_agent, int public_reply, const char *body,
     const struct attachment_blob *files, int nfiles, long long *event_id)
 {
@@ -730,97 +741,121 @@ ticket_comment_files(sqlite3 *db, const char *ref, const char *actor,
 }
 
 enum ticket_change_result
-ticket_comment_mail(sqlite3 *db, const char *ref, const char *body,
+ticket_comment_mail(struct store *db, const char *ref, const char *body,
     const char *message_id, const struct attachment_blob *files, int nfiles)
 {
 	return (comment_tx(db, ref, "requester", 0, 1, body, message_id, files,
 	    nfiles, NULL));
 }
 
-int
-tickets_escalate(sqlite3 *db, long long now)
-{
-	struct strbuf	 sb;
-	sqlite3_stmt	*st;
+/* tickets_escalate's transaction: now in, the count out. */
+struct escalate {
+	long long	 now;
 	int		 n;
+	int		 skipped;	/* another node holds the job */
+};
+
+static int
+escalate_tx(struct store *db, void *arg)
+{
+	struct escalate	*e = arg;
+	struct strbuf	 sb;
+	struct db_stmt	*st;
+	int		 rc;
 	static const char	*due = " FROM tickets WHERE escalated = 0 AND "
 	    "first_response_at IS NULL AND status IN ('new','open') AND "
 	    "due_at < ?1";
 
+	e->n = 0;
+	/*
+	 * Every node runs the job: one at a time, the others skip their
+	 * turn (SQLite's write lock is already this lock). Without it two
+	 * nodes on PostgreSQL would both read the same due tickets, and one
+	 * would fail to serialize every time (db_tx runs that one again).
+	 */
+	if ((rc = db_job_lock(db, "tickets-sla")) != 1) {
+		e->skipped = rc == 0;
+		return (-1);
+	}
 	/*
 	 * Both statements in one write transaction: the second worker to run
 	 * finds nothing left (escalated = 1), so the job is idempotent.
 	 */
-	if (db_begin(db) != 0)
-		return (-1);
-	n = -1;
+	rc = -1;
 	st = NULL;
 	sb_init(&sb);
 	sb_printf(&sb, "INSERT INTO ticket_events(ticket_id, ts, kind, actor, "
 	    "public, old_value, new_value) SELECT id, ?1, 'escalated', "
 	    "'system', 0, priority, %s%s", raise_sql, due);
-	if (sqlite3_prepare_v2(db, sb.data, -1, &st, NULL) != SQLITE_OK)
-		goto fail;
-	sqlite3_bind_int64(st, 1, now);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		goto fail;
-	sqlite3_finalize(st);
+	if (db_prepare(db, sb.data, &st) != 0)
+		goto done;
+	db_bind_int64(st, 1, e->now);
+	if (db_step(st) != STORE_DONE)
+		goto done;
+	db_finalize(st);
 	sb_reset(&sb);
 	sb_printf(&sb, "UPDATE tickets SET escalated = 1, updated_at = ?1, "
 	    "priority = %s WHERE id IN (SELECT id%s)", raise_sql, due);
-	if (sqlite3_prepare_v2(db, sb.data, -1, &st, NULL) != SQLITE_OK)
-		goto fail;
-	sqlite3_bind_int64(st, 1, now);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		goto fail;
-	n = sqlite3_changes(db);
-	sqlite3_finalize(st);
-	st = NULL;
+	if (db_prepare(db, sb.data, &st) != 0)
+		goto done;
+	db_bind_int64(st, 1, e->now);
+	if (db_step(st) != STORE_DONE)
+		goto done;
+	e->n = (int)db_changes(db);
+	rc = 0;
+done:
+	db_finalize(st);
 	sb_free(&sb);
-	if (db_commit(db) != 0)
-		return (-1);
-	return (n);
-fail:
-	sqlite3_finalize(st);
-	sb_free(&sb);
-	db_rollback(db);
-	return (-1);
+	return (rc);
 }
 
 int
-tickets_export(sqlite3 *db, FILE *fp)
+tickets_escalate(struct store *db, long long now)
 {
-	sqlite3_stmt	*st;
+	struct escalate	e;
+
+	e.now = now;
+	e.n = 0;
+	e.skipped = 0;
+	if (db_tx(db, escalate_tx, &e) == 0)
+		return (e.n);
+	return (e.skipped ? 0 : -1);
+}
+
+int
+tickets_export(struct store *db, FILE *fp)
+{
+	struct db_stmt	*st;
 	json_t		*o;
 	int		 rc;
 
-	if (sqlite3_prepare_v2(db, "SELECT " TICKET_COLUMNS " FROM tickets "
-	    "ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+	if (db_prepare(db, "SELECT " TICKET_COLUMNS " FROM tickets "
+	    "ORDER BY id", &st) != 0)
 		return (-1);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == STORE_ROW) {
 		o = row_json(st, 1, (long long)time(NULL));
 		json_object_set_new(o, "type", json_string("ticket"));
 		(void)json_dumpf(o, fp, JSON_COMPACT);
 		fputc('\n', fp);
 		json_decref(o);
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE || sqlite3_prepare_v2(db, "SELECT t.ref, e.id, "
+	db_finalize(st);
+	if (rc != STORE_DONE || db_prepare(db, "SELECT t.ref, e.id, "
 	    "e.ts, e.kind, e.actor, e.public, e.body, e.old_value, e.new_value "
 	    "FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id ORDER "
-	    "BY e.id", -1, &st, NULL) != SQLITE_OK)
+	    "BY e.id", &st) != 0)
 		return (-1);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == STORE_ROW) {
 		o = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:b, s:o, s:o, "
-		    "s:o}", "type", "event", "ref", col_string(st, 0), "id",
-		    col_int(st, 1), "ts", col_int(st, 2), "kind",
-		    col_string(st, 3), "actor", col_string(st, 4), "public",
-		    sqlite3_column_int(st, 5), "body", col_string(st, 6),
-		    "old", col_string(st, 7), "new", col_string(st, 8));
+		    "s:o}", "type", "event", "ref", db_col_json(st, 0), "id",
+		    db_col_json(st, 1), "ts", db_col_json(st, 2), "kind",
+		    db_col_json(st, 3), "actor", db_col_json(st, 4), "public",
+		    db_col_int64(st, 5), "body", db_col_json(st, 6),
+		    "old", db_col_json(st, 7), "new", db_col_json(st, 8));
 		(void)json_dumpf(o, fp, JSON_COMPACT);
 		fputc('\n', fp);
 		json_decref(o);
 	}
-	sqlite3_finalize(st);
-	return (rc == SQLITE_DONE && !ferror(fp) ? 0 : -1);
+	db_finalize(st);
+	return (rc == STORE_DONE && !ferror(fp) ? 0 : -1);
 }

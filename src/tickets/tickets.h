@@ -3,8 +3,9 @@
 #define HC_TICKETS_H
 
 #include <jansson.h>
-#include <sqlite3.h>
 #include <stdio.h>
+
+#include "store/db.h"
 
 /*
  * Every SQL statement about tickets lives in src/tickets/ behind this
@@ -117,7 +118,7 @@ struct ticket_created {
  * "received" email. Durable (committed, synchronous=FULL)
  * when it returns TICKET_CREATED. secret derives the status page token.
  */
-enum ticket_result ticket_create(sqlite3 *, const unsigned char secret[32],
+enum ticket_result ticket_create(struct store *, const unsigned char secret[32],
 		    const struct ticket_input *, struct ticket_created *);
 
 /* The status page token of a ref (HMAC of the ref with the secret). */
@@ -139,7 +140,7 @@ int		 ticket_ref_valid(const char *);
  * set only when public_only. NULL when there is no such ticket (*missing
  * set to 1) or on a database error (*missing 0: answer 503, not 404).
  */
-json_t		*ticket_get(sqlite3 *, const char *ref, int public_only,
+json_t		*ticket_get(struct store *, const char *ref, int public_only,
 		    int *missing);
 
 /* Filters of the agents' list; NULL/0 fields do not filter. */
@@ -157,7 +158,7 @@ struct ticket_filter {
  * subject,name,group,priority,status,channel,created_at,due_at,overdue,
  * escalated}]}. NULL on error.
  */
-json_t		*ticket_list(sqlite3 *, const struct ticket_filter *);
+json_t		*ticket_list(struct store *, const struct ticket_filter *);
 
 /* ---- Changing ---- */
 
@@ -182,7 +183,7 @@ enum ticket_change_result {
  * move to solved queues the "solved" email (outbox.h) in it:
  * TICKET_CHANGED, TICKET_NOT_FOUND or TICKET_CHANGE_FAILED.
  */
-enum ticket_change_result ticket_update(sqlite3 *, const char *ref,
+enum ticket_change_result ticket_update(struct store *, const char *ref,
 		    const char *actor, const struct ticket_change *);
 
 /*
@@ -192,14 +193,14 @@ enum ticket_change_result ticket_update(sqlite3 *, const char *ref,
  * the requester: always public; a pending or solved ticket opens again, a
  * closed one takes no more replies (TICKET_CLOSED).
  */
-enum ticket_change_result ticket_comment(sqlite3 *, const char *ref,
+enum ticket_change_result ticket_comment(struct store *, const char *ref,
 		    const char *actor, int is_agent, int public_reply,
 		    const char *body);
 /*
  * ticket_comment with n committed blobs (attachments.h) linked to the new
  * event in the same transaction; *event_id (may be NULL) gets its id.
  */
-enum ticket_change_result ticket_comment_files(sqlite3 *, const char *ref,
+enum ticket_change_result ticket_comment_files(struct store *, const char *ref,
 		    const char *actor, int is_agent, int public_reply,
 		    const char *body, const struct attachment_blob *, int n,
 		    long long *event_id);
@@ -210,9 +211,9 @@ enum ticket_change_result ticket_comment_files(sqlite3 *, const char *ref,
  * recorded in the same transaction, so that a redelivered email adds
  * nothing (TICKET_ALREADY_ADDED); n committed blobs (attachments.h, the
  * email's files) are linked to the new event in the same transaction. On
- * TICKET_CHANGE_FAILED, sqlite3_errcode tells busy from broken.
+ * TICKET_CHANGE_FAILED, db_last() tells busy from broken.
  */
-enum ticket_change_result ticket_comment_mail(sqlite3 *, const char *ref,
+enum ticket_change_result ticket_comment_mail(struct store *, const char *ref,
 		    const char *body, const char *message_id,
 		    const struct attachment_blob *, int n);
 
@@ -222,9 +223,9 @@ enum ticket_change_result ticket_comment_mail(sqlite3 *, const char *ref,
  * step, with an event. Idempotent (both workers run it). Returns the
  * number escalated, or -1.
  */
-int		 tickets_escalate(sqlite3 *, long long now);
+int		 tickets_escalate(struct store *, long long now);
 
 /* Tickets, then their events, as JSON lines ("type":"ticket"|"event"). */
-int		 tickets_export(sqlite3 *, FILE *);
+int		 tickets_export(struct store *, FILE *);
 
 #endif

@@ -1,4 +1,4 @@
-/* workspace.c: the agent's workspace on SQLite: reply and changes in one transaction, the customer's other tickets. */
+/* workspace.c: the agent's workspace in the store: reply and changes in one transaction, the customer's other tickets. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -19,55 +19,56 @@ struct now_state {
 };
 
 static int
-state_get(sqlite3 *db, const char *ref, struct now_state *c)
+state_get(struct store *db, const char *ref, struct now_state *c)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 rc;
 
-	if (sqlite3_prepare_v2(db, "SELECT id, created_at, first_response_at "
-	    "IS NOT NULL, status, priority, grp FROM tickets WHERE ref = ?",
-	    -1, &st, NULL) != SQLITE_OK)
+	if (db_prepare(db, "SELECT id, created_at, CASE WHEN "
+	    "first_response_at IS NULL THEN 0 ELSE 1 END, status, priority, "
+	    "grp FROM tickets WHERE ref = ?", &st) != 0)
 		return (-1);
-	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		c->id = sqlite3_column_int64(st, 0);
-		c->created_at = sqlite3_column_int64(st, 1);
-		c->responded = sqlite3_column_int(st, 2);
+	db_bind_text(st, 1, ref);
+	if ((rc = db_step(st)) == STORE_ROW) {
+		c->id = db_col_int64(st, 0);
+		c->created_at = db_col_int64(st, 1);
+		c->responded = db_col_int64(st, 2);
 		(void)snprintf(c->status, sizeof(c->status), "%s",
-		    sqlite3_column_text(st, 3));
+		    db_col_text(st, 3));
 		(void)snprintf(c->priority, sizeof(c->priority), "%s",
-		    sqlite3_column_text(st, 4));
+		    db_col_text(st, 4));
 		(void)snprintf(c->group, sizeof(c->group), "%s",
-		    sqlite3_column_text(st, 5));
+		    db_col_text(st, 5));
 		rc = 1;
 	} else
-		rc = rc == SQLITE_DONE ? 0 : -1;
-	sqlite3_finalize(st);
+		rc = rc == STORE_DONE ? 0 : -1;
+	db_finalize(st);
 	return (rc);
 }
 
-static int
-event(sqlite3 *db, long long id, long long now, const char *kind,
+/* Adds a ticket event; its id, or -1. */
+static long long
+event(struct store *db, long long id, long long now, const char *kind,
     const char *actor, int public, const char *body, const char *old_value,
     const char *new_value)
 {
-	sqlite3_stmt	*st;
-	int		 rc;
+	struct db_stmt	*st;
+	long long	 rc;
 
-	if (sqlite3_prepare_v2(db, "INSERT INTO ticket_events(ticket_id, ts, "
+	if (db_prepare(db, "INSERT INTO ticket_events(ticket_id, ts, "
 	    "kind, actor, public, body, old_value, new_value) VALUES "
-	    "(?, ?, ?, ?, ?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
+	    "(?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", &st) != 0)
 		return (-1);
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, now);
-	sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, actor, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 5, public);
-	sqlite3_bind_text(st, 6, body, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, old_value, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 8, new_value, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-	sqlite3_finalize(st);
+	db_bind_int64(st, 1, id);
+	db_bind_int64(st, 2, now);
+	db_bind_text(st, 3, kind);
+	db_bind_text(st, 4, actor);
+	db_bind_int64(st, 5, public);
+	db_bind_text(st, 6, body);
+	db_bind_text(st, 7, old_value);
+	db_bind_text(st, 8, new_value);
+	rc = db_step(st) == STORE_ROW ? db_col_int64(st, 0) : -1;
+	db_finalize(st);
 	return (rc);
 }
 
@@ -76,11 +77,11 @@ event(sqlite3 *db, long long id, long long now, const char *kind,
  * its event; for the priority of an unanswered ticket, the due time too.
  */
 static int
-change(sqlite3 *db, struct now_state *c, const char *column,
+change(struct store *db, struct now_state *c, const char *column,
     const char *kind, const char *actor, char *current, size_t len,
     const char *value, long long now)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	char		 sql[160];
 	int		 rc;
 
@@ -89,31 +90,32 @@ change(sqlite3 *db, struct now_state *c, const char *column,
 	(void)snprintf(sql, sizeof(sql), "UPDATE tickets SET %s = ?1, "
 	    "updated_at = ?2%s WHERE id = ?3", column, !strcmp(kind,
 	    "priority") && !c->responded ? ", due_at = ?4" : "");
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (db_prepare(db, sql, &st) != 0)
 		return (-1);
-	sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, now);
-	sqlite3_bind_int64(st, 3, c->id);
-	if (sqlite3_bind_parameter_count(st) == 4)
-		sqlite3_bind_int64(st, 4, c->created_at +
+	db_bind_text(st, 1, value);
+	db_bind_int64(st, 2, now);
+	db_bind_int64(st, 3, c->id);
+	if (db_param_count(st) == 4)
+		db_bind_int64(st, 4, c->created_at +
 		    3600LL * tickets_sla_hours(value));
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-	sqlite3_finalize(st);
-	if (rc == 0)
-		rc = event(db, c->id, now, kind, actor, 0, NULL, current,
-		    value);
+	rc = db_step(st) == STORE_DONE ? 0 : -1;
+	db_finalize(st);
+	if (rc == 0 && event(db, c->id, now, kind, actor, 0, NULL, current,
+	    value) == -1)
+		rc = -1;
 	if (rc == 0)
 		(void)snprintf(current, len, "%s", value);
 	return (rc);
 }
 
 enum ticket_act_result
-ticket_act(sqlite3 *db, const char *ref, const char *actor, int public_reply,
+ticket_act(struct store *db, const char *ref, const char *actor,
+    int public_reply,
     const char *body, const struct ticket_change *ch,
     const struct attachment_blob *files, int nfiles)
 {
 	struct now_state	 c;
-	sqlite3_stmt		*st;
+	struct db_stmt		*st;
 	const char		*status;
 	long long		 now, ev;
 	int			 rc, text;
@@ -133,10 +135,9 @@ ticket_act(sqlite3 *db, const char *ref, const char *actor, int public_reply,
 	 * transaction.
 	 */
 	if (text) {
-		if (event(db, c.id, now, public_reply ? "reply" : "note", actor,
-		    public_reply, body, NULL, NULL) != 0)
+		if ((ev = event(db, c.id, now, public_reply ? "reply" : "note",
+		    actor, public_reply, body, NULL, NULL)) == -1)
 			goto fail;
-		ev = sqlite3_last_insert_rowid(db);
 		if (attachments_link(db, c.id, ev, files, nfiles, now) != 0 ||
 		    (public_reply && outbox_enqueue(db, c.id, "reply", ev,
 		    now) != 0))
@@ -158,16 +159,16 @@ ticket_act(sqlite3 *db, const char *ref, const char *actor, int public_reply,
 	    sizeof(c.group), ch->group, now) != 0))
 		goto fail;
 	if (text) {
-		if (sqlite3_prepare_v2(db, "UPDATE tickets SET updated_at = ?1, "
-		    "first_response_at = CASE WHEN ?2 AND first_response_at IS "
-		    "NULL THEN ?1 ELSE first_response_at END WHERE id = ?3", -1,
-		    &st, NULL) != SQLITE_OK)
+		if (db_prepare(db, "UPDATE tickets SET updated_at = ?1, "
+		    "first_response_at = CASE WHEN ?2 <> 0 AND first_response_at "
+		    "IS NULL THEN ?1 ELSE first_response_at END WHERE id = ?3",
+		    &st) != 0)
 			goto fail;
-		sqlite3_bind_int64(st, 1, now);
-		sqlite3_bind_int(st, 2, public_reply);
-		sqlite3_bind_int64(st, 3, c.id);
-		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-		sqlite3_finalize(st);
+		db_bind_int64(st, 1, now);
+		db_bind_int64(st, 2, public_reply);
+		db_bind_int64(st, 3, c.id);
+		rc = db_step(st) == STORE_DONE ? 0 : -1;
+		db_finalize(st);
 		if (rc != 0)
 			goto fail;
 	}
@@ -178,30 +179,36 @@ fail:
 }
 
 json_t *
-tickets_by_email(sqlite3 *db, const char *email, const char *ref, int max)
+tickets_by_email(struct store *db, const char *email, const char *ref, int max)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	json_t		*arr;
 	int		 rc;
 
-	/* Emails are compared as typed, but without regard to case. */
-	if (sqlite3_prepare_v2(db, "SELECT ref, subject, status, created_at "
-	    "FROM tickets WHERE email = ?1 COLLATE NOCASE AND ref <> ?2 "
-	    "ORDER BY created_at DESC, id DESC LIMIT ?3", -1, &st, NULL) !=
-	    SQLITE_OK)
+	/*
+	 * Emails are compared as typed, but without regard to case, as the
+	 * index tickets_email has them: NOCASE on SQLite, lower() on
+	 * PostgreSQL (which has no NOCASE).
+	 */
+	if (db_prepare(db, db_backend(db) == DB_PG ? "SELECT ref, subject, "
+	    "status, created_at FROM tickets WHERE lower(email) = lower(?1) "
+	    "AND ref <> ?2 ORDER BY created_at DESC, id DESC LIMIT ?3" :
+	    "SELECT ref, subject, status, created_at FROM tickets WHERE "
+	    "email = ?1 COLLATE NOCASE AND ref <> ?2 ORDER BY created_at "
+	    "DESC, id DESC LIMIT ?3", &st) != 0)
 		return (NULL);
-	sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, ref, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 3, max);
+	db_bind_text(st, 1, email);
+	db_bind_text(st, 2, ref);
+	db_bind_int64(st, 3, max);
 	arr = json_array();
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	while ((rc = db_step(st)) == STORE_ROW)
 		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:I}",
-		    "ref", (const char *)sqlite3_column_text(st, 0), "subject",
-		    (const char *)sqlite3_column_text(st, 1), "status",
-		    (const char *)sqlite3_column_text(st, 2), "created_at",
-		    (json_int_t)sqlite3_column_int64(st, 3)));
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
+		    "ref", db_col_text(st, 0), "subject",
+		    db_col_text(st, 1), "status",
+		    db_col_text(st, 2), "created_at",
+		    (json_int_t)db_col_int64(st, 3)));
+	db_finalize(st);
+	if (rc != STORE_DONE) {
 		json_decref(arr);
 		return (NULL);
 	}
@@ -209,25 +216,24 @@ tickets_by_email(sqlite3 *db, const char *email, const char *ref, int max)
 }
 
 json_t *
-ticket_feedback(sqlite3 *db, const char *ref)
+ticket_feedback(struct store *db, const char *ref)
 {
 	static const char *const	cols[] = { "slug", "helpful", "reason",
 					    "comment", NULL };
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	json_t		*arr;
 	int		 rc;
 
 	/* A vote changed after the ticket is not what the customer saw. */
-	if (sqlite3_prepare_v2(db, "SELECT v.slug, v.helpful, v.reason, "
+	if (db_prepare(db, "SELECT v.slug, v.helpful, v.reason, "
 	    "v.comment FROM votes v JOIN tickets t ON t.visitor = v.visitor "
 	    "WHERE t.ref = ?1 AND v.ts <= t.created_at AND v.ts >= "
-	    "t.created_at - 7 * 86400 ORDER BY v.ts DESC LIMIT 20", -1, &st,
-	    NULL) != SQLITE_OK)
+	    "t.created_at - 7 * 86400 ORDER BY v.ts DESC LIMIT 20", &st) != 0)
 		return (NULL);
-	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
+	db_bind_text(st, 1, ref);
 	arr = json_array();
 	rc = db_rows_json(st, cols, arr);
-	sqlite3_finalize(st);
+	db_finalize(st);
 	if (rc != 0) {
 		json_decref(arr);
 		return (NULL);

@@ -3,7 +3,6 @@
 #define HC_TICKETS_WORKSPACE_H
 
 #include <jansson.h>
-#include <sqlite3.h>
 
 #include "tickets.h"
 
@@ -24,7 +23,7 @@ enum ticket_act_result {
  * open unless ch sets the status. Values in ch are checked by the caller
  * (ticket_status_valid, ticket_priority_rank, tickets_group_known).
  */
-enum ticket_act_result ticket_act(sqlite3 *, const char *ref,
+enum ticket_act_result ticket_act(struct store *, const char *ref,
 		    const char *actor, int public_reply, const char *body,
 		    const struct ticket_change *ch,
 		    const struct attachment_blob *files, int nfiles);
@@ -33,7 +32,7 @@ enum ticket_act_result ticket_act(sqlite3 *, const char *ref,
  * The requester's other tickets (same email, ref excluded), newest first,
  * at most max: [{"ref","subject","status","created_at"}]. NULL on error.
  */
-json_t		*tickets_by_email(sqlite3 *, const char *email,
+json_t		*tickets_by_email(struct store *, const char *email,
 		    const char *ref, int max);
 
 /*
@@ -41,6 +40,6 @@ json_t		*tickets_by_email(sqlite3 *, const char *email,
  * with their comments (the context keeps reasons only):
  * [{"slug","helpful","reason","comment"}]. NULL on error.
  */
-json_t		*ticket_feedback(sqlite3 *, const char *ref);
+json_t		*ticket_feedback(struct store *, const char *ref);
 
 #endif

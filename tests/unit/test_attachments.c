@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "store/db.h"
+#include "testdb.h"
 #include "tickets/attachments.h"
 #include "tickets/tickets.h"
 #include "util/multipart.h"
@@ -271,7 +272,7 @@ test_blobs_and_rows(void **state)
 	unsigned char			secret[32];
 	char				dir[] = "/tmp/hc-att-XXXXXX", path[600];
 	char				blob[ATTACH_PATH_MAX];
-	sqlite3				*db;
+	struct store			*db;
 	json_t				*list;
 	struct stat			st;
 	DIR				*d;
@@ -309,8 +310,7 @@ test_blobs_and_rows(void **state)
 	assert_int_equal(n, 0);
 
 	(void)snprintf(path, sizeof(path), "%s/helpcenter.db", dir);
-	assert_non_null(db = db_open(path));
-	assert_true(db_migrate(db) >= 0);
+	assert_non_null(db = testdb_open(path));
 	memset(secret, 7, sizeof(secret));
 	memset(&in, 0, sizeof(in));
 	in.name = "Ann";
@@ -332,6 +332,10 @@ test_blobs_and_rows(void **state)
 	assert_int_equal(attachment_store(db, out.ref, 0, "m.gif", "GIF89a;",
 	    7, &info), ATTACH_OK);
 	assert_string_equal(info.mime, "image/gif");
+	assert_true(info.id > 1);	/* the new row's, after the form's */
+	assert_int_equal(attachment_find(db, out.ref, info.id, 1, &info),
+	    ATTACH_OK);
+	assert_string_equal(info.mime, "image/gif");
 	for (n = 0; n < 3; n++)
 		assert_int_equal(attachment_store(db, out.ref, 0, "m.gif",
 		    "GIF89a;", 7, NULL), ATTACH_OK);
@@ -341,7 +345,7 @@ test_blobs_and_rows(void **state)
 	    7, NULL), ATTACH_NOT_FOUND);
 	assert_int_equal(attachment_store(db, "HC-2000-000000", 0, "m.gif",
 	    "GIF89a;", 7, NULL), ATTACH_NOT_FOUND);
-	sqlite3_close(db);
+	db_close(db);
 	(void)snprintf(path, sizeof(path), "rm -rf %s", dir);
 	assert_int_equal(system(path), 0);
 }

@@ -11,6 +11,7 @@
 
 #include "community/community.h"
 #include "store/db.h"
+#include "testdb.h"
 
 static void
 test_links(void **state)
@@ -86,13 +87,13 @@ test_tags(void **state)
 	assert_non_null(why);
 }
 
-static sqlite3 *
+static struct store *
 memdb(void)
 {
-	sqlite3	*db;
+	struct store	*db;
 
-	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
-	assert_true(db_migrate(db) > 0);
+	db = testdb_open("/tmp/hc-test-community.db");
+	assert_non_null(db);
 	return (db);
 }
 
@@ -102,7 +103,7 @@ test_store_flow(void **state)
 	struct cm_audit	 by = { "mod-a", "hide" };
 	struct cm_new	 n;
 	struct cm_thread t;
-	sqlite3		*db;
+	struct store		*db;
 	long long	 tid, aid, score, total;
 	char		*md, *slug;
 	json_t		*list, *log;
@@ -178,7 +179,7 @@ test_store_flow(void **state)
 	assert_int_equal(cm_report(db, 't', tid, "v3"), CM_REPORTED);
 	assert_int_equal(cm_report(db, 't', tid, "v3"), CM_REPORTED_BEFORE);
 	assert_int_equal(cm_posts_by(db, "v1"), 1);
-	sqlite3_close(db);
+	db_close(db);
 }
 
 static void
@@ -199,7 +200,7 @@ test_display_names(void **state)
 		"\xe2\xa0\x80",			/* braille blank */
 	};
 	struct cm_new	 n;
-	sqlite3		*db;
+	struct store		*db;
 	char		*k1, *k2;
 	long long	 tid;
 	size_t		 i;
@@ -252,14 +253,57 @@ test_display_names(void **state)
 	n.author = "ALICE SMITH";
 	assert_int_equal(cm_thread_create(db, &n, &tid), CM_WRITE_NAME_TAKEN);
 	/* A name stored before the key existed is keyed on first use. */
-	assert_int_equal(sqlite3_exec(db, "INSERT INTO community_names("
-	    "visitor, name, created) VALUES ('old', 'Carol', 0)", NULL, NULL,
-	    NULL), SQLITE_OK);
+	assert_int_equal(db_exec(db, "INSERT INTO community_names("
+	    "visitor, name, created) VALUES ('old', 'Carol', 0)"), STORE_OK);
 	free(k1);
 	assert_int_equal(cm_name_check("carol", &k1), CM_NAME_OK);
 	assert_int_equal(cm_name_taken(db, k1, "v3"), 1);
 	free(k1);
-	sqlite3_close(db);
+	db_close(db);
+}
+
+/* Visitor i votes the thread up from node i (its own address). */
+static int
+vote_node(struct store *s, int i, void *arg)
+{
+	char		 visitor[16], client[16];
+	long long	 score;
+
+	(void)snprintf(visitor, sizeof(visitor), "rv%d", i);
+	(void)snprintf(client, sizeof(client), "rc%d", i);
+	return ((int)cm_vote(s, 't', *(long long *)arg, visitor, client, 1,
+	    &score));
+}
+
+/* Four visitors vote on one thread through four nodes at once: all count. */
+static void
+test_votes_two_nodes(void **state)
+{
+	struct cm_new	 n;
+	struct cm_thread t;
+	struct store	*db;
+	long long	 tid;
+	int		 i, res[4];
+
+	(void)state;
+	db = memdb();
+	memset(&n, 0, sizeof(n));
+	n.visitor = "v1";
+	n.author = "Alice";
+	n.title = "Racing votes";
+	n.body_md = n.body_html = n.body_plain = "Count us all.";
+	n.lang = "en";
+	n.status = CM_PUBLISHED;
+	n.body_hash = "00000000000000aa";
+	assert_int_equal(cm_thread_create(db, &n, &tid), 0);
+	assert_int_equal(testdb_race("/tmp/hc-test-community.db", 4,
+	    vote_node, &tid, res), 0);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(res[i], CM_VOTE_OK);
+	assert_int_equal(cm_thread_get(db, tid, &t), 1);
+	assert_int_equal(t.score, 4);
+	cm_thread_free(&t);
+	db_close(db);
 }
 
 /* A question from visitor v, with the fields a valid one needs. */
@@ -280,7 +324,7 @@ test_post_rules(void **state)
 {
 	struct cm_post_input	 in;
 	struct cm_post_output	 out;
-	sqlite3			*db;
+	struct store		*db;
 
 	(void)state;
 	question(&in, "v1");
@@ -355,7 +399,7 @@ test_post_rules(void **state)
 	in.body = "see https://a.example and https://b.example";
 	assert_int_equal(cm_post(db, &in, &out), CM_POST_QUEUED);
 	assert_string_equal(out.reason, "links");
-	sqlite3_close(db);
+	db_close(db);
 }
 
 static void
@@ -365,7 +409,7 @@ test_post_answers(void **state)
 	struct cm_post_input	 in;
 	struct cm_post_output	 out;
 	struct cm_thread	 t;
-	sqlite3			*db;
+	struct store		*db;
 	long long		 tid;
 
 	(void)state;
@@ -394,7 +438,7 @@ test_post_answers(void **state)
 	assert_int_equal(cm_thread_flag(db, tid, "locked", 1, &by), 0);
 	in.body = "One more thing to try.";
 	assert_int_equal(cm_post(db, &in, &out), CM_POST_LOCKED);
-	sqlite3_close(db);
+	db_close(db);
 }
 
 int
@@ -409,6 +453,7 @@ main(void)
 		cmocka_unit_test(test_display_names),
 		cmocka_unit_test(test_post_rules),
 		cmocka_unit_test(test_post_answers),
+		cmocka_unit_test(test_votes_two_nodes),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "store/db.h"
+#include "testdb.h"
 #include "tickets/csat.h"
 #include "tickets/tickets.h"
 
@@ -19,19 +20,18 @@ static const unsigned char	secret[32] = "0123456789abcdef0123456789abcde";
 /* 2026-03-01 00:00 UTC: the first day of the range. */
 #define DAY0	1772323200LL
 
-static sqlite3 *
+static struct store *
 fresh_db(void)
 {
-	sqlite3	*db;
+	struct store	*db;
 
-	db = db_open(":memory:");
+	db = testdb_open("/tmp/hc-test-csat.db");
 	assert_non_null(db);
-	assert_true(db_migrate(db) > 0);
 	return (db);
 }
 
 static void
-new_ticket(sqlite3 *db, const char *category, char ref[TICKET_REF_LEN])
+new_ticket(struct store *db, const char *category, char ref[TICKET_REF_LEN])
 {
 	struct ticket_input	in;
 	struct ticket_created	out;
@@ -50,7 +50,7 @@ new_ticket(sqlite3 *db, const char *category, char ref[TICKET_REF_LEN])
 
 /* Sets the status as actor and dates that change at ts. */
 static void
-set_status(sqlite3 *db, const char *ref, const char *actor,
+set_status(struct store *db, const char *ref, const char *actor,
     const char *status, long long ts)
 {
 	struct ticket_change	ch;
@@ -61,18 +61,18 @@ set_status(sqlite3 *db, const char *ref, const char *actor,
 	assert_int_equal(ticket_update(db, ref, actor, &ch), TICKET_CHANGED);
 	(void)snprintf(sql, sizeof(sql), "UPDATE ticket_events SET ts = %lld "
 	    "WHERE id = (SELECT max(id) FROM ticket_events)", ts);
-	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(db_exec(db, sql), STORE_OK);
 }
 
 static void
-reply(sqlite3 *db, const char *ref, const char *agent)
+reply(struct store *db, const char *ref, const char *agent)
 {
 	assert_int_equal(ticket_comment(db, ref, agent, 1, 1, "Done."),
 	    TICKET_CHANGED);
 }
 
 static enum csat_result
-rate(sqlite3 *db, const char *ref, const char *rating, const char *reason,
+rate(struct store *db, const char *ref, const char *rating, const char *reason,
     const char *comment)
 {
 	struct csat_answer	a;
@@ -133,7 +133,7 @@ test_validate(void **state)
 static void
 test_record_replace(void **state)
 {
-	sqlite3		*db;
+	struct store		*db;
 	json_t		*r;
 	char		 ref[TICKET_REF_LEN];
 
@@ -163,7 +163,7 @@ test_record_replace(void **state)
 	r = ticket_get(db, ref, 0, &(int){ 0 });
 	assert_non_null(r);
 	json_decref(r);
-	sqlite3_close(db);
+	db_close(db);
 }
 
 /* Checks one row of counts against the hand-computed values. */
@@ -209,7 +209,7 @@ find(json_t *arr, const char *key, const char *value)
 static void
 test_figures(void **state)
 {
-	sqlite3		*db;
+	struct store		*db;
 	json_t		*s, *days;
 	char		 t1[TICKET_REF_LEN], t2[TICKET_REF_LEN];
 	char		 t3[TICKET_REF_LEN], t4[TICKET_REF_LEN];
@@ -227,8 +227,8 @@ test_figures(void **state)
 	new_ticket(db, NULL, t5);
 	new_ticket(db, NULL, t6);
 	new_ticket(db, NULL, t7);
-	assert_int_equal(sqlite3_exec(db, "UPDATE tickets SET grp = 'billing' "
-	    "WHERE id = 1", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(db_exec(db, "UPDATE tickets SET grp = 'billing' "
+	    "WHERE id = 1"), STORE_OK);
 
 	/* T1, billing, day 0: alice answered, bob solved: alice's; good, then bad. */
 	reply(db, t1, "agent:alice");
@@ -293,7 +293,7 @@ test_figures(void **state)
 	expect(json_array_get(json_object_get(s, "daily"), 0), 0, 0, 0, -1,
 	    -1);
 	json_decref(s);
-	sqlite3_close(db);
+	db_close(db);
 }
 
 int

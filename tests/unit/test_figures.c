@@ -16,11 +16,12 @@
 #include "deflection/retention.h"
 #include "deflection/votes.h"
 #include "store/db.h"
+#include "testdb.h"
 
 #define DAY	86400LL
 
 static char		 dir[64];
-static sqlite3		*db;
+static struct store		*db;
 static long long	 d0;	/* 2026-11-10 00:00 UTC */
 static long long	 now;	/* ten and a half days later */
 
@@ -108,14 +109,13 @@ ev(const char *type, const char *visitor, long long ts, const char *slug,
 static int
 setup_db(void **state)
 {
-	char	path[128], *sql;
+	char	path[128], sql[512];
 
 	(void)state;
 	(void)snprintf(dir, sizeof(dir), "/tmp/hc-figures.XXXXXX");
 	assert_non_null(mkdtemp(dir));
 	(void)snprintf(path, sizeof(path), "%s/helpcenter.db", dir);
-	assert_non_null(db = db_open(path));
-	assert_true(db_migrate(db) > 0);
+	assert_non_null(db = testdb_open(path));
 	assert_int_equal(figures_parse_day("2026-11-10", &d0), 0);
 	now = d0 + 10 * DAY + DAY / 2;
 
@@ -138,12 +138,11 @@ setup_db(void **state)
 	/* v6: a suggestion click an hour ago: still pending. */
 	ev(EV_SUGGESTION_CLICKED, "v6", now - 3600, NULL, NULL, -1);
 	/* Votes: the table rows (vote_cast would stamp them with today). */
-	sql = sqlite3_mprintf("INSERT INTO votes VALUES "
+	(void)snprintf(sql, sizeof(sql), "INSERT INTO votes VALUES "
 	    "('v1', 'refund', 1, NULL, NULL, %lld),"
 	    "('v2', 'invoice', 0, 'outdated', 'old, \"wrong\"', %lld)",
 	    d0 + 300, d0 + DAY + 25);
-	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_free(sql);
+	assert_int_equal(db_exec(db, sql), STORE_OK);
 	return (0);
 }
 
@@ -153,7 +152,7 @@ teardown_db(void **state)
 	char	cmd[128];
 
 	(void)state;
-	sqlite3_close(db);
+	db_close(db);
 	(void)snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	assert_int_equal(system(cmd), 0);
 	return (0);
@@ -397,6 +396,101 @@ test_popular_counts_readers(void **state)
 	json_decref(top);
 }
 
+/* One node's roll-up, as the 5-minute timer runs it on every node. */
+static int
+rollup_node(struct store *s, int i, void *arg)
+{
+	(void)i;
+	return (retention_rollup(s, 1, *(long long *)arg, 1000) < 0 ? -1 : 0);
+}
+
+/* The same visitor's vote on one article from two nodes at once. */
+static int
+vote_node(struct store *s, int i, void *arg)
+{
+	(void)arg;
+	return (vote_cast(s, "racer", "refund", i % 2, "outdated", NULL));
+}
+
+static long long
+scalar(struct store *s, const char *sql)
+{
+	struct db_stmt	*st;
+	long long	 v;
+
+	assert_int_equal(db_prepare(s, sql, &st), 0);
+	assert_int_equal(db_step(st), STORE_ROW);
+	v = db_col_int64(st, 0);
+	db_finalize(st);
+	return (v);
+}
+
+/*
+ * Two nodes roll up at once, five times over: each raw event is counted
+ * once in event_daily and neither fails (the job lock: on PostgreSQL the
+ * loser of the race would otherwise fail to serialize).
+ */
+static void
+test_retention_two_nodes(void **state)
+{
+	struct event	 e = EVENT_INIT;
+	struct store	*s;
+	char		 path[128];
+	long long	 t;
+	int		 round, i, res[2];
+
+	(void)state;
+	(void)snprintf(path, sizeof(path), "%s/race.db", dir);
+	assert_non_null(s = testdb_open(path));
+	t = now;
+	for (round = 0; round < 5; round++) {
+		for (i = 0; i < 40; i++) {
+			e.type = EV_ARTICLE_VIEW;
+			e.visitor = "r";
+			e.slug = "refund";
+			e.ts = t - 3 * DAY + i;
+			assert_int_equal(events_write(s, &e), 0);
+		}
+		assert_int_equal(testdb_race(path, 2, rollup_node, &t, res),
+		    0);
+		assert_int_equal(res[0], 0);
+		assert_int_equal(res[1], 0);
+		assert_int_equal(scalar(s, "SELECT coalesce(sum(n), 0) FROM "
+		    "event_daily"), 40 * (round + 1));
+		assert_int_equal(scalar(s, "SELECT count(*) FROM events"), 0);
+		t += DAY;
+	}
+	db_close(s);
+}
+
+/*
+ * The same visitor votes from two nodes at once, ten times: every vote
+ * is saved, one row stays, and only the first is "new" (201 once).
+ */
+static void
+test_vote_two_nodes(void **state)
+{
+	struct store	*s;
+	char		 path[128];
+	int		 round, res[2], fresh;
+
+	(void)state;
+	(void)snprintf(path, sizeof(path), "%s/race.db", dir);
+	assert_non_null(s = testdb_open(path));
+	fresh = 0;
+	for (round = 0; round < 10; round++) {
+		assert_int_equal(testdb_race(path, 2, vote_node, NULL, res), 0);
+		assert_true(res[0] == 0 || res[0] == 1);
+		assert_true(res[1] == 0 || res[1] == 1);
+		fresh += res[0] + res[1];
+	}
+	assert_int_equal(fresh, 1);
+	assert_int_equal(vote_count(s, "refund"), 1);
+	assert_int_equal(scalar(s, "SELECT count(*) FROM events WHERE "
+	    "type = 'vote'"), 20);
+	db_close(s);
+}
+
 int
 main(void)
 {
@@ -410,6 +504,9 @@ main(void)
 		cmocka_unit_test(test_votes),
 		cmocka_unit_test(test_retention),
 		cmocka_unit_test(test_popular_counts_readers),
+		/* Last: they make the database again. */
+		cmocka_unit_test(test_retention_two_nodes),
+		cmocka_unit_test(test_vote_two_nodes),
 	};
 
 	return (cmocka_run_group_tests(tests, setup_db, teardown_db));

@@ -7,13 +7,16 @@
 
 #include <gmime/gmime.h>
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "mail/mail.h"
 #include "store/db.h"
+#include "testdb.h"
 #include "tickets/attachments.h"
 #include "tickets/outbox.h"
 #include "tickets/tickets.h"
@@ -174,33 +177,31 @@ test_domain(void **state)
 	assert_int_equal(mail_domain("help@ex\"ample.com", d, sizeof(d)), -1);
 }
 
-static sqlite3 *
+static struct store *
 fresh_db(void)
 {
-	sqlite3	*db;
+	struct store	*db;
 
-	db = db_open(":memory:");
+	db = testdb_open("/tmp/hc-test-mail.db");
 	assert_non_null(db);
-	assert_true(db_migrate(db) > 0);
 	return (db);
 }
 
 static int
-count(sqlite3 *db, const char *sql)
+count(struct store *db, const char *sql)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 n;
 
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL),
-	    SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	n = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
+	assert_int_equal(db_prepare(db, sql, &st), 0);
+	assert_int_equal(db_step(st), STORE_ROW);
+	n = db_col_int64(st, 0);
+	db_finalize(st);
 	return (n);
 }
 
 static void
-make_ticket(sqlite3 *db, const char *lang, struct ticket_created *out)
+make_ticket(struct store *db, const char *lang, struct ticket_created *out)
 {
 	struct ticket_input	in;
 
@@ -220,7 +221,7 @@ test_outbox_queueing(void **state)
 {
 	struct ticket_created	t;
 	struct ticket_change	ch;
-	sqlite3			*db;
+	struct store			*db;
 
 	(void)state;
 	db = fresh_db();
@@ -266,7 +267,7 @@ test_outbox_queueing(void **state)
 	    TICKET_CHANGED);
 	assert_int_equal(count(db, "SELECT count(*) FROM mail_outbox"), 3);
 	tickets_mail_enable(0);
-	sqlite3_close(db);
+	db_close(db);
 }
 
 /* Claim marks "sending" once; settle needs the same attempt; recover. */
@@ -275,7 +276,7 @@ test_outbox_claim_settle(void **state)
 {
 	struct ticket_created	 t;
 	struct outbox_msg	 m;
-	sqlite3			*db;
+	struct store		*db;
 	long long		 ids[4];
 
 	(void)state;
@@ -300,7 +301,7 @@ test_outbox_claim_settle(void **state)
 	assert_int_equal(count(db, "SELECT count(*) FROM mail_outbox WHERE "
 	    "state = 'sending'"), 1);
 	/* A mailer that died mid-transfer: the row is queued again. */
-	assert_int_equal(outbox_recover(db, 100), 1);
+	assert_int_equal(outbox_recover(db, 100, LLONG_MAX), 1);
 	assert_int_equal(outbox_due(db, 100, ids, 4), 1);
 	assert_int_equal(outbox_claim(db, ids[0], "attempt-c", &m), 1);
 	assert_int_equal(m.attempts, 2);
@@ -319,7 +320,58 @@ test_outbox_claim_settle(void **state)
 	assert_int_equal(outbox_requeue(db, ids[0]), 0);
 	assert_int_equal(outbox_due(db, 1LL << 40, ids, 4), 1);
 	tickets_mail_enable(0);
-	sqlite3_close(db);
+	db_close(db);
+}
+
+/* Node i's mailer claims row *arg: 1 taken, 0 not queued, -1. */
+static int
+claim_node(struct store *db, int i, void *arg)
+{
+	struct outbox_msg	m;
+	char			attempt[16];
+	int			rc;
+
+	(void)snprintf(attempt, sizeof(attempt), "node-%d", i);
+	rc = outbox_claim(db, *(long long *)arg, attempt, &m);
+	if (rc == 1)
+		outbox_msg_free(&m);
+	return (rc);
+}
+
+/*
+ * Four nodes' mailers claim one row at once: one takes it, the others
+ * find it taken (PostgreSQL: a serialization failure, run again); a stale
+ * claim is queued again by another node, a fresh one is left to its node.
+ */
+static void
+test_outbox_claim_race(void **state)
+{
+	struct ticket_created	 t;
+	struct store		*db;
+	long long		 ids[4], now;
+	int			 res[4], i, taken;
+
+	(void)state;
+	db = fresh_db();
+	tickets_mail_enable(1);
+	make_ticket(db, "en", &t);
+	assert_int_equal(outbox_due(db, 1LL << 40, ids, 4), 1);
+	assert_int_equal(testdb_race("/tmp/hc-test-mail.db", 4, claim_node,
+	    &ids[0], res), 0);
+	for (taken = i = 0; i < 4; i++) {
+		assert_true(res[i] == 0 || res[i] == 1);
+		taken += res[i];
+	}
+	assert_int_equal(taken, 1);
+	assert_int_equal(count(db, "SELECT count(*) FROM mail_outbox WHERE "
+	    "state = 'sending' AND attempts = 1"), 1);
+	now = (long long)time(NULL);
+	/* Claimed just now: another node's transfer may be under way. */
+	assert_int_equal(outbox_recover(db, now, now - 600), 0);
+	assert_int_equal(outbox_recover(db, now, now + 1), 1);
+	assert_int_equal(outbox_due(db, now, ids, 4), 1);
+	tickets_mail_enable(0);
+	db_close(db);
 }
 
 /* A reply message to ticket ref, from from, with header extra. */
@@ -338,7 +390,7 @@ reply_msg(const char *from, const char *to, const char *extra,
 }
 
 static enum mail_in_result
-take(sqlite3 *db, const char *raw, char *why, size_t len)
+take(struct store *db, const char *raw, char *why, size_t len)
 {
 	char	ref[TICKET_REF_LEN];
 
@@ -349,7 +401,7 @@ static void
 test_mail_in(void **state)
 {
 	struct ticket_created	 t;
-	sqlite3			*db;
+	struct store			*db;
 	char			 addr[MAIL_ADDR_MAX], id[MAIL_ADDR_MAX];
 	char			 hdr[MAIL_ADDR_MAX + 40], why[600], *m;
 
@@ -440,7 +492,7 @@ test_mail_in(void **state)
 	assert_int_equal(count(db, "SELECT count(*) FROM ticket_events WHERE "
 	    "body = 'Reopen please.'"), 0);
 	free(m);
-	sqlite3_close(db);
+	db_close(db);
 }
 
 
@@ -464,7 +516,7 @@ test_mail_in_files(void **state)
 	static const char	*png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAf"
 				    "FcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg==";
 	struct ticket_created	 t;
-	sqlite3			*db;
+	struct store		*db;
 	char			 addr[MAIL_ADDR_MAX], why[1200], dir[64];
 	char			 name[32], cmd[96], *m, *full;
 	int			 i;
@@ -510,7 +562,7 @@ test_mail_in_files(void **state)
 	assert_int_equal(count(db, "SELECT count(*) FROM ticket_attachments"),
 	    5);
 	free(full);
-	sqlite3_close(db);
+	db_close(db);
 	attachments_set_dir("attachments");
 	(void)snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	(void)system(cmd);
@@ -527,6 +579,7 @@ main(void)
 		cmocka_unit_test(test_domain),
 		cmocka_unit_test(test_outbox_queueing),
 		cmocka_unit_test(test_outbox_claim_settle),
+		cmocka_unit_test(test_outbox_claim_race),
 		cmocka_unit_test(test_mail_in),
 		cmocka_unit_test(test_mail_in_files),
 	};

@@ -15,40 +15,39 @@
 #include "auth/tokens.h"
 #include "deflection/events.h"
 #include "store/db.h"
+#include "testdb.h"
 
 static char	dir[] = "/tmp/hc-test-store.XXXXXX";
 
-static sqlite3 *
+static struct store *
 open_fresh(const char *name)
 {
 	char	 path[256];
-	sqlite3	*db;
+	struct store	*db;
 
 	(void)snprintf(path, sizeof(path), "%s/%s", dir, name);
-	(void)unlink(path);
-	db = db_open(path);
+	db = testdb_open(path);
 	assert_non_null(db);
-	assert_true(db_migrate(db) > 0);
 	return (db);
 }
 
 static long long
-count(sqlite3 *db, const char *sql)
+count(struct store *db, const char *sql)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	long long	 n;
 
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	assert_int_equal(db_prepare(db, sql, &st), STORE_OK);
+	assert_int_equal(db_step(st), STORE_ROW);
+	n = db_col_int64(st, 0);
+	db_finalize(st);
 	return (n);
 }
 
 static void
 test_migrations_run_once(void **state)
 {
-	sqlite3		*db;
+	struct store		*db;
 	long long	 applied;
 	int		 n;
 
@@ -59,13 +58,13 @@ test_migrations_run_once(void **state)
 	assert_int_equal(count(db, "SELECT count(*) FROM schema_migrations"),
 	    applied);
 	assert_int_equal(n, applied);
-	sqlite3_close(db);
+	db_close(db);
 }
 
 static void
 test_secret_is_stable(void **state)
 {
-	sqlite3		*db;
+	struct store		*db;
 	unsigned char	 a[DB_SECRET_LEN], b[DB_SECRET_LEN], zero[DB_SECRET_LEN];
 
 	(void)state;
@@ -75,13 +74,13 @@ test_secret_is_stable(void **state)
 	assert_int_equal(db_secret(db, b), 0);
 	assert_memory_equal(a, b, DB_SECRET_LEN);
 	assert_memory_not_equal(a, zero, DB_SECRET_LEN);
-	sqlite3_close(db);
+	db_close(db);
 }
 
 static void
 test_tokens_add_check_revoke(void **state)
 {
-	sqlite3			*db;
+	struct store			*db;
 	struct token_owner	 who;
 	char			 editor[TOKEN_LEN], agent[TOKEN_LEN], err[100];
 
@@ -121,13 +120,13 @@ test_tokens_add_check_revoke(void **state)
 	    sizeof(err)), -1);
 	assert_int_equal(token_add(db, "agent", "a\nb", editor, err,
 	    sizeof(err)), -1);
-	sqlite3_close(db);
+	db_close(db);
 }
 
 static void
 test_events_buffer_then_flush(void **state)
 {
-	sqlite3		*db;
+	struct store		*db;
 	struct event	 ev = EVENT_INIT;
 	json_t		*ctx;
 	char		 q[32];
@@ -176,7 +175,7 @@ test_events_buffer_then_flush(void **state)
 	assert_string_equal(json_string_value(json_object_get(json_array_get(
 	    json_object_get(ctx, "votes"), 0), "reason")), "unclear");
 	json_decref(ctx);
-	sqlite3_close(db);
+	db_close(db);
 }
 
 static double
@@ -196,45 +195,49 @@ seconds(void)
 static void
 test_locked_write_refused_in_time(void **state)
 {
-	sqlite3		*db, *other;
+	struct store		*db, *other;
 	const char	*msg;
+	char		 path[256];
 	double		 t0, t1, t2;
 	int		 retry;
 
 	(void)state;
+	/* SQLite's lock: PostgreSQL has no lock another program holds. */
+	if (testdb_pg())
+		skip();
 	db = open_fresh("lock.db");
-	other = db_open(sqlite3_db_filename(db, "main"));
+	(void)snprintf(path, sizeof(path), "%s/lock.db", dir);
+	other = db_open(path);
 	assert_non_null(other);
-	assert_int_equal(sqlite3_exec(other, "BEGIN EXCLUSIVE", NULL, NULL,
-	    NULL), SQLITE_OK);
+	assert_int_equal(db_exec(other, "BEGIN EXCLUSIVE"), STORE_OK);
 	t0 = seconds();
 	assert_int_equal(db_begin(db), -1);
 	t1 = seconds();
 	assert_true(t1 - t0 >= 4.9 && t1 - t0 < 5.5);
-	assert_int_equal(db_write_error(NULL), SQLITE_BUSY);
+	assert_int_equal(db_write_error(NULL), STORE_BUSY);
 	msg = db_error_message(db_write_error(NULL), &retry);
 	assert_non_null(strstr(msg, "locked by another program"));
 	assert_int_equal(retry, 5);
-	assert_int_equal(db_write_probe(db), SQLITE_BUSY);
+	assert_int_equal(db_write_probe(db), STORE_BUSY);
 	assert_int_equal(db_begin(db), -1);
 	t2 = seconds();
 	assert_true(t2 - t1 < 1.0);
-	(void)sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL);
-	assert_int_equal(db_write_probe(db), SQLITE_OK);
+	(void)db_exec(other, "ROLLBACK");
+	assert_int_equal(db_write_probe(db), STORE_OK);
 	assert_int_equal(db_begin(db), 0);
 	assert_int_equal(db_commit(db), 0);
 	assert_int_equal(db_write_error(NULL), 0);
-	assert_non_null(strstr(db_error_message(SQLITE_FULL, NULL),
+	assert_non_null(strstr(db_error_message(STORE_FULL, NULL),
 	    "disk is full"));
-	sqlite3_close(other);
-	sqlite3_close(db);
+	db_close(other);
+	db_close(db);
 }
 
 /* revoke names its key: an id never matches a token named like it. */
 static void
 test_token_revoke_by_id_or_name(void **state)
 {
-	sqlite3			*db;
+	struct store			*db;
 	struct token_owner	 who;
 	char			 a[TOKEN_LEN], b[TOKEN_LEN], err[100];
 
@@ -252,14 +255,14 @@ test_token_revoke_by_id_or_name(void **state)
 	assert_int_equal(token_revoke(db, TOKEN_BY_ID, "-1"), 0);
 	assert_int_equal(token_revoke(db, TOKEN_BY_NAME, "2"), 1);
 	assert_int_equal(token_check(db, a, NULL, &who), 0);
-	sqlite3_close(db);
+	db_close(db);
 }
 
 /* Sessions on a clock of the test's own: idle and absolute limits. */
 static void
 test_sessions_expire_and_end(void **state)
 {
-	sqlite3			*db;
+	struct store			*db;
 	struct token_owner	 who;
 	struct session_limits	 lim = { 100, 1000 };
 	char			 tok[TOKEN_LEN], ed[TOKEN_LEN], err[100];
@@ -322,7 +325,51 @@ test_sessions_expire_and_end(void **state)
 	assert_int_equal(session_check(db, NULL, NULL, t0, &lim, &who),
 	    SESSION_NONE);
 	assert_int_equal(session_end(db, "' OR 1=1 --"), SESSION_NONE);
-	sqlite3_close(db);
+	db_close(db);
+}
+
+/*
+ * hcctl backup: a consistent copy while another connection writes (its
+ * open transaction is not in it), and restore puts it back. PostgreSQL
+ * refuses both (pg_dump is its tool).
+ */
+static void
+test_backup_restore(void **state)
+{
+	struct store	*db, *other;
+	char		 path[256], copy[256], tok[TOKEN_LEN], err[100];
+
+	(void)state;
+	db = open_fresh("b.db");
+	(void)snprintf(path, sizeof(path), "%s/b.db", dir);
+	(void)snprintf(copy, sizeof(copy), "%s/b-copy.db", dir);
+	(void)unlink(copy);
+	if (testdb_pg()) {
+		assert_int_equal(db_backup(db, copy), -1);
+		assert_non_null(strstr(db_errmsg(db), "pg_dump"));
+		db_close(db);
+		return;
+	}
+	assert_int_equal(token_add(db, "agent", "one", tok, err,
+	    sizeof(err)), 0);
+	assert_non_null(other = db_open(path));
+	assert_int_equal(db_begin(other), 0);
+	assert_int_equal(token_add(other, "agent", "uncommitted", tok, err,
+	    sizeof(err)), 0);
+	assert_int_equal(db_backup(db, copy), 0);
+	db_rollback(other);
+	db_close(other);
+	assert_int_equal(token_add(db, "agent", "two", tok, err,
+	    sizeof(err)), 0);
+	assert_int_equal(count(db, "SELECT count(*) FROM tokens"), 2);
+	assert_int_equal(db_restore(db, copy), 0);
+	assert_int_equal(count(db, "SELECT count(*) FROM tokens"), 1);
+	assert_int_equal(count(db, "SELECT count(*) FROM tokens WHERE "
+	    "name = 'one'"), 1);
+	/* Not a help center database: refused, nothing replaced. */
+	assert_int_equal(db_restore(db, "/dev/null"), -1);
+	assert_int_equal(count(db, "SELECT count(*) FROM tokens"), 1);
+	db_close(db);
 }
 
 int
@@ -336,6 +383,7 @@ main(void)
 		cmocka_unit_test(test_sessions_expire_and_end),
 		cmocka_unit_test(test_events_buffer_then_flush),
 		cmocka_unit_test(test_locked_write_refused_in_time),
+		cmocka_unit_test(test_backup_restore),
 	};
 	char	cmd[300];
 	int	rc;

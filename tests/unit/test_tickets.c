@@ -14,18 +14,18 @@
 #include <unistd.h>
 
 #include "store/db.h"
+#include "testdb.h"
 #include "tickets/tickets.h"
 
 static const unsigned char	secret[32] = "0123456789abcdef0123456789abcde";
 
-static sqlite3 *
+static struct store *
 fresh_db(void)
 {
-	sqlite3	*db;
+	struct store	*db;
 
-	db = db_open(":memory:");
+	db = testdb_open("/tmp/hc-test-tickets.db");
 	assert_non_null(db);
-	assert_true(db_migrate(db) > 0);
 	return (db);
 }
 
@@ -216,7 +216,7 @@ test_create_and_idempotency(void **state)
 {
 	struct ticket_created	 a, b;
 	struct ticket_input	 in;
-	sqlite3			*db;
+	struct store			*db;
 	json_t			*t;
 	int			 missing;
 
@@ -252,17 +252,17 @@ test_create_and_idempotency(void **state)
 	json_decref(t);
 	/* The funnel event committed with the ticket. */
 	{
-		sqlite3_stmt	*st;
+		struct db_stmt	*st;
 
-		assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM "
+		assert_int_equal(db_prepare(db, "SELECT count(*) FROM "
 		    "events WHERE type = 'ticket_submitted' AND ticket_ref = ?",
-		    -1, &st, NULL), SQLITE_OK);
-		sqlite3_bind_text(st, 1, a.ref, -1, SQLITE_STATIC);
-		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-		assert_int_equal(sqlite3_column_int(st, 0), 1);
-		sqlite3_finalize(st);
+		    &st), STORE_OK);
+		db_bind_text(st, 1, a.ref);
+		assert_int_equal(db_step(st), STORE_ROW);
+		assert_int_equal(db_col_int64(st, 0), 1);
+		db_finalize(st);
 	}
-	sqlite3_close(db);
+	db_close(db);
 }
 
 static void
@@ -272,7 +272,7 @@ test_comment_update_escalate(void **state)
 	struct ticket_created	 a, b;
 	struct ticket_filter	 f;
 	struct ticket_input	 in;
-	sqlite3			*db;
+	struct store			*db;
 	json_t			*t, *l;
 	int			 missing;
 	long long		 now;
@@ -341,7 +341,7 @@ test_comment_update_escalate(void **state)
 	assert_int_equal(ticket_comment(db, a.ref, "agent:bob", 1, 0, "n2"),
 	    TICKET_CHANGED);
 	assert_int_equal(tickets_export(db, fopen("/dev/null", "w")), 0);
-	sqlite3_close(db);
+	db_close(db);
 }
 
 static void
@@ -351,7 +351,7 @@ test_keyword_priority(void **state)
 	char	 err[256];
 	struct ticket_created	 a;
 	struct ticket_input	 in;
-	sqlite3	*db;
+	struct store	*db;
 	json_t	*t;
 	int	 missing;
 	FILE	*fp;
@@ -370,9 +370,103 @@ test_keyword_priority(void **state)
 	assert_string_equal(json_string_value(json_object_get(t, "priority")),
 	    "urgent");
 	json_decref(t);
-	sqlite3_close(db);
+	db_close(db);
 	unlink(path);
 	tickets_config_reset();
+}
+
+#define RACE_DB	"/tmp/hc-test-tickets.db"
+
+/* One node's SLA job. */
+static int
+escalate_node(struct store *s, int i, void *arg)
+{
+	(void)i;
+	return (tickets_escalate(s, *(long long *)arg));
+}
+
+/* One request with the shared Idempotency-Key, on node i. */
+static int
+create_node(struct store *s, int i, void *arg)
+{
+	struct ticket_input	in;
+	struct ticket_created	out;
+
+	(void)i;
+	in = good_input();
+	in.idem_key = arg;
+	return ((int)ticket_create(s, secret, &in, &out));
+}
+
+static long long
+tickets_count(struct store *s)
+{
+	struct db_stmt	*st;
+	long long	 n;
+
+	assert_int_equal(db_prepare(s, "SELECT count(*) FROM tickets", &st), 0);
+	assert_int_equal(db_step(st), STORE_ROW);
+	n = db_col_int64(st, 0);
+	db_finalize(st);
+	return (n);
+}
+
+/* Two nodes run the SLA job at once: each overdue ticket escalates once. */
+static void
+test_sla_two_nodes(void **state)
+{
+	struct ticket_created	 out;
+	struct ticket_input	 in;
+	struct store		*db;
+	long long		 now;
+	int			 i, res[2];
+
+	(void)state;
+	tickets_config_reset();
+	db = fresh_db();
+	now = (long long)time(NULL);
+	for (i = 0; i < 5; i++) {
+		in = good_input();
+		in.now = now - 30 * 3600;
+		assert_int_equal(ticket_create(db, secret, &in, &out),
+		    TICKET_CREATED);
+	}
+	assert_int_equal(testdb_race(RACE_DB, 2, escalate_node, &now, res), 0);
+	/* Neither fails; together they escalated the five, once each. */
+	assert_true(res[0] >= 0 && res[1] >= 0);
+	assert_int_equal(res[0] + res[1], 5);
+	assert_int_equal(tickets_escalate(db, now), 0);
+	db_close(db);
+}
+
+/*
+ * The same Idempotency-Key sent to four nodes at once, ten times: one
+ * ticket each time, the others replayed, never an error (a 503).
+ */
+static void
+test_idempotency_race(void **state)
+{
+	struct store	*db;
+	char		 key[32];
+	int		 round, i, res[4], created;
+
+	(void)state;
+	tickets_config_reset();
+	db = fresh_db();
+	for (round = 0; round < 10; round++) {
+		(void)snprintf(key, sizeof(key), "race-%04d", round);
+		assert_int_equal(testdb_race(RACE_DB, 4, create_node, key,
+		    res), 0);
+		created = 0;
+		for (i = 0; i < 4; i++) {
+			assert_true(res[i] == TICKET_CREATED ||
+			    res[i] == TICKET_REPLAYED);
+			created += res[i] == TICKET_CREATED;
+		}
+		assert_int_equal(created, 1);
+	}
+	assert_int_equal(tickets_count(db), 10);
+	db_close(db);
 }
 
 int
@@ -386,6 +480,8 @@ main(void)
 		cmocka_unit_test(test_create_and_idempotency),
 		cmocka_unit_test(test_comment_update_escalate),
 		cmocka_unit_test(test_keyword_priority),
+		cmocka_unit_test(test_sla_two_nodes),
+		cmocka_unit_test(test_idempotency_race),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

@@ -221,7 +221,7 @@ health_database(int *ok)
 		    "full (%lld KB free): writes are refused until an operator "
 		    "frees space.", free_bytes / 1024);
 		msg = buf;
-	} else if ((code = db_write_probe(site.db)) != SQLITE_OK) {
+	} else if ((code = db_write_probe(site.db)) != STORE_OK) {
 		writable = 0;
 		msg = db_error_message(code, NULL);
 	} else if ((code = db_write_error(&since)) != 0 &&

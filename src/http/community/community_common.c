@@ -112,7 +112,7 @@ cm_submit(struct http_request *req, const struct cm_post_input *sent,
 	r->message = r->out.message;
 	if (pr == CM_POST_UNAVAILABLE && r->message == NULL) {
 		kore_log(LOG_ERR, "community: post not stored: %s",
-		    sqlite3_errmsg(site.db));
+		    db_errmsg(site.db));
 		r->message = write_unavailable(req);
 	}
 }

@@ -6,18 +6,18 @@
 #include <kore/http.h>
 
 #include <jansson.h>
-#include <sqlite3.h>
 
 #include "catalog/catalog.h"
 #include "render/template.h"
 #include "search/search.h"
+#include "store/db.h"
 #include "util/strbuf.h"
 
 /* Per-worker state, set up by app.c. */
 struct site {
 	struct catalog		*cat;		/* current snapshot; never NULL */
 	struct template_set	*tpl;		/* inherited from the parent */
-	sqlite3			*db;		/* this worker's connection */
+	struct store			*db;		/* this worker's connection */
 	hc_index		*index;		/* search reader, or NULL */
 	char			*synonyms;	/* folded _synonyms.txt */
 	char			*stopwords;	/* folded _stopwords.txt */

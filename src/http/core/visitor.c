@@ -204,7 +204,7 @@ staff_auth(struct http_request *req, const char *role,
 	    owner);
 	if (st == SESSION_ERROR)
 		kore_log(LOG_ERR, "staff session: %s: %s",
-		    session_status_str(st), sqlite3_errmsg(site.db));
+		    session_status_str(st), db_errmsg(site.db));
 	return (st == SESSION_OK);
 }
 
@@ -216,7 +216,7 @@ staff_login(struct http_request *req, const struct token_owner *owner)
 	if (session_create(site.db, owner->id, (long long)time(NULL), id) !=
 	    SESSION_OK) {
 		kore_log(LOG_ERR, "staff session not stored: %s",
-		    sqlite3_errmsg(site.db));
+		    db_errmsg(site.db));
 		return (-1);
 	}
 	/* Strict: the session never rides along on a cross-site request. */
@@ -237,7 +237,7 @@ staff_logout(struct http_request *req)
 	if (site.db != NULL && http_request_cookie(req, STAFF_COOKIE,
 	    &cookie) && session_end(site.db, cookie) == SESSION_ERROR)
 		kore_log(LOG_ERR, "staff session not ended: %s",
-		    sqlite3_errmsg(site.db));
+		    db_errmsg(site.db));
 	http_response_header(req, "set-cookie", STAFF_COOKIE "=; Path=/; "
 	    "Max-Age=0; HttpOnly; SameSite=Strict");
 }

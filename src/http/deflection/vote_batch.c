@@ -87,12 +87,25 @@ request_gone(struct http_request *req)
 }
 
 /* Writes every pending vote in one transaction and wakes their requests. */
+/* db_tx's body: every vote of the batch; 0, or -1 to roll back. */
+static int
+write_batch(struct store *db, void *arg)
+{
+	struct vote_wait	*w;
+
+	for (w = arg; w != NULL; w = w->next)
+		if ((w->result = vote_write(db, w->visitor, w->slug,
+		    w->helpful, w->reason, w->comment)) == -1)
+			return (-1);
+	return (0);
+}
+
 static void
 flush(void *arg, u_int64_t now)
 {
 	struct vote_wait	*batch, *w, *next;
 	size_t			 n;
-	int			 begun, failed;
+	int			 failed;
 
 	(void)arg;
 	(void)now;
@@ -102,23 +115,11 @@ flush(void *arg, u_int64_t now)
 	pending_tail = &pending;
 	for (w = batch, n = 0; w != NULL; w = w->next)
 		n++;
-	begun = site.db != NULL && db_begin(site.db) == 0;
-	failed = !begun;
-	for (w = batch; w != NULL && !failed; w = w->next)
-		if ((w->result = vote_write(site.db, w->visitor, w->slug,
-		    w->helpful, w->reason, w->comment)) == -1)
-			failed = 1;
-	if (failed) {
+	/* Run again whole on a serialization failure (PostgreSQL). */
+	failed = site.db == NULL || db_tx(site.db, write_batch, batch) == -1;
+	if (failed)
 		kore_log(LOG_ERR, "votes: %zu not saved: %s", n, site.db ?
-		    sqlite3_errmsg(site.db) : "no database");
-		/* Gives back the write queue's turn too. */
-		if (begun)
-			db_rollback(site.db);
-	} else if (db_commit(site.db) == -1) {
-		kore_log(LOG_ERR, "votes: %zu not saved: commit: %s", n,
-		    sqlite3_errmsg(site.db));
-		failed = 1;
-	}
+		    db_errmsg(site.db) : "no database");
 	for (w = batch; w != NULL; w = next) {
 		next = w->next;
 		w->next = NULL;

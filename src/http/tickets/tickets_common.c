@@ -36,7 +36,7 @@ sla_timer(void *arg, u_int64_t now)
 		return;
 	if ((n = tickets_escalate(site.db, (long long)time(NULL))) < 0)
 		kore_log(LOG_ERR, "tickets: SLA job failed: %s",
-		    sqlite3_errmsg(site.db));
+		    db_errmsg(site.db));
 	else if (n > 0)
 		kore_log(LOG_NOTICE, "tickets: %d overdue ticket%s escalated",
 		    n, n == 1 ? "" : "s");
