@@ -139,7 +139,7 @@ relevance: test-deps all
 	@./tests/relevance/run.sh
 
 # Two nodes on one throwaway PostgreSQL behind haproxy, and what must hold
-# across them (docs/operations.md, "Several nodes"); not part of make test.
+# across them (docs/operations.md, "Several nodes"); about 15 s.
 multinode: test-deps all
 	@./tests/multinode/run.sh
 
@@ -147,7 +147,7 @@ multinode: test-deps all
 layers:
 	@./tests/layers/check.sh
 
-test: test-deps layers all unit e2e relevance browser
+test: test-deps layers all unit e2e multinode relevance browser
 	@echo "make test: all suites passed"
 
 # The bare Kore handler of tests/bench/article.sh, with the server's flags.
