@@ -184,7 +184,8 @@ try {
 		    getComputedStyle(b).backgroundColor);
 		check('the deflect button is secondary', db !== post, `${db} / ${post}`);
 		// Without JavaScript the suggestions never show: the button must.
-		const nojs = await browser.newContext({ ...PHONE, locale: 'zh-CN', javaScriptEnabled: false });
+		const nojs = await browser.newContext({ ...PHONE, locale: 'zh-CN', javaScriptEnabled: false,
+		    reducedMotion: 'reduce' });
 		const np = await nojs.newPage();
 		await np.goto(`${BASE}/community/new`);
 		check('without script, "已有文章解决了我的问题" is visible',
