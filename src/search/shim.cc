@@ -1,5 +1,6 @@
 // shim.cc: the Xapian side of search.h: indexing, query building, facets; no exception leaves it.
 #include <xapian.h>
+#include <unicode/ubrk.h>
 #include <unicode/utrans.h>
 #include <unicode/ustring.h>
 
@@ -62,9 +63,22 @@ const double	PREFERRED_LANG_BOOST = 1.0;
 const unsigned	ALT_RATIO = 3;
 const Xapian::doccount	ALT_RARE = 1;
 const double	ALT_WEIGHT = 0.9;
+// A one-character word of a CJK query (坏, 修): its weight in the query
+// and its share of its IDF in the relevance floor.
+const double	SINGLE_WEIGHT = 0.5;
+// A pair straddling two words of a CJK query: a hint of closeness only.
+const double	SEAM_WEIGHT = 0.5;
+// Two one-character words are taken for one word when the index has the
+// pair in at least JOIN_MIN_DF documents and JOIN_SHARE of those holding
+// the rarer character.
+const Xapian::doccount	JOIN_MIN_DF = 2;
+const double	JOIN_SHARE = 0.3;
 // The relevance floor: a result covers at least this share of the query's
 // informative pieces, each weighted by its IDF; below it, no result.
 const double	COVERAGE_FLOOR = 0.5;
+// The weight, in the floor, of a part of the query the index has but a
+// document lacks, against a part the index has never seen.
+const double	MISSING_KNOWN = 0.5;
 // Shown under an empty result (the "closest" articles).
 const Xapian::doccount	CLOSEST = 3;
 // Pinyin terms: "XPY<pinyin of the pair>:<pair>", one per distinct CJK
@@ -153,6 +167,73 @@ class Pinyin {
 	}
 };
 
+// Chinese words by ICU's dictionary-based word BreakIterator, so that a
+// query is weighed by its words and not by the pairs that straddle two of
+// them (裹到 in 包裹到哪). Opened on first use; one per reader.
+class Segmenter {
+	UBreakIterator	*bi;
+	bool		 failed;
+
+    public:
+	Segmenter() : bi(NULL), failed(false) {}
+	~Segmenter() {
+		if (bi != NULL)
+			ubrk_close(bi);
+	}
+	Segmenter(const Segmenter &) = delete;
+	Segmenter &operator=(const Segmenter &) = delete;
+
+	// Word lengths in characters of a CJK run of n characters; one word
+	// of n when ICU cannot segment (then pairs are weighed as before).
+	std::vector<size_t> words(const std::string &run, size_t n) {
+		std::vector<size_t> out;
+		UErrorCode err = U_ZERO_ERROR;
+		if (!failed && bi == NULL) {
+			bi = ubrk_open(UBRK_WORD, "zh", NULL, 0, &err);
+			if (U_FAILURE(err)) {
+				bi = NULL;
+				failed = true;
+			}
+		}
+		std::u16string u;
+		for (Xapian::Utf8Iterator it(run), end; it != end; ++it) {
+			unsigned cp = *it;
+			if (cp > 0xffff) {
+				u += (char16_t)(0xd7c0 + (cp >> 10));
+				u += (char16_t)(0xdc00 | (cp & 0x3ff));
+			} else
+				u += (char16_t)cp;
+		}
+		err = U_ZERO_ERROR;
+		if (bi != NULL)
+			ubrk_setText(bi, reinterpret_cast<const UChar *>(u.data()),
+			    (int32_t)u.size(), &err);
+		if (bi == NULL || U_FAILURE(err)) {
+			out.push_back(n);
+			return out;
+		}
+		// Offsets are UTF-16 units: count characters between them.
+		int32_t from = ubrk_first(bi);
+		for (int32_t to = ubrk_next(bi); to != UBRK_DONE;
+		    from = to, to = ubrk_next(bi)) {
+			size_t chars = 0;
+			for (int32_t i = from; i < to; i++)
+				if (!U16_IS_TRAIL(u[i]))
+					chars++;
+			if (chars > 0)
+				out.push_back(chars);
+		}
+		size_t sum = 0;
+		for (size_t w : out)
+			sum += w;
+		if (sum != n) {
+			out.clear();
+			out.push_back(n);
+		}
+		return out;
+	}
+};
+
 }  // namespace
 
 struct hc_builder {
@@ -184,6 +265,7 @@ struct hc_index {
 	std::unordered_set<std::string>	 stop_words;	// Latin, and 1 CJK char
 	std::vector<std::string>	 stop_runs;	// CJK, longest first
 	Pinyin				 pinyin;
+	Segmenter			 seg;
 	std::string			 err;
 
 	hc_builder			 builder;	// for hc_index_put
@@ -542,6 +624,7 @@ pinyin_prefix_pairs(hc_index *h, const std::string &w, size_t n)
 struct Unit {
 	std::vector<std::string>	terms;
 	double				weight;
+	bool				known;	// in the index at all
 };
 
 double
@@ -549,6 +632,159 @@ idf(hc_index *h, Xapian::doccount df)
 {
 	double n = (double)h->db.get_doccount();
 	return std::log(1.0 + n / (df > 0 ? (double)df : 0.5));
+}
+
+// The pieces and floor units of a CJK run, weighed by its words (ICU's
+// segmentation, joined where the index knows a split pair as a word):
+// pairs inside a word share the word's weight, a pair straddling two
+// words ("裹到" of 包裹到哪) is only a weak hint of closeness, and a
+// one-character word stands for itself. Input-method slips are fixed per
+// pair first: a rare pair next to a frequent homophone.
+void
+cjk_pieces(hc_index *h, const Token &t, std::vector<Piece> &pieces,
+    std::vector<Unit> &units, std::set<std::string> &hl,
+    std::vector<std::vector<Piece>> &words, std::string &corrected,
+    bool &changed)
+{
+	std::vector<std::string> ch = utf8_chars(t.text);
+	std::vector<std::string> fixed = ch, alt(ch.size());
+	std::vector<Xapian::doccount> pdf(ch.size(), 0);
+	size_t n = ch.size();
+
+	// Per pair: documents holding it, and its most frequent homophone.
+	std::vector<Xapian::doccount> best_df(n, 0);
+	for (size_t i = 0; i + 1 < n; i++) {
+		std::string pair = ch[i] + ch[i + 1];
+		std::string key = pair_pinyin(h->pinyin, ch[i], ch[i + 1]);
+		if (key.empty())
+			continue;
+		for (const auto &p : pairs_by_sound(h, key)) {
+			if (p.first == pair)
+				pdf[i] = p.second;
+			else if (p.second > best_df[i]) {
+				alt[i] = p.first;
+				best_df[i] = p.second;
+			}
+		}
+	}
+	// A character inside a dictionary word the index has (时候) is
+	// not a slip, however rare the pair it makes with its neighbour
+	// (候发 of 时候发货 is not 后发 of 以后发货).
+	std::vector<bool> kept(n, false);
+	{
+		size_t at = 0;
+		for (size_t w : h->seg.words(t.text, n)) {
+			bool known = w > 1;
+			for (size_t i = at; i + 1 < at + w; i++)
+				known = known && pdf[i] > 0;
+			for (size_t i = at; i < at + w; i++)
+				kept[i] = known;
+			at += w;
+		}
+	}
+	for (size_t i = 0; i + 1 < n; i++) {
+		if (alt[i].empty() || pdf[i] > ALT_RARE || best_df[i] <
+		    ALT_RATIO * std::max<Xapian::doccount>(pdf[i], 1)) {
+			alt[i].clear();
+			continue;
+		}
+		std::vector<std::string> bc = utf8_chars(alt[i]);
+		if ((bc[0] != ch[i] && kept[i]) || (bc[1] != ch[i + 1] &&
+		    kept[i + 1])) {
+			alt[i].clear();
+			continue;
+		}
+		fixed[i] = bc[0];
+		fixed[i + 1] = bc[1];
+		changed = true;
+		pdf[i] = best_df[i];
+	}
+	std::string f;
+	for (const std::string &c : fixed)
+		f += c;
+	if (!corrected.empty())
+		corrected += ' ';
+	corrected += f;
+	hl.insert(t.text);
+
+	// inner[i]: characters i and i + 1 are in one word.
+	std::vector<size_t> len = h->seg.words(f, n);
+	std::vector<bool> single, inner(n, false);
+	for (size_t w : len)
+		for (size_t k = 0; k < w; k++)
+			single.push_back(w == 1);
+	size_t at = 0;
+	for (size_t w : len) {
+		for (size_t k = at; k + 1 < at + w; k++)
+			inner[k] = true;
+		at += w;
+	}
+	for (size_t i = 0; i + 1 < n; i++) {
+		// ICU splits words of the help center's trade (退货, 微信)
+		// it does not know into characters: a pair the index has in
+		// a good share of the documents holding its rarer character
+		// is taken for a word.
+		if (single[i] && single[i + 1] && pdf[i] >= JOIN_MIN_DF &&
+		    (double)pdf[i] >= JOIN_SHARE * (double)std::min(
+		    any_field_freq(h, fixed[i]), any_field_freq(h, fixed[i + 1])))
+			inner[i] = true;
+	}
+
+	for (size_t a = 0; a < n;) {
+		size_t b = a + 1;
+		while (b < n && inner[b - 1])
+			b++;
+		std::vector<Piece> wp;
+		if (b - a == 1) {
+			// A one-character word (坏, 修, 换): it counts, but
+			// a single character is weaker evidence than a pair.
+			double w = n == 1 ? 1.0 : SINGLE_WEIGHT;
+			wp.push_back({ fixed[a], w, false, false });
+			Xapian::doccount df = any_field_freq(h, fixed[a]);
+			units.push_back({ { fixed[a] }, w * idf(h, df), df > 0 });
+		} else {
+			std::string word;
+			for (size_t i = a; i < b; i++)
+				word += fixed[i];
+			hl.insert(word);
+			for (size_t i = a; i + 1 < b; i++) {
+				std::string pair = ch[i] + ch[i + 1];
+				Unit u;
+				u.terms.push_back(pair);
+				size_t at = wp.size();
+				wp.push_back({ pair, 1.0, false, false });
+				hl.insert(pair);
+				if (!alt[i].empty()) {
+					wp.push_back({ alt[i], ALT_WEIGHT, false,
+					    false });
+					hl.insert(alt[i]);
+					u.terms.push_back(alt[i]);
+				}
+				// A word's pairs share its weight: a long
+				// word is not worth more for its length. A
+				// rare pair of two everyday characters (不上
+				// of 登录不上, 连不上) says no more than they do.
+				double pi = idf(h, pdf[i]);
+				double ci = idf(h, any_field_freq(h, fixed[i])) +
+				    idf(h, any_field_freq(h, fixed[i + 1]));
+				if (pdf[i] > 0 && ci < pi)
+					wp[at].weight = ci / pi;
+				u.weight = std::min(pi, ci) / (double)(b - a - 1);
+				u.known = pdf[i] > 0;
+				units.push_back(u);
+			}
+			for (size_t i = a; i < b; i++)
+				wp.push_back({ ch[i], UNIGRAM_WEIGHT, false,
+				    false });
+			words.push_back(wp);
+		}
+		pieces.insert(pieces.end(), wp.begin(), wp.end());
+		// The pair across to the next word: closeness, not a word.
+		if (b < n && SEAM_WEIGHT > 0)
+			pieces.push_back({ ch[b - 1] + ch[b], SEAM_WEIGHT, false,
+			    false });
+		a = b;
+	}
 }
 
 // The query as plain words: OR of n-grams and stems, field-weighted;
@@ -559,6 +795,7 @@ plain_query(hc_index *h, const hc_query *q, std::vector<Token> &tokens,
     std::vector<Unit> &units)
 {
 	std::vector<Piece> pieces;
+	std::vector<std::vector<Piece>> words;	// each word's pieces
 	std::string corrected;
 	bool changed = false;
 
@@ -589,69 +826,22 @@ plain_query(hc_index *h, const hc_query *q, std::vector<Token> &tokens,
 			}
 		}
 		if (t.cjk) {
-			// Input-method slips: a rare pair, a frequent homophone.
-			std::vector<std::string> ch = utf8_chars(t.text);
-			std::vector<std::string> fixed = ch;
-			for (size_t i = 0; i + 1 < ch.size(); i++) {
-				std::string pair = ch[i] + ch[i + 1];
-				std::string key = pair_pinyin(h->pinyin, ch[i],
-				    ch[i + 1]);
-				Xapian::doccount df = 0, best_df = 0;
-				std::string best;
-				for (const auto &p : key.empty() ?
-				    decltype(pairs_by_sound(h, key))() :
-				    pairs_by_sound(h, key)) {
-					if (p.first == pair)
-						df = p.second;
-					else if (p.second > best_df) {
-						best = p.first;
-						best_df = p.second;
-					}
-				}
-				Unit u;
-				u.terms.push_back(pair);
-				if (!best.empty() && df <= ALT_RARE &&
-				    best_df >= ALT_RATIO *
-				    std::max<Xapian::doccount>(df, 1)) {
-					pieces.push_back({ best, ALT_WEIGHT, false,
-					    false });
-					hl.insert(best);
-					u.terms.push_back(best);
-					std::vector<std::string> bc = utf8_chars(best);
-					fixed[i] = bc[0];
-					fixed[i + 1] = bc[1];
-					changed = true;
-					df = best_df;
-				}
-				if (df == 0) {
-					// Two known characters never side by side:
-					// a seam between words, not a word.
-					if (any_field_freq(h, ch[i]) > 0 &&
-					    any_field_freq(h, ch[i + 1]) > 0)
-						continue;
-				}
-				u.weight = idf(h, df);
-				units.push_back(u);
-			}
-			if (ch.size() == 1)
-				units.push_back({ { ch[0] }, idf(h,
-				    any_field_freq(h, ch[0])) });
-			std::string f;
-			for (const std::string &c : fixed)
-				f += c;
-			if (!corrected.empty())
-				corrected += ' ';
-			corrected += f;
-		} else {
-			// A lone letter ("t" of "can't") is no word.
-			Xapian::doccount df = word_freq(h, t.text);
-			units.push_back({ { "Z\x01" + h->stem(t.text) },
-			    typing || t.text.size() < 2 ? 0.0 : idf(h, df) });
-			if (!corrected.empty())
-				corrected += ' ';
-			corrected += t.text;
+			cjk_pieces(h, t, pieces, units, hl, words, corrected,
+			    changed);
+			continue;
 		}
-		add_text_pieces(h, t, 1.0, q->prefix_last != 0, pieces, hl);
+		// A lone letter ("t" of "can't") is no word.
+		Xapian::doccount df = word_freq(h, t.text);
+		units.push_back({ { "Z\x01" + h->stem(t.text) },
+		    typing || t.text.size() < 2 ? 0.0 : idf(h, df), df > 0 });
+		if (!corrected.empty())
+			corrected += ' ';
+		corrected += t.text;
+		std::vector<Piece> tp;
+		add_text_pieces(h, t, 1.0, q->prefix_last != 0, tp, hl);
+		pieces.insert(pieces.end(), tp.begin(), tp.end());
+		if (t.text.size() > 1)
+			words.push_back(tp);
 	}
 	if (changed)
 		suggestion = corrected;
@@ -672,6 +862,7 @@ plain_query(hc_index *h, const hc_query *q, std::vector<Token> &tokens,
 			continue;
 		Unit u;
 		u.weight = 0;
+		u.known = true;
 		for (const auto &m : group) {
 			for (const Token &t : tokenize(m)) {
 				if (!t.cjk) {
@@ -695,7 +886,7 @@ plain_query(hc_index *h, const hc_query *q, std::vector<Token> &tokens,
 		for (Unit &o : units)
 			if (found.find(o.terms[0]) != std::string::npos ||
 			    o.terms[0] == "Z\x01" + h->stem(found)) {
-				u.weight = std::max(u.weight, o.weight);
+				u.weight += o.weight;
 				o.weight = 0;
 			}
 		if (u.weight == 0)
@@ -707,18 +898,11 @@ plain_query(hc_index *h, const hc_query *q, std::vector<Token> &tokens,
 		return Xapian::Query();
 	Xapian::Query all = fields_query(h, q, pieces);
 	// Several words: reward the documents that have all of them.
-	size_t words = 0;
-	for (const Token &t : tokens)
-		words += t.text.size() > 1 ? 1 : 0;
-	if (words < 2 || q->titles_only)
+	if (words.size() < 2 || q->titles_only)
 		return all;
 	std::vector<Xapian::Query> each;
-	for (const Token &t : tokens) {
-		std::vector<Piece> tp;
-		std::set<std::string> unused;
-		add_text_pieces(h, t, 1.0, q->prefix_last != 0, tp, unused);
-		each.push_back(fields_query(h, q, tp));
-	}
+	for (const std::vector<Piece> &wp : words)
+		each.push_back(fields_query(h, q, wp));
 	return Xapian::Query(Xapian::Query::OP_OR, all,
 	    Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
 	    Xapian::Query(Xapian::Query::OP_AND, each.begin(), each.end()),
@@ -733,11 +917,11 @@ class CoverageDecider : public Xapian::MatchDecider {
     public:
 	CoverageDecider(hc_index *h, const std::vector<Unit> &units) {
 		std::unordered_map<Xapian::docid, double> got, count;
-		double total = 0, n = 0;
+		double known = 0, unknown = 0, n = 0;
 		for (const Unit &u : units) {
 			if (u.weight <= 0)
 				continue;
-			total += u.weight;
+			(u.known ? known : unknown) += u.weight;
 			n++;
 			std::unordered_set<Xapian::docid> docs;
 			for (const std::string &t : u.terms) {
@@ -756,12 +940,18 @@ class CoverageDecider : public Xapian::MatchDecider {
 				count[d]++;
 			}
 		}
-		// Enough of the information, or most of the pieces: a rare
-		// seam between two words ("款申" of 退款申请) must not decide.
-		for (const auto &g : got)
-			if (g.second >= COVERAGE_FLOOR * total - 1e-9 ||
+		// Enough of the information, or most of the pieces. What the
+		// index has elsewhere but a document lacks counts at MISSING
+		// _KNOWN: a question's other words (操作 of 我想退货怎么操作)
+		// are often not in its answer. Words the index never saw
+		// (黑洞, 量子) count in full: the question is about them.
+		for (const auto &g : got) {
+			double need = g.second + MISSING_KNOWN * (known -
+			    g.second) + unknown;
+			if (g.second >= COVERAGE_FLOOR * need - 1e-9 ||
 			    count[g.first] > COVERAGE_FLOOR * n)
 				pass.insert(g.first);
+		}
 	}
 
 	bool operator()(const Xapian::Document &doc) const override {
