@@ -277,6 +277,7 @@ catalog_free(struct catalog *cat)
 	free_list(cat->drafts, cat->ndrafts);
 	free(cat->synonyms);
 	free(cat->stopwords);
+	free(cat->polyphones);
 	free(cat->recent);
 	free(cat->tree_error);
 	free(cat);

@@ -181,6 +181,9 @@ write_rest(sqlite3 *db, const struct catalog *cat)
 	bind_text(st, 1, "stopwords");
 	bind_text(st, 2, cat->stopwords);
 	rc |= step_reset(st);
+	bind_text(st, 1, "polyphones");
+	bind_text(st, 2, cat->polyphones);
+	rc |= step_reset(st);
 	sqlite3_finalize(st);
 
 	sqlite3_prepare_v2(db, "INSERT INTO categories VALUES(?,?,?,?)", -1,
@@ -443,6 +446,8 @@ read_rest(sqlite3 *db, struct catalog *cat)
 			cat->synonyms = col_text(st, 1);
 		else if (!strcmp(k, "stopwords"))
 			cat->stopwords = col_text(st, 1);
+		else if (!strcmp(k, "polyphones"))
+			cat->polyphones = col_text(st, 1);
 	}
 	sqlite3_finalize(st);
 

@@ -63,6 +63,8 @@ const double	PREFERRED_LANG_BOOST = 1.0;
 const unsigned	ALT_RATIO = 3;
 const Xapian::doccount	ALT_RARE = 1;
 const double	ALT_WEIGHT = 0.9;
+// Pairs searched beside the one chosen for a word typed in pinyin.
+const size_t	MAX_SOUND_ALTS = 8;
 // A one-character word of a CJK query (坏, 修): its weight in the query
 // and its share of its IDF in the relevance floor.
 const double	SINGLE_WEIGHT = 0.5;
@@ -266,6 +268,10 @@ struct hc_index {
 	std::vector<std::string>	 stop_runs;	// CJK, longest first
 	Pinyin				 pinyin;
 	Segmenter			 seg;
+	// _polyphones.txt: a reading ICU does not give a character, to
+	// the character and the reading the index has for it.
+	std::unordered_map<std::string,
+	    std::vector<std::pair<std::string, std::string>>> polyphones;
 	std::string			 err;
 
 	hc_builder			 builder;	// for hc_index_put
@@ -334,6 +340,9 @@ struct Token {
 	std::string	text;
 	bool		cjk;
 	bool		last_open;	// the query ends inside this token
+	// Typed in pinyin: other pairs with the same sound, by the index of
+	// the pair in text (chongzhi: 重置 beside 充值).
+	std::vector<std::pair<size_t, std::string>> sound_alts;
 };
 
 // Splits folded text into CJK runs and words; everything else separates.
@@ -513,6 +522,73 @@ pairs_by_sound(hc_index *h, const std::string &key)
 	return out;
 }
 
+// A pair of the index sounding like key, and how long its first syllable
+// is in key.
+struct Sound {
+	std::string		pair;
+	Xapian::doccount	df;
+	size_t			first;
+	// Documents, less for a pair found by another reading: 单 is dan
+	// far more often than shan, 闪退 is meant more often than 单退.
+	double			score;
+};
+
+// The pairs sounding like key, also through the other readings of
+// _polyphones.txt: "chongzhi" finds 重置, indexed as zhongzhi, "dizhi"
+// 地址, indexed as dezhi. key is two syllables.
+std::vector<Sound>
+sounds(hc_index *h, const std::string &key)
+{
+	std::vector<Sound> out;
+	std::map<std::string, size_t> at;
+	auto add = [&](const std::string &pair, Xapian::doccount df,
+	    size_t first, double score) {
+		auto it = at.find(pair);
+		if (it != at.end())
+			return;
+		at[pair] = out.size();
+		out.push_back({ pair, df, first, score });
+	};
+	for (const auto &p : pairs_by_sound(h, key)) {
+		std::vector<std::string> ch = utf8_chars(p.first);
+		add(p.first, p.second, ch.empty() ? 0 :
+		    char_pinyin(h->pinyin, ch[0]).size(), p.second);
+	}
+	if (h->polyphones.empty())
+		return out;
+	// Another reading at the start, at the end, or both.
+	for (size_t l = 1; l < key.size(); l++) {
+		auto head = h->polyphones.find(key.substr(0, l));
+		auto tail = h->polyphones.find(key.substr(l));
+		std::vector<std::pair<std::string, std::string>> none;
+		const auto &hs = head != h->polyphones.end() ? head->second :
+		    none;
+		const auto &ts = tail != h->polyphones.end() ? tail->second :
+		    none;
+		// A side not read otherwise keeps its syllable (any char).
+		std::vector<std::pair<std::string, std::string>> hv = hs, tv = ts;
+		hv.push_back({ "", key.substr(0, l) });
+		tv.push_back({ "", key.substr(l) });
+		for (const auto &a : hv)
+			for (const auto &b : tv) {
+				if (a.first.empty() && b.first.empty())
+					continue;
+				for (const auto &p : pairs_by_sound(h, a.second +
+				    b.second)) {
+					std::vector<std::string> ch =
+					    utf8_chars(p.first);
+					if (ch.size() != 2 || (!a.first.empty() &&
+					    ch[0] != a.first) || (!b.first.empty() &&
+					    ch[1] != b.first))
+						continue;
+					add(p.first, p.second, l,
+					    (double)p.second / ALT_RATIO);
+				}
+			}
+	}
+	return out;
+}
+
 // Drops question and filler words: Latin words from the list; in a CJK run,
 // listed runs of two or more characters anywhere, listed single characters
 // only at either end of what is left (了 in 了解 carries meaning).
@@ -568,31 +644,40 @@ drop_stopwords(hc_index *h, const std::vector<Token> &in)
 // Keys are two syllables; a key is taken at the start of the word or where
 // an earlier key's second syllable starts, so that keys chain.
 std::string
-pinyin_to_cjk(hc_index *h, const std::string &w)
+pinyin_to_cjk(hc_index *h, const std::string &w,
+    std::vector<std::pair<size_t, std::string>> &alts)
 {
 	std::vector<bool> boundary(w.size() + 1, false);
 	std::string out;
-	size_t covered = 0;
+	size_t covered = 0, nchars = 0;
 
 	boundary[0] = true;
 	for (size_t i = 0; i + 2 <= w.size(); i++) {
 		if (!boundary[i])
 			continue;
-		// The longest key from i: the most frequent pair with it.
+		// The longest key from i: the most frequent pair with it;
+		// others nearly as frequent are searched beside it.
 		for (size_t j = w.size(); j >= i + 2; j--) {
-			auto pairs = pairs_by_sound(h, w.substr(i, j - i));
+			std::vector<Sound> pairs = sounds(h, w.substr(i, j - i));
 			if (pairs.empty())
 				continue;
 			auto best = std::max_element(pairs.begin(), pairs.end(),
-			    [](const auto &x, const auto &y) {
-				return x.second < y.second; });
-			std::vector<std::string> ch = utf8_chars(best->first);
+			    [](const Sound &x, const Sound &y) {
+				return x.score < y.score; });
+			std::vector<std::string> ch = utf8_chars(best->pair);
 			if (ch.size() != 2)
 				break;
-			size_t mid = i + char_pinyin(h->pinyin, ch[0]).size();
+			size_t mid = i + best->first;
 			if (mid > i && mid < j)
 				boundary[mid] = true;
-			out += (i > 0 && i < covered) ? ch[1] : best->first;
+			bool overlap = i > 0 && i < covered;
+			size_t pair_at = overlap ? nchars - 1 : nchars;
+			out += overlap ? ch[1] : best->pair;
+			nchars += overlap ? 1 : 2;
+			for (const Sound &o : pairs)
+				if (o.pair != best->pair && o.score * ALT_RATIO >=
+				    best->score && alts.size() < MAX_SOUND_ALTS)
+					alts.push_back({ pair_at, o.pair });
 			covered = std::max(covered, j);
 			break;
 		}
@@ -652,20 +737,25 @@ cjk_pieces(hc_index *h, const Token &t, std::vector<Piece> &pieces,
 	size_t n = ch.size();
 
 	// Per pair: documents holding it, and its most frequent homophone.
-	std::vector<Xapian::doccount> best_df(n, 0);
+	std::vector<double> best_df(n, 0);
+	std::vector<Xapian::doccount> alt_df(n, 0);
 	for (size_t i = 0; i + 1 < n; i++) {
 		std::string pair = ch[i] + ch[i + 1];
 		std::string key = pair_pinyin(h->pinyin, ch[i], ch[i + 1]);
 		if (key.empty())
 			continue;
-		for (const auto &p : pairs_by_sound(h, key)) {
-			if (p.first == pair)
-				pdf[i] = p.second;
-			else if (p.second > best_df[i]) {
-				alt[i] = p.first;
-				best_df[i] = p.second;
+		std::vector<Sound> ss = sounds(h, key);
+		for (const Sound &p : ss) {
+			if (p.pair == pair)
+				pdf[i] = p.df;
+			else if (p.score > best_df[i]) {
+				alt[i] = p.pair;
+				best_df[i] = p.score;
 			}
 		}
+		for (const Sound &p : ss)
+			if (p.pair == alt[i])
+				alt_df[i] = p.df;
 	}
 	// A character inside a dictionary word the index has (时候) is
 	// not a slip, however rare the pair it makes with its neighbour
@@ -684,7 +774,7 @@ cjk_pieces(hc_index *h, const Token &t, std::vector<Piece> &pieces,
 	}
 	for (size_t i = 0; i + 1 < n; i++) {
 		if (alt[i].empty() || pdf[i] > ALT_RARE || best_df[i] <
-		    ALT_RATIO * std::max<Xapian::doccount>(pdf[i], 1)) {
+		    ALT_RATIO * (double)std::max<Xapian::doccount>(pdf[i], 1)) {
 			alt[i].clear();
 			continue;
 		}
@@ -697,8 +787,12 @@ cjk_pieces(hc_index *h, const Token &t, std::vector<Piece> &pieces,
 		fixed[i] = bc[0];
 		fixed[i + 1] = bc[1];
 		changed = true;
-		pdf[i] = best_df[i];
+		pdf[i] = alt_df[i];
 	}
+	// A word typed in pinyin: the other pairs with its sound.
+	for (const auto &sa : t.sound_alts)
+		if (sa.first + 1 < n && alt[sa.first].empty())
+			alt[sa.first] = sa.second;
 	std::string f;
 	for (const std::string &c : fixed)
 		f += c;
@@ -808,7 +902,7 @@ plain_query(hc_index *h, const hc_query *q, std::vector<Token> &tokens,
 			std::string s = typing ? std::string() :
 			    h->db.get_spelling_suggestion(t.text, 1);
 			std::string cjk = typing || !s.empty() ? std::string() :
-			    pinyin_to_cjk(h, t.text);
+			    pinyin_to_cjk(h, t.text, t.sound_alts);
 			if (s.empty() && cjk.empty() && !typing)
 				s = h->db.get_spelling_suggestion(t.text, 2);
 			if (!cjk.empty()) {
@@ -1510,6 +1604,50 @@ hc_index_set_stopwords(hc_index *h, const char *text)
 		std::stable_sort(h->stop_runs.begin(), h->stop_runs.end(),
 		    [](const std::string &a, const std::string &b) {
 			return a.size() > b.size(); });
+		return HC_SEARCH_OK;
+	} catch (...) {
+		return unknown(h);
+	}
+}
+
+// Used when the articles tree has no _polyphones.txt: the readings of
+// everyday characters ICU's Han-Latin does not give.
+const char	default_polyphones[] =
+    "重 chong zhong\n地 di de\n行 xing hang\n长 chang zhang\n"
+    "还 hai huan\n单 dan shan\n乐 le yue\n调 tiao diao\n便 bian pian\n"
+    "得 de dei\n着 zhe zhao zhuo\n差 cha chai\n血 xue xie\n"
+    "传 chuan zhuan\n种 zhong chong\n都 du dou\n会 hui kuai\n"
+    "省 sheng xing\n解 jie xie\n系 xi ji\n卡 ka qia\n没 mei mo\n"
+    "了 le liao\n和 he huo\n角 jiao jue\n强 qiang jiang\n"
+    "查 cha zha\n给 gei ji\n弹 dan tan\n";
+
+EXPORT hc_search_status
+hc_index_set_polyphones(hc_index *h, const char *text)
+{
+	try {
+		h->polyphones.clear();
+		std::string all = text ? text : default_polyphones;
+		size_t start = 0;
+		while (start < all.size()) {
+			size_t nl = all.find('\n', start);
+			std::string line = all.substr(start, nl == std::string::npos ?
+			    std::string::npos : nl - start);
+			start = nl == std::string::npos ? all.size() : nl + 1;
+			size_t hash = line.find('#');
+			if (hash != std::string::npos)
+				line.resize(hash);
+			std::vector<Token> ts = tokenize(line);
+			if (ts.size() < 2 || !ts[0].cjk ||
+			    utf8_chars(ts[0].text).size() != 1)
+				continue;
+			std::string is = char_pinyin(h->pinyin, ts[0].text);
+			if (is.empty())
+				continue;
+			for (size_t i = 1; i < ts.size(); i++)
+				if (!ts[i].cjk && ts[i].text != is)
+					h->polyphones[ts[i].text].push_back(
+					    { ts[0].text, is });
+		}
 		return HC_SEARCH_OK;
 	} catch (...) {
 		return unknown(h);

@@ -249,6 +249,7 @@ search_reader(void)
 	index_revision = hc_index_revision(ix);
 	(void)hc_index_set_synonyms(ix, site.synonyms);
 	(void)hc_index_set_stopwords(ix, site.stopwords);
+	(void)hc_index_set_polyphones(ix, site.polyphones);
 	return (ix);
 }
 
