@@ -198,6 +198,16 @@ hc_search_status	 hc_search(hc_index *, const struct hc_query *,
 			    struct hc_results **out);
 void			 hc_results_free(struct hc_results *);
 
+/*
+ * The Xapian query hc_search() would run for q (filters and language
+ * boost in, floor, collapse and facets not), serialised
+ * (Xapian::Query::serialise), in *out (malloc'd, *len bytes); for the
+ * benchmark's bare Xapian reference only.
+ * Return value: HC_SEARCH_OK, _ERR_IO, _ERR_CORRUPT, _ERR_INTERNAL.
+ */
+hc_search_status	 hc_search_final_query(hc_index *,
+			    const struct hc_query *, char **out, size_t *len);
+
 /* Number of documents, or 0 on error. */
 size_t			 hc_index_doccount(hc_index *);
 

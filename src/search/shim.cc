@@ -1004,52 +1004,93 @@ plain_query(hc_index *h, const hc_query *q, std::vector<Token> &tokens,
 }
 
 // The documents at or above the relevance floor: the IDF-weighted share of
-// the query's units they cover, read from the units' posting lists.
+// the query's units they cover. Xapian's matcher offers documents in
+// ascending docid order, so each unit's posting lists are walked alongside
+// with skip_to: the cost follows the documents the matcher looks at, not
+// the length of the lists (a common pair is in every document).
 class CoverageDecider : public Xapian::MatchDecider {
-	std::unordered_set<Xapian::docid>	pass;
+	struct Cursor {
+		Xapian::PostingIterator	it, end;
+	};
+	struct UnitLists {
+		double			weight;
+		std::vector<Cursor>	lists;
+	};
+	hc_index				*h;
+	mutable std::vector<UnitLists>		 units;
+	std::vector<std::vector<std::string>>	 terms;
+	double					 need;	// weight to cover
+	double					 half;	// or more units than this
+	mutable Xapian::docid			 last;
+
+	void open() const {
+		for (size_t u = 0; u < units.size(); u++) {
+			units[u].lists.clear();
+			for (const std::string &t : terms[u])
+				units[u].lists.push_back({ h->db.postlist_begin(t),
+				    h->db.postlist_end(t) });
+		}
+	}
 
     public:
-	CoverageDecider(hc_index *h, const std::vector<Unit> &units) {
-		std::unordered_map<Xapian::docid, double> got, count;
-		double known = 0, unknown = 0, n = 0;
-		for (const Unit &u : units) {
+	CoverageDecider(hc_index *hh, const std::vector<Unit> &in) : h(hh),
+	    last(0) {
+		double known = 0, unknown = 0;
+		for (const Unit &u : in) {
 			if (u.weight <= 0)
 				continue;
 			(u.known ? known : unknown) += u.weight;
-			n++;
-			std::unordered_set<Xapian::docid> docs;
-			for (const std::string &t : u.terms) {
+			std::vector<std::string> ts;
+			for (const std::string &t : u.terms)
 				for (size_t f = 0; f < nfields; f++) {
 					std::string term = t.compare(0, 2, "Z\x01") ?
 					    fields[f].prefix + t : "Z" +
 					    std::string(fields[f].prefix) +
 					    t.substr(2);
-					for (auto it = h->db.postlist_begin(term);
-					    it != h->db.postlist_end(term); ++it)
-						docs.insert(*it);
+					// Only lists that exist cost a cursor.
+					if (h->db.get_termfreq(term) > 0)
+						ts.push_back(term);
 				}
-			}
-			for (Xapian::docid d : docs) {
-				got[d] += u.weight;
-				count[d]++;
-			}
+			units.push_back({ u.weight, {} });
+			terms.push_back(ts);
 		}
-		// Enough of the information, or most of the pieces. What the
-		// index has elsewhere but a document lacks counts at MISSING
-		// _KNOWN: a question's other words (操作 of 我想退货怎么操作)
-		// are often not in its answer. Words the index never saw
-		// (黑洞, 量子) count in full: the question is about them.
-		for (const auto &g : got) {
-			double need = g.second + MISSING_KNOWN * (known -
-			    g.second) + unknown;
-			if (g.second >= COVERAGE_FLOOR * need - 1e-9 ||
-			    count[g.first] > COVERAGE_FLOOR * n)
-				pass.insert(g.first);
-		}
+		// A document covering g of the known weight passes when g is
+		// at least COVERAGE_FLOOR of g + MISSING_KNOWN (known - g) +
+		// unknown: what the index has elsewhere but a document lacks
+		// counts at MISSING_KNOWN (a question's other words, 操作 of
+		// 我想退货怎么操作, are often not in its answer); words the
+		// index never saw (黑洞, 量子) in full, the question is about
+		// them. Or it covers most of the units.
+		double c = COVERAGE_FLOOR, m = MISSING_KNOWN;
+		need = (c * m * known + c * unknown) / (1 - c + c * m) - 1e-9;
+		half = COVERAGE_FLOOR * (double)units.size();
+		open();
 	}
 
 	bool operator()(const Xapian::Document &doc) const override {
-		return pass.count(doc.get_docid()) > 0;
+		Xapian::docid did = doc.get_docid();
+		if (did < last)
+			open();
+		last = did;
+		double got = 0, count = 0;
+		for (UnitLists &u : units) {
+			bool has = false;
+			for (Cursor &c : u.lists) {
+				if (c.it == c.end)
+					continue;
+				if (*c.it < did)
+					c.it.skip_to(did);
+				if (c.it != c.end && *c.it == did) {
+					has = true;
+					break;
+				}
+			}
+			if (has) {
+				got += u.weight;
+				count++;
+			}
+		}
+		return got > 0 && (got >= need || count > half);
 	}
 };
 
@@ -1181,7 +1222,7 @@ final_query(const Xapian::Query &query, const hc_query *q)
 }
 
 hc_results *
-run_query(hc_index *h, const hc_query *q)
+run_query(hc_index *h, const hc_query *q, std::string *serialised)
 {
 	std::string text = q->text ? q->text : "";
 	std::set<std::string> hl;
@@ -1207,6 +1248,10 @@ run_query(hc_index *h, const hc_query *q)
 			query = plain;
 	}
 
+	if (serialised != NULL) {
+		*serialised = final_query(query, q).serialise();
+		return NULL;
+	}
 	Xapian::Enquire enquire(h->db);
 	enquire.set_query(final_query(query, q));
 	enquire.set_collapse_key(SLOT_GROUP);
@@ -1662,7 +1707,7 @@ hc_search(hc_index *h, const struct hc_query *q, struct hc_results **out)
 		try {
 			// Cheap when nothing changed; picks up a new commit.
 			h->db.reopen();
-			*out = run_query(h, q);
+			*out = run_query(h, q, NULL);
 			return HC_SEARCH_OK;
 		} catch (const Xapian::DatabaseModifiedError &e) {
 			classify(h, e);
@@ -1674,6 +1719,30 @@ hc_search(hc_index *h, const struct hc_query *q, struct hc_results **out)
 		}
 	}
 	return HC_SEARCH_ERR_MODIFIED;
+}
+
+EXPORT hc_search_status
+hc_search_final_query(hc_index *h, const struct hc_query *q, char **out,
+    size_t *len)
+{
+	*out = NULL;
+	*len = 0;
+	try {
+		std::string s;
+		h->db.reopen();
+		(void)run_query(h, q, &s);
+		*out = static_cast<char *>(malloc(s.size() + 1));
+		if (*out == NULL)
+			return HC_SEARCH_ERR_INTERNAL;
+		memcpy(*out, s.data(), s.size());
+		(*out)[s.size()] = '\0';
+		*len = s.size();
+		return HC_SEARCH_OK;
+	} catch (const Xapian::Error &e) {
+		return classify(h, e);
+	} catch (...) {
+		return unknown(h);
+	}
 }
 
 EXPORT void
