@@ -25,21 +25,32 @@ namespace {
 
 // Value slots of every document.
 enum { SLOT_CATEGORY = 0, SLOT_LANG = 1, SLOT_TYPE = 2, SLOT_HASH = 3,
-    SLOT_UPDATED = 4, SLOT_GROUP = 5, SLOT_FACETS = 6 };
+    SLOT_UPDATED = 4, SLOT_GROUP = 5, SLOT_FACETS = 6, SLOT_FORMAT = 7 };
 
-// Text fields: term prefix and query weight (title strongest).
+// The way documents are written; a document of another format reports no
+// content hash (hc_index_each), so that the builders write it again.
+const char	INDEX_FORMAT[] = "2";
+
+// Text fields. Every field is indexed without prefix, each occurrence
+// counted wdf times, so that a query reads one posting list per piece
+// (not one per field: five times fewer, the matcher's main cost) and a
+// word in a short field (title, tags, summary, headings) weighs more than
+// one in the body. Titles are also kept under their own prefix, for
+// suggestions and for a title bonus.
 struct Field {
-	const char	*prefix;
-	double		 weight;
+	unsigned	 wdf;
 };
 const Field fields[] = {
-	{ "S", 4.0 },	// title
-	{ "K", 2.5 },	// tags
-	{ "A", 1.8 },	// summary; threads: the accepted answer
-	{ "H", 1.5 },	// headings
-	{ "B", 1.0 },	// body
+	{ 3 },	// title
+	{ 2 },	// tags
+	{ 2 },	// summary; threads: the accepted answer
+	{ 2 },	// headings
+	{ 1 },	// body
 };
 const size_t nfields = sizeof(fields) / sizeof(fields[0]);
+const char	TITLE_PREFIX[] = "S";
+// A piece found in the title, on top of its weight in the text.
+const double	TITLE_WEIGHT = 1.5;
 
 const unsigned	MAX_RETRIES = 3;
 // A search's time budget in Xapian's matcher: past it, the best matches
@@ -53,6 +64,8 @@ const unsigned	WILDCARD_EXPANSION = 30;
 const double	SYNONYM_WEIGHT = 0.8;
 // Added for documents matching every word of a several-word query.
 const double	ALL_WORDS_BONUS = 0.5;
+// Added for documents holding two adjacent words of the query side by side.
+const double	PHRASE_WEIGHT = 0.5;
 const double	UNIGRAM_WEIGHT = 0.3;
 // Added to documents in the visitor's language, so that of an article's
 // versions the one they can read wins the collapse.
@@ -83,6 +96,8 @@ const double	COVERAGE_FLOOR = 0.5;
 const double	MISSING_KNOWN = 0.5;
 // Shown under an empty result (the "closest" articles).
 const Xapian::doccount	CLOSEST = 3;
+// Refused documents kept for it (several may be versions of one article).
+const size_t	NEAR_KEPT = 12;
 // Pinyin terms: "XPY<pinyin of the pair>:<pair>", one per distinct CJK
 // pair of a document, so that the index knows its own pairs by sound.
 const char	PINYIN_PREFIX[] = "XPY";
@@ -461,15 +476,11 @@ piece_query(hc_index *h, const Piece &p, const char *prefix)
 	return q;
 }
 
-// Total frequency of a word (stemmed) over every field.
+// Documents holding a word (stemmed).
 Xapian::doccount
 word_freq(hc_index *h, const std::string &w)
 {
-	Xapian::doccount n = 0;
-	for (size_t f = 0; f < nfields; f++)
-		n += h->db.get_termfreq("Z" + std::string(fields[f].prefix) +
-		    h->stem(w));
-	return n;
+	return h->db.get_termfreq("Z" + h->stem(w));
 }
 
 bool
@@ -481,33 +492,30 @@ is_latin_word(const std::string &w)
 	return w.size() >= 3;
 }
 
-// Every piece in every field, each field scaled by its weight.
+// The pieces in the text (all fields), and in titles for a bonus;
+// suggestions search titles only.
 Xapian::Query
 fields_query(hc_index *h, const hc_query *q, const std::vector<Piece> &pieces)
 {
-	std::vector<Xapian::Query> per_field;
-	for (size_t f = 0; f < nfields; f++) {
-		std::vector<Xapian::Query> qs;
-		for (const Piece &p : pieces)
-			qs.push_back(piece_query(h, p, fields[f].prefix));
-		Xapian::Query fq(Xapian::Query::OP_OR, qs.begin(), qs.end());
-		per_field.push_back(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
-		    fq, fields[f].weight));
-		if (q->titles_only)
-			break;
+	std::vector<Xapian::Query> text, title;
+	for (const Piece &p : pieces) {
+		if (!q->titles_only)
+			text.push_back(piece_query(h, p, ""));
+		title.push_back(piece_query(h, p, TITLE_PREFIX));
 	}
-	return Xapian::Query(Xapian::Query::OP_OR, per_field.begin(),
-	    per_field.end());
+	Xapian::Query tq(Xapian::Query::OP_OR, title.begin(), title.end());
+	if (q->titles_only)
+		return tq;
+	return Xapian::Query(Xapian::Query::OP_OR,
+	    Xapian::Query(Xapian::Query::OP_OR, text.begin(), text.end()),
+	    Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, tq, TITLE_WEIGHT));
 }
 
-// Documents holding a term in any field (pairs, characters: no prefix).
+// Documents holding a term (pairs, characters) in any field.
 Xapian::doccount
 any_field_freq(hc_index *h, const std::string &term)
 {
-	Xapian::doccount n = 0;
-	for (size_t f = 0; f < nfields; f++)
-		n = std::max(n, h->db.get_termfreq(fields[f].prefix + term));
-	return n;
+	return h->db.get_termfreq(term);
 }
 
 // The pairs of the index sounding like key, with their document counts.
@@ -867,7 +875,14 @@ cjk_pieces(hc_index *h, const Token &t, std::vector<Piece> &pieces,
 				u.known = pdf[i] > 0;
 				units.push_back(u);
 			}
-			for (size_t i = a; i < b; i++)
+			// Its characters alone only when the index lacks a
+			// pair of it: a known word's pairs say all they would,
+			// and a common character's posting list is the
+			// longest thing a query can read.
+			bool whole = true;
+			for (size_t i = a; i + 1 < b; i++)
+				whole = whole && pdf[i] > 0;
+			for (size_t i = a; i < b && !whole; i++)
 				wp.push_back({ ch[i], UNIGRAM_WEIGHT, false,
 				    false });
 			words.push_back(wp);
@@ -991,16 +1006,37 @@ plain_query(hc_index *h, const hc_query *q, std::vector<Token> &tokens,
 	if (pieces.empty())
 		return Xapian::Query();
 	Xapian::Query all = fields_query(h, q, pieces);
-	// Several words: reward the documents that have all of them.
-	if (words.size() < 2 || q->titles_only)
+	if (q->titles_only)
 		return all;
-	std::vector<Xapian::Query> each;
-	for (const std::vector<Piece> &wp : words)
-		each.push_back(fields_query(h, q, wp));
-	return Xapian::Query(Xapian::Query::OP_OR, all,
-	    Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
-	    Xapian::Query(Xapian::Query::OP_AND, each.begin(), each.end()),
-	    ALL_WORDS_BONUS));
+	// Bonuses, looked at only for documents the pieces found
+	// (AND_MAYBE: no posting list read on its own). Several words: the
+	// documents that have all of them. Two English words side by side
+	// in the query: the documents where they are side by side too
+	// ("gift card"); for Chinese the pair across two words does that.
+	std::vector<Xapian::Query> bonus;
+	if (words.size() >= 2) {
+		std::vector<Xapian::Query> each;
+		for (const std::vector<Piece> &wp : words)
+			each.push_back(fields_query(h, q, wp));
+		bonus.push_back(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+		    Xapian::Query(Xapian::Query::OP_AND, each.begin(),
+		    each.end()), ALL_WORDS_BONUS));
+	}
+	for (size_t i = 0; i + 1 < tokens.size(); i++) {
+		const Token &a = tokens[i], &b = tokens[i + 1];
+		if (a.cjk || b.cjk || a.text.size() < 2 || b.text.size() < 2 ||
+		    (q->prefix_last && b.last_open))
+			continue;
+		Xapian::Query terms[] = { Xapian::Query(a.text),
+		    Xapian::Query(b.text) };
+		bonus.push_back(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+		    Xapian::Query(Xapian::Query::OP_PHRASE, terms, terms + 2, 2),
+		    PHRASE_WEIGHT));
+	}
+	if (bonus.empty())
+		return all;
+	return Xapian::Query(Xapian::Query::OP_AND_MAYBE, all,
+	    Xapian::Query(Xapian::Query::OP_OR, bonus.begin(), bonus.end()));
 }
 
 // The documents at or above the relevance floor: the IDF-weighted share of
@@ -1022,6 +1058,8 @@ class CoverageDecider : public Xapian::MatchDecider {
 	double					 need;	// weight to cover
 	double					 half;	// or more units than this
 	mutable Xapian::docid			 last;
+	// The documents turned away that covered most, for "closest".
+	mutable std::vector<std::pair<double, Xapian::docid>> near;
 
 	void open() const {
 		for (size_t u = 0; u < units.size(); u++) {
@@ -1041,16 +1079,13 @@ class CoverageDecider : public Xapian::MatchDecider {
 				continue;
 			(u.known ? known : unknown) += u.weight;
 			std::vector<std::string> ts;
-			for (const std::string &t : u.terms)
-				for (size_t f = 0; f < nfields; f++) {
-					std::string term = t.compare(0, 2, "Z\x01") ?
-					    fields[f].prefix + t : "Z" +
-					    std::string(fields[f].prefix) +
-					    t.substr(2);
-					// Only lists that exist cost a cursor.
-					if (h->db.get_termfreq(term) > 0)
-						ts.push_back(term);
-				}
+			for (const std::string &t : u.terms) {
+				std::string term = t.compare(0, 2, "Z\x01") ? t :
+				    "Z" + t.substr(2);
+				// Only lists that exist cost a cursor.
+				if (h->db.get_termfreq(term) > 0)
+					ts.push_back(term);
+			}
 			units.push_back({ u.weight, {} });
 			terms.push_back(ts);
 		}
@@ -1090,7 +1125,52 @@ class CoverageDecider : public Xapian::MatchDecider {
 				count++;
 			}
 		}
-		return got > 0 && (got >= need || count > half);
+		if (got > 0 && (got >= need || count > half))
+			return true;
+		remember(got, did);
+		return false;
+	}
+
+	// Keeps the NEAR_KEPT best refused (most covered, first seen).
+	void remember(double got, Xapian::docid did) const {
+		if (got <= 0 || (near.size() >= NEAR_KEPT &&
+		    got <= near.back().first))
+			return;
+		auto at = std::upper_bound(near.begin(), near.end(),
+		    std::make_pair(got, did), [](const auto &a, const auto &b) {
+			return a.first > b.first; });
+		near.insert(at, { got, did });
+		if (near.size() > NEAR_KEPT)
+			near.pop_back();
+	}
+
+	// The closest articles: one version each, the visitor's language
+	// first among a group's. Read from what the match already looked
+	// at: no second search (it cost as much as the first).
+	void closest(hc_index *hh, const char *prefer,
+	    std::vector<std::pair<std::string, double>> &out) const {
+		std::vector<std::string> groups;
+		std::vector<size_t> at;
+		double top = near.empty() ? 1 : near.front().first;
+		for (const auto &n : near) {
+			Xapian::Document doc = hh->db.get_document(n.second);
+			std::string g = doc.get_value(SLOT_GROUP);
+			auto it = std::find(groups.begin(), groups.end(), g);
+			bool mine = prefer != NULL &&
+			    doc.get_value(SLOT_LANG) == prefer;
+			double score = 100.0 * n.first / top;
+			if (it != groups.end()) {
+				size_t k = at[it - groups.begin()];
+				if (mine && score >= out[k].second - 1e-9)
+					out[k].first = doc.get_data();
+				continue;
+			}
+			if (out.size() >= CLOSEST)
+				continue;
+			groups.push_back(g);
+			at.push_back(out.size());
+			out.push_back({ doc.get_data(), score });
+		}
 	}
 };
 
@@ -1113,8 +1193,6 @@ syntax_query(hc_index *h, const std::string &text)
 	qp.set_database(h->db);
 	qp.set_stemmer(h->stem);
 	qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
-	for (size_t f = 0; f < nfields; f++)
-		qp.add_prefix("", fields[f].prefix);
 	return qp.parse_query(text, Xapian::QueryParser::FLAG_PHRASE |
 	    Xapian::QueryParser::FLAG_BOOLEAN |
 	    Xapian::QueryParser::FLAG_LOVEHATE |
@@ -1281,12 +1359,10 @@ run_query(hc_index *h, const hc_query *q, std::string *serialised)
 		mset = enquire.get_mset(q->offset, q->limit, check, NULL,
 		    decider.get());
 	}
-	Xapian::MSet closest;
-	if (decider && spy.total() == 0 && q->offset == 0) {
+	std::vector<std::pair<std::string, double>> closest;
+	if (decider && spy.total() == 0 && q->offset == 0)
 		// Nothing above the floor: the closest, apart from the results.
-		enquire.clear_matchspies();
-		closest = enquire.get_mset(0, CLOSEST);
-	}
+		decider->closest(h, q->prefer_lang, closest);
 
 	hc_results *r = static_cast<hc_results *>(calloc(1, sizeof(*r)));
 	// Exact when every match was seen; Xapian's estimate otherwise.
@@ -1308,9 +1384,9 @@ run_query(hc_index *h, const hc_query *q, std::string *serialised)
 	}
 	r->closest = static_cast<hc_hit *>(calloc(closest.size() + 1,
 	    sizeof(hc_hit)));
-	for (auto it = closest.begin(); it != closest.end(); ++it) {
-		r->closest[r->nclosest].id = dup(it.get_document().get_data());
-		r->closest[r->nclosest].score = it.get_percent();
+	for (const auto &c : closest) {
+		r->closest[r->nclosest].id = dup(c.first);
+		r->closest[r->nclosest].score = c.second;
 		r->nclosest++;
 	}
 	r->suggestion = suggestion.empty() ? NULL : dup(suggestion);
@@ -1438,9 +1514,12 @@ hc_builder_prepare(hc_builder *b, const struct hc_doc *d, hc_prepared **out)
 		for (size_t f = 0; f < nfields; f++) {
 			if (texts[f] == NULL)
 				continue;
-			b->tg.index_text(texts[f], 1, fields[f].prefix);
+			b->tg.index_text(texts[f], fields[f].wdf);
 			b->tg.increase_termpos();
 		}
+		if (d->title != NULL)
+			b->tg.index_text_without_positions(d->title, 1,
+			    TITLE_PREFIX);
 		// Every distinct CJK pair by its pinyin: input-method typos
 		// and queries typed in pinyin find the pairs by sound.
 		std::set<std::string> py;
@@ -1489,6 +1568,7 @@ hc_builder_prepare(hc_builder *b, const struct hc_doc *d, hc_prepared **out)
 		doc.add_value(SLOT_GROUP, group);
 		doc.add_value(SLOT_FACETS, group + "\n" + top + "\n" + d->lang +
 		    "\n" + d->type);
+		doc.add_value(SLOT_FORMAT, INDEX_FORMAT);
 		doc.set_data(d->id);
 		*out = p;
 		return HC_SEARCH_OK;
@@ -1579,8 +1659,10 @@ hc_index_each(hc_index *h, void (*fn)(const char *, const char *, void *),
 		for (auto it = db.postlist_begin(""); it != db.postlist_end("");
 		    ++it) {
 			Xapian::Document doc = db.get_document(*it);
-			fn(doc.get_data().c_str(),
-			    doc.get_value(SLOT_HASH).c_str(), arg);
+			bool current = doc.get_value(SLOT_FORMAT) ==
+			    INDEX_FORMAT;
+			fn(doc.get_data().c_str(), current ?
+			    doc.get_value(SLOT_HASH).c_str() : "", arg);
 		}
 		return HC_SEARCH_OK;
 	} catch (const Xapian::Error &e) {
