@@ -4,7 +4,8 @@
 #   make bench                  (about 15 minutes on 2 cores)
 #
 # Parts, in order: article.sh (article page vs nginx and bare Kore), run.sh
-# (search and indexing; BENCH_SIZES), deflection.sh (event recording cost,
+# (search and indexing; BENCH_SIZES), search_new.sh (every query new: the
+# server, bare Xapian and SQLite FTS5; BENCH_NEW_SIZES), deflection.sh (event recording cost,
 # votes), tickets.sh, community.sh, and the long crash test. Each writes its
 # figures to tests/out/bench-<part>.tsv; figures of an earlier run are
 # removed first, so the table only holds this run's. Every part runs even
@@ -35,6 +36,7 @@ part() {
 : >"$STATUS"
 part article ./tests/bench/article.sh
 part search ./tests/bench/run.sh
+part searchnew ./tests/bench/search_new.sh
 part deflection ./tests/bench/deflection.sh
 part tickets ./tests/bench/tickets.sh
 part community ./tests/bench/community.sh
