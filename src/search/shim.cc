@@ -67,9 +67,11 @@ const double	ALL_WORDS_BONUS = 0.5;
 // Added for documents holding two adjacent words of the query side by side.
 const double	PHRASE_WEIGHT = 0.5;
 const double	UNIGRAM_WEIGHT = 0.3;
-// Added to documents in the visitor's language, so that of an article's
-// versions the one they can read wins the collapse.
+// Added to a hit shown in the visitor's language, so that of an article's
+// versions the one they can read is shown, and ranks a little higher.
 const double	PREFERRED_LANG_BOOST = 1.0;
+// Matches beyond the page ranked again with it.
+const Xapian::doccount	RERANK_EXTRA = 10;
 // A pair of the query absent or rare in the index, next to a pair with the
 // same pinyin in at least this many times as many documents, is taken for
 // an input-method slip: both are searched, the other one at ALT_WEIGHT.
@@ -1283,20 +1285,69 @@ filtered(const Xapian::Query &query, const hc_query *q)
 	    filters.end()));
 }
 
-// Filters, and a small boost for the visitor's language so that of an
-// article's versions the one they read wins the collapse to one result.
+// Filters. The visitor's language is chosen among an article's versions
+// after the match (pick_versions), not by a boost every candidate pays.
 Xapian::Query
 final_query(const Xapian::Query &query, const hc_query *q)
 {
 	Xapian::Query out = filtered(query, q);
-	if (q->prefer_lang && *q->prefer_lang && !(q->lang && *q->lang)) {
-		auto *prefer = new Xapian::ValueMapPostingSource(SLOT_LANG);
-		prefer->add_mapping(q->prefer_lang, PREFERRED_LANG_BOOST);
-		prefer->set_default_weight(0.0);
-		out = Xapian::Query(Xapian::Query::OP_AND_MAYBE, out,
-		    Xapian::Query(prefer->release()));
-	}
 	return out;
+}
+
+// The hits offset to offset + limit, each article at the rank of its best
+// version, showing its version in the visitor's language (prefer, or
+// NULL) when that version holds a piece of the query too (terms: sorted),
+// and then ranked with PREFERRED_LANG_BOOST added for it. Done on the
+// first matches only: a boost in the match is paid by every candidate and
+// keeps Xapian from skipping any (a third of a search's time).
+void
+pick_versions(hc_index *h, const Xapian::MSet &mset, const char *prefer,
+    const std::vector<std::string> &terms, size_t offset, size_t limit,
+    std::vector<std::pair<std::string, double>> &out)
+{
+	struct Hit {
+		std::string	id;
+		double		percent;
+		double		weight;
+	};
+	std::vector<Hit> hits;
+	for (auto it = mset.begin(); it != mset.end(); ++it) {
+		Xapian::Document doc = it.get_document();
+		Hit hit = { doc.get_data(), (double)it.get_percent(),
+		    it.get_weight() };
+		std::string g = it.get_collapse_key();
+		if (prefer == NULL) {
+			hits.push_back(hit);
+			continue;
+		}
+		if (doc.get_value(SLOT_LANG) == prefer) {
+			hit.weight += PREFERRED_LANG_BOOST;
+		} else if (!terms.empty() && g != hit.id) {
+			std::string qterm = "Q" + g + ":" + prefer;
+			Xapian::PostingIterator p = h->db.postlist_begin(qterm);
+			if (p != h->db.postlist_end(qterm)) {
+				Xapian::Document other = h->db.get_document(*p);
+				Xapian::TermIterator t = other.termlist_begin();
+				for (const std::string &term : terms) {
+					t.skip_to(term);
+					if (t == other.termlist_end())
+						break;
+					if (*t == term) {
+						hit.id = other.get_data();
+						hit.weight += PREFERRED_LANG_BOOST;
+						break;
+					}
+				}
+			}
+		}
+		hits.push_back(hit);
+	}
+	if (prefer != NULL)
+		std::stable_sort(hits.begin(), hits.end(),
+		    [](const Hit &a, const Hit &b) { return a.weight > b.weight; });
+	for (size_t i = prefer ? offset : 0; i < hits.size() && out.size() <
+	    limit; i++)
+		out.push_back({ hits[i].id, hits[i].percent });
 }
 
 hc_results *
@@ -1333,6 +1384,12 @@ run_query(hc_index *h, const hc_query *q, std::string *serialised)
 	Xapian::Enquire enquire(h->db);
 	enquire.set_query(final_query(query, q));
 	enquire.set_collapse_key(SLOT_GROUP);
+	// With a language to prefer, the first matches are ranked again.
+	const char *prefer = q->prefer_lang && *q->prefer_lang && !(q->lang &&
+	    *q->lang) ? q->prefer_lang : NULL;
+	Xapian::doccount first = prefer ? 0 : q->offset;
+	Xapian::doccount size = prefer ? q->offset + q->limit + RERANK_EXTRA :
+	    q->limit;
 	enquire.set_time_limit(TIME_LIMIT_S);
 	// Collapsing makes Xapian's match count an estimate; the spy sees
 	// every match and counts results exactly.
@@ -1348,15 +1405,15 @@ run_query(hc_index *h, const hc_query *q, std::string *serialised)
 	std::unique_ptr<CoverageDecider> decider;
 	if (floor)
 		decider.reset(new CoverageDecider(h, units));
-	Xapian::MSet mset = enquire.get_mset(q->offset, q->limit, check,
-	    NULL, decider.get());
+	Xapian::MSet mset = enquire.get_mset(first, size, check, NULL,
+	    decider.get());
 	if (mset.empty() && syntax && !q->titles_only && !floor) {
 		// Operators that match nothing: the words alone may.
 		fallback = true;
 		spy.reset();
 		enquire.set_query(final_query(plain, q));
 		decider.reset(new CoverageDecider(h, units));
-		mset = enquire.get_mset(q->offset, q->limit, check, NULL,
+		mset = enquire.get_mset(first, size, check, NULL,
 		    decider.get());
 	}
 	std::vector<std::pair<std::string, double>> closest;
@@ -1370,11 +1427,19 @@ run_query(hc_index *h, const hc_query *q, std::string *serialised)
 	if (!q->titles_only && spy.total() + q->offset + q->limit >= check &&
 	    mset.get_matches_estimated() > r->total)
 		r->total = mset.get_matches_estimated();
-	r->hits = static_cast<hc_hit *>(calloc(mset.size() + 1,
+	std::vector<std::pair<std::string, double>> hits;
+	std::vector<std::string> terms;
+	for (const Unit &u : units)
+		for (const std::string &t : u.terms)
+			terms.push_back(t.compare(0, 2, "Z\x01") ? t :
+			    "Z" + t.substr(2));
+	std::sort(terms.begin(), terms.end());
+	pick_versions(h, mset, prefer, terms, q->offset, q->limit, hits);
+	r->hits = static_cast<hc_hit *>(calloc(hits.size() + 1,
 	    sizeof(hc_hit)));
-	for (auto it = mset.begin(); it != mset.end(); ++it) {
-		r->hits[r->nhits].id = dup(it.get_document().get_data());
-		r->hits[r->nhits].score = it.get_percent();
+	for (const auto &hit : hits) {
+		r->hits[r->nhits].id = dup(hit.first);
+		r->hits[r->nhits].score = hit.second;
 		r->nhits++;
 	}
 	if (!q->titles_only) {
