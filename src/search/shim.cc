@@ -903,7 +903,7 @@ cjk_pieces(hc_index *h, const Token &t, std::vector<Piece> &pieces,
 Xapian::Query
 plain_query(hc_index *h, const hc_query *q, std::vector<Token> &tokens,
     std::set<std::string> &hl, std::string &suggestion,
-    std::vector<Unit> &units)
+    std::vector<Unit> &units, std::vector<std::string> &piece_terms)
 {
 	std::vector<Piece> pieces;
 	std::vector<std::vector<Piece>> words;	// each word's pieces
@@ -1007,6 +1007,9 @@ plain_query(hc_index *h, const hc_query *q, std::vector<Token> &tokens,
 
 	if (pieces.empty())
 		return Xapian::Query();
+	for (const Piece &p : pieces)
+		piece_terms.push_back(p.stemmed ? "Z\x01" + h->stem(p.term) :
+		    p.term);
 	Xapian::Query all = fields_query(h, q, pieces);
 	if (q->titles_only)
 		return all;
@@ -1056,6 +1059,7 @@ class CoverageDecider : public Xapian::MatchDecider {
 	};
 	hc_index				*h;
 	mutable std::vector<UnitLists>		 units;
+	std::unordered_map<std::string, double>	 heaviest;	// term's unit
 	std::vector<std::vector<std::string>>	 terms;
 	double					 need;	// weight to cover
 	double					 half;	// or more units than this
@@ -1090,6 +1094,8 @@ class CoverageDecider : public Xapian::MatchDecider {
 			}
 			units.push_back({ u.weight, {} });
 			terms.push_back(ts);
+			for (const std::string &t : u.terms)
+				heaviest[t] = std::max(heaviest[t], u.weight);
 		}
 		// A document covering g of the known weight passes when g is
 		// at least COVERAGE_FLOOR of g + MISSING_KNOWN (known - g) +
@@ -1102,6 +1108,19 @@ class CoverageDecider : public Xapian::MatchDecider {
 		need = (c * m * known + c * unknown) / (1 - c + c * m) - 1e-9;
 		half = COVERAGE_FLOOR * (double)units.size();
 		open();
+	}
+
+	// True when no document matching one of these pieces can be turned
+	// away (one word, every piece of it a unit): the floor is then
+	// left out of the match, which costs a cursor per unit term.
+	bool passes_all(const std::vector<std::string> &pieces) const {
+		for (const std::string &p : pieces) {
+			auto it = heaviest.find(p);
+			if (it == heaviest.end() || !(it->second >= need ||
+			    1 > half))
+				return false;
+		}
+		return true;
 	}
 
 	bool operator()(const Xapian::Document &doc) const override {
@@ -1362,7 +1381,9 @@ run_query(hc_index *h, const hc_query *q, std::string *serialised)
 	bool syntax = has_syntax(text);
 	std::vector<Token> tokens = tokenize(syntax ? strip_syntax(text) : text);
 	std::vector<Unit> units;
-	Xapian::Query plain = plain_query(h, q, tokens, hl, suggestion, units);
+	std::vector<std::string> piece_terms;
+	Xapian::Query plain = plain_query(h, q, tokens, hl, suggestion, units,
+	    piece_terms);
 	query = plain;
 	if (syntax && !q->titles_only && !syntax_well_formed(text)) {
 		fallback = true;
@@ -1405,6 +1426,8 @@ run_query(hc_index *h, const hc_query *q, std::string *serialised)
 	std::unique_ptr<CoverageDecider> decider;
 	if (floor)
 		decider.reset(new CoverageDecider(h, units));
+	if (decider && !syntax && decider->passes_all(piece_terms))
+		decider.reset();
 	Xapian::MSet mset = enquire.get_mset(first, size, check, NULL,
 	    decider.get());
 	if (mset.empty() && syntax && !q->titles_only && !floor) {
