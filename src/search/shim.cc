@@ -78,6 +78,11 @@ const Xapian::doccount	RERANK_EXTRA = 10;
 const unsigned	ALT_RATIO = 3;
 const Xapian::doccount	ALT_RARE = 1;
 const double	ALT_WEIGHT = 0.9;
+// ... and only to a pair the index uses as a word: in at least this share
+// of the documents holding its rarer character.
+const double	ALT_WORD_SHARE = 0.15;
+// ... and only to a pair the index uses as a word: in at least this share
+// of the documents holding its rarer character.
 // Pairs searched beside the one chosen for a word typed in pinyin.
 const size_t	MAX_SOUND_ALTS = 8;
 // A one-character word of a CJK query (坏, 修): its weight in the query
@@ -770,16 +775,23 @@ cjk_pieces(hc_index *h, const Token &t, std::vector<Piece> &pieces,
 	// A character inside a dictionary word the index has (时候) is
 	// not a slip, however rare the pair it makes with its neighbour
 	// (候发 of 时候发货 is not 后发 of 以后发货).
+	// wlen[k]: the length of the dictionary word holding character k,
+	// wid[k] its number, as typed.
 	std::vector<bool> kept(n, false);
+	std::vector<size_t> wlen(n, 1), wid(n, 0);
 	{
-		size_t at = 0;
+		size_t at = 0, w_no = 0;
 		for (size_t w : h->seg.words(t.text, n)) {
 			bool known = w > 1;
 			for (size_t i = at; i + 1 < at + w; i++)
 				known = known && pdf[i] > 0;
-			for (size_t i = at; i < at + w; i++)
+			for (size_t i = at; i < at + w; i++) {
 				kept[i] = known;
+				wlen[i] = w;
+				wid[i] = w_no;
+			}
 			at += w;
+			w_no++;
 		}
 	}
 	for (size_t i = 0; i + 1 < n; i++) {
@@ -789,8 +801,23 @@ cjk_pieces(hc_index *h, const Token &t, std::vector<Piece> &pieces,
 			continue;
 		}
 		std::vector<std::string> bc = utf8_chars(alt[i]);
-		if ((bc[0] != ch[i] && kept[i]) || (bc[1] != ch[i + 1] &&
-		    kept[i + 1])) {
+		bool c0 = bc[0] != ch[i], c1 = bc[1] != ch[i + 1];
+		// What an input method's slip looks like: not a change inside
+		// a word the index has, nor inside a dictionary word of three
+		// or more (ICU would not know it misspelt), nor a dictionary
+		// word broken by a pair across to its neighbour (铁时 of
+		// 高铁时刻表 is no 贴士, 刻表 no 可表; 值睡 of 增值睡发票 may
+		// be 值税, 睡 standing alone), nor a dictionary word traded
+		// for another whole (几颗 for 即可).
+		bool seam = wid[i] != wid[i + 1] && ((c0 && wlen[i] > 1) ||
+		    (c1 && wlen[i + 1] > 1));
+		bool whole = wid[i] == wid[i + 1] && wlen[i] == 2 && c0 && c1;
+		// And the pair it becomes is a word of the index (退货), not
+		// a seam of its texts (时可 of 随时可以 for 时刻).
+		bool word = (double)alt_df[i] >= ALT_WORD_SHARE * (double)std::min(
+		    any_field_freq(h, bc[0]), any_field_freq(h, bc[1]));
+		if ((c0 && (kept[i] || wlen[i] > 2)) || (c1 && (kept[i + 1] ||
+		    wlen[i + 1] > 2)) || seam || whole || !word) {
 			alt[i].clear();
 			continue;
 		}
