@@ -1137,6 +1137,18 @@ class CoverageDecider : public Xapian::MatchDecider {
 		open();
 	}
 
+	// True when no document can pass: the units the index has at all
+	// weigh less than needed, and are not more than half of them.
+	bool impossible() const {
+		double possible = 0, n = 0;
+		for (size_t u = 0; u < units.size(); u++)
+			if (!terms[u].empty()) {
+				possible += units[u].weight;
+				n++;
+			}
+		return possible < need && !(n > half);
+	}
+
 	// True when no document matching one of these pieces can be turned
 	// away (one word, every piece of it a unit): the floor is then
 	// left out of the match, which costs a cursor per unit term.
@@ -1455,8 +1467,19 @@ run_query(hc_index *h, const hc_query *q, std::string *serialised)
 		decider.reset(new CoverageDecider(h, units));
 	if (decider && !syntax && decider->passes_all(piece_terms))
 		decider.reset();
-	Xapian::MSet mset = enquire.get_mset(first, size, check, NULL,
-	    decider.get());
+	// No document can pass (what the index has of the query is too
+	// little even all together, as often in a question about something
+	// else): no match through the floor, which would offer it every
+	// matching document; the closest are the best few of a plain match,
+	// which Xapian cuts short.
+	Xapian::MSet mset, near;
+	bool impossible = decider && decider->impossible();
+	if (!impossible)
+		mset = enquire.get_mset(first, size, check, NULL, decider.get());
+	else if (q->offset == 0) {
+		enquire.clear_matchspies();
+		near = enquire.get_mset(0, CLOSEST);
+	}
 	if (mset.empty() && syntax && !q->titles_only && !floor) {
 		// Operators that match nothing: the words alone may.
 		fallback = true;
@@ -1467,7 +1490,11 @@ run_query(hc_index *h, const hc_query *q, std::string *serialised)
 		    decider.get());
 	}
 	std::vector<std::pair<std::string, double>> closest;
-	if (decider && spy.total() == 0 && q->offset == 0)
+	if (impossible)
+		for (auto it = near.begin(); it != near.end(); ++it)
+			closest.push_back({ it.get_document().get_data(),
+			    (double)it.get_percent() });
+	else if (decider && spy.total() == 0 && q->offset == 0)
 		// Nothing above the floor: the closest, apart from the results.
 		decider->closest(h, q->prefer_lang, closest);
 

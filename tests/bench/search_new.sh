@@ -67,7 +67,8 @@ g++ -std=c++17 -O2 -Wall -Werror -Isrc -o "$BB/shim_query" tests/bench/shim_quer
 ref() {
 	awk -v m="$2" '$1 == m ":" || $2 == m { for (i = 1; i <= NF; i++) {
 		if ($i == "mean") a = $(i + 1); if ($i == "p50") b = $(i + 1);
-		if ($i == "p99") c = $(i + 1) } } END { print a, b, c }' "$1"
+		if ($i == "p99") c = $(i + 1); if ($i == "cpu") d = $(i + 1) } }
+		END { print a, b, c, (d == "" ? "x" : d) }' "$1"
 }
 
 for N in $SIZES; do
@@ -126,9 +127,10 @@ for N in $SIZES; do
 	for m in shim bare; do
 		"$BB/shim_query" "$d/index" "$QUERIES" "$m" "$ROUNDS" >"$BB/searchnew-$m.out" \
 		    2>"$BB/searchnew-$m.err" || { log "N=$N: shim_query $m failed: $(cat "$BB/searchnew-$m.err")"; FAILED=1; }
-		read -r mean q50 q99 <<<"$(ref "$BB/searchnew-$m.out" "$m")"
-		log "N=$N: $m in-process mean $mean us p50 $q50 us p99 $q99 us"
+		read -r mean q50 q99 cpu <<<"$(ref "$BB/searchnew-$m.out" "$m")"
+		log "N=$N: $m in-process mean $mean us p50 $q50 us p99 $q99 us cpu $cpu us"
 		kv "$N" "${m}_mean_us" "${mean:-x}"
+		kv "$N" "${m}_cpu_us" "${cpu:-x}"
 		kv "$N" "${m}_p50_us" "${q50:-x}"
 		kv "$N" "${m}_p99_us" "${q99:-x}"
 	done
@@ -137,7 +139,7 @@ for N in $SIZES; do
 	python3 tests/bench/fts5_query.py "$corpus" "$QUERIES" "$BB/fts5-$N.db" "$ROUNDS" \
 	    >"$BB/searchnew-fts5.out" 2>"$BB/searchnew-fts5.err" ||
 	    { log "N=$N: fts5_query failed: $(tail -2 "$BB/searchnew-fts5.err")"; FAILED=1; }
-	read -r mean q50 q99 <<<"$(ref "$BB/searchnew-fts5.out" fts5_query)"
+	read -r mean q50 q99 _ <<<"$(ref "$BB/searchnew-fts5.out" fts5_query)"
 	log "N=$N: fts5 in-process mean $mean us p50 $q50 us p99 $q99 us"
 	kv "$N" fts5_mean_us "${mean:-x}"
 	kv "$N" fts5_p50_us "${q50:-x}"
