@@ -1,4 +1,4 @@
-/* settings.c: PORT, ARTICLES, DATA, BASE_URL, DEFAULT_LANG, RATE_LIMITS, EVENTS, RETENTION_DAYS, TRUST_PROXY, STAFF_SESSION_*, TIME_ZONE, SMTP_*, DATABASE_URL from the environment. */
+/* settings.c: PORT, ARTICLES, DATA, BASE_URL, DEFAULT_LANG, RATE_LIMITS, EVENTS, RETENTION_DAYS, TRUST_PROXY, STAFF_SESSION_*, TIME_ZONE, SMTP_*, DATABASE_URL, SEARCH_CACHE from the environment. */
 #include <sys/stat.h>
 
 #include <ctype.h>
@@ -120,7 +120,7 @@ smtp_load(void)
 int
 settings_load(void)
 {
-	const char	*rl, *ev, *rd, *tp, *si, *sm, *du;
+	const char	*rl, *ev, *rd, *tp, *si, *sm, *du, *sc;
 	char		*end;
 	long		 days;
 
@@ -134,6 +134,7 @@ settings_load(void)
 	settings.assets = env_or("ASSETS", "assets");
 	rl = env_or("RATE_LIMITS", "on");
 	ev = env_or("EVENTS", "on");
+	sc = env_or("SEARCH_CACHE", "on");
 	rd = env_or("RETENTION_DAYS", "180");
 	tp = env_or("TRUST_PROXY", "off");
 	si = env_or("STAFF_SESSION_IDLE", "28800");
@@ -168,6 +169,12 @@ settings_load(void)
 		return (-1);
 	}
 	settings.events = !strcmp(ev, "on");
+	/* Off only to measure every search as a new one (make bench). */
+	if (strcmp(sc, "on") && strcmp(sc, "off")) {
+		fprintf(stderr, "SEARCH_CACHE must be on or off\n");
+		return (-1);
+	}
+	settings.search_cache = !strcmp(sc, "on");
 	days = strtol(rd, &end, 10);
 	if (*end != '\0' || days < 1 || days > 3650) {
 		fprintf(stderr, "RETENTION_DAYS must be a number of days from 1 "

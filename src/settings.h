@@ -11,6 +11,9 @@ struct settings {
 	const char	*assets;	/* ASSETS: CSS and JavaScript (assets/) */
 	int		 rate_limits;	/* RATE_LIMITS: on (1) or off (0) */
 	int		 events;	/* EVENTS: funnel recording on (1) or off */
+	int		 search_cache;	/* SEARCH_CACHE: answers kept per query
+					   and index revision (on), or every
+					   search run afresh (off: make bench) */
 	int		 retention_days;	/* RETENTION_DAYS: raw events kept (180) */
 	int		 trust_proxy;	/* TRUST_PROXY: client address from the
 					   proxy's X-Forwarded-For (off) */

@@ -678,6 +678,14 @@ scan_dir(struct build *b, int dirfd, const char *rel, int depth)
 				    "1 MiB"));
 			continue;
 		}
+		if (depth == 0 && !strcmp(names[i], "_polyphones.txt")) {
+			free(b->cat->polyphones);
+			if ((b->cat->polyphones = file_read_at(dirfd, names[i],
+			    1024 * 1024, &len)) == NULL)
+				add_problem(b->cat, cr.data, 0, read_error(errno,
+				    "1 MiB"));
+			continue;
+		}
 		if (depth == 0 && !strcmp(names[i], "_stopwords.txt")) {
 			free(b->cat->stopwords);
 			if ((b->cat->stopwords = file_read_at(dirfd, names[i],

@@ -98,6 +98,7 @@ struct catalog {
 	char		*synonyms;	/* _synonyms.txt, or NULL */
 	char		*stopwords;	/* _stopwords.txt, or NULL */
 	char		*macros;	/* _macros/ as JSON text (macros.h), or NULL */
+	char		*polyphones;	/* _polyphones.txt, or NULL */
 	long long	 built;		/* unix seconds */
 	/*
 	 * Not in the snapshot: why part of the tree could not be read (the

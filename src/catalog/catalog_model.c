@@ -306,6 +306,7 @@ catalog_free(struct catalog *cat)
 	free(cat->synonyms);
 	free(cat->stopwords);
 	free(cat->macros);
+	free(cat->polyphones);
 	free(cat->recent);
 	free(cat->tree_error);
 	free(cat);

@@ -188,6 +188,8 @@ write_rest(sqlite3 *db, const struct catalog *cat)
 	rc |= step_reset(st);
 	bind_text(st, 1, "macros");
 	bind_text(st, 2, cat->macros);
+	bind_text(st, 1, "polyphones");
+	bind_text(st, 2, cat->polyphones);
 	rc |= step_reset(st);
 	sqlite3_finalize(st);
 
@@ -468,6 +470,8 @@ read_rest(sqlite3 *db, struct catalog *cat)
 			cat->stopwords = col_text(st, 1);
 		else if (!strcmp(k, "macros"))
 			cat->macros = col_text(st, 1);
+		else if (!strcmp(k, "polyphones"))
+			cat->polyphones = col_text(st, 1);
 	}
 	sqlite3_finalize(st);
 

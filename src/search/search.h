@@ -124,6 +124,16 @@ hc_search_status	 hc_index_set_synonyms(hc_index *, const char *text);
  */
 hc_search_status	 hc_index_set_stopwords(hc_index *, const char *text);
 
+/*
+ * Other readings of characters with several (重 chong zhong, 地 di de),
+ * from _polyphones.txt: folded text, one character and its toneless
+ * readings a line, '#' starts a comment. ICU gives the index one reading
+ * per character; a pinyin query or a homophone typo using another listed
+ * reading still finds the character. Replaces the earlier table; text is
+ * borrowed. Return value: HC_SEARCH_OK, _ERR_INTERNAL.
+ */
+hc_search_status	 hc_index_set_polyphones(hc_index *, const char *text);
+
 struct hc_query {
 	const char	*text;		/* folded; AND/OR/NOT kept upper case */
 	const char	*category;	/* filter or NULL */
@@ -187,6 +197,16 @@ struct hc_results {
 hc_search_status	 hc_search(hc_index *, const struct hc_query *,
 			    struct hc_results **out);
 void			 hc_results_free(struct hc_results *);
+
+/*
+ * The Xapian query hc_search() would run for q (filters and language
+ * boost in, floor, collapse and facets not), serialised
+ * (Xapian::Query::serialise), in *out (malloc'd, *len bytes); for the
+ * benchmark's bare Xapian reference only.
+ * Return value: HC_SEARCH_OK, _ERR_IO, _ERR_CORRUPT, _ERR_INTERNAL.
+ */
+hc_search_status	 hc_search_final_query(hc_index *,
+			    const struct hc_query *, char **out, size_t *len);
 
 /* Number of documents, or 0 on error. */
 size_t			 hc_index_doccount(hc_index *);

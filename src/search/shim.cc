@@ -1,5 +1,6 @@
 // shim.cc: the Xapian side of search.h: indexing, query building, facets; no exception leaves it.
 #include <xapian.h>
+#include <unicode/ubrk.h>
 #include <unicode/utrans.h>
 #include <unicode/ustring.h>
 
@@ -24,21 +25,32 @@ namespace {
 
 // Value slots of every document.
 enum { SLOT_CATEGORY = 0, SLOT_LANG = 1, SLOT_TYPE = 2, SLOT_HASH = 3,
-    SLOT_UPDATED = 4, SLOT_GROUP = 5, SLOT_FACETS = 6 };
+    SLOT_UPDATED = 4, SLOT_GROUP = 5, SLOT_FACETS = 6, SLOT_FORMAT = 7 };
 
-// Text fields: term prefix and query weight (title strongest).
+// The way documents are written; a document of another format reports no
+// content hash (hc_index_each), so that the builders write it again.
+const char	INDEX_FORMAT[] = "2";
+
+// Text fields. Every field is indexed without prefix, each occurrence
+// counted wdf times, so that a query reads one posting list per piece
+// (not one per field: five times fewer, the matcher's main cost) and a
+// word in a short field (title, tags, summary, headings) weighs more than
+// one in the body. Titles are also kept under their own prefix, for
+// suggestions and for a title bonus.
 struct Field {
-	const char	*prefix;
-	double		 weight;
+	unsigned	 wdf;
 };
 const Field fields[] = {
-	{ "S", 4.0 },	// title
-	{ "K", 2.5 },	// tags
-	{ "A", 1.8 },	// summary; threads: the accepted answer
-	{ "H", 1.5 },	// headings
-	{ "B", 1.0 },	// body
+	{ 3 },	// title
+	{ 2 },	// tags
+	{ 2 },	// summary; threads: the accepted answer
+	{ 2 },	// headings
+	{ 1 },	// body
 };
 const size_t nfields = sizeof(fields) / sizeof(fields[0]);
+const char	TITLE_PREFIX[] = "S";
+// A piece found in the title, on top of its weight in the text.
+const double	TITLE_WEIGHT = 1.5;
 
 const unsigned	MAX_RETRIES = 3;
 // A search's time budget in Xapian's matcher: past it, the best matches
@@ -52,21 +64,47 @@ const unsigned	WILDCARD_EXPANSION = 30;
 const double	SYNONYM_WEIGHT = 0.8;
 // Added for documents matching every word of a several-word query.
 const double	ALL_WORDS_BONUS = 0.5;
+// Added for documents holding two adjacent words of the query side by side.
+const double	PHRASE_WEIGHT = 0.5;
 const double	UNIGRAM_WEIGHT = 0.3;
-// Added to documents in the visitor's language, so that of an article's
-// versions the one they can read wins the collapse.
+// Added to a hit shown in the visitor's language, so that of an article's
+// versions the one they can read is shown, and ranks a little higher.
 const double	PREFERRED_LANG_BOOST = 1.0;
+// Matches beyond the page ranked again with it.
+const Xapian::doccount	RERANK_EXTRA = 10;
 // A pair of the query absent or rare in the index, next to a pair with the
 // same pinyin in at least this many times as many documents, is taken for
 // an input-method slip: both are searched, the other one at ALT_WEIGHT.
 const unsigned	ALT_RATIO = 3;
 const Xapian::doccount	ALT_RARE = 1;
 const double	ALT_WEIGHT = 0.9;
+// ... and only to a pair the index uses as a word: in at least this share
+// of the documents holding its rarer character.
+const double	ALT_WORD_SHARE = 0.15;
+// ... and only to a pair the index uses as a word: in at least this share
+// of the documents holding its rarer character.
+// Pairs searched beside the one chosen for a word typed in pinyin.
+const size_t	MAX_SOUND_ALTS = 8;
+// A one-character word of a CJK query (坏, 修): its weight in the query
+// and its share of its IDF in the relevance floor.
+const double	SINGLE_WEIGHT = 0.5;
+// A pair straddling two words of a CJK query: a hint of closeness only.
+const double	SEAM_WEIGHT = 0.5;
+// Two one-character words are taken for one word when the index has the
+// pair in at least JOIN_MIN_DF documents and JOIN_SHARE of those holding
+// the rarer character.
+const Xapian::doccount	JOIN_MIN_DF = 2;
+const double	JOIN_SHARE = 0.3;
 // The relevance floor: a result covers at least this share of the query's
 // informative pieces, each weighted by its IDF; below it, no result.
 const double	COVERAGE_FLOOR = 0.5;
+// The weight, in the floor, of a part of the query the index has but a
+// document lacks, against a part the index has never seen.
+const double	MISSING_KNOWN = 0.5;
 // Shown under an empty result (the "closest" articles).
 const Xapian::doccount	CLOSEST = 3;
+// Refused documents kept for it (several may be versions of one article).
+const size_t	NEAR_KEPT = 12;
 // Pinyin terms: "XPY<pinyin of the pair>:<pair>", one per distinct CJK
 // pair of a document, so that the index knows its own pairs by sound.
 const char	PINYIN_PREFIX[] = "XPY";
@@ -153,6 +191,73 @@ class Pinyin {
 	}
 };
 
+// Chinese words by ICU's dictionary-based word BreakIterator, so that a
+// query is weighed by its words and not by the pairs that straddle two of
+// them (裹到 in 包裹到哪). Opened on first use; one per reader.
+class Segmenter {
+	UBreakIterator	*bi;
+	bool		 failed;
+
+    public:
+	Segmenter() : bi(NULL), failed(false) {}
+	~Segmenter() {
+		if (bi != NULL)
+			ubrk_close(bi);
+	}
+	Segmenter(const Segmenter &) = delete;
+	Segmenter &operator=(const Segmenter &) = delete;
+
+	// Word lengths in characters of a CJK run of n characters; one word
+	// of n when ICU cannot segment (then pairs are weighed as before).
+	std::vector<size_t> words(const std::string &run, size_t n) {
+		std::vector<size_t> out;
+		UErrorCode err = U_ZERO_ERROR;
+		if (!failed && bi == NULL) {
+			bi = ubrk_open(UBRK_WORD, "zh", NULL, 0, &err);
+			if (U_FAILURE(err)) {
+				bi = NULL;
+				failed = true;
+			}
+		}
+		std::u16string u;
+		for (Xapian::Utf8Iterator it(run), end; it != end; ++it) {
+			unsigned cp = *it;
+			if (cp > 0xffff) {
+				u += (char16_t)(0xd7c0 + (cp >> 10));
+				u += (char16_t)(0xdc00 | (cp & 0x3ff));
+			} else
+				u += (char16_t)cp;
+		}
+		err = U_ZERO_ERROR;
+		if (bi != NULL)
+			ubrk_setText(bi, reinterpret_cast<const UChar *>(u.data()),
+			    (int32_t)u.size(), &err);
+		if (bi == NULL || U_FAILURE(err)) {
+			out.push_back(n);
+			return out;
+		}
+		// Offsets are UTF-16 units: count characters between them.
+		int32_t from = ubrk_first(bi);
+		for (int32_t to = ubrk_next(bi); to != UBRK_DONE;
+		    from = to, to = ubrk_next(bi)) {
+			size_t chars = 0;
+			for (int32_t i = from; i < to; i++)
+				if (!U16_IS_TRAIL(u[i]))
+					chars++;
+			if (chars > 0)
+				out.push_back(chars);
+		}
+		size_t sum = 0;
+		for (size_t w : out)
+			sum += w;
+		if (sum != n) {
+			out.clear();
+			out.push_back(n);
+		}
+		return out;
+	}
+};
+
 }  // namespace
 
 struct hc_builder {
@@ -184,6 +289,11 @@ struct hc_index {
 	std::unordered_set<std::string>	 stop_words;	// Latin, and 1 CJK char
 	std::vector<std::string>	 stop_runs;	// CJK, longest first
 	Pinyin				 pinyin;
+	Segmenter			 seg;
+	// _polyphones.txt: a reading ICU does not give a character, to
+	// the character and the reading the index has for it.
+	std::unordered_map<std::string,
+	    std::vector<std::pair<std::string, std::string>>> polyphones;
 	std::string			 err;
 
 	hc_builder			 builder;	// for hc_index_put
@@ -252,6 +362,9 @@ struct Token {
 	std::string	text;
 	bool		cjk;
 	bool		last_open;	// the query ends inside this token
+	// Typed in pinyin: other pairs with the same sound, by the index of
+	// the pair in text (chongzhi: 重置 beside 充值).
+	std::vector<std::pair<size_t, std::string>> sound_alts;
 };
 
 // Splits folded text into CJK runs and words; everything else separates.
@@ -370,15 +483,11 @@ piece_query(hc_index *h, const Piece &p, const char *prefix)
 	return q;
 }
 
-// Total frequency of a word (stemmed) over every field.
+// Documents holding a word (stemmed).
 Xapian::doccount
 word_freq(hc_index *h, const std::string &w)
 {
-	Xapian::doccount n = 0;
-	for (size_t f = 0; f < nfields; f++)
-		n += h->db.get_termfreq("Z" + std::string(fields[f].prefix) +
-		    h->stem(w));
-	return n;
+	return h->db.get_termfreq("Z" + h->stem(w));
 }
 
 bool
@@ -390,33 +499,30 @@ is_latin_word(const std::string &w)
 	return w.size() >= 3;
 }
 
-// Every piece in every field, each field scaled by its weight.
+// The pieces in the text (all fields), and in titles for a bonus;
+// suggestions search titles only.
 Xapian::Query
 fields_query(hc_index *h, const hc_query *q, const std::vector<Piece> &pieces)
 {
-	std::vector<Xapian::Query> per_field;
-	for (size_t f = 0; f < nfields; f++) {
-		std::vector<Xapian::Query> qs;
-		for (const Piece &p : pieces)
-			qs.push_back(piece_query(h, p, fields[f].prefix));
-		Xapian::Query fq(Xapian::Query::OP_OR, qs.begin(), qs.end());
-		per_field.push_back(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
-		    fq, fields[f].weight));
-		if (q->titles_only)
-			break;
+	std::vector<Xapian::Query> text, title;
+	for (const Piece &p : pieces) {
+		if (!q->titles_only)
+			text.push_back(piece_query(h, p, ""));
+		title.push_back(piece_query(h, p, TITLE_PREFIX));
 	}
-	return Xapian::Query(Xapian::Query::OP_OR, per_field.begin(),
-	    per_field.end());
+	Xapian::Query tq(Xapian::Query::OP_OR, title.begin(), title.end());
+	if (q->titles_only)
+		return tq;
+	return Xapian::Query(Xapian::Query::OP_OR,
+	    Xapian::Query(Xapian::Query::OP_OR, text.begin(), text.end()),
+	    Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, tq, TITLE_WEIGHT));
 }
 
-// Documents holding a term in any field (pairs, characters: no prefix).
+// Documents holding a term (pairs, characters) in any field.
 Xapian::doccount
 any_field_freq(hc_index *h, const std::string &term)
 {
-	Xapian::doccount n = 0;
-	for (size_t f = 0; f < nfields; f++)
-		n = std::max(n, h->db.get_termfreq(fields[f].prefix + term));
-	return n;
+	return h->db.get_termfreq(term);
 }
 
 // The pairs of the index sounding like key, with their document counts.
@@ -428,6 +534,73 @@ pairs_by_sound(hc_index *h, const std::string &key)
 	for (auto it = h->db.allterms_begin(pre); it != h->db.allterms_end(pre);
 	    ++it)
 		out.push_back({ (*it).substr(pre.size()), it.get_termfreq() });
+	return out;
+}
+
+// A pair of the index sounding like key, and how long its first syllable
+// is in key.
+struct Sound {
+	std::string		pair;
+	Xapian::doccount	df;
+	size_t			first;
+	// Documents, less for a pair found by another reading: 单 is dan
+	// far more often than shan, 闪退 is meant more often than 单退.
+	double			score;
+};
+
+// The pairs sounding like key, also through the other readings of
+// _polyphones.txt: "chongzhi" finds 重置, indexed as zhongzhi, "dizhi"
+// 地址, indexed as dezhi. key is two syllables.
+std::vector<Sound>
+sounds(hc_index *h, const std::string &key)
+{
+	std::vector<Sound> out;
+	std::map<std::string, size_t> at;
+	auto add = [&](const std::string &pair, Xapian::doccount df,
+	    size_t first, double score) {
+		auto it = at.find(pair);
+		if (it != at.end())
+			return;
+		at[pair] = out.size();
+		out.push_back({ pair, df, first, score });
+	};
+	for (const auto &p : pairs_by_sound(h, key)) {
+		std::vector<std::string> ch = utf8_chars(p.first);
+		add(p.first, p.second, ch.empty() ? 0 :
+		    char_pinyin(h->pinyin, ch[0]).size(), p.second);
+	}
+	if (h->polyphones.empty())
+		return out;
+	// Another reading at the start, at the end, or both.
+	for (size_t l = 1; l < key.size(); l++) {
+		auto head = h->polyphones.find(key.substr(0, l));
+		auto tail = h->polyphones.find(key.substr(l));
+		std::vector<std::pair<std::string, std::string>> none;
+		const auto &hs = head != h->polyphones.end() ? head->second :
+		    none;
+		const auto &ts = tail != h->polyphones.end() ? tail->second :
+		    none;
+		// A side not read otherwise keeps its syllable (any char).
+		std::vector<std::pair<std::string, std::string>> hv = hs, tv = ts;
+		hv.push_back({ "", key.substr(0, l) });
+		tv.push_back({ "", key.substr(l) });
+		for (const auto &a : hv)
+			for (const auto &b : tv) {
+				if (a.first.empty() && b.first.empty())
+					continue;
+				for (const auto &p : pairs_by_sound(h, a.second +
+				    b.second)) {
+					std::vector<std::string> ch =
+					    utf8_chars(p.first);
+					if (ch.size() != 2 || (!a.first.empty() &&
+					    ch[0] != a.first) || (!b.first.empty() &&
+					    ch[1] != b.first))
+						continue;
+					add(p.first, p.second, l,
+					    (double)p.second / ALT_RATIO);
+				}
+			}
+	}
 	return out;
 }
 
@@ -486,31 +659,40 @@ drop_stopwords(hc_index *h, const std::vector<Token> &in)
 // Keys are two syllables; a key is taken at the start of the word or where
 // an earlier key's second syllable starts, so that keys chain.
 std::string
-pinyin_to_cjk(hc_index *h, const std::string &w)
+pinyin_to_cjk(hc_index *h, const std::string &w,
+    std::vector<std::pair<size_t, std::string>> &alts)
 {
 	std::vector<bool> boundary(w.size() + 1, false);
 	std::string out;
-	size_t covered = 0;
+	size_t covered = 0, nchars = 0;
 
 	boundary[0] = true;
 	for (size_t i = 0; i + 2 <= w.size(); i++) {
 		if (!boundary[i])
 			continue;
-		// The longest key from i: the most frequent pair with it.
+		// The longest key from i: the most frequent pair with it;
+		// others nearly as frequent are searched beside it.
 		for (size_t j = w.size(); j >= i + 2; j--) {
-			auto pairs = pairs_by_sound(h, w.substr(i, j - i));
+			std::vector<Sound> pairs = sounds(h, w.substr(i, j - i));
 			if (pairs.empty())
 				continue;
 			auto best = std::max_element(pairs.begin(), pairs.end(),
-			    [](const auto &x, const auto &y) {
-				return x.second < y.second; });
-			std::vector<std::string> ch = utf8_chars(best->first);
+			    [](const Sound &x, const Sound &y) {
+				return x.score < y.score; });
+			std::vector<std::string> ch = utf8_chars(best->pair);
 			if (ch.size() != 2)
 				break;
-			size_t mid = i + char_pinyin(h->pinyin, ch[0]).size();
+			size_t mid = i + best->first;
 			if (mid > i && mid < j)
 				boundary[mid] = true;
-			out += (i > 0 && i < covered) ? ch[1] : best->first;
+			bool overlap = i > 0 && i < covered;
+			size_t pair_at = overlap ? nchars - 1 : nchars;
+			out += overlap ? ch[1] : best->pair;
+			nchars += overlap ? 1 : 2;
+			for (const Sound &o : pairs)
+				if (o.pair != best->pair && o.score * ALT_RATIO >=
+				    best->score && alts.size() < MAX_SOUND_ALTS)
+					alts.push_back({ pair_at, o.pair });
 			covered = std::max(covered, j);
 			break;
 		}
@@ -542,6 +724,7 @@ pinyin_prefix_pairs(hc_index *h, const std::string &w, size_t n)
 struct Unit {
 	std::vector<std::string>	terms;
 	double				weight;
+	bool				known;	// in the index at all
 };
 
 double
@@ -551,14 +734,206 @@ idf(hc_index *h, Xapian::doccount df)
 	return std::log(1.0 + n / (df > 0 ? (double)df : 0.5));
 }
 
+// The pieces and floor units of a CJK run, weighed by its words (ICU's
+// segmentation, joined where the index knows a split pair as a word):
+// pairs inside a word share the word's weight, a pair straddling two
+// words ("裹到" of 包裹到哪) is only a weak hint of closeness, and a
+// one-character word stands for itself. Input-method slips are fixed per
+// pair first: a rare pair next to a frequent homophone.
+void
+cjk_pieces(hc_index *h, const Token &t, std::vector<Piece> &pieces,
+    std::vector<Unit> &units, std::set<std::string> &hl,
+    std::vector<std::vector<Piece>> &words, std::string &corrected,
+    bool &changed)
+{
+	std::vector<std::string> ch = utf8_chars(t.text);
+	std::vector<std::string> fixed = ch, alt(ch.size());
+	std::vector<Xapian::doccount> pdf(ch.size(), 0);
+	size_t n = ch.size();
+
+	// Per pair: documents holding it, and its most frequent homophone.
+	std::vector<double> best_df(n, 0);
+	std::vector<Xapian::doccount> alt_df(n, 0);
+	for (size_t i = 0; i + 1 < n; i++) {
+		std::string pair = ch[i] + ch[i + 1];
+		std::string key = pair_pinyin(h->pinyin, ch[i], ch[i + 1]);
+		if (key.empty())
+			continue;
+		std::vector<Sound> ss = sounds(h, key);
+		for (const Sound &p : ss) {
+			if (p.pair == pair)
+				pdf[i] = p.df;
+			else if (p.score > best_df[i]) {
+				alt[i] = p.pair;
+				best_df[i] = p.score;
+			}
+		}
+		for (const Sound &p : ss)
+			if (p.pair == alt[i])
+				alt_df[i] = p.df;
+	}
+	// A character inside a dictionary word the index has (时候) is
+	// not a slip, however rare the pair it makes with its neighbour
+	// (候发 of 时候发货 is not 后发 of 以后发货).
+	// wlen[k]: the length of the dictionary word holding character k,
+	// wid[k] its number, as typed.
+	std::vector<bool> kept(n, false);
+	std::vector<size_t> wlen(n, 1), wid(n, 0);
+	{
+		size_t at = 0, w_no = 0;
+		for (size_t w : h->seg.words(t.text, n)) {
+			bool known = w > 1;
+			for (size_t i = at; i + 1 < at + w; i++)
+				known = known && pdf[i] > 0;
+			for (size_t i = at; i < at + w; i++) {
+				kept[i] = known;
+				wlen[i] = w;
+				wid[i] = w_no;
+			}
+			at += w;
+			w_no++;
+		}
+	}
+	for (size_t i = 0; i + 1 < n; i++) {
+		if (alt[i].empty() || pdf[i] > ALT_RARE || best_df[i] <
+		    ALT_RATIO * (double)std::max<Xapian::doccount>(pdf[i], 1)) {
+			alt[i].clear();
+			continue;
+		}
+		std::vector<std::string> bc = utf8_chars(alt[i]);
+		bool c0 = bc[0] != ch[i], c1 = bc[1] != ch[i + 1];
+		// What an input method's slip looks like: not a change inside
+		// a word the index has, nor inside a dictionary word of three
+		// or more (ICU would not know it misspelt), nor a dictionary
+		// word broken by a pair across to its neighbour (铁时 of
+		// 高铁时刻表 is no 贴士, 刻表 no 可表; 值睡 of 增值睡发票 may
+		// be 值税, 睡 standing alone), nor a dictionary word traded
+		// for another whole (几颗 for 即可).
+		bool seam = wid[i] != wid[i + 1] && ((c0 && wlen[i] > 1) ||
+		    (c1 && wlen[i + 1] > 1));
+		bool whole = wid[i] == wid[i + 1] && wlen[i] == 2 && c0 && c1;
+		// And the pair it becomes is a word of the index (退货), not
+		// a seam of its texts (时可 of 随时可以 for 时刻).
+		bool word = (double)alt_df[i] >= ALT_WORD_SHARE * (double)std::min(
+		    any_field_freq(h, bc[0]), any_field_freq(h, bc[1]));
+		if ((c0 && (kept[i] || wlen[i] > 2)) || (c1 && (kept[i + 1] ||
+		    wlen[i + 1] > 2)) || seam || whole || !word) {
+			alt[i].clear();
+			continue;
+		}
+		fixed[i] = bc[0];
+		fixed[i + 1] = bc[1];
+		changed = true;
+		pdf[i] = alt_df[i];
+	}
+	// A word typed in pinyin: the other pairs with its sound.
+	for (const auto &sa : t.sound_alts)
+		if (sa.first + 1 < n && alt[sa.first].empty())
+			alt[sa.first] = sa.second;
+	std::string f;
+	for (const std::string &c : fixed)
+		f += c;
+	if (!corrected.empty())
+		corrected += ' ';
+	corrected += f;
+	hl.insert(t.text);
+
+	// inner[i]: characters i and i + 1 are in one word.
+	std::vector<size_t> len = h->seg.words(f, n);
+	std::vector<bool> single, inner(n, false);
+	for (size_t w : len)
+		for (size_t k = 0; k < w; k++)
+			single.push_back(w == 1);
+	size_t at = 0;
+	for (size_t w : len) {
+		for (size_t k = at; k + 1 < at + w; k++)
+			inner[k] = true;
+		at += w;
+	}
+	for (size_t i = 0; i + 1 < n; i++) {
+		// ICU splits words of the help center's trade (退货, 微信)
+		// it does not know into characters: a pair the index has in
+		// a good share of the documents holding its rarer character
+		// is taken for a word.
+		if (single[i] && single[i + 1] && pdf[i] >= JOIN_MIN_DF &&
+		    (double)pdf[i] >= JOIN_SHARE * (double)std::min(
+		    any_field_freq(h, fixed[i]), any_field_freq(h, fixed[i + 1])))
+			inner[i] = true;
+	}
+
+	for (size_t a = 0; a < n;) {
+		size_t b = a + 1;
+		while (b < n && inner[b - 1])
+			b++;
+		std::vector<Piece> wp;
+		if (b - a == 1) {
+			// A one-character word (坏, 修, 换): it counts, but
+			// a single character is weaker evidence than a pair.
+			double w = n == 1 ? 1.0 : SINGLE_WEIGHT;
+			wp.push_back({ fixed[a], w, false, false });
+			Xapian::doccount df = any_field_freq(h, fixed[a]);
+			units.push_back({ { fixed[a] }, w * idf(h, df), df > 0 });
+		} else {
+			std::string word;
+			for (size_t i = a; i < b; i++)
+				word += fixed[i];
+			hl.insert(word);
+			for (size_t i = a; i + 1 < b; i++) {
+				std::string pair = ch[i] + ch[i + 1];
+				Unit u;
+				u.terms.push_back(pair);
+				size_t at = wp.size();
+				wp.push_back({ pair, 1.0, false, false });
+				hl.insert(pair);
+				if (!alt[i].empty()) {
+					wp.push_back({ alt[i], ALT_WEIGHT, false,
+					    false });
+					hl.insert(alt[i]);
+					u.terms.push_back(alt[i]);
+				}
+				// A word's pairs share its weight: a long
+				// word is not worth more for its length. A
+				// rare pair of two everyday characters (不上
+				// of 登录不上, 连不上) says no more than they do.
+				double pi = idf(h, pdf[i]);
+				double ci = idf(h, any_field_freq(h, fixed[i])) +
+				    idf(h, any_field_freq(h, fixed[i + 1]));
+				if (pdf[i] > 0 && ci < pi)
+					wp[at].weight = ci / pi;
+				u.weight = std::min(pi, ci) / (double)(b - a - 1);
+				u.known = pdf[i] > 0;
+				units.push_back(u);
+			}
+			// Its characters alone only when the index lacks a
+			// pair of it: a known word's pairs say all they would,
+			// and a common character's posting list is the
+			// longest thing a query can read.
+			bool whole = true;
+			for (size_t i = a; i + 1 < b; i++)
+				whole = whole && pdf[i] > 0;
+			for (size_t i = a; i < b && !whole; i++)
+				wp.push_back({ ch[i], UNIGRAM_WEIGHT, false,
+				    false });
+			words.push_back(wp);
+		}
+		pieces.insert(pieces.end(), wp.begin(), wp.end());
+		// The pair across to the next word: closeness, not a word.
+		if (b < n && SEAM_WEIGHT > 0)
+			pieces.push_back({ ch[b - 1] + ch[b], SEAM_WEIGHT, false,
+			    false });
+		a = b;
+	}
+}
+
 // The query as plain words: OR of n-grams and stems, field-weighted;
 // fills units with what a result must cover.
 Xapian::Query
 plain_query(hc_index *h, const hc_query *q, std::vector<Token> &tokens,
     std::set<std::string> &hl, std::string &suggestion,
-    std::vector<Unit> &units)
+    std::vector<Unit> &units, std::vector<std::string> &piece_terms)
 {
 	std::vector<Piece> pieces;
+	std::vector<std::vector<Piece>> words;	// each word's pieces
 	std::string corrected;
 	bool changed = false;
 
@@ -571,7 +946,7 @@ plain_query(hc_index *h, const hc_query *q, std::vector<Token> &tokens,
 			std::string s = typing ? std::string() :
 			    h->db.get_spelling_suggestion(t.text, 1);
 			std::string cjk = typing || !s.empty() ? std::string() :
-			    pinyin_to_cjk(h, t.text);
+			    pinyin_to_cjk(h, t.text, t.sound_alts);
 			if (s.empty() && cjk.empty() && !typing)
 				s = h->db.get_spelling_suggestion(t.text, 2);
 			if (!cjk.empty()) {
@@ -589,69 +964,22 @@ plain_query(hc_index *h, const hc_query *q, std::vector<Token> &tokens,
 			}
 		}
 		if (t.cjk) {
-			// Input-method slips: a rare pair, a frequent homophone.
-			std::vector<std::string> ch = utf8_chars(t.text);
-			std::vector<std::string> fixed = ch;
-			for (size_t i = 0; i + 1 < ch.size(); i++) {
-				std::string pair = ch[i] + ch[i + 1];
-				std::string key = pair_pinyin(h->pinyin, ch[i],
-				    ch[i + 1]);
-				Xapian::doccount df = 0, best_df = 0;
-				std::string best;
-				for (const auto &p : key.empty() ?
-				    decltype(pairs_by_sound(h, key))() :
-				    pairs_by_sound(h, key)) {
-					if (p.first == pair)
-						df = p.second;
-					else if (p.second > best_df) {
-						best = p.first;
-						best_df = p.second;
-					}
-				}
-				Unit u;
-				u.terms.push_back(pair);
-				if (!best.empty() && df <= ALT_RARE &&
-				    best_df >= ALT_RATIO *
-				    std::max<Xapian::doccount>(df, 1)) {
-					pieces.push_back({ best, ALT_WEIGHT, false,
-					    false });
-					hl.insert(best);
-					u.terms.push_back(best);
-					std::vector<std::string> bc = utf8_chars(best);
-					fixed[i] = bc[0];
-					fixed[i + 1] = bc[1];
-					changed = true;
-					df = best_df;
-				}
-				if (df == 0) {
-					// Two known characters never side by side:
-					// a seam between words, not a word.
-					if (any_field_freq(h, ch[i]) > 0 &&
-					    any_field_freq(h, ch[i + 1]) > 0)
-						continue;
-				}
-				u.weight = idf(h, df);
-				units.push_back(u);
-			}
-			if (ch.size() == 1)
-				units.push_back({ { ch[0] }, idf(h,
-				    any_field_freq(h, ch[0])) });
-			std::string f;
-			for (const std::string &c : fixed)
-				f += c;
-			if (!corrected.empty())
-				corrected += ' ';
-			corrected += f;
-		} else {
-			// A lone letter ("t" of "can't") is no word.
-			Xapian::doccount df = word_freq(h, t.text);
-			units.push_back({ { "Z\x01" + h->stem(t.text) },
-			    typing || t.text.size() < 2 ? 0.0 : idf(h, df) });
-			if (!corrected.empty())
-				corrected += ' ';
-			corrected += t.text;
+			cjk_pieces(h, t, pieces, units, hl, words, corrected,
+			    changed);
+			continue;
 		}
-		add_text_pieces(h, t, 1.0, q->prefix_last != 0, pieces, hl);
+		// A lone letter ("t" of "can't") is no word.
+		Xapian::doccount df = word_freq(h, t.text);
+		units.push_back({ { "Z\x01" + h->stem(t.text) },
+		    typing || t.text.size() < 2 ? 0.0 : idf(h, df), df > 0 });
+		if (!corrected.empty())
+			corrected += ' ';
+		corrected += t.text;
+		std::vector<Piece> tp;
+		add_text_pieces(h, t, 1.0, q->prefix_last != 0, tp, hl);
+		pieces.insert(pieces.end(), tp.begin(), tp.end());
+		if (t.text.size() > 1)
+			words.push_back(tp);
 	}
 	if (changed)
 		suggestion = corrected;
@@ -672,6 +1000,7 @@ plain_query(hc_index *h, const hc_query *q, std::vector<Token> &tokens,
 			continue;
 		Unit u;
 		u.weight = 0;
+		u.known = true;
 		for (const auto &m : group) {
 			for (const Token &t : tokenize(m)) {
 				if (!t.cjk) {
@@ -695,7 +1024,7 @@ plain_query(hc_index *h, const hc_query *q, std::vector<Token> &tokens,
 		for (Unit &o : units)
 			if (found.find(o.terms[0]) != std::string::npos ||
 			    o.terms[0] == "Z\x01" + h->stem(found)) {
-				u.weight = std::max(u.weight, o.weight);
+				u.weight += o.weight;
 				o.weight = 0;
 			}
 		if (u.weight == 0)
@@ -705,67 +1034,203 @@ plain_query(hc_index *h, const hc_query *q, std::vector<Token> &tokens,
 
 	if (pieces.empty())
 		return Xapian::Query();
+	for (const Piece &p : pieces)
+		piece_terms.push_back(p.stemmed ? "Z\x01" + h->stem(p.term) :
+		    p.term);
 	Xapian::Query all = fields_query(h, q, pieces);
-	// Several words: reward the documents that have all of them.
-	size_t words = 0;
-	for (const Token &t : tokens)
-		words += t.text.size() > 1 ? 1 : 0;
-	if (words < 2 || q->titles_only)
+	if (q->titles_only)
 		return all;
-	std::vector<Xapian::Query> each;
-	for (const Token &t : tokens) {
-		std::vector<Piece> tp;
-		std::set<std::string> unused;
-		add_text_pieces(h, t, 1.0, q->prefix_last != 0, tp, unused);
-		each.push_back(fields_query(h, q, tp));
+	// Bonuses, looked at only for documents the pieces found
+	// (AND_MAYBE: no posting list read on its own). Several words: the
+	// documents that have all of them. Two English words side by side
+	// in the query: the documents where they are side by side too
+	// ("gift card"); for Chinese the pair across two words does that.
+	std::vector<Xapian::Query> bonus;
+	if (words.size() >= 2) {
+		std::vector<Xapian::Query> each;
+		for (const std::vector<Piece> &wp : words)
+			each.push_back(fields_query(h, q, wp));
+		bonus.push_back(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+		    Xapian::Query(Xapian::Query::OP_AND, each.begin(),
+		    each.end()), ALL_WORDS_BONUS));
 	}
-	return Xapian::Query(Xapian::Query::OP_OR, all,
-	    Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
-	    Xapian::Query(Xapian::Query::OP_AND, each.begin(), each.end()),
-	    ALL_WORDS_BONUS));
+	for (size_t i = 0; i + 1 < tokens.size(); i++) {
+		const Token &a = tokens[i], &b = tokens[i + 1];
+		if (a.cjk || b.cjk || a.text.size() < 2 || b.text.size() < 2 ||
+		    (q->prefix_last && b.last_open))
+			continue;
+		Xapian::Query terms[] = { Xapian::Query(a.text),
+		    Xapian::Query(b.text) };
+		bonus.push_back(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+		    Xapian::Query(Xapian::Query::OP_PHRASE, terms, terms + 2, 2),
+		    PHRASE_WEIGHT));
+	}
+	if (bonus.empty())
+		return all;
+	return Xapian::Query(Xapian::Query::OP_AND_MAYBE, all,
+	    Xapian::Query(Xapian::Query::OP_OR, bonus.begin(), bonus.end()));
 }
 
 // The documents at or above the relevance floor: the IDF-weighted share of
-// the query's units they cover, read from the units' posting lists.
+// the query's units they cover. Xapian's matcher offers documents in
+// ascending docid order, so each unit's posting lists are walked alongside
+// with skip_to: the cost follows the documents the matcher looks at, not
+// the length of the lists (a common pair is in every document).
 class CoverageDecider : public Xapian::MatchDecider {
-	std::unordered_set<Xapian::docid>	pass;
+	struct Cursor {
+		Xapian::PostingIterator	it, end;
+	};
+	struct UnitLists {
+		double			weight;
+		std::vector<Cursor>	lists;
+	};
+	hc_index				*h;
+	mutable std::vector<UnitLists>		 units;
+	std::unordered_map<std::string, double>	 heaviest;	// term's unit
+	std::vector<std::vector<std::string>>	 terms;
+	double					 need;	// weight to cover
+	double					 half;	// or more units than this
+	mutable Xapian::docid			 last;
+	// The documents turned away that covered most, for "closest".
+	mutable std::vector<std::pair<double, Xapian::docid>> near;
+
+	void open() const {
+		for (size_t u = 0; u < units.size(); u++) {
+			units[u].lists.clear();
+			for (const std::string &t : terms[u])
+				units[u].lists.push_back({ h->db.postlist_begin(t),
+				    h->db.postlist_end(t) });
+		}
+	}
 
     public:
-	CoverageDecider(hc_index *h, const std::vector<Unit> &units) {
-		std::unordered_map<Xapian::docid, double> got, count;
-		double total = 0, n = 0;
-		for (const Unit &u : units) {
+	CoverageDecider(hc_index *hh, const std::vector<Unit> &in) : h(hh),
+	    last(0) {
+		double known = 0, unknown = 0;
+		for (const Unit &u : in) {
 			if (u.weight <= 0)
 				continue;
-			total += u.weight;
-			n++;
-			std::unordered_set<Xapian::docid> docs;
+			(u.known ? known : unknown) += u.weight;
+			std::vector<std::string> ts;
 			for (const std::string &t : u.terms) {
-				for (size_t f = 0; f < nfields; f++) {
-					std::string term = t.compare(0, 2, "Z\x01") ?
-					    fields[f].prefix + t : "Z" +
-					    std::string(fields[f].prefix) +
-					    t.substr(2);
-					for (auto it = h->db.postlist_begin(term);
-					    it != h->db.postlist_end(term); ++it)
-						docs.insert(*it);
-				}
+				std::string term = t.compare(0, 2, "Z\x01") ? t :
+				    "Z" + t.substr(2);
+				// Only lists that exist cost a cursor.
+				if (h->db.get_termfreq(term) > 0)
+					ts.push_back(term);
 			}
-			for (Xapian::docid d : docs) {
-				got[d] += u.weight;
-				count[d]++;
-			}
+			units.push_back({ u.weight, {} });
+			terms.push_back(ts);
+			for (const std::string &t : u.terms)
+				heaviest[t] = std::max(heaviest[t], u.weight);
 		}
-		// Enough of the information, or most of the pieces: a rare
-		// seam between two words ("款申" of 退款申请) must not decide.
-		for (const auto &g : got)
-			if (g.second >= COVERAGE_FLOOR * total - 1e-9 ||
-			    count[g.first] > COVERAGE_FLOOR * n)
-				pass.insert(g.first);
+		// A document covering g of the known weight passes when g is
+		// at least COVERAGE_FLOOR of g + MISSING_KNOWN (known - g) +
+		// unknown: what the index has elsewhere but a document lacks
+		// counts at MISSING_KNOWN (a question's other words, 操作 of
+		// 我想退货怎么操作, are often not in its answer); words the
+		// index never saw (黑洞, 量子) in full, the question is about
+		// them. Or it covers most of the units.
+		double c = COVERAGE_FLOOR, m = MISSING_KNOWN;
+		need = (c * m * known + c * unknown) / (1 - c + c * m) - 1e-9;
+		half = COVERAGE_FLOOR * (double)units.size();
+		open();
+	}
+
+	// True when no document can pass: the units the index has at all
+	// weigh less than needed, and are not more than half of them.
+	bool impossible() const {
+		double possible = 0, n = 0;
+		for (size_t u = 0; u < units.size(); u++)
+			if (!terms[u].empty()) {
+				possible += units[u].weight;
+				n++;
+			}
+		return possible < need && !(n > half);
+	}
+
+	// True when no document matching one of these pieces can be turned
+	// away (one word, every piece of it a unit): the floor is then
+	// left out of the match, which costs a cursor per unit term.
+	bool passes_all(const std::vector<std::string> &pieces) const {
+		for (const std::string &p : pieces) {
+			auto it = heaviest.find(p);
+			if (it == heaviest.end() || !(it->second >= need ||
+			    1 > half))
+				return false;
+		}
+		return true;
 	}
 
 	bool operator()(const Xapian::Document &doc) const override {
-		return pass.count(doc.get_docid()) > 0;
+		Xapian::docid did = doc.get_docid();
+		if (did < last)
+			open();
+		last = did;
+		double got = 0, count = 0;
+		for (UnitLists &u : units) {
+			bool has = false;
+			for (Cursor &c : u.lists) {
+				if (c.it == c.end)
+					continue;
+				if (*c.it < did)
+					c.it.skip_to(did);
+				if (c.it != c.end && *c.it == did) {
+					has = true;
+					break;
+				}
+			}
+			if (has) {
+				got += u.weight;
+				count++;
+			}
+		}
+		if (got > 0 && (got >= need || count > half))
+			return true;
+		remember(got, did);
+		return false;
+	}
+
+	// Keeps the NEAR_KEPT best refused (most covered, first seen).
+	void remember(double got, Xapian::docid did) const {
+		if (got <= 0 || (near.size() >= NEAR_KEPT &&
+		    got <= near.back().first))
+			return;
+		auto at = std::upper_bound(near.begin(), near.end(),
+		    std::make_pair(got, did), [](const auto &a, const auto &b) {
+			return a.first > b.first; });
+		near.insert(at, { got, did });
+		if (near.size() > NEAR_KEPT)
+			near.pop_back();
+	}
+
+	// The closest articles: one version each, the visitor's language
+	// first among a group's. Read from what the match already looked
+	// at: no second search (it cost as much as the first).
+	void closest(hc_index *hh, const char *prefer,
+	    std::vector<std::pair<std::string, double>> &out) const {
+		std::vector<std::string> groups;
+		std::vector<size_t> at;
+		double top = near.empty() ? 1 : near.front().first;
+		for (const auto &n : near) {
+			Xapian::Document doc = hh->db.get_document(n.second);
+			std::string g = doc.get_value(SLOT_GROUP);
+			auto it = std::find(groups.begin(), groups.end(), g);
+			bool mine = prefer != NULL &&
+			    doc.get_value(SLOT_LANG) == prefer;
+			double score = 100.0 * n.first / top;
+			if (it != groups.end()) {
+				size_t k = at[it - groups.begin()];
+				if (mine && score >= out[k].second - 1e-9)
+					out[k].first = doc.get_data();
+				continue;
+			}
+			if (out.size() >= CLOSEST)
+				continue;
+			groups.push_back(g);
+			at.push_back(out.size());
+			out.push_back({ doc.get_data(), score });
+		}
 	}
 };
 
@@ -788,8 +1253,6 @@ syntax_query(hc_index *h, const std::string &text)
 	qp.set_database(h->db);
 	qp.set_stemmer(h->stem);
 	qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
-	for (size_t f = 0; f < nfields; f++)
-		qp.add_prefix("", fields[f].prefix);
 	return qp.parse_query(text, Xapian::QueryParser::FLAG_PHRASE |
 	    Xapian::QueryParser::FLAG_BOOLEAN |
 	    Xapian::QueryParser::FLAG_LOVEHATE |
@@ -880,24 +1343,73 @@ filtered(const Xapian::Query &query, const hc_query *q)
 	    filters.end()));
 }
 
-// Filters, and a small boost for the visitor's language so that of an
-// article's versions the one they read wins the collapse to one result.
+// Filters. The visitor's language is chosen among an article's versions
+// after the match (pick_versions), not by a boost every candidate pays.
 Xapian::Query
 final_query(const Xapian::Query &query, const hc_query *q)
 {
 	Xapian::Query out = filtered(query, q);
-	if (q->prefer_lang && *q->prefer_lang && !(q->lang && *q->lang)) {
-		auto *prefer = new Xapian::ValueMapPostingSource(SLOT_LANG);
-		prefer->add_mapping(q->prefer_lang, PREFERRED_LANG_BOOST);
-		prefer->set_default_weight(0.0);
-		out = Xapian::Query(Xapian::Query::OP_AND_MAYBE, out,
-		    Xapian::Query(prefer->release()));
-	}
 	return out;
 }
 
+// The hits offset to offset + limit, each article at the rank of its best
+// version, showing its version in the visitor's language (prefer, or
+// NULL) when that version holds a piece of the query too (terms: sorted),
+// and then ranked with PREFERRED_LANG_BOOST added for it. Done on the
+// first matches only: a boost in the match is paid by every candidate and
+// keeps Xapian from skipping any (a third of a search's time).
+void
+pick_versions(hc_index *h, const Xapian::MSet &mset, const char *prefer,
+    const std::vector<std::string> &terms, size_t offset, size_t limit,
+    std::vector<std::pair<std::string, double>> &out)
+{
+	struct Hit {
+		std::string	id;
+		double		percent;
+		double		weight;
+	};
+	std::vector<Hit> hits;
+	for (auto it = mset.begin(); it != mset.end(); ++it) {
+		Xapian::Document doc = it.get_document();
+		Hit hit = { doc.get_data(), (double)it.get_percent(),
+		    it.get_weight() };
+		std::string g = it.get_collapse_key();
+		if (prefer == NULL) {
+			hits.push_back(hit);
+			continue;
+		}
+		if (doc.get_value(SLOT_LANG) == prefer) {
+			hit.weight += PREFERRED_LANG_BOOST;
+		} else if (!terms.empty() && g != hit.id) {
+			std::string qterm = "Q" + g + ":" + prefer;
+			Xapian::PostingIterator p = h->db.postlist_begin(qterm);
+			if (p != h->db.postlist_end(qterm)) {
+				Xapian::Document other = h->db.get_document(*p);
+				Xapian::TermIterator t = other.termlist_begin();
+				for (const std::string &term : terms) {
+					t.skip_to(term);
+					if (t == other.termlist_end())
+						break;
+					if (*t == term) {
+						hit.id = other.get_data();
+						hit.weight += PREFERRED_LANG_BOOST;
+						break;
+					}
+				}
+			}
+		}
+		hits.push_back(hit);
+	}
+	if (prefer != NULL)
+		std::stable_sort(hits.begin(), hits.end(),
+		    [](const Hit &a, const Hit &b) { return a.weight > b.weight; });
+	for (size_t i = prefer ? offset : 0; i < hits.size() && out.size() <
+	    limit; i++)
+		out.push_back({ hits[i].id, hits[i].percent });
+}
+
 hc_results *
-run_query(hc_index *h, const hc_query *q)
+run_query(hc_index *h, const hc_query *q, std::string *serialised)
 {
 	std::string text = q->text ? q->text : "";
 	std::set<std::string> hl;
@@ -908,7 +1420,9 @@ run_query(hc_index *h, const hc_query *q)
 	bool syntax = has_syntax(text);
 	std::vector<Token> tokens = tokenize(syntax ? strip_syntax(text) : text);
 	std::vector<Unit> units;
-	Xapian::Query plain = plain_query(h, q, tokens, hl, suggestion, units);
+	std::vector<std::string> piece_terms;
+	Xapian::Query plain = plain_query(h, q, tokens, hl, suggestion, units,
+	    piece_terms);
 	query = plain;
 	if (syntax && !q->titles_only && !syntax_well_formed(text)) {
 		fallback = true;
@@ -923,9 +1437,19 @@ run_query(hc_index *h, const hc_query *q)
 			query = plain;
 	}
 
+	if (serialised != NULL) {
+		*serialised = final_query(query, q).serialise();
+		return NULL;
+	}
 	Xapian::Enquire enquire(h->db);
 	enquire.set_query(final_query(query, q));
 	enquire.set_collapse_key(SLOT_GROUP);
+	// With a language to prefer, the first matches are ranked again.
+	const char *prefer = q->prefer_lang && *q->prefer_lang && !(q->lang &&
+	    *q->lang) ? q->prefer_lang : NULL;
+	Xapian::doccount first = prefer ? 0 : q->offset;
+	Xapian::doccount size = prefer ? q->offset + q->limit + RERANK_EXTRA :
+	    q->limit;
 	enquire.set_time_limit(TIME_LIMIT_S);
 	// Collapsing makes Xapian's match count an estimate; the spy sees
 	// every match and counts results exactly.
@@ -941,23 +1465,38 @@ run_query(hc_index *h, const hc_query *q)
 	std::unique_ptr<CoverageDecider> decider;
 	if (floor)
 		decider.reset(new CoverageDecider(h, units));
-	Xapian::MSet mset = enquire.get_mset(q->offset, q->limit, check,
-	    NULL, decider.get());
+	if (decider && !syntax && decider->passes_all(piece_terms))
+		decider.reset();
+	// No document can pass (what the index has of the query is too
+	// little even all together, as often in a question about something
+	// else): no match through the floor, which would offer it every
+	// matching document; the closest are the best few of a plain match,
+	// which Xapian cuts short.
+	Xapian::MSet mset, near;
+	bool impossible = decider && decider->impossible();
+	if (!impossible)
+		mset = enquire.get_mset(first, size, check, NULL, decider.get());
+	else if (q->offset == 0) {
+		enquire.clear_matchspies();
+		near = enquire.get_mset(0, CLOSEST);
+	}
 	if (mset.empty() && syntax && !q->titles_only && !floor) {
 		// Operators that match nothing: the words alone may.
 		fallback = true;
 		spy.reset();
 		enquire.set_query(final_query(plain, q));
 		decider.reset(new CoverageDecider(h, units));
-		mset = enquire.get_mset(q->offset, q->limit, check, NULL,
+		mset = enquire.get_mset(first, size, check, NULL,
 		    decider.get());
 	}
-	Xapian::MSet closest;
-	if (decider && spy.total() == 0 && q->offset == 0) {
+	std::vector<std::pair<std::string, double>> closest;
+	if (impossible)
+		for (auto it = near.begin(); it != near.end(); ++it)
+			closest.push_back({ it.get_document().get_data(),
+			    (double)it.get_percent() });
+	else if (decider && spy.total() == 0 && q->offset == 0)
 		// Nothing above the floor: the closest, apart from the results.
-		enquire.clear_matchspies();
-		closest = enquire.get_mset(0, CLOSEST);
-	}
+		decider->closest(h, q->prefer_lang, closest);
 
 	hc_results *r = static_cast<hc_results *>(calloc(1, sizeof(*r)));
 	// Exact when every match was seen; Xapian's estimate otherwise.
@@ -965,11 +1504,19 @@ run_query(hc_index *h, const hc_query *q)
 	if (!q->titles_only && spy.total() + q->offset + q->limit >= check &&
 	    mset.get_matches_estimated() > r->total)
 		r->total = mset.get_matches_estimated();
-	r->hits = static_cast<hc_hit *>(calloc(mset.size() + 1,
+	std::vector<std::pair<std::string, double>> hits;
+	std::vector<std::string> terms;
+	for (const Unit &u : units)
+		for (const std::string &t : u.terms)
+			terms.push_back(t.compare(0, 2, "Z\x01") ? t :
+			    "Z" + t.substr(2));
+	std::sort(terms.begin(), terms.end());
+	pick_versions(h, mset, prefer, terms, q->offset, q->limit, hits);
+	r->hits = static_cast<hc_hit *>(calloc(hits.size() + 1,
 	    sizeof(hc_hit)));
-	for (auto it = mset.begin(); it != mset.end(); ++it) {
-		r->hits[r->nhits].id = dup(it.get_document().get_data());
-		r->hits[r->nhits].score = it.get_percent();
+	for (const auto &hit : hits) {
+		r->hits[r->nhits].id = dup(hit.first);
+		r->hits[r->nhits].score = hit.second;
 		r->nhits++;
 	}
 	if (!q->titles_only) {
@@ -979,9 +1526,9 @@ run_query(hc_index *h, const hc_query *q)
 	}
 	r->closest = static_cast<hc_hit *>(calloc(closest.size() + 1,
 	    sizeof(hc_hit)));
-	for (auto it = closest.begin(); it != closest.end(); ++it) {
-		r->closest[r->nclosest].id = dup(it.get_document().get_data());
-		r->closest[r->nclosest].score = it.get_percent();
+	for (const auto &c : closest) {
+		r->closest[r->nclosest].id = dup(c.first);
+		r->closest[r->nclosest].score = c.second;
 		r->nclosest++;
 	}
 	r->suggestion = suggestion.empty() ? NULL : dup(suggestion);
@@ -1109,9 +1656,12 @@ hc_builder_prepare(hc_builder *b, const struct hc_doc *d, hc_prepared **out)
 		for (size_t f = 0; f < nfields; f++) {
 			if (texts[f] == NULL)
 				continue;
-			b->tg.index_text(texts[f], 1, fields[f].prefix);
+			b->tg.index_text(texts[f], fields[f].wdf);
 			b->tg.increase_termpos();
 		}
+		if (d->title != NULL)
+			b->tg.index_text_without_positions(d->title, 1,
+			    TITLE_PREFIX);
 		// Every distinct CJK pair by its pinyin: input-method typos
 		// and queries typed in pinyin find the pairs by sound.
 		std::set<std::string> py;
@@ -1160,6 +1710,7 @@ hc_builder_prepare(hc_builder *b, const struct hc_doc *d, hc_prepared **out)
 		doc.add_value(SLOT_GROUP, group);
 		doc.add_value(SLOT_FACETS, group + "\n" + top + "\n" + d->lang +
 		    "\n" + d->type);
+		doc.add_value(SLOT_FORMAT, INDEX_FORMAT);
 		doc.set_data(d->id);
 		*out = p;
 		return HC_SEARCH_OK;
@@ -1250,8 +1801,10 @@ hc_index_each(hc_index *h, void (*fn)(const char *, const char *, void *),
 		for (auto it = db.postlist_begin(""); it != db.postlist_end("");
 		    ++it) {
 			Xapian::Document doc = db.get_document(*it);
-			fn(doc.get_data().c_str(),
-			    doc.get_value(SLOT_HASH).c_str(), arg);
+			bool current = doc.get_value(SLOT_FORMAT) ==
+			    INDEX_FORMAT;
+			fn(doc.get_data().c_str(), current ?
+			    doc.get_value(SLOT_HASH).c_str() : "", arg);
 		}
 		return HC_SEARCH_OK;
 	} catch (const Xapian::Error &e) {
@@ -1326,6 +1879,50 @@ hc_index_set_stopwords(hc_index *h, const char *text)
 	}
 }
 
+// Used when the articles tree has no _polyphones.txt: the readings of
+// everyday characters ICU's Han-Latin does not give.
+const char	default_polyphones[] =
+    "重 chong zhong\n地 di de\n行 xing hang\n长 chang zhang\n"
+    "还 hai huan\n单 dan shan\n乐 le yue\n调 tiao diao\n便 bian pian\n"
+    "得 de dei\n着 zhe zhao zhuo\n差 cha chai\n血 xue xie\n"
+    "传 chuan zhuan\n种 zhong chong\n都 du dou\n会 hui kuai\n"
+    "省 sheng xing\n解 jie xie\n系 xi ji\n卡 ka qia\n没 mei mo\n"
+    "了 le liao\n和 he huo\n角 jiao jue\n强 qiang jiang\n"
+    "查 cha zha\n给 gei ji\n弹 dan tan\n";
+
+EXPORT hc_search_status
+hc_index_set_polyphones(hc_index *h, const char *text)
+{
+	try {
+		h->polyphones.clear();
+		std::string all = text ? text : default_polyphones;
+		size_t start = 0;
+		while (start < all.size()) {
+			size_t nl = all.find('\n', start);
+			std::string line = all.substr(start, nl == std::string::npos ?
+			    std::string::npos : nl - start);
+			start = nl == std::string::npos ? all.size() : nl + 1;
+			size_t hash = line.find('#');
+			if (hash != std::string::npos)
+				line.resize(hash);
+			std::vector<Token> ts = tokenize(line);
+			if (ts.size() < 2 || !ts[0].cjk ||
+			    utf8_chars(ts[0].text).size() != 1)
+				continue;
+			std::string is = char_pinyin(h->pinyin, ts[0].text);
+			if (is.empty())
+				continue;
+			for (size_t i = 1; i < ts.size(); i++)
+				if (!ts[i].cjk && ts[i].text != is)
+					h->polyphones[ts[i].text].push_back(
+					    { ts[0].text, is });
+		}
+		return HC_SEARCH_OK;
+	} catch (...) {
+		return unknown(h);
+	}
+}
+
 EXPORT hc_search_status
 hc_search(hc_index *h, const struct hc_query *q, struct hc_results **out)
 {
@@ -1334,7 +1931,7 @@ hc_search(hc_index *h, const struct hc_query *q, struct hc_results **out)
 		try {
 			// Cheap when nothing changed; picks up a new commit.
 			h->db.reopen();
-			*out = run_query(h, q);
+			*out = run_query(h, q, NULL);
 			return HC_SEARCH_OK;
 		} catch (const Xapian::DatabaseModifiedError &e) {
 			classify(h, e);
@@ -1346,6 +1943,30 @@ hc_search(hc_index *h, const struct hc_query *q, struct hc_results **out)
 		}
 	}
 	return HC_SEARCH_ERR_MODIFIED;
+}
+
+EXPORT hc_search_status
+hc_search_final_query(hc_index *h, const struct hc_query *q, char **out,
+    size_t *len)
+{
+	*out = NULL;
+	*len = 0;
+	try {
+		std::string s;
+		h->db.reopen();
+		(void)run_query(h, q, &s);
+		*out = static_cast<char *>(malloc(s.size() + 1));
+		if (*out == NULL)
+			return HC_SEARCH_ERR_INTERNAL;
+		memcpy(*out, s.data(), s.size());
+		(*out)[s.size()] = '\0';
+		*len = s.size();
+		return HC_SEARCH_OK;
+	} catch (const Xapian::Error &e) {
+		return classify(h, e);
+	} catch (...) {
+		return unknown(h);
+	}
 }
 
 EXPORT void

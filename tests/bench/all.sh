@@ -4,10 +4,12 @@
 #   make bench                  (about 15 minutes on 2 cores)
 #
 # Parts, in order: article.sh (article page vs nginx and bare Kore), run.sh
-# (search and indexing; BENCH_SIZES), deflection.sh (event recording cost,
-# votes), tickets.sh, mail.sh (emails/s and the outbox delay under ticket
-# load), community.sh, and the long crash test. Each writes its
-# figures to tests/out/bench-<part>.tsv; figures of an earlier run are
+# (search and indexing; BENCH_SIZES), search_new.sh (every query new: the
+# server, bare Xapian and SQLite FTS5; BENCH_NEW_SIZES), deflection.sh
+# (event recording cost, votes), tickets.sh, mail.sh (emails/s and the
+# outbox delay under ticket load), community.sh, and the long crash test.
+# Each writes its figures
+# to tests/out/bench-<part>.tsv; figures of an earlier run are
 # removed first, so the table only holds this run's. Every part runs even
 # when one fails; the exit status is 1 when any part failed outright
 # (errors, dead workers, a server that did not start), not when a speed
@@ -36,6 +38,7 @@ part() {
 : >"$STATUS"
 part article ./tests/bench/article.sh
 part search ./tests/bench/run.sh
+part searchnew ./tests/bench/search_new.sh
 part deflection ./tests/bench/deflection.sh
 part tickets ./tests/bench/tickets.sh
 part mail ./tests/bench/mail.sh

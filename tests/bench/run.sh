@@ -124,6 +124,11 @@ for t in bare_index bare_query; do
 		    { log "cannot build $t"; exit 1; }
 	fi
 done
+# The shim beside bare Xapian on the shim's own final queries.
+g++ -std=c++17 -O2 -Wall -Werror -Isrc -o "$BB/shim_query" tests/bench/shim_query.cc \
+    build/src/search/shim.o build/src/search/query_syntax.o build/src/search/fold.o \
+    build/src/util/strbuf.o -lxapian -lopencc -licui18n -licuuc -licudata ||
+    { log "cannot build shim_query"; exit 1; }
 
 # Runs wrk on the search API for WRK_DURATION: $1 corpus size, $2 label,
 # $3 BENCH_UNIQUE (1: every query made unique), $4 wrk threads (default 1:

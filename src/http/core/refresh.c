@@ -32,6 +32,8 @@ site_catalog_free(void)
 	site.synonyms = NULL;
 	free(site.stopwords);
 	site.stopwords = NULL;
+	free(site.polyphones);
+	site.polyphones = NULL;
 	bodies_reset(NULL);
 	result_cache_clear();
 	page_cache_clear();
@@ -87,8 +89,13 @@ site_reload(void)
 	free(site.stopwords);
 	site.stopwords = fold_text(cat->stopwords ? cat->stopwords : "",
 	    cat->stopwords ? strlen(cat->stopwords) : 0);
+	free(site.polyphones);
+	/* No _polyphones.txt: NULL, the shim's own table. */
+	site.polyphones = cat->polyphones == NULL ? NULL :
+	    fold_text(cat->polyphones, strlen(cat->polyphones));
 	if (site.index != NULL) {
 		(void)hc_index_set_synonyms(site.index, site.synonyms);
 		(void)hc_index_set_stopwords(site.index, site.stopwords);
+		(void)hc_index_set_polyphones(site.index, site.polyphones);
 	}
 }

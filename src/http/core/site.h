@@ -21,6 +21,8 @@ struct site {
 	hc_index		*index;		/* search reader, or NULL */
 	char			*synonyms;	/* folded _synonyms.txt */
 	char			*stopwords;	/* folded _stopwords.txt */
+	char			*polyphones;	/* folded _polyphones.txt, or NULL
+					   (none: the shim's own table) */
 	char			 snapshot[1024];	/* path, inside the chroot */
 	char			 index_path[1024];
 	unsigned char		 secret[32];	/* db_secret: CSRF, client keys */

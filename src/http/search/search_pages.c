@@ -249,6 +249,7 @@ search_reader(void)
 	index_revision = hc_index_revision(ix);
 	(void)hc_index_set_synonyms(ix, site.synonyms);
 	(void)hc_index_set_stopwords(ix, site.stopwords);
+	(void)hc_index_set_polyphones(ix, site.polyphones);
 	return (ix);
 }
 
@@ -384,7 +385,8 @@ run_search(struct http_request *req, const struct search_args *a,
 	q.prefer_lang = lang;
 	q.offset = (a->page - 1) * a->per_page;
 	q.limit = a->per_page;
-	s = search_cached(ix, search_revision(), &q, &r);
+	s = search_cached(ix, settings.search_cache ?
+	    search_revision() : 0, &q, &r);
 	free(folded);
 	if (s != HC_SEARCH_OK) {
 		kore_log(LOG_WARNING, "search: %s: %s",
@@ -479,7 +481,8 @@ api_search(struct http_request *req)
 	revision = search_reader() != NULL ? search_revision() : 0;
 	sb_printf(&key, "api-search\x1f%s", req->query_string ?
 	    req->query_string : "");
-	if (!page_cache_get(key.data, revision, search_id, &out, &total)) {
+	if (!settings.search_cache || !page_cache_get(key.data, revision,
+	    search_id, &out, &total)) {
 		(void)snprintf(stand_in, sizeof(stand_in), "%s",
 		    page_cache_placeholder());
 		o = run_search(req, &a, a.lang && *a.lang ? a.lang :
@@ -556,7 +559,8 @@ api_suggest(struct http_request *req)
 		q.prefix_last = 1;
 		q.lang = a.lang;
 		q.prefer_lang = request_lang(req);
-		if (search_cached(ix, search_revision(), &q, &r) == HC_SEARCH_OK) {
+		if (search_cached(ix, settings.search_cache ?
+		    search_revision() : 0, &q, &r) == HC_SEARCH_OK) {
 			/* Titles only: no snippets while typing. */
 			for (i = 0; i < r->nhits; i++) {
 				/* community: threads by title too. */
