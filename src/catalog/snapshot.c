@@ -188,6 +188,7 @@ write_rest(sqlite3 *db, const struct catalog *cat)
 	rc |= step_reset(st);
 	bind_text(st, 1, "macros");
 	bind_text(st, 2, cat->macros);
+	rc |= step_reset(st);
 	bind_text(st, 1, "polyphones");
 	bind_text(st, 2, cat->polyphones);
 	rc |= step_reset(st);

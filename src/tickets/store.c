@@ -131,8 +131,8 @@ idem_lookup(struct store *db, const unsigned char secret[32], const char *key,
 }
 
 /* Adds a ticket event; its id, or -1. */
-static long long
-add_event_id(struct store *db, long long ticket_id, long long ts,
+long long
+ticket_event_add(struct store *db, long long ticket_id, long long ts,
     const char *kind, const char *actor, int public, const char *body,
     const char *old_value, const char *new_value)
 {
@@ -161,7 +161,7 @@ add_event(struct store *db, long long ticket_id, long long ts, const char *kind,
     const char *actor, int public, const char *body, const char *old_value,
     const char *new_value)
 {
-	return (add_event_id(db, ticket_id, ts, kind, actor, public, body,
+	return (ticket_event_add(db, ticket_id, ts, kind, actor, public, body,
 	    old_value, new_value) == -1 ? -1 : 0);
 }
 
@@ -523,18 +523,9 @@ done:
 
 /* ---- Changing ---- */
 
-/* Inside a transaction: the ticket's id and current values. */
-struct current {
-	long long	id;
-	long long	created_at;
-	int		responded;
-	char		status[16];
-	char		priority[16];
-	char		group[80];
-};
-
-static int
-current_get(struct store *db, const char *ref, struct current *c)
+int
+ticket_current_get(struct store *db, const char *ref,
+    struct ticket_current *c)
 {
 	struct db_stmt	*st;
 	int		 rc;
@@ -562,10 +553,10 @@ current_get(struct store *db, const char *ref, struct current *c)
 }
 
 /* Sets one column (named by the caller, never by input) and records it. */
-static int
-set_field(struct store *db, const struct current *c, const char *column,
-    const char *kind, const char *actor, const char *old_value,
-    const char *new_value, long long now)
+int
+ticket_field_set(struct store *db, const struct ticket_current *c,
+    const char *column, const char *kind, const char *actor,
+    const char *old_value, const char *new_value, long long now)
 {
 	struct db_stmt	*st;
 	char		 sql[200];
@@ -587,8 +578,9 @@ set_field(struct store *db, const struct current *c, const char *column,
 }
 
 /* Without a first response yet, a new priority moves the due time. */
-static int
-replan_due(struct store *db, const struct current *c, const char *priority)
+int
+ticket_due_replan(struct store *db, const struct ticket_current *c,
+    const char *priority)
 {
 	struct db_stmt	*st;
 	int		 rc;
@@ -606,7 +598,7 @@ replan_due(struct store *db, const struct current *c, const char *priority)
 	return (rc);
 }
 
-/* What current_get's 0 (no such ticket) or -1 means to a caller. */
+/* What ticket_current_get's 0 (no such ticket) or -1 means to a caller. */
 static enum ticket_change_result
 not_current(int found)
 {
@@ -617,7 +609,7 @@ enum ticket_change_result
 ticket_update(struct store *db, const char *ref, const char *actor,
     const struct ticket_change *ch)
 {
-	struct current			c;
+	struct ticket_current			c;
 	enum ticket_change_result	r;
 	long long			now;
 	int				found;
@@ -625,22 +617,23 @@ ticket_update(struct store *db, const char *ref, const char *actor,
 	now = (long long)time(NULL);
 	if (db_begin(db) != 0)
 		return (TICKET_CHANGE_FAILED);
-	if ((found = current_get(db, ref, &c)) != 1) {
+	if ((found = ticket_current_get(db, ref, &c)) != 1) {
 		r = not_current(found);
 		goto fail;
 	}
 	r = TICKET_CHANGE_FAILED;
 	if (ch->status != NULL && strcmp(ch->status, c.status) &&
-	    (set_field(db, &c, "status", "status", actor, c.status, ch->status,
-	    now) != 0 || (!strcmp(ch->status, "solved") &&
+	    (ticket_field_set(db, &c, "status", "status", actor, c.status,
+	    ch->status, now) != 0 || (!strcmp(ch->status, "solved") &&
 	    outbox_enqueue(db, c.id, "solved", 0, now) != 0)))
 		goto fail;
 	if (ch->priority != NULL && strcmp(ch->priority, c.priority) &&
-	    (set_field(db, &c, "priority", "priority", actor, c.priority,
-	    ch->priority, now) != 0 || replan_due(db, &c, ch->priority) != 0))
+	    (ticket_field_set(db, &c, "priority", "priority", actor, c.priority,
+	    ch->priority, now) != 0 ||
+	    ticket_due_replan(db, &c, ch->priority) != 0))
 		goto fail;
 	if (ch->group != NULL && strcmp(ch->group, c.group) &&
-	    set_field(db, &c, "grp", "group", actor, c.group, ch->group,
+	    ticket_field_set(db, &c, "grp", "group", actor, c.group, ch->group,
 	    now) != 0)
 		goto fail;
 	return (db_commit(db) == 0 ? TICKET_CHANGED : TICKET_CHANGE_FAILED);
@@ -658,7 +651,7 @@ comment_tx(struct store *db, const char *ref, const char *actor, int is_agent,
     int public_reply, const char *body, const char *message_id,
     const struct attachment_blob *files, int nfiles, long long *event_id)
 {
-	struct current			 c;
+	struct ticket_current			 c;
 	struct db_stmt			*st;
 	enum ticket_change_result	 r;
 	const char			*next;
@@ -668,7 +661,7 @@ comment_tx(struct store *db, const char *ref, const char *actor, int is_agent,
 	now = (long long)time(NULL);
 	if (db_begin(db) != 0)
 		return (TICKET_CHANGE_FAILED);
-	if ((found = current_get(db, ref, &c)) != 1) {
+	if ((found = ticket_current_get(db, ref, &c)) != 1) {
 		r = not_current(found);
 		goto fail;
 	}
@@ -686,8 +679,8 @@ comment_tx(struct store *db, const char *ref, const char *actor, int is_agent,
 	r = TICKET_CHANGE_FAILED;
 	if (!is_agent)
 		public_reply = 1;
-	if ((ev = add_event_id(db, c.id, now, public_reply ? "reply" : "note",
-	    actor, public_reply, body, NULL, NULL)) == -1)
+	if ((ev = ticket_event_add(db, c.id, now, public_reply ? "reply" :
+	    "note", actor, public_reply, body, NULL, NULL)) == -1)
 		goto fail;
 	if (attachments_link(db, c.id, ev, files, nfiles, now) != 0)
 		goto fail;
@@ -703,7 +696,7 @@ comment_tx(struct store *db, const char *ref, const char *actor, int is_agent,
 	else if (!is_agent && (!strcmp(c.status, "pending") ||
 	    !strcmp(c.status, "solved")))
 		next = "open";
-	if (next != NULL && set_field(db, &c, "status", "status", actor,
+	if (next != NULL && ticket_field_set(db, &c, "status", "status", actor,
 	    c.status, next, now) != 0)
 		goto fail;
 	if (db_prepare(db, "UPDATE tickets SET updated_at = ?1, "

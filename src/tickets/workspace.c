@@ -8,104 +8,23 @@
 #include "store/db.h"
 #include "workspace.h"
 
-/* The ticket's current values, inside the transaction. */
-struct now_state {
-	long long	id;
-	long long	created_at;
-	int		responded;
-	char		status[16];
-	char		priority[16];
-	char		group[80];
-};
-
-static int
-state_get(struct store *db, const char *ref, struct now_state *c)
-{
-	struct db_stmt	*st;
-	int		 rc;
-
-	if (db_prepare(db, "SELECT id, created_at, CASE WHEN "
-	    "first_response_at IS NULL THEN 0 ELSE 1 END, status, priority, "
-	    "grp FROM tickets WHERE ref = ?", &st) != 0)
-		return (-1);
-	db_bind_text(st, 1, ref);
-	if ((rc = db_step(st)) == STORE_ROW) {
-		c->id = db_col_int64(st, 0);
-		c->created_at = db_col_int64(st, 1);
-		c->responded = db_col_int64(st, 2);
-		(void)snprintf(c->status, sizeof(c->status), "%s",
-		    db_col_text(st, 3));
-		(void)snprintf(c->priority, sizeof(c->priority), "%s",
-		    db_col_text(st, 4));
-		(void)snprintf(c->group, sizeof(c->group), "%s",
-		    db_col_text(st, 5));
-		rc = 1;
-	} else
-		rc = rc == STORE_DONE ? 0 : -1;
-	db_finalize(st);
-	return (rc);
-}
-
-/* Adds a ticket event; its id, or -1. */
-static long long
-event(struct store *db, long long id, long long now, const char *kind,
-    const char *actor, int public, const char *body, const char *old_value,
-    const char *new_value)
-{
-	struct db_stmt	*st;
-	long long	 rc;
-
-	if (db_prepare(db, "INSERT INTO ticket_events(ticket_id, ts, "
-	    "kind, actor, public, body, old_value, new_value) VALUES "
-	    "(?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", &st) != 0)
-		return (-1);
-	db_bind_int64(st, 1, id);
-	db_bind_int64(st, 2, now);
-	db_bind_text(st, 3, kind);
-	db_bind_text(st, 4, actor);
-	db_bind_int64(st, 5, public);
-	db_bind_text(st, 6, body);
-	db_bind_text(st, 7, old_value);
-	db_bind_text(st, 8, new_value);
-	rc = db_step(st) == STORE_ROW ? db_col_int64(st, 0) : -1;
-	db_finalize(st);
-	return (rc);
-}
-
 /*
- * Sets a column (named here, never by input) when the value differs, with
- * its event; for the priority of an unanswered ticket, the due time too.
+ * Sets a field when the value differs, with its event; a priority of an
+ * unanswered ticket moves the due time too. current follows the change.
  */
 static int
-change(struct store *db, struct now_state *c, const char *column,
+change(struct store *db, struct ticket_current *c, const char *column,
     const char *kind, const char *actor, char *current, size_t len,
     const char *value, long long now)
 {
-	struct db_stmt	*st;
-	char		 sql[160];
-	int		 rc;
-
 	if (value == NULL || !strcmp(value, current))
 		return (0);
-	(void)snprintf(sql, sizeof(sql), "UPDATE tickets SET %s = ?1, "
-	    "updated_at = ?2%s WHERE id = ?3", column, !strcmp(kind,
-	    "priority") && !c->responded ? ", due_at = ?4" : "");
-	if (db_prepare(db, sql, &st) != 0)
+	if (ticket_field_set(db, c, column, kind, actor, current, value,
+	    now) != 0 || (!strcmp(kind, "priority") &&
+	    ticket_due_replan(db, c, value) != 0))
 		return (-1);
-	db_bind_text(st, 1, value);
-	db_bind_int64(st, 2, now);
-	db_bind_int64(st, 3, c->id);
-	if (db_param_count(st) == 4)
-		db_bind_int64(st, 4, c->created_at +
-		    3600LL * tickets_sla_hours(value));
-	rc = db_step(st) == STORE_DONE ? 0 : -1;
-	db_finalize(st);
-	if (rc == 0 && event(db, c->id, now, kind, actor, 0, NULL, current,
-	    value) == -1)
-		rc = -1;
-	if (rc == 0)
-		(void)snprintf(current, len, "%s", value);
-	return (rc);
+	(void)snprintf(current, len, "%s", value);
+	return (0);
 }
 
 enum ticket_act_result
@@ -114,7 +33,7 @@ ticket_act(struct store *db, const char *ref, const char *actor,
     const char *body, const struct ticket_change *ch,
     const struct attachment_blob *files, int nfiles)
 {
-	struct now_state	 c;
+	struct ticket_current	 c;
 	struct db_stmt		*st;
 	const char		*status;
 	long long		 now, ev;
@@ -125,7 +44,7 @@ ticket_act(struct store *db, const char *ref, const char *actor,
 	status = ch != NULL ? ch->status : NULL;
 	if (db_begin(db) != 0)
 		return (TICKET_ACT_ERROR);
-	if ((rc = state_get(db, ref, &c)) != 1) {
+	if ((rc = ticket_current_get(db, ref, &c)) != 1) {
 		db_rollback(db);
 		return (rc == 0 ? TICKET_ACT_NO_TICKET : TICKET_ACT_ERROR);
 	}
@@ -135,8 +54,9 @@ ticket_act(struct store *db, const char *ref, const char *actor,
 	 * transaction.
 	 */
 	if (text) {
-		if ((ev = event(db, c.id, now, public_reply ? "reply" : "note",
-		    actor, public_reply, body, NULL, NULL)) == -1)
+		if ((ev = ticket_event_add(db, c.id, now, public_reply ?
+		    "reply" : "note", actor, public_reply, body, NULL,
+		    NULL)) == -1)
 			goto fail;
 		if (attachments_link(db, c.id, ev, files, nfiles, now) != 0 ||
 		    (public_reply && outbox_enqueue(db, c.id, "reply", ev,

@@ -105,20 +105,16 @@ add_article(json_t *arr, const char *id)
 	free(vlang);
 }
 
-json_t *
-agent_suggestions(const char *subject, const char *body, const char *lang)
+/* Adds the articles a search for q finds, then (closest) those near it. */
+static void
+suggest_for(hc_index *ix, const char *q, const char *lang, int closest,
+    json_t *arr)
 {
 	struct hc_query		 hq;
 	struct hc_results	*r;
-	hc_index		*ix;
-	json_t			*arr;
-	char			*q, *folded;
+	char			*folded;
 	size_t			 i;
 
-	arr = json_array();
-	if ((ix = search_reader()) == NULL)
-		return (arr);
-	q = ticket_query(subject, body);
 	folded = fold_text(q, strlen(q));
 	memset(&hq, 0, sizeof(hq));
 	hq.text = folded;
@@ -128,12 +124,33 @@ agent_suggestions(const char *subject, const char *body, const char *lang)
 	if (folded[0] != '\0' && hc_search(ix, &hq, &r) == HC_SEARCH_OK) {
 		for (i = 0; i < r->nhits; i++)
 			add_article(arr, r->hits[i].id);
-		/* A long body rarely covers enough: then the closest ones. */
-		for (i = 0; i < r->nclosest; i++)
+		for (i = 0; closest && i < r->nclosest; i++)
 			add_article(arr, r->closest[i].id);
 		hc_results_free(r);
 	}
 	free(folded);
+}
+
+/*
+ * The subject is the customer's own summary: its matches come first. The
+ * whole text follows; a long body rarely covers enough of itself to pass
+ * the relevance floor, so its closest articles fill the list.
+ */
+json_t *
+agent_suggestions(const char *subject, const char *body, const char *lang)
+{
+	hc_index	*ix;
+	json_t		*arr;
+	char		*q;
+
+	arr = json_array();
+	if ((ix = search_reader()) == NULL)
+		return (arr);
+	q = ticket_query(subject, NULL);
+	suggest_for(ix, q, lang, 0, arr);
+	free(q);
+	q = ticket_query(subject, body);
+	suggest_for(ix, q, lang, 1, arr);
 	free(q);
 	return (arr);
 }
