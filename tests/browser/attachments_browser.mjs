@@ -28,8 +28,14 @@ function watch(page, label, problems) {
 	page.on('pageerror', (e) => problems.push(`${label}: ${e.message}`));
 }
 
-// The images under messages that the browser loaded and decoded.
+// The images under messages that the browser loaded and decoded. They
+// are loading="lazy": brought into view, and given time to finish, first
+// (a broken one still fails: complete with no width).
 async function loadedImages(page) {
+	for (const img of await page.$$('.tk-files img'))
+		await img.scrollIntoViewIfNeeded().catch(() => {});
+	await page.waitForFunction(() => [...document.querySelectorAll('.tk-files img')]
+	    .every((i) => i.complete), null, { timeout: 10000 }).catch(() => {});
 	return page.$$eval('.tk-files img', (imgs) => imgs.map((i) => ({
 		src: i.getAttribute('src'), alt: i.alt, ok: i.complete && i.naturalWidth > 0 })));
 }
