@@ -413,7 +413,8 @@ page_not_found(struct http_request *req)
 	(void)site_begin(req, HTTP_METHOD_ALL);
 	if (!strncmp(req->path, "/api/", 5))
 		return (respond_json_error(req, 404, "not_found", "No API "
-		    "endpoint at this address; see the API in SPEC section 4.",
+		    "endpoint at this address; the API is described in "
+		    "docs/api.md.",
 		    NULL));
 	return (respond_error_page(req, 404, NULL));
 }
