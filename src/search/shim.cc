@@ -81,8 +81,6 @@ const double	ALT_WEIGHT = 0.9;
 // ... and only to a pair the index uses as a word: in at least this share
 // of the documents holding its rarer character.
 const double	ALT_WORD_SHARE = 0.15;
-// ... and only to a pair the index uses as a word: in at least this share
-// of the documents holding its rarer character.
 // Pairs searched beside the one chosen for a word typed in pinyin.
 const size_t	MAX_SOUND_ALTS = 8;
 // A one-character word of a CJK query (坏, 修): its weight in the query
