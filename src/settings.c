@@ -1,4 +1,4 @@
-/* settings.c: PORT, ARTICLES, DATA, BASE_URL, DEFAULT_LANG, RATE_LIMITS, EVENTS, RETENTION_DAYS, TRUST_PROXY, STAFF_SESSION_*, TIME_ZONE, SMTP_*, DATABASE_URL, SEARCH_CACHE from the environment. */
+/* settings.c: PORT, ARTICLES, DATA, BASE_URL, DEFAULT_LANG, RATE_LIMITS, EVENTS, RETENTION_DAYS, TRUST_PROXY, STAFF_SESSION_*, TIME_ZONE, SMTP_*, DATABASE_URL, NODE_NAME, SEARCH_CACHE from the environment. */
 #include <sys/stat.h>
 
 #include <ctype.h>
@@ -15,6 +15,7 @@ struct settings	settings;
 
 static char	articles_abs[4096];
 static char	data_abs[4096];
+static char	node_default[4096 + 300];
 
 /*
  * path made absolute against the working folder: Kore changes into DATA
@@ -117,6 +118,36 @@ smtp_load(void)
 	return (0);
 }
 
+/*
+ * NODE_NAME names this node's rows in the shared database (its search
+ * cursor, its event rings, its catalog). The default, host name and DATA,
+ * is stable across restarts and differs for two nodes on one machine.
+ */
+static int
+node_name_load(void)
+{
+	char		 host[256];
+	const char	*v;
+	size_t		 i;
+
+	if (gethostname(host, sizeof(host)) != 0)
+		(void)snprintf(host, sizeof(host), "localhost");
+	host[sizeof(host) - 1] = '\0';
+	(void)snprintf(node_default, sizeof(node_default), "%s:%s", host,
+	    settings.data);
+	v = env_or("NODE_NAME", node_default);
+	for (i = 0; v[i] != '\0'; i++)
+		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
+			break;
+	if (v[i] != '\0' || i > 300) {
+		fprintf(stderr, "NODE_NAME must be printable and at most 300 "
+		    "bytes\n");
+		return (-1);
+	}
+	settings.node_name = v;
+	return (0);
+}
+
 int
 settings_load(void)
 {
@@ -153,6 +184,8 @@ settings_load(void)
 		}
 		settings.database_url = du;
 	}
+	if (node_name_load() != 0)
+		return (-1);
 	if (!lang_supported(settings.default_lang)) {
 		fprintf(stderr, "DEFAULT_LANG must be zh-CN, zh-TW or en, "
 		    "not '%s'\n", settings.default_lang);

@@ -25,6 +25,8 @@ struct settings {
 	const char	*smtp_from;	/* SMTP_FROM: the sender of the emails */
 	const char	*database_url;	/* DATABASE_URL: PostgreSQL, or NULL
 					   for SQLite in DATA */
+	const char	*node_name;	/* NODE_NAME: this node among those on
+					   one database (host:DATA) */
 };
 
 extern struct settings	settings;

@@ -57,9 +57,9 @@ start_node() {
 	sed -e "s/^\(\s*bind\s\+127\.0\.0\.1\s\+\)8888/\1$port/" kore.conf > "$data/kore.conf"
 	if [ "$(id -u)" = 0 ]; then
 		chmod 755 "$data"
-		DATA="$data" kore -f -c "$data/kore.conf" > "$data/server.log" 2>&1 &
+		NODE_NAME="node-$1" DATA="$data" kore -f -c "$data/kore.conf" > "$data/server.log" 2>&1 &
 	else
-		DATA="$data" kore -f -n -r -c "$data/kore.conf" > "$data/server.log" 2>&1 &
+		NODE_NAME="node-$1" DATA="$data" kore -f -n -r -c "$data/kore.conf" > "$data/server.log" 2>&1 &
 	fi
 	NODE_PIDS="$NODE_PIDS $!"
 	eval "PORT_$1=$port"
