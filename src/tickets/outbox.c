@@ -119,33 +119,67 @@ outbox_msg_free(struct outbox_msg *m)
 	memset(m, 0, sizeof(*m));
 }
 
+/*
+ * One UPDATE of the mailer's in its own transaction, run again by db_tx
+ * when PostgreSQL cannot serialize it (two nodes' mailers at once).
+ */
+struct update {
+	const char	*sql;
+	void		(*bind)(struct db_stmt *, const void *);
+	const void	*arg;
+	long long	 changed;
+};
+
+static int
+update_tx(struct store *db, void *arg)
+{
+	struct update	*u = arg;
+	struct db_stmt	*st;
+	int		 rc;
+
+	if (db_prepare(db, u->sql, &st) != 0)
+		return (-1);
+	u->bind(st, u->arg);
+	rc = db_step(st) == STORE_DONE ? 0 : -1;
+	u->changed = db_changes(db);
+	db_finalize(st);
+	return (rc);
+}
+
+/* The rows sql changed, or -1. */
+static long long
+update_once(struct store *db, const char *sql,
+    void (*bind)(struct db_stmt *, const void *), const void *arg)
+{
+	struct update	u = { sql, bind, arg, 0 };
+
+	return (db_tx(db, update_tx, &u) == 0 ? u.changed : -1);
+}
+
+struct recover_args {
+	long long	now, claimed_before;
+};
+
+static void
+recover_bind(struct db_stmt *st, const void *arg)
+{
+	const struct recover_args	*r = arg;
+
+	db_bind_int64(st, 1, r->now);
+	db_bind_int64(st, 2, r->claimed_before);
+}
+
 int
 outbox_recover(struct store *db, long long now, long long claimed_before)
 {
-	struct db_stmt	*st;
-	int		 n;
+	struct recover_args	r = { now, claimed_before };
 
-	if (db_begin(db) != 0)
-		return (-1);
 	/* A claim without a time is from before claimed_at: old. */
-	if (db_prepare(db, "UPDATE mail_outbox SET state = 'queued', "
-	    "next_at = ?1, last_error = 'the mailer stopped during attempt ' "
-	    "|| coalesce(attempt_id, '?') || ': sent again with the same "
-	    "Message-ID' WHERE state = 'sending' AND coalesce(claimed_at, 0) "
-	    "< ?2", &st) != 0) {
-		db_rollback(db);
-		return (-1);
-	}
-	db_bind_int64(st, 1, now);
-	db_bind_int64(st, 2, claimed_before);
-	if (db_step(st) != STORE_DONE) {
-		db_finalize(st);
-		db_rollback(db);
-		return (-1);
-	}
-	n = db_changes(db);
-	db_finalize(st);
-	return (db_commit(db) == 0 ? n : -1);
+	return ((int)update_once(db, "UPDATE mail_outbox SET state = "
+	    "'queued', next_at = ?1, last_error = 'the mailer stopped during "
+	    "attempt ' || coalesce(attempt_id, '?') || ': sent again with the "
+	    "same Message-ID' WHERE state = 'sending' AND "
+	    "coalesce(claimed_at, 0) < ?2", recover_bind, &r));
 }
 
 int
@@ -285,38 +319,38 @@ outbox_claim(struct store *db, long long id, const char *attempt,
 	return (c.not_queued ? 0 : -1);
 }
 
+struct settle_args {
+	long long		 id, next_at;
+	const char		*attempt, *state, *error;
+};
+
+static void
+settle_bind(struct db_stmt *st, const void *arg)
+{
+	const struct settle_args	*a = arg;
+
+	db_bind_text(st, 1, a->state);
+	db_bind_int64(st, 2, a->next_at);
+	db_bind_text(st, 3, a->error);
+	db_bind_int64(st, 4, a->id);
+	db_bind_text(st, 5, a->attempt);
+	db_bind_int64(st, 6, (long long)time(NULL));
+}
+
 int
 outbox_settle(struct store *db, long long id, const char *attempt,
     enum outbox_outcome outcome, long long next_at, const char *error)
 {
 	static const char	*states[] = { "sent", "queued", "unsure",
 				    "failed" };
-	struct db_stmt		*st;
+	struct settle_args	 a = { id, next_at, attempt, states[outcome],
+				    error };
 
-	if (db_begin(db) != 0)
-		return (-1);
-	if (db_prepare(db, "UPDATE mail_outbox SET state = ?1, "
+	return (update_once(db, "UPDATE mail_outbox SET state = ?1, "
 	    "next_at = CASE WHEN ?1 = 'queued' THEN ?2 ELSE next_at END, "
 	    "sent_at = CASE WHEN ?1 = 'sent' THEN ?6 ELSE sent_at END, "
 	    "last_error = ?3 WHERE id = ?4 AND attempt_id = ?5 AND state = "
-	    "'sending'", &st) != 0) {
-		db_rollback(db);
-		return (-1);
-	}
-	db_bind_text(st, 1, states[outcome]);
-	db_bind_int64(st, 2, next_at);
-	if (error != NULL)
-		db_bind_text(st, 3, error);
-	else
-		db_bind_null(st, 3);
-	db_bind_int64(st, 4, id);
-	db_bind_text(st, 5, attempt);
-	db_bind_int64(st, 6, (long long)time(NULL));
-	if (exec_step(st) != 0) {
-		db_rollback(db);
-		return (-1);
-	}
-	return (db_commit(db));
+	    "'sending'", settle_bind, &a) == -1 ? -1 : 0);
 }
 
 json_t *
@@ -347,28 +381,17 @@ outbox_list(struct store *db, const char *state, int limit)
 	return (arr);
 }
 
+static void
+requeue_bind(struct db_stmt *st, const void *arg)
+{
+	db_bind_int64(st, 1, (long long)time(NULL));
+	db_bind_int64(st, 2, *(const long long *)arg);
+}
+
 int
 outbox_requeue(struct store *db, long long id)
 {
-	struct db_stmt	*st;
-	int		 n;
-
-	if (db_begin(db) != 0)
-		return (-1);
-	if (db_prepare(db, "UPDATE mail_outbox SET state = 'queued', "
-	    "next_at = ? WHERE id = ? AND state IN ('unsure', 'failed')",
-	    &st) != 0) {
-		db_rollback(db);
-		return (-1);
-	}
-	db_bind_int64(st, 1, (long long)time(NULL));
-	db_bind_int64(st, 2, id);
-	if (db_step(st) != STORE_DONE) {
-		db_finalize(st);
-		db_rollback(db);
-		return (-1);
-	}
-	n = db_changes(db);
-	db_finalize(st);
-	return (db_commit(db) == 0 ? n : -1);
+	return ((int)update_once(db, "UPDATE mail_outbox SET state = "
+	    "'queued', next_at = ? WHERE id = ? AND state IN ('unsure', "
+	    "'failed')", requeue_bind, &id));
 }
