@@ -6,6 +6,8 @@ addresses, so that the per-client rate limits of one case (or suite) do not
 spend another's budget. Python 3 standard library only.
 """
 import http.client
+import re
+import urllib.parse
 import sys
 import json
 
@@ -99,6 +101,51 @@ def staff_cookie(host, port, token, addr, next_path="/admin"):
     if r.status != 303 or not s:
         return ""
     return "hc_v=%s; hc_staff=%s" % (m.group(1), s.group(1))
+
+
+class Browser:
+    """A visitor: keeps the hc_v cookie (and the staff cookie) across
+    requests made with fetch(method, path, headers, body, addr=...) from
+    its own address."""
+
+    HIDDEN = re.compile(r'<input type="hidden" name="([a-z]+)" value="([^"]*)"')
+
+    def __init__(self, fetch, addr, cookies=None):
+        self.fetch = fetch
+        self.addr = addr
+        self.cookies = dict(cookies or {})
+
+    def req(self, method, path, body=None, headers=None, ctype=None):
+        h = dict(headers or {})
+        if self.cookies:
+            h["Cookie"] = "; ".join("%s=%s" % kv for kv in self.cookies.items())
+        if ctype:
+            h["Content-Type"] = ctype
+        r = self.fetch(method, path, h, body, addr=self.addr)
+        for c in r.cookies:
+            for name, value in re.findall(r"^(hc_v|hc_staff)=([^;]*)", c):
+                if value:
+                    self.cookies[name] = value
+                else:
+                    self.cookies.pop(name, None)
+        return r
+
+    def get(self, path):
+        return self.req("GET", path)
+
+    def hidden(self, r):
+        """The hidden fields of the page r (the form's csrf, stamp...)."""
+        return dict(self.HIDDEN.findall(r.text))
+
+    def form_page(self, path="/tickets/new"):
+        r = self.req("GET", path)
+        return r, self.hidden(r)
+
+    def post_form(self, path, fields, ctype="application/x-www-form-urlencoded"):
+        return self.req("POST", path, urllib.parse.urlencode(fields), ctype=ctype)
+
+    def post_json(self, path, obj, headers=None):
+        return self.req("POST", path, json.dumps(obj), headers, "application/json")
 
 
 class Tally:

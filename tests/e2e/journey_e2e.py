@@ -58,36 +58,11 @@ def fetch(method, path, headers=None, body=None, addr=None):
                        addr or fresh_addr())
 
 
-class Browser:
-    """A visitor: keeps the hc_v cookie (and a staff cookie if given)."""
+class Browser(hclib.Browser):
+    """A visitor from its own address (and a staff cookie if given)."""
 
     def __init__(self, cookies=None):
-        self.cookies = dict(cookies or {})
-        self.addr = fresh_addr()
-
-    def req(self, method, path, body=None, ctype=None, headers=None):
-        h = dict(headers or {})
-        if self.cookies:
-            h["Cookie"] = "; ".join("%s=%s" % kv for kv in self.cookies.items())
-        if ctype:
-            h["Content-Type"] = ctype
-        r = fetch(method, path, h, body, addr=self.addr)
-        for part in re.findall(r"(hc_v|hc_staff)=([^;]*)", r.header("set-cookie") or ""):
-            if part[1]:
-                self.cookies[part[0]] = part[1]
-            else:
-                self.cookies.pop(part[0], None)
-        return r
-
-    def get(self, path):
-        return self.req("GET", path)
-
-    def post_form(self, path, fields):
-        return self.req("POST", path, urllib.parse.urlencode(fields),
-                        "application/x-www-form-urlencoded")
-
-    def post_json(self, path, obj, headers=None):
-        return self.req("POST", path, json.dumps(obj), "application/json", headers)
+        super().__init__(fetch, fresh_addr(), cookies)
 
 
 record = TALLY.record

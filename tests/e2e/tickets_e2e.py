@@ -75,36 +75,11 @@ def hcctl(*args):
     return p.returncode, p.stdout, p.stderr
 
 
-class Browser:
-    """A visitor: keeps the hc_v cookie (and the staff cookie)."""
+class Browser(hclib.Browser):
+    """A visitor from its own address."""
 
     def __init__(self):
-        self.cookies = {}
-        self.addr = fresh_addr()
-
-    def req(self, method, path, body=None, headers=None, ctype=None):
-        h = dict(headers or {})
-        if self.cookies:
-            h["Cookie"] = "; ".join("%s=%s" % kv for kv in self.cookies.items())
-        if ctype:
-            h["Content-Type"] = ctype
-        r = fetch(method, path, h, body, addr=self.addr)
-        sc = r.headers.get("set-cookie")
-        if sc:
-            for part in re.findall(r"(hc_v|hc_staff)=([^;]*)", sc):
-                if part[1]:
-                    self.cookies[part[0]] = part[1]
-                else:
-                    self.cookies.pop(part[0], None)
-        return r
-
-    def form_page(self, path="/tickets/new"):
-        r = self.req("GET", path)
-        fields = dict(re.findall(r'<input type="hidden" name="([a-z]+)" value="([^"]*)"', r.text))
-        return r, fields
-
-    def post_form(self, path, fields, ctype="application/x-www-form-urlencoded"):
-        return self.req("POST", path, urllib.parse.urlencode(fields), ctype=ctype)
+        super().__init__(fetch, fresh_addr())
 
 
 def unescape(s):
