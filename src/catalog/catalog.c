@@ -404,12 +404,6 @@ scan_markdown(struct build *b, int dirfd, const char *rel,
 	free(lang);
 }
 
-static int
-namecmp(const void *a, const void *b)
-{
-	return (strcmp(*(char *const *)a, *(char *const *)b));
-}
-
 static void
 add_asset(struct build *b, const char *rel, const char *key,
     unsigned char *data, size_t len)
@@ -493,53 +487,6 @@ symlink_problem(struct build *b, const char *rel)
 	    "followed in the articles tree (commit the file or folder itself)");
 }
 
-/*
- * Lists the folder dirfd (sorted, so that the first of two duplicate
- * slugs is stable) into *names. Returns the count, or -1 with errno.
- */
-static ssize_t
-list_folder(int dirfd, char ***names)
-{
-	DIR		*d;
-	struct dirent	*de;
-	size_t		 n, i;
-	int		 fd, saved;
-
-	*names = NULL;
-	if ((fd = dup(dirfd)) == -1)
-		return (-1);
-	if ((d = fdopendir(fd)) == NULL) {
-		saved = errno;
-		close(fd);
-		errno = saved;
-		return (-1);
-	}
-	rewinddir(d);
-	n = 0;
-	for (;;) {
-		errno = 0;
-		if ((de = readdir(d)) == NULL)
-			break;
-		if (de->d_name[0] == '.')
-			continue;
-		*names = xrealloc(*names, (n + 1) * sizeof(char *));
-		(*names)[n++] = xstrdup(de->d_name);
-	}
-	saved = errno;
-	closedir(d);
-	if (saved != 0) {
-		for (i = 0; i < n; i++)
-			free((*names)[i]);
-		free(*names);
-		*names = NULL;
-		errno = saved;
-		return (-1);
-	}
-	if (n > 1)	/* qsort may not be given a NULL array */
-		qsort(*names, n, sizeof(char *), namecmp);
-	return ((ssize_t)n);
-}
-
 /* A folder below dirfd, never through a symbolic link; -1 with errno. */
 static int
 open_folder(int dirfd, const char *name)
@@ -559,7 +506,7 @@ scan_assets(struct build *b, int parent, const char *name, const char *rel)
 	int		 dirfd;
 
 	if ((dirfd = open_folder(parent, name)) == -1 ||
-	    (n = list_folder(dirfd, &names)) == -1) {
+	    (n = folder_names(dirfd, &names)) == -1) {
 		keep_folder(b, rel, errno);
 		if (dirfd != -1)
 			close(dirfd);
@@ -620,7 +567,7 @@ scan_dir(struct build *b, int dirfd, const char *rel, int depth)
 	size_t		 len;
 	int		 sub;
 
-	if ((nnames = list_folder(dirfd, &names)) == -1)
+	if ((nnames = folder_names(dirfd, &names)) == -1)
 		return (-1);
 	sb_init(&cr);
 	for (i = 0; i < nnames; i++) {

@@ -68,41 +68,6 @@ macro_fill(const char *body, const char *name, const char *ref)
 	return (sb_detach(&sb));
 }
 
-static int
-namecmp(const void *a, const void *b)
-{
-	return (strcmp(*(char *const *)a, *(char *const *)b));
-}
-
-/* The folder's names, sorted; -1 when it cannot be read. */
-static ssize_t
-names_of(int dirfd, char ***names)
-{
-	DIR		*d;
-	struct dirent	*de;
-	size_t		 n;
-	int		 fd;
-
-	*names = NULL;
-	if ((fd = dup(dirfd)) == -1)
-		return (-1);
-	if ((d = fdopendir(fd)) == NULL) {
-		close(fd);
-		return (-1);
-	}
-	n = 0;
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		*names = xrealloc(*names, (n + 1) * sizeof(char *));
-		(*names)[n++] = xstrdup(de->d_name);
-	}
-	closedir(d);
-	if (n > 1)	/* qsort may not be given a NULL array */
-		qsort(*names, n, sizeof(char *), namecmp);
-	return ((ssize_t)n);
-}
-
 /* One file into arr, or a problem; rel is its path for messages. */
 static void
 macro_file(struct catalog *cat, int dirfd, const char *name, const char *rel,
@@ -152,7 +117,7 @@ macros_scan(struct catalog *cat, int dirfd, const char *rel)
 	char		**names;
 	ssize_t		 n, i;
 
-	if ((n = names_of(dirfd, &names)) == -1) {
+	if ((n = folder_names(dirfd, &names)) == -1) {
 		catalog_problem(cat, rel, 0, "the macros folder cannot be read");
 		return;
 	}

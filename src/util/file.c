@@ -1,10 +1,12 @@
-/* file.c: read a file whole, growing the buffer as it comes, refusing more than a limit. */
+/* file.c: read a file whole, growing the buffer as it comes, refusing more than a limit; list a folder sorted. */
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "file.h"
@@ -87,4 +89,53 @@ fail:
 	sb_free(&sb);
 	errno = saved;
 	return (NULL);
+}
+
+static int
+namecmp(const void *a, const void *b)
+{
+	return (strcmp(*(char *const *)a, *(char *const *)b));
+}
+
+ssize_t
+folder_names(int dirfd, char ***names)
+{
+	DIR		*d;
+	struct dirent	*de;
+	size_t		 n, i;
+	int		 fd, saved;
+
+	*names = NULL;
+	if ((fd = dup(dirfd)) == -1)
+		return (-1);
+	if ((d = fdopendir(fd)) == NULL) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return (-1);
+	}
+	rewinddir(d);
+	n = 0;
+	for (;;) {
+		errno = 0;
+		if ((de = readdir(d)) == NULL)
+			break;
+		if (de->d_name[0] == '.')
+			continue;
+		*names = xrealloc(*names, (n + 1) * sizeof(char *));
+		(*names)[n++] = xstrdup(de->d_name);
+	}
+	saved = errno;
+	closedir(d);
+	if (saved != 0) {
+		for (i = 0; i < n; i++)
+			free((*names)[i]);
+		free(*names);
+		*names = NULL;
+		errno = saved;
+		return (-1);
+	}
+	if (n > 1)	/* qsort may not be given a NULL array */
+		qsort(*names, n, sizeof(char *), namecmp);
+	return ((ssize_t)n);
 }

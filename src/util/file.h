@@ -1,6 +1,8 @@
-/* file.h: reading a whole file into memory, with a size limit. */
+/* file.h: reading a whole file into memory, with a size limit, and listing a folder. */
 #ifndef HC_FILE_H
 #define HC_FILE_H
+
+#include <sys/types.h>
 
 #include <stddef.h>
 
@@ -19,5 +21,12 @@ char	*file_read(const char *path, size_t max, size_t *len);
  * when it is larger than max, or the error of open or read.
  */
 char	*file_read_at(int dirfd, const char *name, size_t max, size_t *len);
+
+/*
+ * The names in the folder dirfd but those starting with '.', sorted (so
+ * that the first of two duplicates is stable), into *names (each and the
+ * array malloc'd). Returns the count, or -1 with errno and *names NULL.
+ */
+ssize_t	 folder_names(int dirfd, char ***names);
 
 #endif
