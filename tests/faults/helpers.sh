@@ -42,7 +42,7 @@ n=$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(
 
 # The watcher cannot read ARTICLES (its user is not root).
 chmod 700 "$T/articles"
-until_health 503 'hc-watcher has been failing.*cannot read ARTICLES' 8 "ARTICLES unreadable by the watcher"
+until_health 503 'hc-watcher has been failing.*articles folder .* cannot be read' 8 "ARTICLES unreadable by the watcher"
 chmod 755 "$T/articles"
 until_health 200 '"status": *"ok"' 5 "ARTICLES readable again"
 
