@@ -122,6 +122,8 @@ KORE_SECCOMP_FILTER("helpcenter",
 );
 
 static struct builder		 builder;
+/* The watcher's community tick: the data folder and this node's name. */
+static struct cm_watch		 watch;
 static char			 snapshot_path[1024];
 static char			 index_path[1024];
 /* deflection: the workers' events go to the event writer (event_ring.c). */
@@ -466,9 +468,11 @@ kore_parent_configure(int argc, char **argv)
 	}
 	first_build();
 	builder.index = index_path;
-	/* community: the watcher also drains the threads' search outbox. */
+	/* community: the watcher also reads the threads' search outbox. */
+	watch.data = settings.data;
+	watch.node = settings.node_name;
 	builder.tick = cm_watch_tick;
-	builder.tick_arg = settings.data;
+	builder.tick_arg = &watch;
 	watcher_pid = start_helper("hc-watcher", run_watcher);
 	/* deflection: the workers' page views reach the disk through it. */
 	if (event_rings)

@@ -326,24 +326,73 @@ const char		*cm_name_message(enum cm_name_status);
 
 /* ---- outbox.c: the search index side (the one writer: the watcher) ---- */
 
+/* Threads one read indexes (one index commit); more wait for the next. */
+#define CM_DRAIN_BATCH		1000
+/* A node's cursor holds rows back this long after its last heartbeat. */
+#define CM_OUTBOX_LIVE		(10 * 60)
+/* Seconds between a watcher's heartbeats (each followed by a prune). */
+#define CM_OUTBOX_BEAT		10
+
 /*
- * Brings the index's thread documents in line with the outbox: every
- * thread queued since is put (when published) or deleted, and the rows
- * removed, in one index commit. Returns the number handled, or -1
- * (rows stay for the next try).
+ * One node's reader of the search outbox, a log every node reads from
+ * its own cursor (docs/community.md, "Search"). The caller sets
+ * index_path and node and zeroes the rest; cm_outbox_reader_free
+ * releases what the reader keeps.
  */
-int	cm_outbox_drain(struct store *, const char *index_path);
+struct cm_outbox_reader {
+	const char	*index_path;	/* this node's index folder */
+	const char	*node;		/* its name in search_cursors */
+	int		 started;	/* cursor read from (or put in) the index */
+	long long	 cursor;	/* every row below it is in the index */
+	/*
+	 * Rows at or above the cursor already indexed, as (id, position)
+	 * pairs sorted by id: PostgreSQL's rows committed while an older
+	 * transaction is still open.
+	 */
+	long long	*seen;
+	size_t		 nseen;
+	int		 more;		/* the last read left rows for the next */
+};
+
+/*
+ * Brings the reader's index in line with the outbox: the rows from its
+ * cursor whose transaction has committed are read, their threads put
+ * (published) or deleted, and the new cursor stored in the index's
+ * metadata in the same index commit; then recorded with now in
+ * search_cursors. The first call takes the cursor from the index; with
+ * none there (a new or rebuilt index), or when rows it had not read were
+ * pruned, it reconciles the whole index instead and goes on from the
+ * horizon taken before. Returns the number of threads handled (or
+ * documents reconciled), or -1 (nothing is lost: the next call reads
+ * from the same cursor).
+ */
+int	cm_outbox_read(struct store *, struct cm_outbox_reader *, long long now);
+void	cm_outbox_reader_free(struct cm_outbox_reader *);
+/*
+ * Deletes the rows below the lowest cursor of the nodes seen in the last
+ * live seconds, and raises the pruned mark to it, in one transaction
+ * (one node at a time). Returns the rows deleted, or -1.
+ */
+long long	cm_outbox_prune(struct store *, long long now, long long live);
 /*
  * Compares every thread document in the index with the database and puts
- * missing or stale ones, deletes those not published (after a rebuild of a
- * damaged index, or hcctl reindex). force rewrites all. Returns the number
+ * missing or stale ones, deletes those not published (hcctl reindex).
+ * force rewrites all. The index's cursor stays. Returns the number
  * changed, or -1.
  */
 int	cm_index_reconcile(struct store *, const char *index_path, int force);
+
+/* What the watcher's tick reads (app.c fills it). */
+struct cm_watch {
+	const char	*data;		/* DATA: helpcenter.db, index */
+	const char	*node;		/* NODE_NAME */
+};
 /*
- * For the watcher: called every ~200 ms; drains the outbox when the
- * database changed (PRAGMA data_version) and reconciles once at start and
- * whenever the index folder was replaced. arg: the data folder.
+ * For the watcher: called every ~200 ms with a struct cm_watch; reads
+ * the outbox when the database says something changed (db_changed), or
+ * the last read failed or left rows; beats and prunes every
+ * CM_OUTBOX_BEAT seconds; takes the cursor again (or reconciles) when the
+ * index folder was replaced.
  */
 void	cm_watch_tick(const void *arg);
 

@@ -74,5 +74,46 @@ const struct migration	community_migrations[] = {
 	    " DEFAULT '';"
 	    "CREATE UNIQUE INDEX community_votes_client ON"
 	    " community_votes(kind, post_id, client) WHERE client <> '';" },
+	{ "community-3",
+	    /*
+	     * The search outbox becomes a log every node's watcher reads
+	     * from its own cursor (outbox.c). SQLite: rebuilt with
+	     * AUTOINCREMENT, so that an id is never given out twice once the
+	     * newest rows are pruned (the rowid is the cursor there).
+	     */
+	    "CREATE TABLE search_outbox_log ("
+	    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	    " thread_id INTEGER NOT NULL);"
+	    "INSERT INTO search_outbox_log(id, thread_id)"
+	    " SELECT id, thread_id FROM search_outbox;"
+	    "DROP TABLE search_outbox;"
+	    "ALTER TABLE search_outbox_log RENAME TO search_outbox;"
+	    /* Each node's cursor and when it last read: pruning's floor. */
+	    "CREATE TABLE search_cursors ("
+	    " node TEXT PRIMARY KEY, cursor INTEGER NOT NULL,"
+	    " seen INTEGER NOT NULL);"
+	    /* Rows below this are gone: a cursor below it must reconcile. */
+	    "CREATE TABLE search_pruned (below INTEGER NOT NULL);"
+	    "INSERT INTO search_pruned(below) VALUES (0);",
+	    /*
+	     * PostgreSQL: ids are handed out before commit, in another order
+	     * than commits, so the cursor is the writing transaction's id
+	     * (read below the oldest transaction still running, outbox.c);
+	     * rows already queued get the migration's. Every insert notifies
+	     * the watchers, at commit (LISTEN search_outbox, db_changed).
+	     */
+	    "ALTER TABLE search_outbox ADD COLUMN xid BIGINT NOT NULL"
+	    " DEFAULT (pg_current_xact_id()::text::bigint);"
+	    "CREATE INDEX search_outbox_xid ON search_outbox(xid);"
+	    "CREATE TABLE search_cursors ("
+	    " node TEXT PRIMARY KEY, cursor BIGINT NOT NULL,"
+	    " seen BIGINT NOT NULL);"
+	    "CREATE TABLE search_pruned (below BIGINT NOT NULL);"
+	    "INSERT INTO search_pruned(below) VALUES (0);"
+	    "CREATE FUNCTION search_outbox_notify() RETURNS trigger"
+	    " LANGUAGE plpgsql AS $$ BEGIN"
+	    " PERFORM pg_notify('search_outbox', ''); RETURN NULL; END $$;"
+	    "CREATE TRIGGER search_outbox_notify AFTER INSERT ON search_outbox"
+	    " FOR EACH STATEMENT EXECUTE FUNCTION search_outbox_notify();" },
 	{ NULL, NULL }
 };

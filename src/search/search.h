@@ -99,6 +99,19 @@ hc_search_status	 hc_index_delete(hc_index *, const char *id);
 hc_search_status	 hc_index_commit(hc_index *);
 
 /*
+ * A value kept in the index beside its documents (the community outbox's
+ * cursor). hc_index_set_metadata takes effect at hc_index_commit(), in the
+ * same commit as the documents put since: both are kept or neither; an
+ * empty value or NULL removes the key. hc_index_get_metadata sets *out to
+ * the value (malloc'd; free it) or NULL when the key has none.
+ * Return value: HC_SEARCH_OK, _ERR_IO, _ERR_CORRUPT, _ERR_INTERNAL.
+ */
+hc_search_status	 hc_index_set_metadata(hc_index *, const char *key,
+			    const char *value);
+hc_search_status	 hc_index_get_metadata(hc_index *, const char *key,
+			    char **out);
+
+/*
  * Calls fn(id, hash, arg) for every document, for deciding what changed.
  * Return value: HC_SEARCH_OK, _ERR_IO, _ERR_INTERNAL.
  */

@@ -1790,6 +1790,41 @@ hc_index_commit(hc_index *h)
 	}
 }
 
+// Metadata set here is written by the same commit_transaction() as the
+// documents put since: a reader's cursor never runs ahead of its documents.
+EXPORT hc_search_status
+hc_index_set_metadata(hc_index *h, const char *key, const char *value)
+{
+	try {
+		begin(h);
+		h->wdb.set_metadata(key, value != NULL ? value : "");
+		return HC_SEARCH_OK;
+	} catch (const Xapian::Error &e) {
+		return classify(h, e);
+	} catch (...) {
+		return unknown(h);
+	}
+}
+
+EXPORT hc_search_status
+hc_index_get_metadata(hc_index *h, const char *key, char **out)
+{
+	*out = NULL;
+	try {
+		Xapian::Database &db = h->writable ? h->wdb : h->db;
+		std::string v = db.get_metadata(key);
+
+		// Xapian keeps no empty values: empty is "never set".
+		if (!v.empty())
+			*out = dup(v);
+		return HC_SEARCH_OK;
+	} catch (const Xapian::Error &e) {
+		return classify(h, e);
+	} catch (...) {
+		return unknown(h);
+	}
+}
+
 EXPORT hc_search_status
 hc_index_each(hc_index *h, void (*fn)(const char *, const char *, void *),
     void *arg)

@@ -189,6 +189,7 @@ db_connect(const char *url, const char *sqlite_path)
 		return (s);
 	}
 	s->kind = DB_SQLITE;
+	s->data_version = -1;
 	if ((s->lite = lite_open(sqlite_path)) == NULL) {
 		free(s);
 		return (NULL);
@@ -251,6 +252,41 @@ db_exec(struct store *s, const char *sql)
 	if (sqlite3_exec(s->lite, sql, NULL, NULL, NULL) != SQLITE_OK)
 		return (lite_fail(s));
 	return (STORE_OK);
+}
+
+int
+db_changed(struct store *s, const char *channel)
+{
+	struct timespec	 ts;
+	sqlite3_stmt	*st;
+	long long	 v, now;
+	int		 rc;
+
+	if (s->kind == DB_SQLITE) {
+		/* Moves with every commit of another connection, only. */
+		if (sqlite3_prepare_v2(s->lite, "PRAGMA data_version", -1,
+		    &st, NULL) != SQLITE_OK) {
+			(void)lite_fail(s);
+			return (-1);
+		}
+		rc = -1;
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			v = sqlite3_column_int64(st, 0);
+			rc = v != s->data_version;
+			s->data_version = v;
+		} else
+			(void)lite_fail(s);
+		sqlite3_finalize(st);
+		return (rc);
+	}
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+	rc = pg_notified(s, channel);
+	if (rc == 0 && now - s->changed_ms >= DB_CHANGED_POLL_MS)
+		rc = 1;
+	if (rc == 1)
+		s->changed_ms = now;
+	return (rc);
 }
 
 void

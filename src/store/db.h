@@ -167,6 +167,19 @@ const char		*db_error_message(enum store_status, int *retry_after);
  */
 void	 db_set_durable(struct store *, int);
 
+/*
+ * For a loop that polls (the watcher, every ~200 ms): 1 when another
+ * connection may have committed something worth reading since the last
+ * call that answered 1 (the first call answers 1), 0 when not, -1 when
+ * the database cannot be asked. SQLite: PRAGMA data_version moved (any
+ * commit of another connection). PostgreSQL: a notification on channel
+ * (an identifier) arrived, the connection LISTENing from the first call
+ * and again after a reconnection; or DB_CHANGED_POLL_MS passed since the
+ * last 1, so that a lost notification waits at most that long.
+ */
+#define DB_CHANGED_POLL_MS	1000
+int	 db_changed(struct store *, const char *channel);
+
 /* Runs SQL without parameters or rows (several statements allowed). */
 enum store_status	 db_exec(struct store *, const char *sql);
 

@@ -17,6 +17,12 @@ struct store {
 	char			 errmsg[512];
 	long long		 changes;	/* of the last statement */
 	int			 in_tx;
+	/*
+	 * db_changed: SQLite's last data_version (-1 before the first
+	 * call); when it last answered 1 (monotonic ms).
+	 */
+	long long		 data_version;
+	long long		 changed_ms;
 	/* db_copy_* on SQLite: the INSERT prepared by db_copy_begin. */
 	struct db_stmt		*copy;
 	int			 copy_cols;
@@ -55,6 +61,8 @@ int			 pg_copy_row(struct store *, const char *const *values,
 int			 pg_copy_end(struct store *);
 void			 pg_copy_abort(struct store *);
 enum store_status	 pg_probe(struct store *);
+/* LISTENs on channel once per connection; 1 when notified, 0, -1. */
+int			 pg_notified(struct store *, const char *channel);
 /*
  * SQLite's DDL as PostgreSQL's, for migrations without a `pg` text:
  * INTEGER PRIMARY KEY [AUTOINCREMENT] becomes a BIGINT identity, INTEGER

@@ -35,6 +35,7 @@ struct pg_conn {
 	struct strmap	 prepared;	/* types + SQL -> statement number */
 	size_t		 next;
 	int		 copying;	/* a COPY FROM STDIN is open */
+	int		 listening;	/* LISTEN sent (db_changed) */
 	struct strbuf	 line;		/* db_copy_row's line */
 };
 
@@ -234,6 +235,8 @@ pg_ready(struct store *s)
 	strmap_free(&c->prepared);
 	strmap_init(&c->prepared);
 	c->copying = 0;
+	/* A new session: its LISTEN went with the old one. */
+	c->listening = 0;
 	if (PQstatus(c->conn) != CONNECTION_OK) {
 		store_fail(s, STORE_UNREACHABLE, "cannot connect to "
 		    "PostgreSQL: %s", PQerrorMessage(c->conn));
@@ -293,6 +296,48 @@ pg_probe(struct store *s)
 		    STORE_OK;
 	PQclear(res);
 	return (st);
+}
+
+int
+pg_notified(struct store *s, const char *channel)
+{
+	struct pg_conn	*c = s->pg;
+	PGnotify	*n;
+	char		 sql[128];
+	size_t		 i;
+	int		 got;
+
+	if (pg_ready(s) == -1)
+		return (-1);
+	if (!c->listening) {
+		/* An identifier: it is not quoted. */
+		for (i = 0; channel[i] != '\0'; i++)
+			if (!(channel[i] == '_' || (channel[i] >= 'a' &&
+			    channel[i] <= 'z') || (i > 0 && channel[i] >= '0' &&
+			    channel[i] <= '9')))
+				break;
+		if (i == 0 || channel[i] != '\0' || i > 63) {
+			store_fail(s, STORE_ERROR, "db_changed: %s is not a "
+			    "channel name", channel);
+			return (-1);
+		}
+		(void)snprintf(sql, sizeof(sql), "LISTEN %s", channel);
+		if (pg_exec(s, sql) != STORE_OK)
+			return (-1);
+		/* What committed before the LISTEN was not notified. */
+		c->listening = 1;
+		return (1);
+	}
+	/* A broken connection: the caller's next statement makes it again. */
+	if (!PQconsumeInput(c->conn))
+		return (1);
+	/* Also those that arrived during other statements. */
+	got = 0;
+	while ((n = PQnotifies(c->conn)) != NULL) {
+		got = 1;
+		PQfreemem(n);
+	}
+	return (got);
 }
 
 /*

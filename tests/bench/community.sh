@@ -57,6 +57,9 @@ kv_sum() {
 # One figure: to stdout and the output file.
 fig() { echo "$*" | tee -a "$OUT"; }
 sql() { python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1], timeout=30).execute(sys.argv[2]).fetchone()[0])' "$DATA/helpcenter.db" "$1"; }
+# Outbox rows the watcher has not read yet (the log keeps read rows until
+# its next prune, docs/community.md "Search").
+UNREAD="select count(*) from search_outbox where id >= coalesce((select min(cursor) from search_cursors), 0)"
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 # within START LIMIT: fewer than LIMIT seconds since START.
@@ -219,8 +222,8 @@ fig "  acknowledged 201/202: $acked ($n202 held); stored: $stored; acknowledged 
 [ "$lost" = 0 ] && [ "$stored" -ge "$acked" ] && [ $((stored - acked)) -le 16 ] || FAILED=1
 # The watcher catches up with the busy thread.
 t=$(now)
-while [ "$(sql "select count(*) from search_outbox")" != 0 ] && within "$t" 30; do sleep 0.2; done
-fig "  search outbox empty $(elapsed "$t") s after the load (the thread, now $(sql "select answers from threads where id = $PTID") answers, re-indexed)"
+while [ "$(sql "$UNREAD")" != 0 ] && within "$t" 30; do sleep 0.2; done
+fig "  search outbox read $(elapsed "$t") s after the load (the thread, now $(sql "select answers from threads where id = $PTID") answers, re-indexed)"
 server_stop
 log_check
 
@@ -269,9 +272,9 @@ log "inserting $NDRAIN threads with outbox rows while the server runs"
 t=$(now)
 python3 tests/bench/gen_threads.py "$d/helpcenter.db" "$NDRAIN" --outbox --categories "$ncat" --seed 8 >"$TMP/drain.ids" || FAILED=1
 ins=$(elapsed "$t")
-while [ "$(sql "select count(*) from search_outbox")" != 0 ] && within "$t" 300; do sleep 0.2; done
+while [ "$(sql "$UNREAD")" != 0 ] && within "$t" 300; do sleep 0.2; done
 secs=$(elapsed "$t")
-left=$(sql "select count(*) from search_outbox")
+left=$(sql "$UNREAD")
 fig "live indexing: $NDRAIN threads inserted with outbox rows (in $ins s) all indexed by the watcher $secs s after the insert began = $(awk -v n="$NDRAIN" -v s="$secs" 'BEGIN { printf "%.0f", n / s }') threads/s (outbox left: $left)"
 [ "$left" = 0 ] || FAILED=1
 last=$(cut -d' ' -f2 "$TMP/drain.ids")

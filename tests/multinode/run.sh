@@ -108,6 +108,8 @@ TOKEN=$(DATA="$T/a" build/hcctl token add agent multi 2>/dev/null | grep -o 'hc_
 export TOKEN PORT_a PORT_b LB_PORT T
 python3 tests/multinode/check.py
 rc=$?
+# The community's search outbox read by both nodes' watchers.
+python3 tests/multinode/check_search.py || rc=1
 # hcctl export reads the shared database too: every ticket made above.
 n=$(DATA="$T/b" build/hcctl export | grep -c '"ref"')
 if [ "$n" -ge 53 ]; then
