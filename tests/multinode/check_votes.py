@@ -5,7 +5,7 @@
    and 200 once, and PostgreSQL holds exactly one votes row per round.
 2. 20 visitors (each at an address of its own) vote on one community post
    through both nodes at once: its score, read through either node, is the
-   sum of their votes.
+   sum of their votes; 20 answers to that thread at once are all stored.
 3. Both nodes' `hcctl jobs run` (the roll-up and the SLA job the workers'
    timers call, with their job locks) at the same moment, several rounds,
    on raw events seeded past RETENTION_DAYS and tickets pushed past their
@@ -147,7 +147,8 @@ res = at_once([(post_vote, (v,)) for v in voters])
 statuses = [x.status for x in res]
 want = sum(v["value"] for v in voters)
 check("20 visitors vote on one post through both nodes at once: all 200",
-      statuses == [200] * 20, "statuses %s" % statuses)
+      statuses == [200] * 20, "statuses %s %s" % (statuses, [
+          x.text[:160] for x in res if x.status != 200][:2]))
 for name, port in (("A", A), ("B", B)):
     r = req(port, "GET", "/api/v1/threads/%d" % tid)
     got = r.json().get("score")
@@ -157,6 +158,27 @@ rows = psql("SELECT count(*), coalesce(sum(value), 0) FROM community_votes "
             "WHERE kind = 't' AND post_id = %d" % tid)
 check("... and PostgreSQL holds 20 vote rows of that sum",
       rows == [["20", str(want)]], rows)
+
+# 20 answers to that thread through both nodes at once: every one stored
+# (each writes the thread's count: PostgreSQL lets one at a time through).
+def answer(i):
+    return req(A if i % 2 else B, "POST", "/api/v1/threads/%d/answers" % tid,
+               {"Cookie": "hc_v=ca%030x" % (int(time.time()) * 100 + i),
+                "Content-Type": "application/json"},
+               json.dumps({"display_name": "Helper %s %d" % (RUN, i),
+                           "body": "Answer %d of run %s: hold the button "
+                                   "for five seconds." % (i, RUN)}),
+               ADDRS.next())
+
+
+res = at_once([(answer, (i,)) for i in range(20)])
+statuses = [x.status for x in res]
+check("20 answers to one thread through both nodes at once: all 201",
+      statuses == [201] * 20, "statuses %s" % statuses)
+r = req(B, "GET", "/api/v1/threads/%d" % tid)
+check("... and the thread counts 20 answers (read through node B)",
+      len(r.json().get("answers", [])) == 20,
+      "%s %d answers" % (r.status, len(r.json().get("answers", []))))
 
 # ---- 3. The roll-up and the SLA job on both nodes at the same moment.
 DAY = 86400
