@@ -47,9 +47,8 @@
 #define RELOAD_CHECK_MS		1000
 /* How often a worker writes its buffered funnel events. */
 #define EVENTS_FLUSH_MS		100
-/* deflection: how often, and how many days at most, raw events are rolled up. */
+/* deflection: how often raw events are rolled up (RETENTION_MAX_DAYS a run). */
 #define RETENTION_MS		(5 * 60 * 1000)
-#define RETENTION_MAX_DAYS	7
 
 /*
  * What SQLite (the snapshot, the database) and Xapian (the index reader)

@@ -180,18 +180,28 @@ name_keep(struct store *db, const struct cm_new *n)
 	return (rc);
 }
 
-enum cm_write
-cm_thread_create(struct store *db, const struct cm_new *n, long long *id)
-{
-	struct db_stmt	*st = NULL;
-	long long	 now = (long long)time(NULL);
-	int		 kept;
+/* cm_thread_create's and cm_answer_create's transaction. */
+struct create_tx {
+	const struct cm_new	*n;
+	long long		 thread_id;	/* the answer's thread */
+	long long		*id;
+	enum cm_write		 r;
+};
 
-	if (db_begin(db) != 0)
-		return (CM_WRITE_FAILED);
+/* db_tx's body: the thread; 0 to commit, -1 (r says why). */
+static int
+thread_tx(struct store *db, void *arg)
+{
+	struct create_tx	*c = arg;
+	const struct cm_new	*n = c->n;
+	struct db_stmt		*st = NULL;
+	long long		 now = (long long)time(NULL);
+	int			 kept;
+
+	c->r = CM_WRITE_FAILED;
 	if ((kept = name_keep(db, n)) == 1) {
-		db_rollback(db);
-		return (CM_WRITE_NAME_TAKEN);
+		c->r = CM_WRITE_NAME_TAKEN;
+		return (-1);
 	}
 	if (kept != 0 || (st = prep(db, "INSERT INTO threads(visitor, author, title, "
 	    "body_md, body_html, body_plain, category, tags, lang, status, "
@@ -215,36 +225,37 @@ cm_thread_create(struct store *db, const struct cm_new *n, long long *id)
 	db_bind_int64(st, 15, now);
 	if (db_step(st) != STORE_ROW)
 		goto fail;
-	*id = db_col_int64(st, 0);
-	if (outbox(db, *id) != 0)
+	*c->id = db_col_int64(st, 0);
+	if (outbox(db, *c->id) != 0)
 		goto fail;
 	db_finalize(st);
-	return (db_commit(db));
+	c->r = CM_WRITE_OK;
+	return (0);
 fail:
 	db_finalize(st);
-	db_rollback(db);
 	return (-1);
 }
 
-enum cm_write
-cm_answer_create(struct store *db, long long thread_id, const struct cm_new *n,
-    long long *id)
+/* db_tx's body: the answer, its thread's count; 0, or -1 (r says why). */
+static int
+answer_tx(struct store *db, void *arg)
 {
-	struct db_stmt	*st = NULL;
-	long long	 now = (long long)time(NULL);
-	int		 kept;
+	struct create_tx	*c = arg;
+	const struct cm_new	*n = c->n;
+	struct db_stmt		*st = NULL;
+	long long		 now = (long long)time(NULL);
+	int			 kept;
 
-	if (db_begin(db) != 0)
-		return (CM_WRITE_FAILED);
+	c->r = CM_WRITE_FAILED;
 	if ((kept = name_keep(db, n)) == 1) {
-		db_rollback(db);
-		return (CM_WRITE_NAME_TAKEN);
+		c->r = CM_WRITE_NAME_TAKEN;
+		return (-1);
 	}
 	if (kept != 0 || (st = prep(db, "INSERT INTO answers(thread_id, visitor, author, "
 	    "body_md, body_html, body_plain, status, queue_reason, body_hash, "
 	    "created, updated) VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id")) == NULL)
 		goto fail;
-	db_bind_int64(st, 1, thread_id);
+	db_bind_int64(st, 1, c->thread_id);
 	db_bind_text(st, 2, n->visitor);
 	db_bind_text(st, 3, n->author);
 	db_bind_text(st, 4, n->body_md);
@@ -257,17 +268,43 @@ cm_answer_create(struct store *db, long long thread_id, const struct cm_new *n,
 	db_bind_int64(st, 11, now);
 	if (db_step(st) != STORE_ROW)
 		goto fail;
-	*id = db_col_int64(st, 0);
-	if (recount(db, thread_id) != 0 ||
+	*c->id = db_col_int64(st, 0);
+	if (recount(db, c->thread_id) != 0 ||
 	    exec_ll(db, "UPDATE threads SET activity = ? WHERE id = ?", now,
-	    thread_id) != 0 || outbox(db, thread_id) != 0)
+	    c->thread_id) != 0 || outbox(db, c->thread_id) != 0)
 		goto fail;
 	db_finalize(st);
-	return (db_commit(db));
+	c->r = CM_WRITE_OK;
+	return (0);
 fail:
 	db_finalize(st);
-	db_rollback(db);
 	return (-1);
+}
+
+/*
+ * Both run in db_tx: on PostgreSQL answers to one thread at once all
+ * write its row (the count), and all but one fail to serialize; run
+ * again, they are stored instead of answered 503.
+ */
+enum cm_write
+cm_thread_create(struct store *db, const struct cm_new *n, long long *id)
+{
+	struct create_tx	c = { n, 0, id, CM_WRITE_FAILED };
+
+	if (db_tx(db, thread_tx, &c) == 0)
+		return (CM_WRITE_OK);
+	return (c.r == CM_WRITE_NAME_TAKEN ? c.r : CM_WRITE_FAILED);
+}
+
+enum cm_write
+cm_answer_create(struct store *db, long long thread_id, const struct cm_new *n,
+    long long *id)
+{
+	struct create_tx	c = { n, thread_id, id, CM_WRITE_FAILED };
+
+	if (db_tx(db, answer_tx, &c) == 0)
+		return (CM_WRITE_OK);
+	return (c.r == CM_WRITE_NAME_TAKEN ? c.r : CM_WRITE_FAILED);
 }
 
 #define THREAD_COLS	"id, visitor, author, title, body_md, body_html, " \

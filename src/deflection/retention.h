@@ -5,6 +5,13 @@
 #include "store/db.h"
 
 /*
+ * The most days of raw events one timed run rolls up (the workers' timer
+ * and hcctl jobs run): small enough that a worker's event loop never
+ * waits long on it.
+ */
+#define RETENTION_MAX_DAYS	7
+
+/*
  * Rolls up the raw events older than days full UTC days before now into
  * event_daily (per day, type, article, normalised query and zero-result
  * flag) and deletes them, in one transaction, at most max_days days of

@@ -48,6 +48,10 @@ static const struct command {
 	    "      the self-service figures of /admin (default: the last 30\n"
 	    "      days); --rollup moves events past RETENTION_DAYS into daily\n"
 	    "      counts now", cmd_analytics },
+	{ "jobs", "jobs run\n"
+	    "      the workers' timed jobs once, now: the retention roll-up\n"
+	    "      (at most 7 days of events) and the SLA escalation; on\n"
+	    "      several nodes each job runs on one at a time", cmd_jobs },
 	{ "tickets", "tickets list [STATUS] | tickets show REF | "
 	    "tickets reply REF TEXT | tickets close REF\n"
 	    "      the ticket queue by SLA due time; a reply is public",

@@ -24,5 +24,7 @@ int	 cmd_threads(int, char **);
 /* cmd_mail.c: hcctl mail-in (exit codes of sysexits.h), hcctl mail. */
 int	 cmd_mail_in(int, char **);
 int	 cmd_mail(int, char **);
+/* cmd_jobs.c: hcctl jobs run. */
+int	 cmd_jobs(int, char **);
 
 #endif

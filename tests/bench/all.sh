@@ -7,7 +7,9 @@
 # (search and indexing; BENCH_SIZES), search_new.sh (every query new: the
 # server, bare Xapian and SQLite FTS5; BENCH_NEW_SIZES), deflection.sh
 # (event recording cost, votes), tickets.sh, mail.sh (emails/s and the
-# outbox delay under ticket load), community.sh, and the long crash test.
+# outbox delay under ticket load), community.sh, backends.sh (tickets,
+# votes and answers on PostgreSQL beside SQLite; two nodes behind haproxy
+# beside one), and the long crash test.
 # Each writes its figures
 # to tests/out/bench-<part>.tsv; figures of an earlier run are
 # removed first, so the table only holds this run's. Every part runs even
@@ -43,6 +45,7 @@ part deflection ./tests/bench/deflection.sh
 part tickets ./tests/bench/tickets.sh
 part mail ./tests/bench/mail.sh
 part community ./tests/bench/community.sh
+part backends ./tests/bench/backends.sh
 part crash env CRASH_SECONDS=${CRASH_SECONDS:-10} CRASH_CLIENTS=${CRASH_CLIENTS:-16} \
     CRASH_KV=tests/out/bench-crash.tsv ./tests/e2e/crash.sh
 printf '\n== the table (tests/out/bench-table.md)\n\n'

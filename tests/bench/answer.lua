@@ -1,6 +1,7 @@
 -- answer.lua: wrk script for tests/bench/community.sh: POST a JSON answer
 -- to /api/v1/threads/$BENCH_THREAD/answers, each with its own text (a
--- counter, so the duplicate rule never holds one) and as a new visitor.
+-- counter, so the duplicate rule never holds one) and as a new visitor
+-- with a name of its own.
 -- Every acknowledged answer (201 or 202) has its status and id appended to
 -- $BENCH_ACKS.<n>, one file per wrk thread, so that the caller can check
 -- that each one is stored.
@@ -25,9 +26,11 @@ end
 
 function request()
 	counter = counter + 1
-	local body = string.format('{"display_name": "bench %d", "body": ' ..
+	-- A display name of its own: a name another visitor holds is refused.
+	local body = string.format('{"display_name": "bench %d-%d", "body": ' ..
 	    '"Answer %d-%d: restart the router, then **retry** the ' ..
-	    'payment (step %d)."}', tid or 0, tid or 0, counter, counter)
+	    'payment (step %d)."}', tid or 0, counter, tid or 0, counter,
+	    counter)
 	return wrk.format("POST", path,
 	    { ["Content-Type"] = "application/json" }, body)
 end

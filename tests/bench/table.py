@@ -5,7 +5,7 @@
 
 Reads the figures the parts wrote in this run (OUT_DIR/bench-*.tsv, one
 "key TAB value" a line: article.sh, run.sh, deflection.sh, tickets.sh, mail.sh,
-community.sh, crash.sh with CRASH_KV) and the parts' exit statuses and
+community.sh, backends.sh, crash.sh with CRASH_KV) and the parts' exit statuses and
 times (bench-status.tsv, written by all.sh), prints one Markdown table,
 figure | this project | reference | target | met/missed, and writes it to
 OUT_DIR/bench-table.md. A missed target reads MISS; it never changes the
@@ -227,6 +227,31 @@ def write_rows():
         "-", "no acknowledged ticket lost", verdict(cmp(failed, "==", 0)))
 
 
+def backend_rows():
+    """backends.sh: the same writes on SQLite and PostgreSQL, one run; the
+    article page through haproxy with two nodes beside one node."""
+    for what, label, conns in (("tickets", "ticket form POST", 16),
+                               ("votes", "vote POST", 32),
+                               ("answers", "answer POST", 16)):
+        def fig(b):
+            return "%s/s, p50 %s, p99 %s" % (
+                n0(num("%s.%s.rate" % (b, what))),
+                ms(num("%s.%s.p50" % (b, what))),
+                ms(num("%s.%s.p99" % (b, what))))
+        row("%s, durable, on PostgreSQL (wrk -c%d, rows stored/s)" % (
+            label, conns), fig("pg"), "SQLite, same run: %s" % fig("sqlite"))
+    one, two = num("nodes.one.rps"), num("nodes.two.rps")
+    share = two / one if one and two else None
+    row("article page, two nodes through haproxy (wrk -t2 -c32; on %s "
+        "cores a cost figure, not a scaling figure)" % KV.get("nodes.cores", "?"),
+        "%s/s, p50 %s, p99 %s%s" % (n0(two), ms(num("nodes.two.p50")),
+                                   ms(num("nodes.two.p99")),
+                                   "" if share is None else
+                                   " (%.0f %% of one node)" % (100 * share)),
+        "one node directly: %s/s, p50 %s, p99 %s" % (
+            n0(one), ms(num("nodes.one.p50")), ms(num("nodes.one.p99"))))
+
+
 def other_rows():
     names = ("all", "groupbilling", "statusopen", "overdue")
     p50 = [num("tickets.list_%s.p50" % q) for q in names]
@@ -264,6 +289,7 @@ def main():
     search_rows()
     searchnew_rows()
     write_rows()
+    backend_rows()
     other_rows()
     try:
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"],

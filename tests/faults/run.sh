@@ -10,14 +10,16 @@ if [ "${1:-}" = quick ]; then
 	CASES="tests/faults/worker_kill.sh tests/faults/index.sh
 	    tests/faults/startup_access.sh tests/faults/data_private.sh
 	    tests/faults/netlimits.sh
-	    tests/faults/articles_tree.sh tests/faults/mail.sh"
+	    tests/faults/articles_tree.sh tests/faults/mail.sh
+	    tests/faults/backup_load.sh"
 else
 	CASES="tests/faults/worker_kill.sh tests/faults/server_kill.sh
 	    tests/faults/disk_full.sh tests/faults/db_locked.sh
 	    tests/faults/index.sh tests/faults/broken_articles.sh
 	    tests/faults/startup_access.sh tests/faults/data_private.sh
 	    tests/faults/helpers.sh tests/faults/netlimits.sh
-	    tests/faults/articles_tree.sh tests/faults/mail.sh"
+	    tests/faults/articles_tree.sh tests/faults/mail.sh
+	    tests/faults/backup_load.sh"
 fi
 mkdir -p tests/out
 OUT=tests/out/faults${1:+-$1}.txt

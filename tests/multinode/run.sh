@@ -1,5 +1,5 @@
 #!/bin/sh
-# run.sh: make multinode: two nodes on one throwaway PostgreSQL behind haproxy (round robin), and the checks of tests/multinode/check.py.
+# run.sh: make multinode: two nodes on one throwaway PostgreSQL behind haproxy (round robin), and the checks of tests/multinode/check.py and check_votes.py.
 #
 # Each node is a real server (as root: chrooted, seccomp) with its own DATA
 # (snapshot, index) and the same DATABASE_URL, ARTICLES and BASE_URL (the
@@ -110,6 +110,8 @@ python3 tests/multinode/check.py
 rc=$?
 # The community's search outbox read by both nodes' watchers.
 python3 tests/multinode/check_search.py || rc=1
+# Votes and the timed jobs on both nodes at once (psql reads PostgreSQL).
+python3 tests/multinode/check_votes.py || rc=1
 # hcctl export reads the shared database too: every ticket made above.
 n=$(DATA="$T/b" build/hcctl export | grep -c '"ref"')
 if [ "$n" -ge 53 ]; then
