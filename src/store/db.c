@@ -1084,7 +1084,7 @@ db_tx(struct store *s, int (*fn)(struct store *, void *), void *arg)
 {
 	struct timespec		ts;
 	unsigned char		jitter;
-	int			i, rc;
+	int			i, rc, lost = 0;
 
 	for (i = 0; i < DB_TX_ATTEMPTS; i++) {
 		if (i > 0) {
@@ -1104,6 +1104,13 @@ db_tx(struct store *s, int (*fn)(struct store *, void *), void *arg)
 		if ((rc = fn(s, arg)) != 0) {
 			db_rollback(s);
 			if (rc == DB_TX_AGAIN || s->last == STORE_RETRY)
+				continue;
+			/*
+			 * The connection broke before COMMIT (the server
+			 * restarted): nothing was written; once more on a
+			 * new connection.
+			 */
+			if (s->last == STORE_UNREACHABLE && lost++ == 0)
 				continue;
 			return (-1);
 		}

@@ -500,33 +500,47 @@ done:
 	return (rc);
 }
 
+/*
+ * Prepares p on this connection when needed and runs it; the result's
+ * status (PGRES_FATAL_ERROR with p->res NULL when the prepare failed).
+ */
+static ExecStatusType
+pg_run(struct store *s, struct pg_stmt *p)
+{
+	char	name[32];
+
+	if (pg_prepared_name(s, p, name, sizeof(name)) == -1)
+		return (PGRES_FATAL_ERROR);
+	p->res = PQexecPrepared(s->pg->conn, name, p->nparams,
+	    (const char *const *)p->values, p->lengths, p->formats, 0);
+	return (PQresultStatus(p->res));
+}
+
 enum store_status
 pg_step(struct db_stmt *st)
 {
 	struct store	*s = st->store;
 	struct pg_stmt	*p = st->pg;
 	ExecStatusType	 es;
-	char		 name[32];
 
 	if (p->res == NULL) {
 		if (pg_ready(s) == -1)
 			return (s->last);
-		if (pg_prepared_name(s, p, name, sizeof(name)) == -1)
-			return (s->last);
-		p->res = PQexecPrepared(s->pg->conn, name, p->nparams,
-		    (const char *const *)p->values, p->lengths, p->formats, 0);
-		es = PQresultStatus(p->res);
-		/* As in pg_exec: a read outside a transaction is run again. */
+		es = pg_run(s, p);
+		/*
+		 * As in pg_exec: a statement outside a transaction that met
+		 * a connection broken while idle (the prepare or the run)
+		 * is run again on a new one.
+		 */
 		if (es != PGRES_TUPLES_OK && es != PGRES_COMMAND_OK &&
 		    !s->in_tx && PQstatus(s->pg->conn) == CONNECTION_BAD &&
-		    pg_ready(s) == 0 &&
-		    pg_prepared_name(s, p, name, sizeof(name)) == 0) {
+		    pg_ready(s) == 0) {
 			PQclear(p->res);
-			p->res = PQexecPrepared(s->pg->conn, name, p->nparams,
-			    (const char *const *)p->values, p->lengths,
-			    p->formats, 0);
-			es = PQresultStatus(p->res);
+			p->res = NULL;
+			es = pg_run(s, p);
 		}
+		if (p->res == NULL)	/* the prepare failed: s->last says */
+			return (s->last);
 		if (es == PGRES_TUPLES_OK) {
 			p->nrows = PQntuples(p->res);
 			s->changes = strtoll(PQcmdTuples(p->res), NULL, 10);

@@ -19,6 +19,7 @@ cleanup() {
 		i=0
 		while kill -0 "$p" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 	done
+	mkdir -p /tmp/mnlogs; cp "$T"/a/server.log /tmp/mnlogs/a.log; cp "$T"/b/server.log /tmp/mnlogs/b.log
 	pg_stop
 	rm -rf "$T"
 }

@@ -161,8 +161,12 @@ page_thread(struct http_request *req)
 	if (!cm_path_id(req->path, "/community/questions/", &id, NULL) ||
 	    site.db == NULL)
 		return (respond_error_page(req, 404, NULL));
-	if ((found = cm_thread_get(site.db, id, &t)) != 1)
+	if ((found = cm_thread_get(site.db, id, &t)) != 1) {
+		if (found == -1)
+			fprintf(stderr, "community: reading question %lld "
+			    "failed: %s\n", id, db_errmsg(site.db));
 		return (respond_error_page(req, found == 0 ? 404 : 503, NULL));
+	}
 	visitor = visitor_id(req);
 	staff = cm_staff(req, &owner);
 	if (!strcmp(t.status, CM_DELETED) || (!staff &&
@@ -512,7 +516,7 @@ thread_action(struct http_request *req)
 	struct form		 f;
 	const char		*action;
 	long long		 id;
-	int			 rc, staff;
+	int			 rc, staff, found;
 
 	if (!allow_post(req))
 		return (KORE_RESULT_OK);
@@ -532,9 +536,16 @@ thread_action(struct http_request *req)
 		    "or came from another site; reload the page and try "
 		    "again."));
 	}
-	if (cm_thread_get(site.db, id, &t) != 1 ||
-	    strcmp(t.status, CM_PUBLISHED) != 0) {
-		if (t.status != NULL)
+	/* A failed read is the database's trouble, not a missing question. */
+	if ((found = cm_thread_get(site.db, id, &t)) == -1) {
+		fprintf(stderr, "community: reading question %lld failed: "
+		    "%s\n", id, db_errmsg(site.db));
+		form_free(&f);
+		return (action_error(req, 503, "unavailable", "The question "
+		    "cannot be read just now; try again in a few seconds."));
+	}
+	if (found == 0 || strcmp(t.status, CM_PUBLISHED) != 0) {
+		if (found == 1)
 			cm_thread_free(&t);
 		form_free(&f);
 		return (action_error(req, 404, "not_found", "There is no such "
