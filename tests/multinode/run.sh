@@ -19,7 +19,9 @@ cleanup() {
 		i=0
 		while kill -0 "$p" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 	done
-	mkdir -p /tmp/mnlogs; cp "$T"/a/server.log /tmp/mnlogs/a.log; cp "$T"/b/server.log /tmp/mnlogs/b.log
+	# The nodes' logs outlive the run: tests/out/multinode-a.log, -b.log.
+	mkdir -p tests/out
+	for n in a b; do cp "$T/$n/server.log" "tests/out/multinode-$n.log" 2>/dev/null; done
 	pg_stop
 	rm -rf "$T"
 }
