@@ -366,7 +366,7 @@ run_event_writer(void)
 
 	helper_status_started(HELPER_EVENTS, getpid());
 	(void)snprintf(path, sizeof(path), "%s/helpcenter.db", settings.data);
-	event_writer_run(path);
+	event_writer_run(path, settings.node_name);
 }
 
 static void
