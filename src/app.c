@@ -357,6 +357,15 @@ start_helper(const char *name, void (*run)(void))
 /* How often the watcher reports this node's catalog (catalog pinning). */
 #define NODES_REPORT_SECS	2
 
+/* report_catalog copies one into the other field by field. */
+_Static_assert(sizeof(((struct helper_node *)0)->name) ==
+    sizeof(((struct node_catalog *)0)->name) &&
+    sizeof(((struct helper_node *)0)->git_commit) ==
+    sizeof(((struct node_catalog *)0)->git_commit) &&
+    sizeof(((struct helper_node *)0)->snapshot_hash) ==
+    sizeof(((struct node_catalog *)0)->snapshot_hash),
+    "struct helper_node and struct node_catalog differ");
+
 /*
  * catalog pinning: this node's articles commit and snapshot hash into
  * node_catalogs, compared with the other live nodes', the outcome into
