@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "publish/builder.h"
+#include "catalog/gittimes.h"
 #include "catalog/snapshot.h"
 #include "util/datadir.h"
 #include "util/helper_status.h"
@@ -39,6 +40,7 @@
 #include "search/fold.h"
 #include "settings.h"
 #include "store/db.h"
+#include "store/nodes.h"
 #include "tickets/attachments.h"
 #include "http/tickets/tickets_http.h"
 #include "tickets/outbox.h"
@@ -353,6 +355,80 @@ start_helper(const char *name, void (*run)(void))
 	_exit(0);
 }
 
+/* How often the watcher reports this node's catalog (catalog pinning). */
+#define NODES_REPORT_SECS	2
+
+/* report_catalog copies one into the other field by field. */
+_Static_assert(sizeof(((struct helper_node *)0)->name) ==
+    sizeof(((struct node_catalog *)0)->name) &&
+    sizeof(((struct helper_node *)0)->git_commit) ==
+    sizeof(((struct node_catalog *)0)->git_commit) &&
+    sizeof(((struct helper_node *)0)->snapshot_hash) ==
+    sizeof(((struct node_catalog *)0)->snapshot_hash),
+    "struct helper_node and struct node_catalog differ");
+
+/*
+ * catalog pinning: this node's articles commit and snapshot hash into
+ * node_catalogs, compared with the other live nodes', the outcome into
+ * the watcher's shared status for /healthz (which so queries nothing).
+ * On SQLite the node is alone: only its own line. A failed report keeps
+ * the last one: /healthz's database part says why.
+ */
+static void
+report_catalog(void)
+{
+	static struct store	*db;
+	static time_t		 last;
+	struct node_catalog	 nodes[HELPER_NODES_MAX];
+	struct helper_node	 h[HELPER_NODES_MAX];
+	char			 commit[41], path[1100];
+	int			 i, n;
+
+	if (time(NULL) - last < NODES_REPORT_SECS)
+		return;
+	last = time(NULL);
+	(void)git_head(settings.articles, commit, sizeof(commit));
+	memset(nodes, 0, sizeof(nodes));
+	(void)snprintf(nodes[0].name, sizeof(nodes[0].name), "%s",
+	    settings.node_name);
+	(void)snprintf(nodes[0].git_commit, sizeof(nodes[0].git_commit), "%s",
+	    commit);
+	(void)snprintf(nodes[0].snapshot_hash, sizeof(nodes[0].snapshot_hash),
+	    "%s", builder.snapshot_hash);
+	nodes[0].reported = last;
+	n = 1;
+	if (settings.database_url != NULL) {
+		(void)snprintf(path, sizeof(path), "%s/helpcenter.db",
+		    settings.data);
+		if (db == NULL && (db = db_open(path)) == NULL)
+			return;
+		if (node_catalog_report(db, settings.node_name, commit,
+		    builder.snapshot_hash, (long long)last, nodes,
+		    HELPER_NODES_MAX, &n) != 0)
+			return;
+	}
+	memset(h, 0, sizeof(h));
+	for (i = 0; i < n; i++) {
+		/* The same sizes, each NUL-terminated. */
+		memcpy(h[i].name, nodes[i].name, sizeof(h[i].name));
+		memcpy(h[i].git_commit, nodes[i].git_commit,
+		    sizeof(h[i].git_commit));
+		memcpy(h[i].snapshot_hash, nodes[i].snapshot_hash,
+		    sizeof(h[i].snapshot_hash));
+		h[i].reported = nodes[i].reported;
+		h[i].differs = nodes[i].differs;
+	}
+	helper_status_nodes(h, n, nodes[0].differs_since);
+}
+
+/* The watcher's tick: the community's search outbox, the catalog report. */
+static void
+watcher_tick(const void *arg)
+{
+	cm_watch_tick(arg);
+	report_catalog();
+}
+
 static void
 run_watcher(void)
 {
@@ -367,7 +443,7 @@ run_event_writer(void)
 
 	helper_status_started(HELPER_EVENTS, getpid());
 	(void)snprintf(path, sizeof(path), "%s/helpcenter.db", settings.data);
-	event_writer_run(path);
+	event_writer_run(path, settings.node_name);
 }
 
 static void
@@ -467,10 +543,13 @@ kore_parent_configure(int argc, char **argv)
 	}
 	first_build();
 	builder.index = index_path;
-	/* community: the watcher also reads the threads' search outbox. */
+	/*
+	 * community: the watcher also reads the threads' search outbox;
+	 * and reports this node's catalog (catalog pinning).
+	 */
 	watch.data = settings.data;
 	watch.node = settings.node_name;
-	builder.tick = cm_watch_tick;
+	builder.tick = watcher_tick;
 	builder.tick_arg = &watch;
 	watcher_pid = start_helper("hc-watcher", run_watcher);
 	/* deflection: the workers' page views reach the disk through it. */

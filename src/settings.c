@@ -1,4 +1,4 @@
-/* settings.c: PORT, ARTICLES, DATA, BASE_URL, DEFAULT_LANG, RATE_LIMITS, EVENTS, RETENTION_DAYS, TRUST_PROXY, STAFF_SESSION_*, TIME_ZONE, SMTP_*, DATABASE_URL, NODE_NAME, SEARCH_CACHE from the environment. */
+/* settings.c: PORT, ARTICLES, DATA, BASE_URL, DEFAULT_LANG, RATE_LIMITS, EVENTS, RETENTION_DAYS, TRUST_PROXY, STAFF_SESSION_*, TIME_ZONE, SMTP_*, DATABASE_URL, NODE_NAME, SEARCH_CACHE (and the test knob HC_TEST_CATALOG_DIFF_SECS) from the environment. */
 #include <sys/stat.h>
 
 #include <ctype.h>
@@ -186,6 +186,18 @@ settings_load(void)
 	}
 	if (node_name_load() != 0)
 		return (-1);
+	/*
+	 * Only tests shorten it (make multinode); 60 s lets a rolling deploy
+	 * reach every node before anyone is told.
+	 */
+	settings.catalog_diff_secs = strtol(env_or("HC_TEST_CATALOG_DIFF_SECS",
+	    "60"), &end, 10);
+	if (*end != '\0' || settings.catalog_diff_secs < 1 ||
+	    settings.catalog_diff_secs > 86400) {
+		fprintf(stderr, "HC_TEST_CATALOG_DIFF_SECS must be 1 to 86400 "
+		    "seconds\n");
+		return (-1);
+	}
 	if (!lang_supported(settings.default_lang)) {
 		fprintf(stderr, "DEFAULT_LANG must be zh-CN, zh-TW or en, "
 		    "not '%s'\n", settings.default_lang);

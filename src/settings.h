@@ -27,6 +27,11 @@ struct settings {
 					   for SQLite in DATA */
 	const char	*node_name;	/* NODE_NAME: this node among those on
 					   one database (host:DATA) */
+	long long	 catalog_diff_secs;	/* HC_TEST_CATALOG_DIFF_SECS: a
+					   test knob: how long a node's
+					   snapshot may differ from another
+					   live node's before /healthz says
+					   degraded (60) */
 };
 
 extern struct settings	settings;

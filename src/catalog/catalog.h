@@ -133,6 +133,14 @@ struct catalog	*catalog_build(const char *root, const char *default_lang,
 /* Sorts, links categories to their articles, counts. Needed after loading. */
 void		 catalog_index(struct catalog *);
 void		 catalog_free(struct catalog *);
+/*
+ * SHA-256 of what cat publishes (every file's path and bytes, the
+ * categories, images, synonyms, stop words, macros, polyphones) as 64 hex
+ * digits into out (at least 65 bytes), independent of the order the
+ * files were read in and of their times: two nodes that built the same
+ * files have the same hash (catalog_hash.c). 0, or -1.
+ */
+int		 catalog_hash(const struct catalog *, char *out, size_t size);
 /* Lists a problem of file (line, or 0) in cat->problems. */
 void		 catalog_problem(struct catalog *, const char *file, int line,
 		    const char *reason);

@@ -89,6 +89,24 @@ read_head(git_repository *repo, char *out, size_t size)
 	return (0);
 }
 
+int
+git_head(const char *root, char *out, size_t size)
+{
+	git_repository	*repo;
+	char		 prefix[PATH_MAX];
+	int		 rc;
+
+	if (size > 0)
+		out[0] = '\0';
+	if ((repo = open_repo(root, prefix, sizeof(prefix))) == NULL)
+		return (0);
+	rc = read_head(repo, out, size) == 0;
+	if (!rc && size > 0)
+		out[0] = '\0';
+	git_repository_free(repo);
+	return (rc);
+}
+
 /* Notes commit c's time for every file under prefix that it changed. */
 static void
 note_commit(struct git_times *g, git_repository *repo, git_commit *c,

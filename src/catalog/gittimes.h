@@ -2,6 +2,8 @@
 #ifndef HC_GITTIMES_H
 #define HC_GITTIMES_H
 
+#include <stddef.h>
+
 struct git_times;
 
 /*
@@ -20,5 +22,12 @@ struct git_times	*git_times_reload(struct git_times *prev,
 /* Unix seconds of the newest commit touching rel, or 0. NULL-safe. */
 long long		 git_times_lookup(const struct git_times *, const char *rel);
 void			 git_times_free(struct git_times *);
+
+/*
+ * The HEAD commit (40 hex digits) of the work tree holding root into
+ * out (at least 41 bytes): 1; 0 with out "" when root is in none, or its
+ * HEAD cannot be read (a new repository). For the nodes' catalog report.
+ */
+int			 git_head(const char *root, char *out, size_t size);
 
 #endif

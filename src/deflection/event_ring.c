@@ -2,10 +2,12 @@
 #include <sys/mman.h>
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "event_ring.h"
+#include "util/random.h"
 
 /*
  * A record: its length (a multiple of 8; WRAP marks a jump to the ring's
@@ -35,10 +37,15 @@ struct ring {
 static struct ring	*rings;
 static unsigned int	 nrings;
 static struct ring	*mine;		/* this worker's, once attached */
+/* This start's id, inherited by the writer: offsets restart at 0. */
+static char		 run_id[17];
 
 int
 event_ring_init(unsigned int nworkers)
 {
+	unsigned char	id[8];
+	size_t		i;
+
 	rings = mmap(NULL, (size_t)nworkers * sizeof(*rings),
 	    PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (rings == MAP_FAILED) {
@@ -46,6 +53,14 @@ event_ring_init(unsigned int nworkers)
 		return (-1);
 	}
 	nrings = nworkers;
+	if (random_bytes(id, sizeof(id)) != 0) {
+		/* Unlikely; the time still differs from the last start's. */
+		(void)snprintf(run_id, sizeof(run_id), "%016llx",
+		    (unsigned long long)time(NULL));
+		return (0);
+	}
+	for (i = 0; i < sizeof(id); i++)
+		(void)snprintf(run_id + 2 * i, 3, "%02x", id[i]);
 	return (0);
 }
 
@@ -244,6 +259,43 @@ event_ring_unread(void)
 		__atomic_store_n(&rings[i].writer_failing, 1,
 		    __ATOMIC_RELEASE);
 	}
+}
+
+const char *
+event_ring_run(void)
+{
+	return (run_id);
+}
+
+unsigned int
+event_ring_count(void)
+{
+	return (nrings);
+}
+
+int
+event_ring_read_offset(unsigned int i, unsigned long long *to)
+{
+	if (i >= nrings)
+		return (0);
+	*to = rings[i].read_to;
+	return (rings[i].read_to > rings[i].head);
+}
+
+int
+event_ring_skip_to(unsigned int i, unsigned long long offset)
+{
+	struct ring	*r;
+
+	if (i >= nrings)
+		return (0);
+	r = &rings[i];
+	if (offset <= r->head ||
+	    offset > __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE))
+		return (0);
+	r->read_to = offset;
+	__atomic_store_n(&r->head, offset, __ATOMIC_RELEASE);
+	return (1);
 }
 
 int

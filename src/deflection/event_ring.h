@@ -43,6 +43,31 @@ void		 event_ring_release(void);
 void		 event_ring_unread(void);
 
 /*
+ * What makes a batch written exactly once (events.c): the rings' byte
+ * offsets start at 0 on every server start, so they are recorded with
+ * this start's id, made by event_ring_init (16 hex digits; "" without
+ * rings). event_ring_count is the number of rings.
+ */
+const char	*event_ring_run(void);
+unsigned int	 event_ring_count(void);
+
+/*
+ * Ring i's offset after the last event_ring_read into *to: 1 when that
+ * read took events from ring i (its batch must record the offset), 0
+ * when it took none.
+ */
+int		 event_ring_read_offset(unsigned int i, unsigned long long *to);
+
+/*
+ * Moves ring i's head forward to offset, an offset a batch committed
+ * although its commit was reported failed (the reply was lost): those
+ * events are in the table and must not be written again. An offset not
+ * ahead of the head, or past what the worker published, is ignored.
+ * Returns 1 when the head moved, 0 when not.
+ */
+int		 event_ring_skip_to(unsigned int i, unsigned long long offset);
+
+/*
  * A worker waits, at most max_ms, until the writer has released every
  * event this worker pushed. 0 then; -1 on time-out, at once while the
  * writer's commits fail, or without a ring.

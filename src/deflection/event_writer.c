@@ -21,13 +21,13 @@ on_term(int sig)
 }
 
 void
-event_writer_run(const char *db_path)
+event_writer_run(const char *db_path, const char *node)
 {
 	struct timespec	 nap = { 0, EVENT_WRITER_MS * 1000 * 1000 };
 	struct store		*db = NULL;
 	unsigned long	 dropped = 0;
 	time_t		 logged = 0;
-	int		 last, n = 0;
+	int		 last, n = 0, pruned = 0;
 
 	(void)signal(SIGTERM, on_term);
 	(void)signal(SIGINT, SIG_IGN);
@@ -45,8 +45,14 @@ event_writer_run(const char *db_path)
 		if (db == NULL && (db = db_open(db_path)) != NULL &&
 		    db_backend(db) == DB_SQLITE)
 			(void)db_exec(db, "PRAGMA cache_size=-65536");
+		/*
+		 * The offsets of this node's earlier starts are of no use:
+		 * their rings are gone. Once, when the database answers.
+		 */
+		if (db != NULL && !pruned)
+			pruned = events_offsets_prune(db, node) == 0;
 		/* Kept in the rings when it fails; said once every 10 s. */
-		while (db != NULL && (n = events_write_rings(db)) ==
+		while (db != NULL && (n = events_write_rings(db, node)) ==
 		    EVENT_RING_READ_MAX)
 			;	/* more than one transaction's worth */
 		if (db == NULL || n == -1) {

@@ -36,6 +36,15 @@ const struct migration	event_migrations[] = {
 	    "slug TEXT NOT NULL DEFAULT '', query TEXT NOT NULL DEFAULT '',"
 	    "zero INTEGER NOT NULL DEFAULT 0, n INTEGER NOT NULL,"
 	    "PRIMARY KEY(day, type, slug, query, zero));" },
+	/*
+	 * The ring offsets each node's event writer committed, in the same
+	 * transaction as the events: after a commit whose reply was lost
+	 * the writer reads them back instead of writing the batch again.
+	 * run is the server start (the rings restart at 0).
+	 */
+	{ "events-4", "CREATE TABLE event_offsets("
+	    "node TEXT NOT NULL, run TEXT NOT NULL, ring INTEGER NOT NULL,"
+	    "byte_offset INTEGER NOT NULL, PRIMARY KEY(node, run, ring));" },
 	{ NULL, NULL }
 };
 
@@ -48,6 +57,14 @@ struct owned_event {
 static struct owned_event	*buffer;
 static size_t			 buffered, capacity;
 static unsigned long		 dropped;
+/*
+ * The event writer's last batch failed: it may have committed all the
+ * same (a reply lost with the connection), so the committed offsets are
+ * read back before the next batch.
+ */
+static int			 rings_unsure;
+/* For the unit test: the next commit that succeeds is reported failed. */
+static int			 lose_reply;
 
 static const char *
 keep(struct owned_event *o, int i, const char *s)
@@ -185,16 +202,48 @@ read_buffered(int (*each)(const struct event *, void *), void *arg)
 }
 
 /*
+ * Inside the writer's transaction: the offset of each ring the batch
+ * read from, so that the batch and its offsets commit together.
+ */
+static int
+write_offsets(struct store *db, const char *node)
+{
+	struct db_stmt		*st;
+	unsigned long long	 to;
+	unsigned int		 i;
+	int			 rc = 0;
+
+	if (db_prepare(db, "INSERT INTO event_offsets(node, run, ring, "
+	    "byte_offset) VALUES (?, ?, ?, ?) ON CONFLICT (node, run, ring) "
+	    "DO UPDATE SET byte_offset = excluded.byte_offset", &st) != 0)
+		return (-1);
+	for (i = 0; rc == 0 && i < event_ring_count(); i++) {
+		if (!event_ring_read_offset(i, &to))
+			continue;
+		db_reset(st);
+		db_bind_text(st, 1, node);
+		db_bind_text(st, 2, event_ring_run());
+		db_bind_int64(st, 3, (long long)i);
+		db_bind_int64(st, 4, (long long)to);
+		if (db_step(st) != STORE_DONE)
+			rc = -1;
+	}
+	db_finalize(st);
+	return (rc);
+}
+
+/*
  * Runs read (the buffer or the rings) into the events table in one
- * transaction, as one bulk write (COPY on PostgreSQL). Page views may be
- * lost in a crash anyway, so the commit does not wait for the disk: with
- * WAL, synchronous=NORMAL skips the fsync, and the next durable commit (a
- * vote, a ticket) or checkpoint syncs these frames too; on PostgreSQL,
+ * transaction, as one bulk write (COPY on PostgreSQL), with the rings'
+ * offsets when node is set. Page views may be lost in a crash anyway, so
+ * the commit does not wait for the disk: with WAL, synchronous=NORMAL
+ * skips the fsync, and the next durable commit (a vote, a ticket) or
+ * checkpoint syncs these frames too; on PostgreSQL,
  * synchronous_commit=off. Returns the number written or -1.
  */
 static int
 write_batch(struct store *db, int (*read)(int (*)(const struct event *,
-    void *), void *))
+    void *), void *), const char *node)
 {
 	int	n;
 
@@ -205,7 +254,8 @@ write_batch(struct store *db, int (*read)(int (*)(const struct event *,
 		    -1)
 			db_rollback(db);
 		else if ((n = read(copy_event, db)) == -1 ||
-		    db_copy_end(db) == -1) {
+		    db_copy_end(db) == -1 ||
+		    (node != NULL && n > 0 && write_offsets(db, node) == -1)) {
 			n = -1;
 			db_rollback(db);
 		} else if (db_commit(db) == -1)
@@ -225,21 +275,84 @@ events_flush(struct store *db)
 	/* A worker's events are the writer's: wait until they are in. */
 	if (event_ring_wait(EVENTS_WAIT_MS) == 0 || buffered == 0)
 		return (0);
-	if ((n = write_batch(db, read_buffered)) != -1)
+	if ((n = write_batch(db, read_buffered, NULL)) != -1)
 		events_discard();
 	return (n);
 }
 
+/*
+ * After a batch whose outcome is unknown: moves each ring's head to the
+ * offset this node and run committed, if it got that far. On
+ * PostgreSQL the rows are locked first, so that a commit still under
+ * way on the lost connection is waited for rather than missed.
+ */
+static int
+rings_recover(struct store *db, const char *node)
+{
+	struct db_stmt	*st;
+	enum store_status s;
+
+	if (db_prepare(db, db_backend(db) == DB_PG ? "SELECT ring, "
+	    "byte_offset FROM event_offsets WHERE node = ? AND run = ? "
+	    "FOR UPDATE" : "SELECT ring, byte_offset FROM event_offsets "
+	    "WHERE node = ? AND run = ?", &st) != 0)
+		return (-1);
+	db_bind_text(st, 1, node);
+	db_bind_text(st, 2, event_ring_run());
+	while ((s = db_step(st)) == STORE_ROW)
+		if (event_ring_skip_to((unsigned int)db_col_int64(st, 0),
+		    (unsigned long long)db_col_int64(st, 1)))
+			fprintf(stderr, "events: ring %lld was committed up to "
+			    "byte %lld although the commit was reported failed: "
+			    "not written again\n", db_col_int64(st, 0),
+			    db_col_int64(st, 1));
+	db_finalize(st);
+	return (s == STORE_DONE ? 0 : -1);
+}
+
 int
-events_write_rings(struct store *db)
+events_write_rings(struct store *db, const char *node)
 {
 	int	n;
 
-	if ((n = write_batch(db, event_ring_read)) == -1)
+	if (rings_unsure) {
+		if (rings_recover(db, node) == -1)
+			return (-1);
+		rings_unsure = 0;
+	}
+	n = write_batch(db, event_ring_read, node);
+	if (n != -1 && lose_reply) {
+		lose_reply = 0;
+		n = -1;
+	}
+	if (n == -1) {
+		rings_unsure = 1;
 		event_ring_unread();
-	else
+	} else
 		event_ring_release();
 	return (n);
+}
+
+int
+events_offsets_prune(struct store *db, const char *node)
+{
+	struct db_stmt	*st;
+	int		 rc;
+
+	if (db_prepare(db, "DELETE FROM event_offsets WHERE node = ? AND "
+	    "run <> ?", &st) != 0)
+		return (-1);
+	db_bind_text(st, 1, node);
+	db_bind_text(st, 2, event_ring_run());
+	rc = db_step(st) == STORE_DONE ? 0 : -1;
+	db_finalize(st);
+	return (rc);
+}
+
+void
+events_lose_next_reply(void)
+{
+	lose_reply = 1;
 }
 
 unsigned long

@@ -67,8 +67,24 @@ void		 events_record(const struct event *);
 #define EVENTS_WAIT_MS	250
 int		 events_flush(struct store *);
 
-/* The event writer: the workers' rings into the table; number or -1. */
-int		 events_write_rings(struct store *);
+/*
+ * The event writer: the workers' rings into the table, one batch, with
+ * the rings' offsets under node (NODE_NAME) and this start's run id in
+ * the same transaction (event_offsets). After a batch that failed, the
+ * next call first reads back what that batch may have committed and
+ * skips it, so that each event is written exactly once. Returns the
+ * number written, or -1 (kept in the rings for the next try).
+ */
+int		 events_write_rings(struct store *, const char *node);
+
+/* Removes the offsets of node's earlier runs (at the writer's start); 0 or -1. */
+int		 events_offsets_prune(struct store *, const char *node);
+
+/*
+ * For the unit test: the next events_write_rings commit that succeeds
+ * is reported as failed, as when the reply to COMMIT is lost.
+ */
+void		 events_lose_next_reply(void);
 
 /*
  * Writes one event now, inside the caller's transaction if one is open

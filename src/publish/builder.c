@@ -101,6 +101,8 @@ builder_run(struct builder *b, struct catalog **out)
 		catalog_free(cat);
 		return (BUILDER_FAILED);
 	}
+	if (catalog_hash(cat, b->snapshot_hash, sizeof(b->snapshot_hash)) != 0)
+		b->snapshot_hash[0] = '\0';
 	helper_status_build(cat->narts, cat->nproblems, !failed);
 	if (!failed)
 		helper_status_ok(HELPER_WATCHER);

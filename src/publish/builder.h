@@ -24,6 +24,11 @@ struct builder {
 	 * changes; for /healthz and the operator.
 	 */
 	char			 last_error[512];
+	/*
+	 * catalog_hash of the last snapshot published, "" before the first:
+	 * what the nodes on one database compare (catalog pinning).
+	 */
+	char			 snapshot_hash[65];
 };
 
 enum builder_status {

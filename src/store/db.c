@@ -25,6 +25,11 @@ static const struct migration	core_migrations[] = {
 	    "key TEXT PRIMARY KEY, value TEXT NOT NULL);",
 	  "CREATE TABLE IF NOT EXISTS app_meta("
 	    "key TEXT PRIMARY KEY, value BYTEA NOT NULL);" },
+	/* nodes.c: what catalog each node on this database serves. */
+	{ "core-2", "CREATE TABLE node_catalogs("
+	    "node TEXT PRIMARY KEY, git_commit TEXT NOT NULL DEFAULT '',"
+	    "snapshot_hash TEXT NOT NULL DEFAULT '', reported INTEGER NOT NULL,"
+	    "differs_since INTEGER);", NULL },
 	{ NULL, NULL, NULL }
 };
 

@@ -121,6 +121,25 @@ helper_status_build(size_t articles, size_t problems, int succeeded)
 }
 
 void
+helper_status_nodes(const struct helper_node *nodes, int n,
+    long long differs_since)
+{
+	struct helper_state	*s;
+
+	if ((s = write_begin(HELPER_WATCHER)) == NULL)
+		return;
+	if (n > HELPER_NODES_MAX)
+		n = HELPER_NODES_MAX;
+	if (n < 0)
+		n = 0;
+	memcpy(s->nodes, nodes, sizeof(*nodes) * (size_t)n);
+	s->nnodes = n;
+	s->differs_since = differs_since;
+	s->nodes_reported = (long long)time(NULL);
+	write_end(HELPER_WATCHER);
+}
+
+void
 helper_backoff(enum helper_id id, unsigned int max_ms)
 {
 	struct timespec	ts;

@@ -13,6 +13,18 @@ enum helper_id {
 
 #define HELPER_ERROR_LEN	240
 
+/* Nodes on one database the watcher's catalog report shows, this one first. */
+#define HELPER_NODES_MAX	8
+
+/* One node's catalog, as the watcher last read it from the database. */
+struct helper_node {
+	char		name[128];	/* cut when longer */
+	char		git_commit[41];	/* "" outside git */
+	char		snapshot_hash[65];
+	long long	reported;
+	int		differs;	/* its snapshot is not this node's */
+};
+
 /* One helper's record; times are seconds since the epoch, 0 for never. */
 struct helper_state {
 	pid_t		pid;		/* 0: never started */
@@ -27,6 +39,15 @@ struct helper_state {
 	long long	articles;	/* found by the last build */
 	long long	problems;
 	long long	good_articles;	/* of the last build that succeeded */
+	/*
+	 * The watcher's catalog report (catalog pinning): when it last
+	 * reported, since when this node's snapshot has differed from a live
+	 * node's (0: it has not), and the nodes, this one first.
+	 */
+	long long	nodes_reported;
+	long long	differs_since;
+	int		nnodes;
+	struct helper_node nodes[HELPER_NODES_MAX];
 };
 
 /*
@@ -45,6 +66,10 @@ void	helper_status_error(enum helper_id, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 /* A build of the watcher: what it found, and whether it was published. */
 void	helper_status_build(size_t articles, size_t problems, int succeeded);
+
+/* The watcher's catalog report: n nodes (at most HELPER_NODES_MAX), this one first. */
+void	helper_status_nodes(const struct helper_node *, int n,
+	    long long differs_since);
 
 /*
  * Sleeps as long as the helper should wait before trying again: nothing

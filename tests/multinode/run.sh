@@ -2,8 +2,9 @@
 # run.sh: make multinode: two nodes on one throwaway PostgreSQL behind haproxy (round robin), and the checks of tests/multinode/check.py and check_votes.py.
 #
 # Each node is a real server (as root: chrooted, seccomp) with its own DATA
-# (snapshot, index) and the same DATABASE_URL, ARTICLES and BASE_URL (the
-# balancer's). Stops everything it started, by pid.
+# (snapshot, index) and the same DATABASE_URL and BASE_URL (the
+# balancer's); node b reads a copy of the articles (check_nodes.py changes
+# it: catalog pinning). Stops everything it started, by pid.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/pg.sh
 
@@ -37,6 +38,10 @@ id helpcenter >/dev/null 2>&1 || [ "$(id -u)" != 0 ] ||
 LB_PORT=$(free_port)
 export DATABASE_URL="$PG_URL" BASE_URL="http://127.0.0.1:$LB_PORT"
 export ARTICLES=tests/e2e/articles TRUST_PROXY=on RATE_LIMITS=off
+# A test knob: /healthz says degraded after 3 s of different catalogs, not 60.
+export HC_TEST_CATALOG_DIFF_SECS=3
+ARTICLES_b="$T/articles-b"
+cp -a tests/e2e/articles "$ARTICLES_b"
 
 # Both nodes' mailers send the one outbox to one SMTP receiver, which
 # takes its time (0.05 s a message) so that they meet on the same rows.
@@ -52,20 +57,21 @@ until grep -q ready "$T/sink.log"; do
 done
 export SMTP_URL="smtp://127.0.0.1:$SINK_PORT" SMTP_FROM="Help <help@example.com>"
 
-# start_node NAME: DATA $T/NAME, a free port; sets PORT_<NAME>
+# start_node NAME [ARTICLES]: DATA $T/NAME, a free port; sets PORT_<NAME>, PID_<NAME>
 start_node() {
 	data="$T/$1"
 	port=$(free_port)
+	articles=${2:-$ARTICLES}
 	mkdir -p "$data"
 	sed -e "s/^\(\s*bind\s\+127\.0\.0\.1\s\+\)8888/\1$port/" kore.conf > "$data/kore.conf"
 	if [ "$(id -u)" = 0 ]; then
 		chmod 755 "$data"
-		NODE_NAME="node-$1" DATA="$data" kore -f -c "$data/kore.conf" > "$data/server.log" 2>&1 &
+		NODE_NAME="node-$1" DATA="$data" ARTICLES="$articles" kore -f -c "$data/kore.conf" > "$data/server.log" 2>&1 &
 	else
-		NODE_NAME="node-$1" DATA="$data" kore -f -n -r -c "$data/kore.conf" > "$data/server.log" 2>&1 &
+		NODE_NAME="node-$1" DATA="$data" ARTICLES="$articles" kore -f -n -r -c "$data/kore.conf" > "$data/server.log" 2>&1 &
 	fi
 	NODE_PIDS="$NODE_PIDS $!"
-	eval "PORT_$1=$port"
+	eval "PORT_$1=$port PID_$1=$!"
 	i=0
 	until [ "$(curl -s -m 2 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/healthz")" = 200 ]; do
 		i=$((i + 1))
@@ -79,7 +85,7 @@ start_node() {
 }
 
 start_node a
-start_node b
+start_node b "$ARTICLES_b"
 cat > "$T/haproxy.cfg" <<CFG
 global
 	maxconn 512
@@ -142,4 +148,8 @@ else
 	rc=1
 fi
 grep -E 'sandbox violation|exited' "$T/a/server.log" "$T/b/server.log" && rc=1
+# Page views once, catalog pinning, then node A killed (last:
+# after it only node B serves; its pid is gone before cleanup).
+export PID_a PID_b ARTICLES_b
+python3 tests/multinode/check_nodes.py || rc=1
 exit $rc

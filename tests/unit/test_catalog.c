@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "catalog/catalog.h"
+#include "catalog/gittimes.h"
 #include "catalog/snapshot.h"
 
 static char	root[128];	/* the articles tree of one test */
@@ -1237,12 +1238,56 @@ test_hostile_git_config_runs_nothing(void **state)
 	}
 }
 
+/* ---- catalog pinning: the snapshot hash ---- */
+
+/* The same files give the same hash whatever their times; a byte changes it. */
+static void
+test_catalog_hash(void **state)
+{
+	struct catalog	*cat;
+	char		 h1[65], h2[65], h3[65], head[41];
+
+	(void)state;
+	put("billing/_index.md", INDEX("账单"));
+	put("billing/invoice.md", "---\ntitle: 发票\n---\n开发票。\n");
+	put("billing/invoice.en.md", "---\ntitle: Invoices\n---\nGet one.\n");
+	cat = build_once();
+	assert_int_equal(catalog_hash(cat, h1, sizeof(h1)), 0);
+	assert_int_equal(strlen(h1), 64);
+	assert_int_equal(catalog_hash(cat, h2, 64), -1);
+	catalog_free(cat);
+
+	/* A copy elsewhere has other mtimes: the same hash. */
+	bump_mtime("billing/invoice.md", 3600);
+	cat = build_once();
+	assert_int_equal(catalog_hash(cat, h2, sizeof(h2)), 0);
+	assert_string_equal(h1, h2);
+	catalog_free(cat);
+
+	put("billing/invoice.en.md", "---\ntitle: Invoices\n---\nGet one!\n");
+	cat = build_once();
+	assert_int_equal(catalog_hash(cat, h3, sizeof(h3)), 0);
+	assert_string_not_equal(h1, h3);
+	catalog_free(cat);
+
+	put("billing/invoice.en.md", "---\ntitle: Invoices\n---\nGet one.\n");
+	cat = build_once();
+	assert_int_equal(catalog_hash(cat, h3, sizeof(h3)), 0);
+	assert_string_equal(h1, h3);
+	catalog_free(cat);
+
+	/* Outside a git work tree: no commit. */
+	assert_int_equal(git_head(root, head, sizeof(head)), 0);
+	assert_string_equal(head, "");
+}
+
 int
 main(void)
 {
 #define T(f)	cmocka_unit_test_setup_teardown(f, setup_tree, teardown_tree)
 	const struct CMUnitTest	tests[] = {
 		T(test_categories_and_sections),
+		T(test_catalog_hash),
 		T(test_snapshot_light_and_bodies),
 		T(test_articles_ordered_in_category),
 		T(test_translations),

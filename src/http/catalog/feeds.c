@@ -332,13 +332,79 @@ health_helper(enum helper_id id, const char *name, const char *job,
 	return (o);
 }
 
+/*
+ * catalog pinning: the nodes on this database and the catalog each one
+ * serves, as the watcher last reported them (no query here). Degraded
+ * when this node's snapshot has differed from another live node's for
+ * longer than settings.catalog_diff_secs: visitors would see other
+ * articles depending on the node the balancer picks.
+ */
+static json_t *
+health_nodes(json_t *reasons, int *ok)
+{
+	struct helper_state	 w;
+	struct strbuf		 names;
+	json_t			*o, *list;
+	const char		*msg;
+	char			 buf[640];
+	long long		 now, differs;
+	int			 i;
+
+	*ok = 1;
+	if (helper_status_read(HELPER_WATCHER, &w) != 0 ||
+	    w.nodes_reported == 0 || w.nnodes < 1)
+		return (json_pack("{s:s, s:[], s:n, s:s}", "this",
+		    settings.node_name, "nodes", "differs_since", "message",
+		    "the watcher has not reported this node's catalog yet"));
+	now = (long long)time(NULL);
+	list = json_array();
+	sb_init(&names);
+	for (i = 0; i < w.nnodes && i < HELPER_NODES_MAX; i++) {
+		w.nodes[i].name[sizeof(w.nodes[i].name) - 1] = '\0';
+		w.nodes[i].git_commit[sizeof(w.nodes[i].git_commit) - 1] = '\0';
+		w.nodes[i].snapshot_hash[sizeof(w.nodes[i].snapshot_hash) - 1] =
+		    '\0';
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:o, "
+		    "s:b, s:b}", "name", w.nodes[i].name,
+		    "git_commit", w.nodes[i].git_commit,
+		    "snapshot_hash", w.nodes[i].snapshot_hash,
+		    "reported", json_time(w.nodes[i].reported),
+		    "this", i == 0, "same", i == 0 || !w.nodes[i].differs));
+		if (i > 0 && w.nodes[i].differs)
+			sb_printf(&names, "%s%s", names.len ? ", " : "",
+			    w.nodes[i].name);
+	}
+	differs = w.differs_since > 0 ? now - w.differs_since : 0;
+	msg = "ok: the same snapshot as every live node";
+	if (w.differs_since > 0) {
+		(void)snprintf(buf, sizeof(buf), "catalog: this node's "
+		    "snapshot (%.12s, articles commit %.12s) has differed from "
+		    "that of %s for %llds: visitors see other articles "
+		    "depending on the node; publish the same articles on every "
+		    "node", w.nodes[0].snapshot_hash, w.nodes[0].git_commit[0] ?
+		    w.nodes[0].git_commit : "none", names.len ? names.data :
+		    "another node", differs);
+		msg = buf;
+		if (differs > settings.catalog_diff_secs) {
+			*ok = 0;
+			json_array_append_new(reasons, json_string(buf));
+		}
+	}
+	o = json_pack("{s:s, s:o, s:o, s:I, s:s}", "this", settings.node_name,
+	    "nodes", list, "differs_since", json_time(w.differs_since),
+	    "degraded_after", (json_int_t)settings.catalog_diff_secs,
+	    "message", msg);
+	sb_free(&names);
+	return (o);
+}
+
 int
 page_healthz(struct http_request *req)
 {
 	struct helper_state	 w;
-	json_t		*o, *db, *ix, *helpers, *reasons, *m;
+	json_t		*o, *db, *ix, *helpers, *reasons, *m, *nodes;
 	char		 built[40], problems[160];
-	int		 db_ok, ix_ok, ok, helpers_ok, mail_ok;
+	int		 db_ok, ix_ok, ok, helpers_ok, mail_ok, nodes_ok;
 
 	if (!allow_get(req))
 		return (KORE_RESULT_OK);
@@ -372,7 +438,8 @@ page_healthz(struct http_request *req)
 	if (site.cat->built <= 0)
 		json_array_append_new(reasons, json_string("catalog: no "
 		    "snapshot loaded yet"));
-	ok = db_ok && ix_ok && site.cat->built > 0 && helpers_ok;
+	nodes = health_nodes(reasons, &nodes_ok);
+	ok = db_ok && ix_ok && site.cat->built > 0 && helpers_ok && nodes_ok;
 	if (helper_status_read(HELPER_WATCHER, &w) != 0)
 		w.articles = w.good_articles = -1;
 	format_rfc3339(site.cat->built, built, sizeof(built));
@@ -395,5 +462,6 @@ page_healthz(struct http_request *req)
 	    "last_good_articles", (json_int_t)w.good_articles,
 	    "database", db, "index", ix, "helpers", helpers,
 	    "reasons", reasons);
+	json_object_set_new(o, "nodes", nodes);
 	return (respond_json(req, ok ? 200 : 503, o));
 }
