@@ -1450,12 +1450,15 @@ run_query(hc_index *h, const hc_query *q, std::string *serialised)
 	    q->limit;
 	enquire.set_time_limit(TIME_LIMIT_S);
 	// Collapsing makes Xapian's match count an estimate; the spy sees
-	// every match and counts results exactly.
+	// every match and counts results exactly. Only for facets (the HTML
+	// page): the spy and the matches looked at beyond the page cost a
+	// third of a new query's time.
+	bool count = q->facets && !q->titles_only;
 	GroupFacetSpy spy;
-	if (!q->titles_only)
+	if (count)
 		enquire.add_matchspy(&spy);
-	Xapian::doccount check = q->titles_only ? 0 :
-	    q->offset + q->limit + CHECK_AT_LEAST;
+	Xapian::doccount check = count ? q->offset + q->limit +
+	    CHECK_AT_LEAST : 0;
 	// Typed syntax is the visitor's own query, and a word being typed
 	// is not finished: no floor there.
 	bool floor = !q->titles_only && !q->prefix_last && (!syntax ||
@@ -1492,14 +1495,26 @@ run_query(hc_index *h, const hc_query *q, std::string *serialised)
 		for (auto it = near.begin(); it != near.end(); ++it)
 			closest.push_back({ it.get_document().get_data(),
 			    (double)it.get_percent() });
-	else if (decider && spy.total() == 0 && q->offset == 0)
+	else if (decider && mset.empty() && q->offset == 0)
 		// Nothing above the floor: the closest, apart from the results.
 		decider->closest(h, q->prefer_lang, closest);
 
 	hc_results *r = static_cast<hc_results *>(calloc(1, sizeof(*r)));
-	// Exact when every match was seen; Xapian's estimate otherwise.
-	r->total = q->titles_only ? mset.size() : spy.total();
-	if (!q->titles_only && spy.total() + q->offset + q->limit >= check &&
+	// Exact when every match was seen: counted by the spy, or the
+	// results end before the matches asked for do. Xapian's estimate
+	// otherwise.
+	if (q->titles_only || (mset.size() < size && (!mset.empty() ||
+	    first == 0)))
+		r->total = first + mset.size();
+	else if (mset.empty())
+		// A page past the last: how many there were.
+		r->total = count ? spy.total() : std::min<size_t>(first,
+		    mset.get_matches_estimated());
+	else
+		r->total = std::max<size_t>(count ? spy.total() : 0,
+		    first + mset.size());
+	if (!q->titles_only && (!count || spy.total() + q->offset + q->limit >=
+	    check) && mset.size() >= size &&
 	    mset.get_matches_estimated() > r->total)
 		r->total = mset.get_matches_estimated();
 	std::vector<std::pair<std::string, double>> hits;
@@ -1517,7 +1532,7 @@ run_query(hc_index *h, const hc_query *q, std::string *serialised)
 		r->hits[r->nhits].score = hit.second;
 		r->nhits++;
 	}
-	if (!q->titles_only) {
+	if (count) {
 		spy.facets(SLOT_CATEGORY, &r->categories, &r->ncategories);
 		spy.facets(SLOT_LANG, &r->langs, &r->nlangs);
 		spy.facets(SLOT_TYPE, &r->types, &r->ntypes);
