@@ -360,6 +360,7 @@ struct Token {
 	std::string	text;
 	bool		cjk;
 	bool		last_open;	// the query ends inside this token
+	bool		after_gap;	// a question word was dropped before it
 	// Typed in pinyin: other pairs with the same sound, by the index of
 	// the pair in text (chongzhi: 重置 beside 充值).
 	std::vector<std::pair<size_t, std::string>> sound_alts;
@@ -376,6 +377,7 @@ tokenize(const std::string &s)
 
 	cur.cjk = false;
 	cur.last_open = false;
+	cur.after_gap = false;
 	for (; it != end; ++it) {
 		unsigned cp = *it;
 		bool cjk = is_cjk(cp);
@@ -609,12 +611,18 @@ std::vector<Token>
 drop_stopwords(hc_index *h, const std::vector<Token> &in)
 {
 	std::vector<Token> out;
+	bool gap = false;
 	for (const Token &t : in) {
 		if (!t.cjk) {
-			if (!h->stop_words.count(t.text) || t.last_open)
+			if (!h->stop_words.count(t.text) || t.last_open) {
 				out.push_back(t);
+				out.back().after_gap = gap;
+				gap = false;
+			} else
+				gap = true;
 			continue;
 		}
+		gap = false;
 		std::vector<std::string> parts = { t.text };
 		for (const std::string &w : h->stop_runs) {
 			std::vector<std::string> next;
@@ -1032,6 +1040,23 @@ plain_query(hc_index *h, const hc_query *q, std::vector<Token> &tokens,
 
 	if (pieces.empty())
 		return Xapian::Query();
+	// A term searched twice (a synonym's pair the query has too: 密码
+	// of 登录密码) would be a posting list read twice: once, with the
+	// weights added, which scores the same.
+	std::vector<Piece> merged;
+	std::map<std::string, size_t> seen;
+	for (const Piece &p : pieces) {
+		std::string key = (p.stemmed ? "Z" + h->stem(p.term) : p.term) +
+		    (p.wildcard ? "*" : "");
+		auto it = seen.find(key);
+		if (it != seen.end()) {
+			merged[it->second].weight += p.weight;
+			continue;
+		}
+		seen[key] = merged.size();
+		merged.push_back(p);
+	}
+	pieces.swap(merged);
 	for (const Piece &p : pieces)
 		piece_terms.push_back(p.stemmed ? "Z\x01" + h->stem(p.term) :
 		    p.term);
@@ -1043,11 +1068,22 @@ plain_query(hc_index *h, const hc_query *q, std::vector<Token> &tokens,
 	// documents that have all of them. Two English words side by side
 	// in the query: the documents where they are side by side too
 	// ("gift card"); for Chinese the pair across two words does that.
+	// Not two words a dropped question word stood between ("update the
+	// firmware"): a weaker hint, and a phrase reads the positions of
+	// every candidate holding both words (up to half a query's time).
 	std::vector<Xapian::Query> bonus;
 	if (words.size() >= 2) {
 		std::vector<Xapian::Query> each;
-		for (const std::vector<Piece> &wp : words)
-			each.push_back(fields_query(h, q, wp));
+		for (const std::vector<Piece> &wp : words) {
+			// The text's terms only: a title's words are in the
+			// text too, and their title terms would be a second
+			// posting list per piece for the bonus alone.
+			std::vector<Xapian::Query> text;
+			for (const Piece &p : wp)
+				text.push_back(piece_query(h, p, ""));
+			each.push_back(Xapian::Query(Xapian::Query::OP_OR,
+			    text.begin(), text.end()));
+		}
 		bonus.push_back(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
 		    Xapian::Query(Xapian::Query::OP_AND, each.begin(),
 		    each.end()), ALL_WORDS_BONUS));
@@ -1055,6 +1091,7 @@ plain_query(hc_index *h, const hc_query *q, std::vector<Token> &tokens,
 	for (size_t i = 0; i + 1 < tokens.size(); i++) {
 		const Token &a = tokens[i], &b = tokens[i + 1];
 		if (a.cjk || b.cjk || a.text.size() < 2 || b.text.size() < 2 ||
+		    b.after_gap ||
 		    (q->prefix_last && b.last_open))
 			continue;
 		Xapian::Query terms[] = { Xapian::Query(a.text),
