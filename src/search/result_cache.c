@@ -22,11 +22,11 @@ make_key(const struct hc_query *q)
 	struct strbuf	sb;
 
 	sb_init(&sb);
-	sb_printf(&sb, "%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%u\x1f%u\x1f%d%d",
+	sb_printf(&sb, "%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%u\x1f%u\x1f%d%d%d",
 	    q->text ? q->text : "", q->category ? q->category : "",
 	    q->lang ? q->lang : "", q->type ? q->type : "",
 	    q->prefer_lang ? q->prefer_lang : "", q->offset, q->limit,
-	    q->prefix_last, q->titles_only);
+	    q->prefix_last, q->titles_only, q->facets);
 	return (sb_detach(&sb));
 }
 

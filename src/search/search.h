@@ -157,6 +157,14 @@ struct hc_query {
 	unsigned	 limit;
 	int		 prefix_last;	/* the last word may be unfinished */
 	int		 titles_only;	/* search-as-you-type suggestions */
+	/*
+	 * Facets, and total counted exactly up to about 200 results (the
+	 * HTML page's filters): a spy on every match and 200 matches looked
+	 * at beyond the page, a third of a new query's time. Without it
+	 * there are no facets and total is exact only when the results end
+	 * on the page asked for, Xapian's estimate otherwise.
+	 */
+	int		 facets;
 };
 
 struct hc_facet {
@@ -171,9 +179,10 @@ struct hc_hit {
 
 /* Everything in a result is owned by it; free with hc_results_free(). */
 struct hc_results {
-	size_t		  total;
+	size_t		  total;	/* see hc_query.facets */
 	struct hc_hit	 *hits;
 	size_t		  nhits;
+	/* Only with hc_query.facets (over the first 200 matches). */
 	struct hc_facet	 *categories;	/* by top-level category */
 	size_t		  ncategories;
 	struct hc_facet	 *langs;

@@ -66,6 +66,11 @@ const double	SYNONYM_WEIGHT = 0.8;
 const double	ALL_WORDS_BONUS = 0.5;
 // Added for documents holding two adjacent words of the query side by side.
 const double	PHRASE_WEIGHT = 0.5;
+// ... when the rarer of the two is in at most this many documents: the
+// phrase reads the positions of both in every candidate holding both,
+// which for two everyday words was most of a query's time (5 ms at
+// 10,000 articles), for a bonus the all-words one mostly gives too.
+const Xapian::doccount	PHRASE_MAX_DF = 1000;
 const double	UNIGRAM_WEIGHT = 0.3;
 // Added to a hit shown in the visitor's language, so that of an article's
 // versions the one they can read is shown, and ranks a little higher.
@@ -360,6 +365,7 @@ struct Token {
 	std::string	text;
 	bool		cjk;
 	bool		last_open;	// the query ends inside this token
+	bool		after_gap;	// a question word was dropped before it
 	// Typed in pinyin: other pairs with the same sound, by the index of
 	// the pair in text (chongzhi: 重置 beside 充值).
 	std::vector<std::pair<size_t, std::string>> sound_alts;
@@ -376,6 +382,7 @@ tokenize(const std::string &s)
 
 	cur.cjk = false;
 	cur.last_open = false;
+	cur.after_gap = false;
 	for (; it != end; ++it) {
 		unsigned cp = *it;
 		bool cjk = is_cjk(cp);
@@ -432,6 +439,8 @@ struct Piece {
 	double		weight;
 	bool		stemmed;	// a word: search its stem (Z prefix)
 	bool		wildcard;	// also as a prefix (search as you type)
+	// A synonym's: not searched when most documents have it.
+	bool		weak = false;
 };
 
 void
@@ -609,12 +618,18 @@ std::vector<Token>
 drop_stopwords(hc_index *h, const std::vector<Token> &in)
 {
 	std::vector<Token> out;
+	bool gap = false;
 	for (const Token &t : in) {
 		if (!t.cjk) {
-			if (!h->stop_words.count(t.text) || t.last_open)
+			if (!h->stop_words.count(t.text) || t.last_open) {
 				out.push_back(t);
+				out.back().after_gap = gap;
+				gap = false;
+			} else
+				gap = true;
 			continue;
 		}
+		gap = false;
 		std::vector<std::string> parts = { t.text };
 		for (const std::string &w : h->stop_runs) {
 			std::vector<std::string> next;
@@ -1013,9 +1028,12 @@ plain_query(hc_index *h, const hc_query *q, std::vector<Token> &tokens,
 			}
 			if (corrected.find(m) != std::string::npos || added > 10)
 				continue;
+			size_t from = pieces.size();
 			for (const Token &t : tokenize(m))
 				add_text_pieces(h, t, SYNONYM_WEIGHT, false,
 				    pieces, hl);
+			for (size_t i = from; i < pieces.size(); i++)
+				pieces[i].weak = true;
 			added++;
 		}
 		// The member's own pieces are now this unit.
@@ -1032,6 +1050,36 @@ plain_query(hc_index *h, const hc_query *q, std::vector<Token> &tokens,
 
 	if (pieces.empty())
 		return Xapian::Query();
+	// A term searched twice (a synonym's pair the query has too: 密码
+	// of 登录密码) would be a posting list read twice: once, with the
+	// weights added, which scores the same. A synonym most documents hold ranks nothing apart (its IDF is
+	// about 0) and its posting list is the longest a query reads: left
+	// out of the query (a third of bare Xapian's time at 10,000
+	// generated articles). Its group still counts in the floor. Not a
+	// character of a word the index lacks: on the starter articles one
+	// in most of them (时 of 时候) still tells articles apart.
+	std::vector<Piece> merged;
+	std::map<std::string, size_t> seen;
+	Xapian::doccount most = h->db.get_doccount() / 2;
+	for (const Piece &p : pieces) {
+		std::string key = (p.stemmed ? "Z" + h->stem(p.term) : p.term) +
+		    (p.wildcard ? "*" : "");
+		auto it = seen.find(key);
+		if (it != seen.end()) {
+			merged[it->second].weight += p.weight;
+			merged[it->second].weak = merged[it->second].weak && p.weak;
+			continue;
+		}
+		seen[key] = merged.size();
+		merged.push_back(p);
+	}
+	pieces.clear();
+	for (const Piece &p : merged)
+		if (!p.weak || h->db.get_termfreq(p.stemmed ? "Z" +
+		    h->stem(p.term) : p.term) <= most)
+			pieces.push_back(p);
+	if (pieces.empty())
+		return Xapian::Query();
 	for (const Piece &p : pieces)
 		piece_terms.push_back(p.stemmed ? "Z\x01" + h->stem(p.term) :
 		    p.term);
@@ -1043,11 +1091,22 @@ plain_query(hc_index *h, const hc_query *q, std::vector<Token> &tokens,
 	// documents that have all of them. Two English words side by side
 	// in the query: the documents where they are side by side too
 	// ("gift card"); for Chinese the pair across two words does that.
+	// Not two words a dropped question word stood between ("update the
+	// firmware"): a weaker hint, and a phrase reads the positions of
+	// every candidate holding both words (up to half a query's time).
 	std::vector<Xapian::Query> bonus;
 	if (words.size() >= 2) {
 		std::vector<Xapian::Query> each;
-		for (const std::vector<Piece> &wp : words)
-			each.push_back(fields_query(h, q, wp));
+		for (const std::vector<Piece> &wp : words) {
+			// The text's terms only: a title's words are in the
+			// text too, and their title terms would be a second
+			// posting list per piece for the bonus alone.
+			std::vector<Xapian::Query> text;
+			for (const Piece &p : wp)
+				text.push_back(piece_query(h, p, ""));
+			each.push_back(Xapian::Query(Xapian::Query::OP_OR,
+			    text.begin(), text.end()));
+		}
 		bonus.push_back(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
 		    Xapian::Query(Xapian::Query::OP_AND, each.begin(),
 		    each.end()), ALL_WORDS_BONUS));
@@ -1055,7 +1114,10 @@ plain_query(hc_index *h, const hc_query *q, std::vector<Token> &tokens,
 	for (size_t i = 0; i + 1 < tokens.size(); i++) {
 		const Token &a = tokens[i], &b = tokens[i + 1];
 		if (a.cjk || b.cjk || a.text.size() < 2 || b.text.size() < 2 ||
-		    (q->prefix_last && b.last_open))
+		    b.after_gap ||
+		    (q->prefix_last && b.last_open) ||
+		    std::min(h->db.get_termfreq(a.text),
+		    h->db.get_termfreq(b.text)) > PHRASE_MAX_DF)
 			continue;
 		Xapian::Query terms[] = { Xapian::Query(a.text),
 		    Xapian::Query(b.text) };
@@ -1450,12 +1512,15 @@ run_query(hc_index *h, const hc_query *q, std::string *serialised)
 	    q->limit;
 	enquire.set_time_limit(TIME_LIMIT_S);
 	// Collapsing makes Xapian's match count an estimate; the spy sees
-	// every match and counts results exactly.
+	// every match and counts results exactly. Only for facets (the HTML
+	// page): the spy and the matches looked at beyond the page cost a
+	// third of a new query's time.
+	bool count = q->facets && !q->titles_only;
 	GroupFacetSpy spy;
-	if (!q->titles_only)
+	if (count)
 		enquire.add_matchspy(&spy);
-	Xapian::doccount check = q->titles_only ? 0 :
-	    q->offset + q->limit + CHECK_AT_LEAST;
+	Xapian::doccount check = count ? q->offset + q->limit +
+	    CHECK_AT_LEAST : 0;
 	// Typed syntax is the visitor's own query, and a word being typed
 	// is not finished: no floor there.
 	bool floor = !q->titles_only && !q->prefix_last && (!syntax ||
@@ -1492,14 +1557,26 @@ run_query(hc_index *h, const hc_query *q, std::string *serialised)
 		for (auto it = near.begin(); it != near.end(); ++it)
 			closest.push_back({ it.get_document().get_data(),
 			    (double)it.get_percent() });
-	else if (decider && spy.total() == 0 && q->offset == 0)
+	else if (decider && mset.empty() && q->offset == 0)
 		// Nothing above the floor: the closest, apart from the results.
 		decider->closest(h, q->prefer_lang, closest);
 
 	hc_results *r = static_cast<hc_results *>(calloc(1, sizeof(*r)));
-	// Exact when every match was seen; Xapian's estimate otherwise.
-	r->total = q->titles_only ? mset.size() : spy.total();
-	if (!q->titles_only && spy.total() + q->offset + q->limit >= check &&
+	// Exact when every match was seen: counted by the spy, or the
+	// results end before the matches asked for do. Xapian's estimate
+	// otherwise.
+	if (q->titles_only || (mset.size() < size && (!mset.empty() ||
+	    first == 0)))
+		r->total = first + mset.size();
+	else if (mset.empty())
+		// A page past the last: how many there were.
+		r->total = count ? spy.total() : std::min<size_t>(first,
+		    mset.get_matches_estimated());
+	else
+		r->total = std::max<size_t>(count ? spy.total() : 0,
+		    first + mset.size());
+	if (!q->titles_only && (!count || spy.total() + q->offset + q->limit >=
+	    check) && mset.size() >= size &&
 	    mset.get_matches_estimated() > r->total)
 		r->total = mset.get_matches_estimated();
 	std::vector<std::pair<std::string, double>> hits;
@@ -1517,7 +1594,7 @@ run_query(hc_index *h, const hc_query *q, std::string *serialised)
 		r->hits[r->nhits].score = hit.second;
 		r->nhits++;
 	}
-	if (!q->titles_only) {
+	if (count) {
 		spy.facets(SLOT_CATEGORY, &r->categories, &r->ncategories);
 		spy.facets(SLOT_LANG, &r->langs, &r->nlangs);
 		spy.facets(SLOT_TYPE, &r->types, &r->ntypes);

@@ -51,6 +51,11 @@ struct search_args {
 	char		*type;
 	unsigned	 page;
 	unsigned	 per_page;
+	/*
+	 * Facets and a total counted exactly up to 200: the HTML page's
+	 * filters; the API's on facets=1 only (see hc_query.facets).
+	 */
+	unsigned	 facets;
 };
 
 /* The first problem found: for a 400 naming the field. */
@@ -198,6 +203,11 @@ parse_args(struct http_request *req, struct search_args *a,
 		*err = (struct arg_error){ "too_deep", "Results are shown up "
 		    "to the 500th (page times per_page at most 500); narrow "
 		    "the search with more words or a filter.", "page" };
+		return (-1);
+	}
+	if (get_uint(req, "facets", 0, 1, 0, &a->facets) != 0) {
+		*err = (struct arg_error){ "invalid_facets", "facets must be "
+		    "0 or 1.", "facets" };
 		return (-1);
 	}
 	return (0);
@@ -385,6 +395,7 @@ run_search(struct http_request *req, const struct search_args *a,
 	q.prefer_lang = lang;
 	q.offset = (a->page - 1) * a->per_page;
 	q.limit = a->per_page;
+	q.facets = a->facets != 0;
 	s = search_cached(ix, settings.search_cache ?
 	    search_revision() : 0, &q, &r);
 	free(folded);
@@ -412,14 +423,16 @@ run_search(struct http_request *req, const struct search_args *a,
 		if (res != NULL)
 			json_array_append_new(closest, res);
 	}
-	o = json_pack("{s:s, s:I, s:i, s:i, s:s?, s:{s:o, s:o, s:o}, "
-	    "s:o, s:o, s:s}", "query", a->q, "total", (json_int_t)r->total,
+	o = json_pack("{s:s, s:I, s:i, s:i, s:s?, s:o, s:o, s:s}",
+	    "query", a->q, "total", (json_int_t)r->total,
 	    "page", (int)a->page, "per_page", (int)a->per_page,
 	    "suggestion", r->suggestion,
-	    "facets", "categories", facet_json(r->categories, r->ncategories,
-	    1, lang), "types", facet_json(r->types, r->ntypes, 0, lang),
-	    "langs", facet_json(r->langs, r->nlangs, 0, lang),
 	    "results", results, "closest", closest, "search_id", search_id);
+	if (o != NULL && a->facets)
+		json_object_set_new(o, "facets", json_pack("{s:o, s:o, s:o}",
+		    "categories", facet_json(r->categories, r->ncategories,
+		    1, lang), "types", facet_json(r->types, r->ntypes, 0,
+		    lang), "langs", facet_json(r->langs, r->nlangs, 0, lang)));
 	if (o == NULL) {
 		kore_log(LOG_ERR, "search: the answer could not be built");
 		*status = 500;
@@ -690,6 +703,8 @@ page_search(struct http_request *req)
 	json_object_set_new(ctx, "noindex", json_true());
 	json_object_set_new(ctx, "hide_header_search", json_true());
 	if (a.q[0] != '\0') {
+		/* The filters beside the results. */
+		a.facets = 1;
 		new_search_id(search_id);
 		if ((o = run_search(req, &a, lang, search_id, &status)) ==
 		    NULL) {
