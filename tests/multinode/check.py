@@ -3,30 +3,14 @@ import json
 import os
 import re
 import subprocess
-import sys
 import threading
 import time
 import urllib.parse
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "e2e"))
-import hclib  # noqa: E402
+import mnlib  # noqa: E402
+from mnlib import A, B, LB, check, req  # noqa: E402
 
-HOST = "127.0.0.1"
-A = int(os.environ["PORT_a"])
-B = int(os.environ["PORT_b"])
-LB = int(os.environ["LB_PORT"])
 TOKEN = os.environ.get("TOKEN", "")
-ORIGIN = os.environ["BASE_URL"]
-tally = hclib.Tally()
-
-
-def req(port, method, path, headers=None, body=None, addr="127.0.0.1"):
-    h = {"Origin": ORIGIN}
-    h.update(headers or {})
-    try:
-        return hclib.fetch(HOST, port, method, path, h, body, addr)
-    except OSError as e:
-        return hclib.Resp(599, {}, str(e).encode())
 
 
 def ticket(port, key=None, subject="Two nodes"):
@@ -36,10 +20,6 @@ def ticket(port, key=None, subject="Two nodes"):
     return req(port, "POST", "/api/v1/tickets", h, json.dumps({
         "name": "Multi", "email": "multi@example.com", "subject": subject,
         "body": "Made on one node, read on the other."}))
-
-
-def check(name, ok, seen=""):
-    tally.record(name, [] if ok else ["failed"], seen)
 
 
 # 1. A ticket made through A, its status page (token) read through B.
@@ -128,6 +108,4 @@ for port in (A, B):
 check("PostgreSQL back: writes through both nodes are 201",
       ok == [201, 201], ok)
 
-passed, failed = tally.counts()
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+mnlib.finish()

@@ -8,59 +8,25 @@ import glob
 import json
 import os
 import secrets
-import shutil
 import signal
 import subprocess
-import sys
 import threading
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "e2e"))
-import hclib  # noqa: E402
+import mnlib  # noqa: E402
+from mnlib import A, B, LB, check, req  # noqa: E402
 
-HOST = "127.0.0.1"
-A = int(os.environ["PORT_a"])
-B = int(os.environ["PORT_b"])
-LB = int(os.environ["LB_PORT"])
 PID_A = int(os.environ["PID_a"])
-PG_URL = os.environ["PG_URL"]
-ORIGIN = os.environ["BASE_URL"]
 ARTICLES_B = os.environ["ARTICLES_b"]
-tally = hclib.Tally()
-
-
-def check(name, ok, seen=""):
-    tally.record(name, [] if ok else ["failed"], seen)
-
-
-def req(port, method, path, headers=None, body=None, addr="127.0.0.1"):
-    h = {"Origin": ORIGIN}
-    h.update(headers or {})
-    try:
-        return hclib.fetch(HOST, port, method, path, h, body, addr)
-    except OSError as e:
-        return hclib.Resp(599, {}, str(e).encode())
-
-
-def psql_bin():
-    found = shutil.which("psql")
-    if found:
-        return found
-    cands = sorted(glob.glob("/usr/lib/postgresql/*/bin/psql"))
-    return cands[-1] if cands else "psql"
-
-
-PSQL = psql_bin()
 
 
 def sql(query):
-    """One value (or rows, tab-separated) from the shared database."""
-    r = subprocess.run([PSQL, PG_URL, "-X", "-A", "-t", "-q", "-F", "\t",
-                        "-c", query], capture_output=True, text=True,
-                       check=False)
-    if r.returncode != 0:
+    """One value (or rows, tab-separated) from the shared database, or
+    None when psql fails."""
+    try:
+        return mnlib.psql(query, sep="\t")
+    except (RuntimeError, OSError, subprocess.SubprocessError):
         return None
-    return r.stdout.strip()
 
 
 def in_parallel(n, fn):
@@ -289,6 +255,4 @@ check("each Idempotency-Key made exactly one ticket",
 r = req(B, "GET", "/articles/invoice")
 check("node B still serves after A is gone", r.status == 200, r.status)
 
-passed, failed = tally.counts()
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+mnlib.finish()

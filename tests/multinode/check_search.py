@@ -1,40 +1,26 @@
 """check_search.py: the multinode checks of the community's search outbox (tests/multinode/run.sh runs it after check.py): a thread written through one node is searchable on the other within 2 s, also while another outbox row's transaction is held open."""
 import json
-import os
 import subprocess
-import sys
 import time
 import urllib.parse
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "e2e"))
+import mnlib  # noqa: E402  (puts tests/e2e on the path)
 import hclib  # noqa: E402
+from mnlib import A, B, PG_URL, check, psql  # noqa: E402
 
-HOST = "127.0.0.1"
-A = int(os.environ["PORT_a"])
-B = int(os.environ["PORT_b"])
-ORIGIN = os.environ["BASE_URL"]
-PG_URL = os.environ["DATABASE_URL"]
-RUN = "%x" % int(time.time() * 1000)
 BUDGET = 2.0
-tally = hclib.Tally()
+RUN = "%x" % int(time.time() * 1000)
 addrs = hclib.AddressPool(20, start=40)
 names = iter(range(1, 1000))
 
 
 def req(port, method, path, obj=None):
-    h = {"Origin": ORIGIN}
-    body = None
+    """A JSON request from the next address of this check's own range."""
+    h, body = {}, None
     if obj is not None:
         h["Content-Type"] = "application/json"
         body = json.dumps(obj)
-    try:
-        return hclib.fetch(HOST, port, method, path, h, body, addrs.next())
-    except OSError as e:
-        return hclib.Resp(599, {}, str(e).encode())
-
-
-def check(name, ok, seen=""):
-    tally.record(name, [] if ok else ["failed"], seen)
+    return mnlib.req(port, method, path, h, body, addrs.next())
 
 
 def ask(port, word):
@@ -98,12 +84,6 @@ def cross(writer, reader, wname, rname, tag):
     return tid
 
 
-def psql(sql):
-    out = subprocess.run(["psql", PG_URL, "-Atqc", sql],
-                         capture_output=True, text=True, timeout=10)
-    return out.stdout.strip()
-
-
 # 1. Written through A, read on B; and the reverse.
 held_tid = cross(A, B, "A", "B", "ab")
 cross(B, A, "B", "A", "ba")
@@ -152,6 +132,4 @@ rows = psql("SELECT node FROM search_cursors WHERE seen > "
 check("both nodes' cursors are recorded (search_cursors)",
       rows.split() == ["node-a", "node-b"], rows)
 
-passed, failed = tally.counts()
-print("search outbox: %d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+mnlib.finish("search outbox: ")

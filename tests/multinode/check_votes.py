@@ -17,46 +17,23 @@ import os
 import random
 import re
 import subprocess
-import sys
 import threading
 import time
 import urllib.parse
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "e2e"))
+import mnlib  # noqa: E402  (puts tests/e2e on the path)
 import hclib  # noqa: E402
+from mnlib import A, B, check, req  # noqa: E402
 
-HOST = "127.0.0.1"
-A = int(os.environ["PORT_a"])
-B = int(os.environ["PORT_b"])
-ORIGIN = os.environ["BASE_URL"]
-PG_URL = os.environ["PG_URL"]
 T = os.environ["T"]
 RUN = "%x" % int(time.time())
-tally = hclib.Tally()
 # Voters' addresses: one per person (post votes count once per address).
 ADDRS = hclib.AddressPool(40, start=1)
 
 
-def req(port, method, path, headers=None, body=None, addr="127.0.0.1"):
-    h = {"Origin": ORIGIN}
-    h.update(headers or {})
-    try:
-        return hclib.fetch(HOST, port, method, path, h, body, addr)
-    except OSError as e:
-        return hclib.Resp(599, {}, str(e).encode())
-
-
-def check(name, ok, seen=""):
-    tally.record(name, [] if ok else ["failed"], seen)
-
-
 def psql(sql):
-    """Rows of sql as lists of text (psql -At, fields split on |)."""
-    out = subprocess.run(["psql", PG_URL, "-X", "-v", "ON_ERROR_STOP=1",
-                          "-Atc", sql], capture_output=True, text=True)
-    if out.returncode != 0:
-        raise RuntimeError("psql: %s" % out.stderr.strip())
-    return [line.split("|") for line in out.stdout.splitlines() if line]
+    """Rows of sql as lists of text (fields split on |)."""
+    return [line.split("|") for line in mnlib.psql(sql).splitlines() if line]
 
 
 def at_once(calls):
@@ -281,6 +258,4 @@ other = psql("SELECT count(*) FROM ticket_events e JOIN tickets t ON "
              "NOT LIKE 'SLA %s %%'" % RUN)
 check("... and no ticket within its SLA escalated", other == [["0"]], other)
 
-passed, failed = tally.counts()
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+mnlib.finish()
