@@ -1,4 +1,4 @@
-"""check_nodes.py: the multinode checks of issue 15 (tests/multinode/run.sh
+"""check_nodes.py: the multinode checks of the nodes themselves (tests/multinode/run.sh
 runs it after check.py): page views counted exactly once, node A killed
 with kill -9 under ticket load, catalog pinning on /healthz.
 
