@@ -190,7 +190,7 @@ $(BUILD)/fuzz/%.o: tests/fuzz/%.c
 	@mkdir -p $(dir $@)
 	@echo "CC $<"
 	@$(CC) $(CFLAGS) -Wno-missing-prototypes -Wno-missing-declarations \
-	    -c $< -o $@
+	    -MMD -MP -c $< -o $@
 
 $(BUILD)/fuzz/%: $(BUILD)/fuzz/%.o $(CORE_OBJ)
 	@echo "LD $@"

@@ -132,6 +132,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	q.offset = (fl & 16) ? 10 : 0;
 	q.limit = (fl & 64) ? 8 : 10;
 	q.prefix_last = q.titles_only = (fl & 32) != 0;
+	q.facets = (fl & 128) != 0;
 	s = hc_search(ix, &q, &r);
 	if (s == HC_SEARCH_OK) {
 		if (r == NULL || r->nhits > q.limit)
