@@ -1127,6 +1127,35 @@ db_tx(struct store *s, int (*fn)(struct store *, void *), void *arg)
 	return (-1);
 }
 
+/* pg_advisory_lock / pg_advisory_unlock of name; 0 or -1. */
+static int
+advisory(struct store *s, const char *sql, const char *name)
+{
+	struct db_stmt	*st;
+	int		 rc;
+
+	if (s->kind == DB_SQLITE || s->in_tx)
+		return (s->kind == DB_SQLITE ? 0 : -1);
+	if (db_prepare(s, sql, &st) == -1)
+		return (-1);
+	db_bind_text(st, 1, name);
+	rc = db_step(st) == STORE_ROW ? 0 : -1;
+	db_finalize(st);
+	return (rc);
+}
+
+int
+db_lock(struct store *s, const char *name)
+{
+	return (advisory(s, "SELECT pg_advisory_lock(hashtext(?))", name));
+}
+
+void
+db_unlock(struct store *s, const char *name)
+{
+	(void)advisory(s, "SELECT pg_advisory_unlock(hashtext(?))", name);
+}
+
 int
 db_job_lock(struct store *s, const char *name)
 {

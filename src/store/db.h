@@ -142,6 +142,17 @@ int	 db_tx(struct store *, int (*fn)(struct store *, void *), void *arg);
 int	 db_job_lock(struct store *, const char *name);
 
 /*
+ * Outside a transaction: waits for the lock called name, held by this
+ * connection until db_unlock (PostgreSQL: pg_advisory_lock, released too
+ * when the connection ends; SQLite: nothing, its write lock already makes
+ * writers take turns). For writers that all change one row (answers to
+ * one thread): taking turns before the transaction spares them failing
+ * to serialize and running again. 0, or -1 (go on without it).
+ */
+int	 db_lock(struct store *, const char *name);
+void	 db_unlock(struct store *, const char *name);
+
+/*
  * Savepoints inside a transaction, for a statement that may fail and be
  * tried again (PostgreSQL aborts the whole transaction on an error).
  */

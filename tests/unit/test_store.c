@@ -372,6 +372,38 @@ test_backup_restore(void **state)
 	db_close(db);
 }
 
+/* db_lock: held by one connection until db_unlock; taken outside a transaction. */
+static void
+test_lock_taken_in_turn(void **state)
+{
+	struct store	*a, *b;
+	char		 path[256];
+
+	(void)state;
+	a = open_fresh("lock.db");
+	assert_int_equal(db_lock(a, "thread:1"), 0);
+	if (!testdb_pg()) {
+		/* SQLite: nothing to take; its write lock orders writers. */
+		db_unlock(a, "thread:1");
+		db_close(a);
+		return;
+	}
+	(void)snprintf(path, sizeof(path), "%s/lock.db", dir);
+	b = testdb_again(path);
+	assert_non_null(b);
+	assert_int_equal(count(b, "SELECT pg_try_advisory_lock("
+	    "hashtext('thread:1'))::int"), 0);
+	db_unlock(a, "thread:1");
+	assert_int_equal(count(b, "SELECT pg_try_advisory_lock("
+	    "hashtext('thread:1'))::int"), 1);
+	/* Inside a transaction it is refused: the snapshot is already taken. */
+	assert_int_equal(db_begin(a), 0);
+	assert_int_equal(db_lock(a, "thread:2"), -1);
+	db_rollback(a);
+	db_close(b);
+	db_close(a);
+}
+
 int
 main(void)
 {
@@ -384,6 +416,7 @@ main(void)
 		cmocka_unit_test(test_events_buffer_then_flush),
 		cmocka_unit_test(test_locked_write_refused_in_time),
 		cmocka_unit_test(test_backup_restore),
+		cmocka_unit_test(test_lock_taken_in_turn),
 	};
 	char	cmd[300];
 	int	rc;
